@@ -1,0 +1,468 @@
+"""The civicvol application: the district's commands and queries over one event store.
+
+Every command is made by an :class:`~civicvol.domain.values.Actor`. It is authorized by role,
+decided by the aggregates, offered to the extensions' decision hooks, and saved in one
+transaction with every aggregate whose state the decision read, so that a concurrent change
+fails with :class:`~civicvol.domain.errors.ConcurrentChange` instead of committing a stale
+decision. A refused command stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Recording
+
+from civicvol.app.authorization import authorize
+from civicvol.app.extensions import Extensions
+from civicvol.app.transcodings import register_value_transcodings
+from civicvol.domain import clock
+from civicvol.domain.errors import (
+    ConcurrentChange,
+    EntryNotFound,
+    InvalidId,
+    NotFound,
+    OrderNotFound,
+    PermissionDenied,
+    StoreError,
+    TeamNotFound,
+    VolunteerNotFound,
+)
+from civicvol.domain.membership import Membership, check_is_member, membership_id
+from civicvol.domain.point_account import PointAccount, point_account_id
+from civicvol.domain.points_scheme import PointsScheme
+from civicvol.domain.service_order import ServiceOrder
+from civicvol.domain.team import Team
+from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind
+from civicvol.domain.volunteer import Volunteer
+from civicvol.store import default_store_url, prepare_store, store_environment, store_name
+
+A = TypeVar("A", bound=Aggregate)
+
+_NOT_FOUND: dict[type[Aggregate], type[NotFound]] = {
+    Volunteer: VolunteerNotFound,
+    Team: TeamNotFound,
+    ServiceOrder: OrderNotFound,
+}
+_WHAT: dict[type[Aggregate], str] = {
+    Volunteer: "volunteer",
+    Team: "team",
+    ServiceOrder: "order",
+    Membership: "membership",
+    PointAccount: "point account",
+}
+
+
+class CivicVol(Application):
+    """One district's volunteer service, kept in the event store named by ``store``."""
+
+    name = "civicvol"
+
+    def __init__(
+        self,
+        store: str | None = None,
+        *,
+        points_scheme: PointsScheme | None = None,
+        extensions: Extensions | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.store_url = store or default_store_url()
+        self.points_scheme = points_scheme or PointsScheme()
+        self.extensions = extensions or Extensions()
+        store_env = {**store_environment(self.store_url), **(env or {})}
+        prepare_store(store_env)
+        try:
+            super().__init__(env=store_env)
+        except (OSError, PersistenceError) as error:
+            raise StoreError(f"cannot open store {store_name(self.store_url)}: {error}") from None
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_value_transcodings(transcoder)
+        if hasattr(self, "extensions"):
+            self.extensions.register_transcodings(transcoder)
+
+    # --- the unit of work --------------------------------------------------------------------
+    def commit(
+        self, command: str, actor: Actor, *aggregates: Aggregate | None
+    ) -> list[Recording[UUID]]:
+        """Save the aggregates' new events in one transaction, after the decision hooks."""
+        processing = ProcessingEvent[UUID]()
+        processing.collect_events(*aggregates)
+        if not processing.events:
+            return []
+        self.extensions.before_save(self, command, actor, processing.events)
+        try:
+            recordings = self._record(processing)
+        except IntegrityError:
+            raise ConcurrentChange(
+                f"{command.replace('.', ' ')} was not stored: someone changed the same record "
+                "at the same moment; look at it again and retry"
+            ) from None
+        self._take_snapshots(processing)
+        self.extensions.after_commit(self, command, actor, recordings)
+        return recordings
+
+    @contextmanager
+    def events_dated(self, moment: datetime) -> Iterator[None]:
+        """Stamp the events of the commands made inside the block with a past moment.
+
+        For importing a district's history (the demo, migrations): audit queries "as of" a
+        date then see the history as it was lived.
+        """
+        with clock.frozen_at(moment):
+            yield
+
+    # --- loading -----------------------------------------------------------------------------
+    def load(self, cls: type[A], aggregate_id: UUID | str) -> A:
+        ident = parse_id(aggregate_id, _WHAT.get(cls, cls.__name__.lower()))
+        try:
+            aggregate = self.repository.get(ident)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, cls):
+            error = _NOT_FOUND.get(cls, NotFound)
+            raise error(
+                f"no {_WHAT.get(cls, cls.__name__)} with id {ident} in this store; check the id "
+                "(list them with 'civicvol report' or the show commands)"
+            )
+        return aggregate
+
+    def volunteer(self, volunteer_id: UUID | str) -> Volunteer:
+        return self.load(Volunteer, volunteer_id)
+
+    def team(self, team_id: UUID | str) -> Team:
+        return self.load(Team, team_id)
+
+    def order(self, order_id: UUID | str) -> ServiceOrder:
+        return self.load(ServiceOrder, order_id)
+
+    def membership(self, team_id: UUID, volunteer_id: UUID) -> Membership | None:
+        try:
+            found = self.repository.get(membership_id(team_id, volunteer_id))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(found, Membership)
+        return found
+
+    def point_account(self, volunteer_id: UUID | str) -> PointAccount | None:
+        ident = parse_id(volunteer_id, "volunteer")
+        try:
+            found = self.repository.get(point_account_id(ident))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(found, PointAccount)
+        return found
+
+    def _open_account(self, volunteer_id: UUID, actor: Actor) -> PointAccount:
+        return self.point_account(volunteer_id) or PointAccount(volunteer_id=volunteer_id,
+                                                               by=actor)
+
+    # --- volunteers --------------------------------------------------------------------------
+    def register_volunteer(
+        self, actor: Actor, name: str, phone: str, community: str,
+        skills: Sequence[str] = (),
+    ) -> UUID:
+        authorize(actor, "volunteer.register")
+        volunteer = Volunteer.register(name, phone, community, by=actor, skills=tuple(skills))
+        self.commit("volunteer.register", actor, volunteer)
+        return volunteer.id
+
+    def register_volunteers(
+        self, actor: Actor, people: Iterable[tuple[str, str, str, Sequence[str]]]
+    ) -> list[UUID]:
+        """Register many volunteers in one transaction (imports, the demo): all or none."""
+        authorize(actor, "volunteer.register")
+        volunteers = [Volunteer.register(n, p, c, by=actor, skills=tuple(s))
+                      for n, p, c, s in people]
+        self.commit("volunteer.register", actor, *volunteers)
+        return [v.id for v in volunteers]
+
+    def update_contact(self, actor: Actor, volunteer_id: UUID | str, name: str,
+                       phone: str) -> None:
+        authorize(actor, "volunteer.update_contact")
+        volunteer = self.volunteer(volunteer_id)
+        check_acts_for_self(actor, volunteer.id)
+        volunteer.update_contact(name, phone, by=actor)
+        self.commit("volunteer.update_contact", actor, volunteer)
+
+    def suspend_volunteer(self, actor: Actor, volunteer_id: UUID | str, reason: str) -> None:
+        authorize(actor, "volunteer.suspend")
+        volunteer = self.volunteer(volunteer_id)
+        volunteer.suspend(reason, by=actor)
+        self.commit("volunteer.suspend", actor, volunteer)
+
+    def reactivate_volunteer(self, actor: Actor, volunteer_id: UUID | str) -> None:
+        authorize(actor, "volunteer.reactivate")
+        volunteer = self.volunteer(volunteer_id)
+        volunteer.reactivate(by=actor)
+        self.commit("volunteer.reactivate", actor, volunteer)
+
+    def volunteer_leaves(self, actor: Actor, volunteer_id: UUID | str, reason: str = "") -> None:
+        authorize(actor, "volunteer.leave")
+        volunteer = self.volunteer(volunteer_id)
+        check_acts_for_self(actor, volunteer.id)
+        volunteer.leave(reason, by=actor)
+        self.commit("volunteer.leave", actor, volunteer)
+
+    # --- teams -------------------------------------------------------------------------------
+    def create_team(
+        self, actor: Actor, name: str, kind: TeamKind | str,
+        parent: UUID | str | None = None, community: str = "",
+    ) -> UUID:
+        authorize(actor, "team.create")
+        parent_team = self.team(parent) if parent else None
+        team = Team.create(name, kind, by=actor, parent=parent_team, community=community)
+        self.commit("team.create", actor, team)
+        return team.id
+
+    def join_team(self, actor: Actor, team_id: UUID | str, volunteer_id: UUID | str) -> None:
+        authorize(actor, "team.join")
+        team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
+        check_leads_team(actor, team)
+        team.check_is_not_dissolved()
+        volunteer.check_is_active()
+        membership = self.membership(team.id, volunteer.id)
+        if membership is None:
+            membership = Membership(team_id=team.id, volunteer_id=volunteer.id, by=actor)
+        else:
+            membership.rejoin(by=actor)
+        self.commit("team.join", actor, membership)
+
+    def join_team_in_bulk(self, actor: Actor, team_id: UUID,
+                          volunteer_ids: Sequence[UUID]) -> None:
+        """Add newly registered volunteers to a team in one transaction (imports, the demo).
+
+        The volunteers must not yet be members: the memberships are created, not loaded.
+        """
+        authorize(actor, "team.join")
+        team = self.team(team_id)
+        check_leads_team(actor, team)
+        team.check_is_not_dissolved()
+        members = [Membership(team_id=team.id, volunteer_id=v, by=actor) for v in volunteer_ids]
+        self.commit("team.join", actor, *members)
+
+    def leave_team(self, actor: Actor, team_id: UUID | str, volunteer_id: UUID | str,
+                   reason: str = "") -> None:
+        authorize(actor, "team.leave")
+        team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
+        if actor.role == Role.VOLUNTEER.value:
+            check_acts_for_self(actor, volunteer.id)
+        else:
+            check_leads_team(actor, team)
+        membership = check_is_member(self.membership(team.id, volunteer.id), team.id,
+                                     volunteer.id)
+        membership.leave(reason, by=actor)
+        self.commit("team.leave", actor, membership)
+
+    def appoint_leader(self, actor: Actor, team_id: UUID | str,
+                       volunteer_id: UUID | str) -> None:
+        authorize(actor, "team.appoint_leader")
+        team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
+        check_is_member(self.membership(team.id, volunteer.id), team.id, volunteer.id)
+        team.appoint_leader(volunteer.id, by=actor)
+        self.commit("team.appoint_leader", actor, team)
+
+    def stand_down_leader(self, actor: Actor, team_id: UUID | str,
+                          volunteer_id: UUID | str) -> None:
+        authorize(actor, "team.stand_down_leader")
+        team = self.team(team_id)
+        team.stand_down_leader(parse_id(volunteer_id, "volunteer"), by=actor)
+        self.commit("team.stand_down_leader", actor, team)
+
+    def dissolve_team(self, actor: Actor, team_id: UUID | str, reason: str) -> None:
+        authorize(actor, "team.dissolve")
+        team = self.team(team_id)
+        team.dissolve(reason, by=actor)
+        self.commit("team.dissolve", actor, team)
+
+    # --- service orders: 点单 → 派单 → 接单 → 评单 -----------------------------------------------
+    def place_order(
+        self, actor: Actor, service: str, description: str = "", place: str = "",
+        wanted_time: str = "", beneficiaries: Sequence[str] = (),
+    ) -> UUID:
+        authorize(actor, "order.place")
+        order = ServiceOrder.place_order(
+            requester=actor.id, service=service, by=actor, description=description,
+            place=place, wanted_time=wanted_time, beneficiaries=tuple(beneficiaries),
+        )
+        self.commit("order.place", actor, order)
+        return order.id
+
+    def dispatch_order(self, actor: Actor, order_id: UUID | str, team_id: UUID | str) -> None:
+        authorize(actor, "order.dispatch")
+        order, team = self.order(order_id), self.team(team_id)
+        team.check_is_not_dissolved()
+        order.dispatch(team.id, by=actor)
+        self.commit("order.dispatch", actor, order)
+
+    def accept_order(self, actor: Actor, order_id: UUID | str) -> None:
+        """A member of the dispatched team takes the order; the membership records it too,
+        so a concurrent leave and accept cannot both commit."""
+        authorize(actor, "order.accept")
+        order = self.order(order_id)
+        volunteer = self.volunteer(actor.id)
+        volunteer.check_is_active()
+        order.accept(volunteer.id, by=actor)
+        assert order.team_id is not None
+        membership = check_is_member(self.membership(order.team_id, volunteer.id),
+                                     order.team_id, volunteer.id)
+        membership.take_order(order.id, by=actor)
+        self.commit("order.accept", actor, order, membership)
+
+    def decline_order(self, actor: Actor, order_id: UUID | str, reason: str) -> None:
+        authorize(actor, "order.decline")
+        order = self.order(order_id)
+        volunteer = self.volunteer(actor.id)
+        if order.team_id is not None and order.volunteer_id is None:
+            # A dispatched order is declined for the team by one of its members.
+            check_is_member(self.membership(order.team_id, volunteer.id), order.team_id,
+                            volunteer.id)
+        order.decline(volunteer.id, reason, by=actor)
+        self.commit("order.decline", actor, order)
+
+    def complete_order(self, actor: Actor, order_id: UUID | str,
+                       hours: Decimal | float | str, served: int = 0) -> None:
+        """The accepting volunteer completes the order; their hours and points are recorded
+        in the same transaction."""
+        authorize(actor, "order.complete")
+        order = self.order(order_id)
+        volunteer = self.volunteer(actor.id)
+        order.complete(volunteer.id, hours, served, by=actor)
+        volunteer.record_service(order.id, order.hours, by=actor)
+        account = self._open_account(volunteer.id, SYSTEM)
+        points = self.extensions.points_for_order(self, order, self.points_scheme)
+        if points > 0:
+            account.credit(points, Source("order", str(order.id)), by=actor,
+                           approved=self.points_scheme.auto_approve)
+        self.commit("order.complete", actor, order, volunteer, account)
+
+    def rate_order(self, actor: Actor, order_id: UUID | str, stars: int,
+                   comment: str = "") -> None:
+        authorize(actor, "order.rate")
+        order = self.order(order_id)
+        order.rate(actor.id, stars, comment, by=actor)
+        self.commit("order.rate", actor, order)
+
+    def cancel_order(self, actor: Actor, order_id: UUID | str, reason: str) -> None:
+        authorize(actor, "order.cancel")
+        order = self.order(order_id)
+        if actor.role == Role.RESIDENT.value:
+            order.check_is_requester(actor.id)
+        order.cancel(reason, by=actor)
+        self.commit("order.cancel", actor, order)
+
+    # --- points ------------------------------------------------------------------------------
+    def credit_points(
+        self, actor: Actor, volunteer_id: UUID | str, points: int, source: Source,
+        *, approved: bool | None = None, with_aggregates: Sequence[Aggregate] = (),
+        command: str = "points.credit",
+    ) -> bool:
+        """Credit points earned by ``source`` (plug-ins: a clue, a session ...).
+
+        ``with_aggregates`` are saved in the same transaction (the clue that earned them).
+        Returns False, storing only ``with_aggregates``, if the source was credited before.
+        """
+        volunteer = self.volunteer(volunteer_id)
+        volunteer.check_has_not_left()
+        account = self._open_account(volunteer.id, SYSTEM)
+        auto = self.points_scheme.auto_approve if approved is None else approved
+        credited = account.credit(points, source, by=actor, approved=auto)
+        self.commit(command, actor, *with_aggregates, account)
+        return credited
+
+    def approve_points(self, actor: Actor, volunteer_id: UUID | str,
+                       entry_id: str | None = None) -> list[str]:
+        """Approve one pending credit, or every pending credit when ``entry_id`` is None."""
+        authorize(actor, "points.approve")
+        account = self._existing_account(volunteer_id)
+        if entry_id is None:
+            entry_ids = [e.entry_id for e in account.pending_entries()]
+        else:
+            entry_ids = [entry_id]
+        for entry in entry_ids:
+            account.approve(entry, by=actor)
+        self.commit("points.approve", actor, account)
+        return entry_ids
+
+    def reject_points(self, actor: Actor, volunteer_id: UUID | str, entry_id: str,
+                      reason: str) -> None:
+        authorize(actor, "points.reject")
+        account = self._existing_account(volunteer_id)
+        account.reject(entry_id, reason, by=actor)
+        self.commit("points.reject", actor, account)
+
+    def reverse_points(self, actor: Actor, volunteer_id: UUID | str, entry_id: str,
+                       reason: str) -> None:
+        authorize(actor, "points.reverse")
+        account = self._existing_account(volunteer_id)
+        account.reverse(entry_id, reason, by=actor)
+        self.commit("points.reverse", actor, account)
+
+    def redeem_points(self, actor: Actor, volunteer_id: UUID | str, points: int, gift: str,
+                      station: str) -> str:
+        authorize(actor, "points.redeem")
+        account = self._existing_account(volunteer_id)
+        entry_id = account.redeem(points, gift, station, by=actor)
+        self.commit("points.redeem", actor, account)
+        return entry_id
+
+    def _existing_account(self, volunteer_id: UUID | str) -> PointAccount:
+        volunteer = self.volunteer(volunteer_id)
+        account = self.point_account(volunteer.id)
+        if account is None:
+            raise EntryNotFound(
+                f"volunteer {volunteer.id} has earned no points yet; there is nothing to "
+                "approve or redeem"
+            )
+        return account
+
+    # --- the log -----------------------------------------------------------------------------
+    def event_count(self) -> int:
+        return int(self.recorder.max_notification_id() or 0)
+
+    def all_events(self, page: int = 1000, topics: Sequence[str] = ()) -> Iterator[Any]:
+        """Every stored event in order, read page by page (memory does not grow with the log)."""
+        start = 1
+        while True:
+            notifications = self.recorder.select_notifications(start, page, topics=topics)
+            if not notifications:
+                return
+            for n in notifications:
+                yield n
+            start = notifications[-1].id + 1
+
+
+def parse_id(value: UUID | str, what: str) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value).strip())
+    except ValueError:
+        raise InvalidId(
+            f"{value!r} is not a {what} id; ids look like 3f2b9c1e-...; copy it from the "
+            "command that created it"
+        ) from None
+
+
+def check_acts_for_self(actor: Actor, volunteer_id: UUID) -> None:
+    if actor.role == Role.VOLUNTEER.value and actor.id != str(volunteer_id):
+        raise PermissionDenied(
+            f"volunteer {actor.id} may do this only for themself, not for {volunteer_id}"
+        )
+
+
+def check_leads_team(actor: Actor, team: Team) -> None:
+    if actor.role == Role.LEADER.value and parse_id(actor.id, "volunteer") not in team.leaders:
+        raise PermissionDenied(
+            f"{actor.id} does not lead team {team.name!r}; only its leaders or an administrator "
+            "may change its members"
+        )
+

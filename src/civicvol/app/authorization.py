@@ -1,0 +1,61 @@
+"""Who may make which command. The role decides; some commands also check the identity
+(only the requester rates, only the accepting volunteer completes), inside the aggregates."""
+
+from __future__ import annotations
+
+from civicvol.domain.errors import PermissionDenied
+from civicvol.domain.values import Actor, Role
+
+R = Role
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "volunteer.register": frozenset({R.ADMINISTRATOR}),
+    "volunteer.update_contact": frozenset({R.ADMINISTRATOR, R.VOLUNTEER}),
+    "volunteer.suspend": frozenset({R.ADMINISTRATOR}),
+    "volunteer.reactivate": frozenset({R.ADMINISTRATOR}),
+    "volunteer.leave": frozenset({R.ADMINISTRATOR, R.VOLUNTEER}),
+    "team.create": frozenset({R.ADMINISTRATOR}),
+    "team.dissolve": frozenset({R.ADMINISTRATOR}),
+    "team.join": frozenset({R.ADMINISTRATOR, R.LEADER}),
+    "team.leave": frozenset({R.ADMINISTRATOR, R.LEADER, R.VOLUNTEER}),
+    "team.appoint_leader": frozenset({R.ADMINISTRATOR}),
+    "team.stand_down_leader": frozenset({R.ADMINISTRATOR}),
+    "order.place": frozenset({R.RESIDENT}),
+    "order.dispatch": frozenset({R.DISPATCHER}),
+    "order.accept": frozenset({R.VOLUNTEER}),
+    "order.decline": frozenset({R.VOLUNTEER}),
+    "order.complete": frozenset({R.VOLUNTEER}),
+    "order.rate": frozenset({R.RESIDENT}),
+    "order.cancel": frozenset({R.RESIDENT, R.DISPATCHER}),
+    "points.credit": frozenset({R.SYSTEM}),
+    "points.approve": frozenset({R.POINTS_AUDITOR}),
+    "points.reject": frozenset({R.POINTS_AUDITOR}),
+    "points.reverse": frozenset({R.POINTS_AUDITOR}),
+    "points.redeem": frozenset({R.STATION_KEEPER}),
+}
+
+
+def grant(command: str, *roles: str) -> None:
+    """Let ``roles`` make ``command`` (plug-ins add their commands and roles this way)."""
+    PERMISSIONS[command] = PERMISSIONS.get(command, frozenset()) | frozenset(roles)
+
+
+def known_roles() -> list[str]:
+    roles = {r.value for r in Role if r is not Role.SYSTEM}
+    for allowed in PERMISSIONS.values():
+        roles |= {str(getattr(r, "value", r)) for r in allowed}
+    roles.discard(Role.SYSTEM.value)
+    return sorted(roles)
+
+
+def authorize(actor: Actor, command: str) -> None:
+    allowed = {str(getattr(r, "value", r)) for r in PERMISSIONS.get(command, frozenset())}
+    if actor.role not in allowed:
+        if actor.role not in known_roles() and actor.role != Role.SYSTEM.value:
+            raise PermissionDenied(
+                f"{actor.role!r} is not a role; act as one of {', '.join(known_roles())}"
+            )
+        who = " or ".join(sorted(allowed)) or "nobody"
+        raise PermissionDenied(
+            f"a {actor.role} may not {command.replace('.', ' ').replace('_', ' ')}; "
+            f"only a {who} may (act with --as ROLE:ID)"
+        )

@@ -1,0 +1,48 @@
+"""The seam through which plug-ins take part in the application's commands.
+
+:class:`Extensions` is what the application calls at fixed points of every command; its
+defaults do nothing beyond the core scheme. The plug-in manager
+(:mod:`civicvol.plugins`) provides the implementation that calls the plug-ins' hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.persistence import JSONTranscoder, Recording
+
+from civicvol.domain.points_scheme import PointsScheme
+from civicvol.domain.service_order import ServiceOrder
+from civicvol.domain.values import Actor
+
+if TYPE_CHECKING:
+    from civicvol.app.application import CivicVol
+
+
+class Extensions:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """Add the transcodings of plug-ins' value objects."""
+
+    def before_save(self, app: CivicVol, command: str, actor: Actor,
+                    events: Sequence[Any]) -> None:
+        """Decide on a command's new events before they are saved; raise to refuse it."""
+
+    def after_commit(self, app: CivicVol, command: str, actor: Actor,
+                     recordings: Sequence[Recording[UUID]]) -> None:
+        """Observe events once they are committed."""
+
+    def report_sections(self, app: CivicVol) -> list[Any]:
+        """Extra report sections: folds with ``name``, ``fold(notification, decode)`` and
+        ``as_dict()``, fed the same events as the core figures."""
+        return []
+
+    def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
+        """Add the plug-ins' parts to ``civicvol demo`` (``district`` is a
+        :class:`civicvol.demo.District`)."""
+
+    def points_for_order(self, app: CivicVol, order: ServiceOrder,
+                         scheme: PointsScheme) -> int:
+        """The points a completed order earns its volunteer."""
+        return scheme.points_for_service(order.hours)

@@ -1,0 +1,219 @@
+"""The district report, computed from the events and nothing else.
+
+The report is a fold over the log: each event's topic picks a handler. Handlers that only
+count read the topic and the originator id and never decode the stored state, so the report
+over the full district (hundreds of thousands of events) stays fast, and it never decrypts
+anyone's personal data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper, Notification
+from eventsourcing.utils import get_topic
+
+from civicvol.domain.membership import Membership
+from civicvol.domain.point_account import PointAccount
+from civicvol.domain.service_order import ServiceOrder
+from civicvol.domain.team import Team
+from civicvol.domain.volunteer import Volunteer
+
+Handler = Callable[[Notification, Callable[[], Any]], None]
+
+
+class DistrictFigures:
+    """Every figure of the core report, folded event by event."""
+
+    def __init__(self) -> None:
+        self.volunteer_status: dict[UUID, str] = {}
+        self.teams: dict[UUID, dict[str, Any]] = {}
+        self.member_team: dict[UUID, UUID] = {}
+        self.member_active: dict[UUID, bool] = {}
+        self.orders: dict[UUID, dict[str, Any]] = {}
+        self.service_hours = Decimal(0)
+        self.points = Counter[str]()
+        self.entries: dict[tuple[UUID, str], tuple[int, str]] = {}
+        self.handlers: dict[str, Handler] = {}
+        on = self._on
+        on(Volunteer.Registered, self._volunteer_status("active"))
+        on(Volunteer.Suspended, self._volunteer_status("suspended"))
+        on(Volunteer.Reactivated, self._volunteer_status("active"))
+        on(Volunteer.Left, self._volunteer_status("left"))
+        on(Volunteer.ServiceRecorded, self._service_recorded)
+        on(Team.Created, self._team_created)
+        on(Team.Dissolved, self._team_dissolved)
+        on(Membership.Joined, self._joined)
+        on(Membership.Rejoined, self._membership(True))
+        on(Membership.Left, self._membership(False))
+        on(ServiceOrder.Placed, self._order_placed)
+        for name in ("Dispatched", "Accepted", "Declined", "Completed", "Rated", "Cancelled"):
+            on(getattr(ServiceOrder, name), self._order_event)
+        for name in ("Credited", "Approved", "Rejected", "Redeemed", "Reversed"):
+            on(getattr(PointAccount, name), self._points_event)
+
+    def _on(self, event_class: type, handler: Handler) -> None:
+        self.handlers[get_topic(event_class)] = handler
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self.handlers)
+
+    def fold(self, notification: Notification, decode: Callable[[], Any]) -> None:
+        handler = self.handlers.get(notification.topic)
+        if handler is not None:
+            handler(notification, decode)
+
+    # --- handlers ----------------------------------------------------------------------------
+    def _volunteer_status(self, status: str) -> Handler:
+        def handle(n: Notification, _: Callable[[], Any]) -> None:
+            self.volunteer_status[_uuid(n.originator_id)] = status
+        return handle
+
+    def _service_recorded(self, n: Notification, decode: Callable[[], Any]) -> None:
+        self.service_hours += decode().hours
+
+    def _team_created(self, n: Notification, decode: Callable[[], Any]) -> None:
+        e = decode()
+        self.teams[_uuid(n.originator_id)] = {
+            "name": e.name, "kind": str(getattr(e.kind, "value", e.kind)),
+            "community": e.community, "dissolved": False,
+        }
+
+    def _team_dissolved(self, n: Notification, _: Callable[[], Any]) -> None:
+        self.teams[_uuid(n.originator_id)]["dissolved"] = True
+
+    def _joined(self, n: Notification, decode: Callable[[], Any]) -> None:
+        oid = _uuid(n.originator_id)
+        self.member_team[oid] = decode().team_id
+        self.member_active[oid] = True
+
+    def _membership(self, active: bool) -> Handler:
+        def handle(n: Notification, _: Callable[[], Any]) -> None:
+            self.member_active[_uuid(n.originator_id)] = active
+        return handle
+
+    def _order_placed(self, n: Notification, decode: Callable[[], Any]) -> None:
+        e = decode()
+        self.orders[_uuid(n.originator_id)] = {
+            "status": "placed", "year": e.timestamp.year, "service": e.service,
+            "hours": Decimal(0), "served": 0, "stars": None, "declines": 0,
+            "beneficiaries": tuple(e.beneficiaries),
+        }
+
+    def _order_event(self, n: Notification, decode: Callable[[], Any]) -> None:
+        order = self.orders[_uuid(n.originator_id)]
+        kind = n.topic.rsplit(".", 1)[-1]
+        order["status"] = {"Declined": "placed"}.get(kind, kind.lower())
+        if kind == "Declined":
+            order["declines"] += 1
+        elif kind == "Completed":
+            e = decode()
+            order["hours"], order["served"] = Decimal(e.hours), e.served
+        elif kind == "Rated":
+            order["stars"] = decode().stars
+
+    def _points_event(self, n: Notification, decode: Callable[[], Any]) -> None:
+        e = decode()
+        key = (_uuid(n.originator_id), e.entry_id)
+        kind = n.topic.rsplit(".", 1)[-1]
+        if kind == "Credited":
+            status = "approved" if e.approved else "pending"
+            self.entries[key] = (e.points, status)
+            self.points["credited"] += e.points
+            self.points[status] += e.points
+        elif kind == "Redeemed":
+            self.points["redeemed"] += e.points
+            self.points["redemptions"] += 1
+        else:  # Approved, Rejected, Reversed move a credit from one status to another
+            points, status = self.entries[key]
+            new = {"Approved": "approved", "Rejected": "rejected"}.get(kind, "reversed")
+            self.points[status] -= points
+            self.points[new] += points
+            self.entries[key] = (points, new)
+
+    # --- the figures -------------------------------------------------------------------------
+    def members_of(self, team_id: UUID) -> int:
+        return sum(1 for m, t in self.member_team.items()
+                   if t == team_id and self.member_active[m])
+
+    def as_dict(self) -> dict[str, Any]:
+        status = Counter(self.volunteer_status.values())
+        kinds = Counter(t["kind"] for t in self.teams.values() if not t["dissolved"])
+        orders = list(self.orders.values())
+        by_status = Counter(o["status"] for o in orders)
+        completed = [o for o in orders if o["status"] in ("completed", "rated")]
+        stars = [o["stars"] for o in orders if o["stars"] is not None]
+        members = Counter(self.member_team[m] for m, a in self.member_active.items() if a)
+        largest = max(members.items(), key=lambda kv: kv[1], default=None)
+        points = self.points
+        return {
+            "teams": {
+                "total": sum(kinds.values()),
+                "corps": kinds.get("corps", 0),
+                "standing": kinds.get("standing", 0),
+                "special": kinds.get("special", 0),
+                "dissolved": sum(1 for t in self.teams.values() if t["dissolved"]),
+                "communities": len({t["community"] for t in self.teams.values()
+                                    if t["community"]}),
+                "largest": ({"name": self.teams[largest[0]]["name"], "members": largest[1]}
+                            if largest else None),
+            },
+            "volunteers": {
+                "registered": len(self.volunteer_status),
+                "active": status.get("active", 0),
+                "suspended": status.get("suspended", 0),
+                "left": status.get("left", 0),
+                "memberships": sum(members.values()),
+            },
+            "orders": {
+                "placed": len(orders),
+                "open": sum(by_status.get(s, 0) for s in ("placed", "dispatched", "accepted")),
+                "completed": len(completed),
+                "rated": by_status.get("rated", 0),
+                "cancelled": by_status.get("cancelled", 0),
+                "declines": sum(o["declines"] for o in orders),
+                "by_year": dict(sorted(Counter(o["year"] for o in orders).items())),
+                "average_stars": round(sum(stars) / len(stars), 2) if stars else None,
+            },
+            "service": {
+                "hours": str(self.service_hours),
+                "people_served": sum(o["served"] for o in completed),
+                "beneficiary_groups": dict(Counter(
+                    b for o in completed for b in o["beneficiaries"]).most_common()),
+            },
+            "points": {
+                "credited": points["credited"],
+                "approved": points["approved"],
+                "pending": points["pending"],
+                "rejected": points["rejected"],
+                "reversed": points["reversed"],
+                "redeemed": points["redeemed"],
+                "redemptions": points["redemptions"],
+                "outstanding": points["approved"] - points["redeemed"],
+            },
+        }
+
+
+def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
+             folds: Iterable[Any]) -> None:
+    """Feed every notification to each fold; each decodes the event only if it needs it."""
+    folds = list(folds)
+    for n in notifications:
+        cache: list[Any] = []
+
+        def decode(n: Notification = n, cache: list[Any] = cache) -> Any:
+            if not cache:
+                cache.append(mapper.to_domain_event(n))
+            return cache[0]
+
+        for f in folds:
+            f.fold(n, decode)
+
+
+def _uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))

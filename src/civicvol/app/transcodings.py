@@ -1,0 +1,38 @@
+"""How the domain's value objects are written into stored events (JSON, via eventsourcing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from civicvol.domain.values import Actor, ContactDetails, EntryStatus, PointsEntry, Source
+
+
+class AttrsTranscoding(Transcoding):
+    """Write a frozen attrs class as a dict of its fields; nested values go through the
+    transcoder again, so an entry's ``Source`` is itself transcoded."""
+
+    def __init__(self, cls: type[Any], name: str) -> None:
+        self.type = cls
+        self.name = name
+        self._fields = [f.name for f in attrs.fields(cls)]
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in self._fields}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**data)
+
+
+class PointsEntryTranscoding(AttrsTranscoding):
+    def decode(self, data: dict[str, Any]) -> Any:
+        return PointsEntry(**{**data, "status": EntryStatus(data["status"])})
+
+
+def register_value_transcodings(transcoder: JSONTranscoder) -> None:
+    transcoder.register(AttrsTranscoding(Actor, "actor"))
+    transcoder.register(AttrsTranscoding(Source, "source"))
+    transcoder.register(AttrsTranscoding(ContactDetails, "contact"))
+    transcoder.register(PointsEntryTranscoding(PointsEntry, "points_entry"))

@@ -1,0 +1,106 @@
+"""Standard data out: plain dicts (JSON-ready) describing the district's records."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from civicvol.app.application import CivicVol
+from civicvol.app.report import DistrictFigures, fold_log
+from civicvol.domain.point_account import PointAccount
+from civicvol.domain.service_order import ServiceOrder
+from civicvol.domain.team import Team
+from civicvol.domain.volunteer import Volunteer
+
+DistrictReport = dict[str, Any]
+
+
+def volunteer_view(v: Volunteer) -> dict[str, Any]:
+    return {
+        "id": str(v.id),
+        "name": v.contact.name,
+        "phone": v.contact.phone,
+        "community": v.community,
+        "skills": list(v.skills),
+        "status": v.status.value,
+        "service_hours": str(v.service_hours),
+        "orders_completed": v.orders_completed,
+        "registered_on": v.created_on.isoformat(),
+        "version": v.version,
+    }
+
+
+def team_view(t: Team, members: int) -> dict[str, Any]:
+    return {
+        "id": str(t.id),
+        "name": t.name,
+        "kind": str(getattr(t.kind, "value", t.kind)),
+        "parent_id": str(t.parent_id) if t.parent_id else None,
+        "community": t.community,
+        "leaders": [str(v) for v in t.leaders],
+        "members": members,
+        "dissolved": t.dissolved,
+        "created_on": t.created_on.isoformat(),
+    }
+
+
+def order_view(o: ServiceOrder) -> dict[str, Any]:
+    return {
+        "id": str(o.id),
+        "status": o.status.value,
+        "requester": o.requester,
+        "service": o.service,
+        "description": o.description,
+        "place": o.place,
+        "wanted_time": o.wanted_time,
+        "beneficiaries": list(o.beneficiaries),
+        "team_id": str(o.team_id) if o.team_id else None,
+        "volunteer_id": str(o.volunteer_id) if o.volunteer_id else None,
+        "hours": str(o.hours),
+        "served": o.served,
+        "stars": o.stars,
+        "comment": o.comment,
+        "declines": o.declines,
+        "placed_on": o.created_on.isoformat(),
+        "modified_on": o.modified_on.isoformat(),
+    }
+
+
+def points_view(volunteer_id: UUID, account: PointAccount | None) -> dict[str, Any]:
+    entries = list(account.entries.values()) if account else []
+    return {
+        "volunteer_id": str(volunteer_id),
+        "balance": account.balance if account else 0,
+        "pending": account.pending if account else 0,
+        "redeemed": account.redeemed if account else 0,
+        "entries": [
+            {"entry": e.entry_id, "kind": e.kind, "points": e.points,
+             "source": str(e.source), "status": e.status.value, "reason": e.reason,
+             "gift": e.gift, "station": e.station}
+            for e in entries
+        ],
+    }
+
+
+def team_members(app: CivicVol, team_id: UUID) -> int:
+    """Active members of a team, counted from the membership events."""
+    figures = DistrictFigures()
+    topics = [t for t in figures.topics if ".Membership." in t]
+    fold_log(app.all_events(topics=topics), app.mapper, [figures])
+    return figures.members_of(team_id)
+
+
+def district_report(app: CivicVol) -> DistrictReport:
+    """Every figure of the district, computed from the events; plug-ins add their sections."""
+    figures = DistrictFigures()
+    sections = app.extensions.report_sections(app)
+    fold_log(app.all_events(), app.mapper, [figures, *sections])
+    report: DistrictReport = {"store": app.store_url, "events": app.event_count(),
+                              **figures.as_dict()}
+    for section in sections:
+        report[section.name] = section.as_dict()
+    return report
+
+
+__all__ = ["district_report", "order_view", "points_view", "team_members",
+           "team_view", "volunteer_view"]

@@ -1,0 +1,52 @@
+"""The ``civicvol`` command line: thin adapters that parse, call the application, and print.
+
+Every command that creates something prints the new id as its last line; ``--json`` gives
+machine-readable output; a refused command prints one line on stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from civicvol.cli.context import Session, run_guarded
+from civicvol.store import STORE_ENV
+
+
+class CivicVolGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        return run_guarded(lambda: super(CivicVolGroup, self).invoke(ctx))
+
+
+@click.group(cls=CivicVolGroup)
+@click.option("--store", envvar=STORE_ENV, default=None, metavar="URL",
+              help="sqlite:///file.db (default: civicvol.db here), memory://, postgresql://...")
+@click.option("--as", "actor", default=None, metavar="ROLE:ID",
+              help="Who makes the command, e.g. resident:r-1001 or volunteer:<id>.")
+@click.version_option(package_name="civicvol")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None, actor: str | None) -> None:
+    """civicvol: a district's volunteer service as an event-sourced history."""
+    ctx.obj = Session(store_url=store, actor_text=actor)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _register_commands() -> None:
+    from civicvol.cli import orders, points, reports, teams, volunteers
+
+    for module in (volunteers, teams, orders, points, reports):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register_commands()
+
+
+def main() -> None:
+    cli(prog_name="civicvol")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

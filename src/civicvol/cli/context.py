@@ -1,0 +1,87 @@
+"""What every CLI command shares: the store, the actor, output and error handling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from civicvol.app.application import CivicVol
+from civicvol.domain.errors import CivicVolError, PermissionDenied
+from civicvol.domain.values import Actor
+
+T = TypeVar("T")
+console = Console()
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+class Session:
+    """The application for the chosen store, opened on first use, and the acting actor."""
+
+    def __init__(self, store_url: str | None, actor_text: str | None) -> None:
+        self.store_url = store_url
+        self.actor_text = actor_text
+        self._app: CivicVol | None = None
+
+    @property
+    def app(self) -> CivicVol:
+        if self._app is None:
+            self._app = open_application(self.store_url)
+        return self._app
+
+    @property
+    def actor(self) -> Actor:
+        if not self.actor_text:
+            raise PermissionDenied("this command changes the store: say who makes it with "
+                                   "--as ROLE:ID (e.g. --as administrator:admin-1)")
+        return Actor.parse(self.actor_text)
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+def open_application(store_url: str | None) -> CivicVol:
+    """The application the CLI works on (the plug-in manager may wrap this)."""
+    return CivicVol(store_url)
+
+
+def run_guarded(call: Callable[[], T]) -> T:
+    """Run a command; a CivicVolError becomes one line on stderr and a non-zero exit."""
+    try:
+        return call()
+    except CivicVolError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+
+
+def session() -> Session:
+    obj = click.get_current_context().find_object(Session)
+    assert obj is not None
+    return obj
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def print_record(title: str, data: dict[str, Any]) -> None:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in data.items():
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value) or "-"
+        table.add_row(key.replace("_", " "), "-" if value is None else str(value))
+    console.print(table)
+
+
+def created(what: str, ident: object) -> None:
+    """Tell what was created; the id stands alone on the last line for scripts."""
+    click.echo(f"{what} created", err=True)
+    click.echo(str(ident))

@@ -1,0 +1,103 @@
+"""civicvol order ...: 点单 → 派单 → 接单 → 评单."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import click
+
+from civicvol.app.views import order_view
+from civicvol.cli.context import created, json_option, print_json, print_record, session
+
+
+@click.group()
+def order() -> None:
+    """Place, dispatch, accept, complete and rate service orders."""
+
+
+@order.command("place")
+@click.option("--service", required=True, help="Service category, e.g. 理发 or 助老.")
+@click.option("--description", default="")
+@click.option("--place", default="")
+@click.option("--wanted-time", default="", help="When the service is wanted, free text.")
+@click.option("--beneficiary", "beneficiaries", multiple=True,
+              help="A group served (elderly, left-behind children, disabled ...); repeatable.")
+def place(service: str, description: str, place: str, wanted_time: str,
+          beneficiaries: tuple[str, ...]) -> None:
+    """A resident places an order (点单)."""
+    s = session()
+    created("order", s.app.place_order(s.actor, service, description, place, wanted_time,
+                                       beneficiaries))
+
+
+@order.command("dispatch")
+@click.argument("order_id")
+@click.option("--team", "team_id", required=True)
+def dispatch(order_id: str, team_id: str) -> None:
+    """The practice centre dispatches an order to a team (派单)."""
+    s = session()
+    s.app.dispatch_order(s.actor, order_id, team_id)
+    click.echo(f"order {order_id} dispatched to team {team_id}")
+
+
+@order.command("accept")
+@click.argument("order_id")
+def accept(order_id: str) -> None:
+    """A member of the dispatched team accepts the order (接单)."""
+    s = session()
+    s.app.accept_order(s.actor, order_id)
+    click.echo(f"order {order_id} accepted by volunteer {s.actor.id}")
+
+
+@order.command("complete")
+@click.argument("order_id")
+@click.option("--hours", required=True, type=str, help="Service hours, e.g. 2 or 1.5.")
+@click.option("--served", default=0, type=int, help="How many people were served.")
+def complete(order_id: str, hours: str, served: int) -> None:
+    """The accepting volunteer completes the order, with service hours."""
+    s = session()
+    s.app.complete_order(s.actor, order_id, hours, served)
+    click.echo(f"order {order_id} completed ({Decimal(hours)} hours)")
+
+
+@order.command("rate")
+@click.argument("order_id")
+@click.option("--stars", required=True, type=int, help="1 to 5.")
+@click.option("--comment", default="")
+def rate(order_id: str, stars: int, comment: str) -> None:
+    """The requester rates the service once (评单)."""
+    s = session()
+    s.app.rate_order(s.actor, order_id, stars, comment)
+    click.echo(f"order {order_id} rated {stars} stars")
+
+
+@order.command("decline")
+@click.argument("order_id")
+@click.option("--reason", required=True)
+def decline(order_id: str, reason: str) -> None:
+    """Give the order back to the centre for re-dispatch."""
+    s = session()
+    s.app.decline_order(s.actor, order_id, reason)
+    click.echo(f"order {order_id} declined; it waits for the centre to dispatch it again")
+
+
+@order.command("cancel")
+@click.argument("order_id")
+@click.option("--reason", required=True)
+def cancel(order_id: str, reason: str) -> None:
+    """Cancel an open order (its requester or a dispatcher)."""
+    s = session()
+    s.app.cancel_order(s.actor, order_id, reason)
+    click.echo(f"order {order_id} cancelled")
+
+
+@order.command("show")
+@click.argument("order_id")
+@json_option
+def show(order_id: str, as_json: bool) -> None:
+    """Show an order and where it stands."""
+    data = order_view(session().app.order(order_id))
+    print_json(data) if as_json else print_record("order", data)
+
+
+COMMANDS = [order]

@@ -1,0 +1,88 @@
+"""civicvol points ...: the points audit and redemptions."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from civicvol.app.views import points_view
+from civicvol.cli.context import console, json_option, print_json, session
+from civicvol.domain.errors import InvalidInput
+
+
+@click.group()
+def points() -> None:
+    """Audit, redeem and show volunteers' points."""
+
+
+@points.command("approve")
+@click.argument("volunteer_id")
+@click.option("--all", "approve_all", is_flag=True, help="Approve every pending credit.")
+@click.option("--entry", "entry_id", default=None, help="Approve one entry, e.g. E3.")
+def approve(volunteer_id: str, approve_all: bool, entry_id: str | None) -> None:
+    """Approve pending credits (points auditor)."""
+    if approve_all == (entry_id is not None):
+        raise InvalidInput("say which credits to approve: either --all or --entry ENTRY_ID")
+    s = session()
+    approved = s.app.approve_points(s.actor, volunteer_id, entry_id)
+    click.echo(f"approved {len(approved)} entries: {', '.join(approved) or 'none pending'}")
+
+
+@points.command("reject")
+@click.argument("volunteer_id")
+@click.option("--entry", "entry_id", required=True)
+@click.option("--reason", required=True)
+def reject(volunteer_id: str, entry_id: str, reason: str) -> None:
+    """Reject a pending credit (points auditor)."""
+    s = session()
+    s.app.reject_points(s.actor, volunteer_id, entry_id, reason)
+    click.echo(f"entry {entry_id} rejected")
+
+
+@points.command("reverse")
+@click.argument("volunteer_id")
+@click.option("--entry", "entry_id", required=True)
+@click.option("--reason", required=True)
+def reverse(volunteer_id: str, entry_id: str, reason: str) -> None:
+    """Reverse a credit (points auditor)."""
+    s = session()
+    s.app.reverse_points(s.actor, volunteer_id, entry_id, reason)
+    click.echo(f"entry {entry_id} reversed")
+
+
+@points.command("redeem")
+@click.argument("volunteer_id")
+@click.option("--points", "amount", required=True, type=int)
+@click.option("--gift", required=True)
+@click.option("--station", required=True)
+def redeem(volunteer_id: str, amount: int, gift: str, station: str) -> None:
+    """Spend approved points on a gift at a station (station keeper)."""
+    s = session()
+    entry = s.app.redeem_points(s.actor, volunteer_id, amount, gift, station)
+    click.echo(f"{amount} points redeemed for {gift} at {station}", err=True)
+    click.echo(entry)
+
+
+@points.command("show")
+@click.argument("volunteer_id")
+@json_option
+def show(volunteer_id: str, as_json: bool) -> None:
+    """Show a volunteer's balance and every entry."""
+    app = session().app
+    volunteer = app.volunteer(volunteer_id)
+    data = points_view(volunteer.id, app.point_account(volunteer.id))
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"points of {volunteer.id}: balance {data['balance']}, "
+                        f"pending {data['pending']}, redeemed {data['redeemed']}",
+                  title_justify="left")
+    for column in ("entry", "kind", "points", "source", "status", "reason / gift"):
+        table.add_column(column)
+    for e in data["entries"]:
+        table.add_row(e["entry"], e["kind"], str(e["points"]), e["source"], e["status"],
+                      e["reason"] or (f"{e['gift']} @ {e['station']}" if e["gift"] else ""))
+    console.print(table)
+
+
+COMMANDS = [points]

@@ -1,0 +1,65 @@
+"""civicvol report / demo."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from civicvol.app.views import district_report
+from civicvol.cli.context import console, json_option, print_json, session
+from civicvol.demo import build_panlong
+
+
+@click.command("report")
+@json_option
+def report(as_json: bool) -> None:
+    """The district report, every figure computed from the events."""
+    data = district_report(session().app)
+    print_json(data) if as_json else print_report(data)
+
+
+def print_report(data: dict[str, Any]) -> None:
+    console.print(f"[bold]District report[/bold]  store {data['store']}, {data['events']} events")
+    for section, figures in data.items():
+        if not isinstance(figures, dict):
+            continue
+        table = Table(title=section, show_header=False, title_justify="left")
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        for key, value in figures.items():
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"
+            table.add_row(key.replace("_", " "), "-" if value is None else str(value))
+        console.print(table)
+
+
+@click.command("demo")
+@click.option("--scale", default=1.0, type=float, show_default=True,
+              help="Share of the full district to build, e.g. 0.01 for a small one.")
+@click.option("--seed", default=2024, type=int, show_default=True)
+def demo(scale: float, seed: int) -> None:
+    """Build the Panlong District of the article into the store, then print its report."""
+    app = session().app
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        build_panlong(app, scale=scale, seed=seed, progress=progress)
+    built = time.perf_counter() - started
+    print_report(district_report(app))
+    console.print(f"built in {built:.1f} s, reported in "
+                  f"{time.perf_counter() - started - built:.1f} s")
+
+
+COMMANDS = [report, demo]

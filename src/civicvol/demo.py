@@ -1,0 +1,203 @@
+"""The Panlong District demo: the district of the 2024 article, built through the application.
+
+At full scale: 369 teams (1 corps, 8 standing, 360 special), 153,523 volunteers and 1,821
+service orders placed, dispatched, accepted, completed and rated across 2023 and the first
+half of 2024, with the points they earned audited and some of them redeemed. Everything goes
+through the application's commands (bulk registration in large transactions), and every event
+is dated when it happened, so reports "as of" a date see the district as it was.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+import attrs
+
+from civicvol.app.application import CivicVol
+from civicvol.domain.values import Actor
+
+FULL_TEAMS = (1, 8, 360)
+FULL_VOLUNTEERS = 153_523
+FULL_ORDERS = 1_821
+START = datetime(2023, 1, 1, 1, 0, tzinfo=UTC)
+END = datetime(2024, 6, 20, 1, 0, tzinfo=UTC)
+BATCH = 5_000
+
+ADMIN = Actor("administrator", "panlong-centre")
+DISPATCHER = Actor("dispatcher", "panlong-centre")
+POINTS_AUDITOR = Actor("points-auditor", "panlong-points")
+STATION_KEEPER = Actor("station-keeper", "panlong-station")
+
+# (sub-district, community) named in the article; the rest of the district is synthetic.
+ARTICLE_COMMUNITIES = [
+    ("龙泉街道", "龙江社区"), ("拓东街道", "东庄社区"), ("金辰街道", "天祥社区"),
+    ("联盟街道", "金星社区"), ("联盟街道", "金实社区"),
+]
+SUB_DISTRICTS = ["拓东街道", "鼓楼街道", "东华街道", "联盟街道", "金辰街道", "青云街道",
+                 "龙泉街道", "茨坝街道", "双龙街道", "松华街道", "滇源街道", "阿子营街道"]
+# The article's special teams: (name, community). Plug-ins bring their features to them.
+ARTICLE_TEAMS = [
+    ("龙江编辑部", "龙江社区"), ("龙江爱心织女队", "龙江社区"), ("学雷锋志愿理发队", "东庄社区"),
+    ("老街坊", "天祥社区"), ("安全小红帽", "金星社区"), ("先锋骑手", "金实社区"),
+]
+STANDING_TEAMS = ["理论宣讲队", "文化文艺队", "助老助残队", "平安守护队", "环境卫生队",
+                  "医疗卫生队", "法律服务队", "应急救援队"]
+SERVICES = ["助老陪伴", "理发", "家电维修", "健康义诊", "法律咨询", "儿童课业辅导", "环境清扫",
+            "心理疏导", "政策宣讲", "助残出行"]
+BENEFICIARIES = ["elderly", "left-behind children", "disabled"]
+GIFTS = [("毛巾", 20), ("大米", 50), ("食用油", 80), ("洗衣液", 40)]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉云"
+
+Progress = Callable[[str, int, int], None]
+
+
+@attrs.define
+class District:
+    """What the demo built, for the plug-ins' parts and for the report."""
+
+    scale: float
+    rng: random.Random
+    teams: dict[str, UUID] = attrs.Factory(dict)
+    team_community: dict[UUID, str] = attrs.Factory(dict)
+    members: dict[UUID, list[UUID]] = attrs.Factory(dict)
+    communities: list[tuple[str, str]] = attrs.Factory(list)
+    start: datetime = START
+    end: datetime = END
+
+    def scaled(self, full: int, least: int = 1) -> int:
+        return max(least, round(full * self.scale))
+
+
+def build_panlong(app: CivicVol, scale: float = 1.0, seed: int = 2024,
+                  progress: Progress | None = None) -> District:
+    """Build the district into ``app``'s store; ``progress(stage, done, total)`` reports."""
+    if not 0 < scale <= 1:
+        from civicvol.domain.errors import InvalidInput
+
+        raise InvalidInput(f"scale {scale} is out of range; give a number above 0 and at most 1")
+    report = progress or (lambda stage, done, total: None)
+    district = District(scale=scale, rng=random.Random(seed))
+    _build_teams(app, district)
+    report("teams", len(district.teams), len(district.teams))
+    _register_volunteers(app, district, report)
+    _run_orders(app, district, report)
+    app.extensions.build_demo(app, district, report)
+    return district
+
+
+def _build_teams(app: CivicVol, d: District) -> None:
+    special_count = d.scaled(FULL_TEAMS[2], least=len(ARTICLE_TEAMS))
+    standing_count = d.scaled(FULL_TEAMS[1])
+    synthetic = [(s, f"{s[:-2]}第{i}社区") for i in range(1, 30) for s in SUB_DISTRICTS]
+    d.communities = ARTICLE_COMMUNITIES + synthetic
+    with app.events_dated(d.start - timedelta(days=30)):
+        corps = app.create_team(ADMIN, "盘龙区新时代文明实践志愿服务总队", "corps")
+        d.teams["corps"] = corps
+        for name in STANDING_TEAMS[:standing_count]:
+            d.teams[name] = app.create_team(ADMIN, name, "standing", parent=corps)
+        specials = list(ARTICLE_TEAMS)
+        for i in range(special_count - len(ARTICLE_TEAMS)):
+            _, community = d.communities[len(ARTICLE_COMMUNITIES) + i % len(synthetic)]
+            specials.append((f"{community}特色志愿服务队{i // len(synthetic) + 1}", community))
+        for name, community in specials:
+            d.teams[name] = app.create_team(ADMIN, name, "special", parent=corps,
+                                            community=community)
+            d.team_community[d.teams[name]] = community
+
+
+def _register_volunteers(app: CivicVol, d: District, report: Progress) -> None:
+    """Everyone is registered and joins one team: 30% the corps, 15% the standing teams,
+    the rest the special teams, in transactions of BATCH volunteers."""
+    total = d.scaled(FULL_VOLUNTEERS, least=len(d.teams) * 2)
+    team_ids = list(d.teams.values())
+    standing = [t for n, t in d.teams.items() if n in STANDING_TEAMS]
+    special = [t for t in team_ids if t in d.team_community]
+    rng = d.rng
+    done = 0
+    with app.events_dated(d.start - timedelta(days=20)):
+        while done < total:
+            size = min(BATCH, total - done)
+            people = []
+            chosen: list[UUID] = []
+            for i in range(done, done + size):
+                # The first volunteers fill every team, so no team is empty.
+                team = team_ids[i] if i < len(team_ids) else _pick_team(rng, d, standing,
+                                                                         special)
+                community = d.team_community.get(team) or rng.choice(d.communities)[1]
+                name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2)))
+                phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+                people.append((name, phone, community, ()))
+                chosen.append(team)
+            ids = app.register_volunteers(ADMIN, people)
+            by_team: dict[UUID, list[UUID]] = {}
+            for volunteer, team in zip(ids, chosen, strict=True):
+                by_team.setdefault(team, []).append(volunteer)
+            for team, volunteers in by_team.items():
+                app.join_team_in_bulk(ADMIN, team, volunteers)
+                d.members.setdefault(team, []).extend(volunteers)
+            done += size
+            report("volunteers", done, total)
+
+
+def _pick_team(rng: random.Random, d: District, standing: list[UUID],
+               special: list[UUID]) -> UUID:
+    roll = rng.random()
+    if roll < 0.30:
+        return d.teams["corps"]
+    if roll < 0.45 and standing:
+        return rng.choice(standing)
+    return rng.choice(special)
+
+
+def _run_orders(app: CivicVol, d: District, report: Progress) -> None:
+    """Each order goes round the whole cycle, dated over 2023 and the first half of 2024;
+    the points auditor approves each month's credits, and some volunteers redeem gifts."""
+    total = d.scaled(FULL_ORDERS, least=10)
+    rng = d.rng
+    span = (d.end - d.start).total_seconds()
+    placed_at = sorted(d.start + timedelta(seconds=rng.random() * span) for _ in range(total))
+    serving = [t for t in d.teams.values() if t != d.teams["corps"]]
+    earners: set[UUID] = set()
+    month = placed_at[0].month if placed_at else 0
+    for n, when in enumerate(placed_at, 1):
+        if when.month != month:
+            _audit_points(app, earners, when - timedelta(hours=2), rng)
+            month = when.month
+        resident = Actor("resident", f"r-{rng.randrange(1, total * 3):05d}")
+        team = rng.choice(serving)
+        volunteer = Actor("volunteer", str(rng.choice(d.members[team])))
+        with app.events_dated(when):
+            order = app.place_order(resident, rng.choice(SERVICES),
+                                    place=d.team_community.get(team, "盘龙区"),
+                                    beneficiaries=[rng.choice(BENEFICIARIES)])
+        with app.events_dated(when + timedelta(hours=1)):
+            app.dispatch_order(DISPATCHER, order, team)
+        with app.events_dated(when + timedelta(hours=3)):
+            app.accept_order(volunteer, order)
+        with app.events_dated(when + timedelta(hours=26)):
+            hours = Decimal(rng.choice(["1", "1.5", "2", "2.5", "3", "4"]))
+            app.complete_order(volunteer, order, hours, served=rng.randint(1, 12))
+        with app.events_dated(when + timedelta(hours=50)):
+            app.rate_order(resident, order, rng.choices([5, 4, 3], [80, 17, 3])[0])
+        earners.add(UUID(volunteer.id))
+        if n % 50 == 0 or n == total:
+            report("orders", n, total)
+    _audit_points(app, earners, d.end + timedelta(days=3), rng)
+
+
+def _audit_points(app: CivicVol, earners: set[UUID], when: datetime,
+                  rng: random.Random) -> None:
+    with app.events_dated(when):
+        for volunteer in sorted(earners):
+            app.approve_points(POINTS_AUDITOR, volunteer)
+            account = app.point_account(volunteer)
+            affordable = [g for g in GIFTS if account and g[1] <= account.balance]
+            if affordable and rng.random() < 0.25:
+                gift, price = rng.choice(affordable)
+                app.redeem_points(STATION_KEEPER, volunteer, price, gift, "盘龙区新时代文明实践中心")
+    earners.clear()

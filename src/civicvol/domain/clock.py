@@ -1,0 +1,32 @@
+"""The time stamped on new events.
+
+Events are stamped with the current UTC time. Importing a district's past (the demo, a
+migration) sets the clock to the time the thing really happened, so that "as of" queries and
+reports by year see the history as it was lived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+_fixed: ContextVar[datetime | None] = ContextVar("civicvol_clock", default=None)
+
+
+def now() -> datetime:
+    fixed = _fixed.get()
+    return fixed if fixed is not None else datetime.now(UTC)
+
+
+@contextmanager
+def frozen_at(moment: datetime) -> Iterator[None]:
+    """Stamp the events made inside the block with ``moment`` (timezone-aware)."""
+    if moment.tzinfo is None:
+        raise ValueError("the clock needs a timezone-aware datetime")
+    token = _fixed.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _fixed.reset(token)

@@ -1,0 +1,161 @@
+"""志愿积分: one volunteer's points, audited before they count, spent on gifts at a station.
+
+Entries are numbered E1, E2, ... in the order they were made. A credit names its source (the
+order, clue or session that earned it) and a source is credited once: crediting it again is a
+no-op, so retries and replays never pay twice. The balance counts approved credits less
+redemptions and reversals, and never goes below zero.
+"""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import attrs
+from eventsourcing.domain import event
+
+from civicvol.domain.base import CivicAggregate
+from civicvol.domain.errors import EntryNotFound, EntryNotPending, InsufficientPoints
+from civicvol.domain.values import (
+    Actor,
+    EntryStatus,
+    PointsEntry,
+    Source,
+    check_name,
+    check_points,
+    check_text,
+)
+
+
+class PointAccount(CivicAggregate):
+    @staticmethod
+    def create_id(volunteer_id: UUID) -> UUID:
+        return point_account_id(volunteer_id)
+
+    @event("Opened")
+    def __init__(self, volunteer_id: UUID, by: Actor) -> None:
+        self.volunteer_id = volunteer_id
+        self.entries: dict[str, PointsEntry] = {}
+        self.credited_sources: dict[str, str] = {}
+        self.balance = 0
+
+    # --- queries -----------------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        return sum(e.points for e in self.entries.values()
+                   if e.kind == "credit" and e.status is EntryStatus.PENDING)
+
+    @property
+    def redeemed(self) -> int:
+        return sum(e.points for e in self.entries.values() if e.kind == "redemption")
+
+    def pending_entries(self) -> list[PointsEntry]:
+        return [e for e in self.entries.values()
+                if e.kind == "credit" and e.status is EntryStatus.PENDING]
+
+    def has_credit_for(self, source: Source) -> bool:
+        return str(source) in self.credited_sources
+
+    def _next_entry_id(self) -> str:
+        return f"E{len(self.entries) + 1}"
+
+    # --- checks ------------------------------------------------------------------------------
+    def check_entry(self, entry_id: str) -> PointsEntry:
+        try:
+            return self.entries[entry_id]
+        except KeyError:
+            known = ", ".join(self.entries) or "none yet"
+            raise EntryNotFound(
+                f"volunteer {self.volunteer_id}'s account has no entry {entry_id!r} "
+                f"(entries: {known})"
+            ) from None
+
+    def check_pending(self, entry_id: str) -> PointsEntry:
+        entry = self.check_entry(entry_id)
+        if entry.kind != "credit" or entry.status is not EntryStatus.PENDING:
+            raise EntryNotPending(
+                f"entry {entry_id} is {entry.kind} {entry.status.value}; only a pending "
+                "credit can be approved or rejected"
+            )
+        return entry
+
+    def check_can_spend(self, points: int, doing: str) -> None:
+        if points > self.balance:
+            raise InsufficientPoints(
+                f"cannot {doing} {points} points: volunteer {self.volunteer_id} has "
+                f"{self.balance} approved points ({self.pending} still wait for the audit)"
+            )
+
+    # --- commands ----------------------------------------------------------------------------
+    def credit(self, points: int, source: Source, by: Actor, *, approved: bool = False) -> bool:
+        """Credit points earned by ``source``; returns False if the source was credited before."""
+        if self.has_credit_for(source):
+            return False
+        self._credit(self._next_entry_id(), check_points(points), source, approved, by)
+        return True
+
+    @event("Credited")
+    def _credit(self, entry_id: str, points: int, source: Source, approved: bool,
+                by: Actor) -> None:
+        status = EntryStatus.APPROVED if approved else EntryStatus.PENDING
+        self.entries[entry_id] = PointsEntry(entry_id, "credit", points, source, status)
+        self.credited_sources[str(source)] = entry_id
+        if approved:
+            self.balance += points
+
+    def approve(self, entry_id: str, by: Actor) -> None:
+        self.check_pending(entry_id)
+        self._approve(entry_id, by)
+
+    @event("Approved")
+    def _approve(self, entry_id: str, by: Actor) -> None:
+        entry = self.entries[entry_id]
+        self.entries[entry_id] = attrs.evolve(entry, status=EntryStatus.APPROVED)
+        self.balance += entry.points
+
+    def reject(self, entry_id: str, reason: str, by: Actor) -> None:
+        self.check_pending(entry_id)
+        self._reject(entry_id, check_text(reason, "reason for rejecting", required=True), by)
+
+    @event("Rejected")
+    def _reject(self, entry_id: str, reason: str, by: Actor) -> None:
+        self.entries[entry_id] = attrs.evolve(
+            self.entries[entry_id], status=EntryStatus.REJECTED, reason=reason
+        )
+
+    def redeem(self, points: int, gift: str, station: str, by: Actor) -> str:
+        self.check_can_spend(check_points(points), "redeem")
+        entry_id = self._next_entry_id()
+        self._redeem(entry_id, points, check_name(gift, "gift"), check_name(station, "station"),
+                     by)
+        return entry_id
+
+    @event("Redeemed")
+    def _redeem(self, entry_id: str, points: int, gift: str, station: str, by: Actor) -> None:
+        source = Source("redemption", entry_id)
+        self.entries[entry_id] = PointsEntry(entry_id, "redemption", points, source,
+                                             EntryStatus.APPROVED, gift=gift, station=station)
+        self.balance -= points
+
+    def reverse(self, entry_id: str, reason: str, by: Actor) -> None:
+        """Take back a credit (a clue later found false, an order disputed)."""
+        entry = self.check_entry(entry_id)
+        if entry.kind != "credit" or entry.status in (EntryStatus.REJECTED,
+                                                       EntryStatus.REVERSED):
+            raise EntryNotPending(
+                f"entry {entry_id} is {entry.kind} {entry.status.value}; only a pending or "
+                "approved credit can be reversed"
+            )
+        if entry.status is EntryStatus.APPROVED:
+            self.check_can_spend(entry.points, "reverse")
+        self._reverse(entry_id, check_text(reason, "reason for reversing", required=True), by)
+
+    @event("Reversed")
+    def _reverse(self, entry_id: str, reason: str, by: Actor) -> None:
+        entry = self.entries[entry_id]
+        if entry.status is EntryStatus.APPROVED:
+            self.balance -= entry.points
+        self.entries[entry_id] = attrs.evolve(entry, status=EntryStatus.REVERSED, reason=reason)
+
+
+def point_account_id(volunteer_id: UUID) -> UUID:
+    return uuid5(NAMESPACE_URL, f"civicvol:points:{volunteer_id}")

@@ -1,0 +1,213 @@
+"""Value objects: frozen ``attrs`` classes, compared by value, checked on construction.
+
+They are persisted inside events through the transcodings in :mod:`civicvol.app.transcodings`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+import attrs
+
+from civicvol.domain.errors import (
+    InvalidHours,
+    InvalidInput,
+    InvalidName,
+    InvalidPhone,
+    InvalidPoints,
+    InvalidRating,
+)
+
+MAX_NAME_LENGTH = 60
+MAX_TEXT_LENGTH = 2000
+# One order is one visit: more than a day of service in one order is a typing mistake.
+MAX_HOURS_PER_ORDER = Decimal(24)
+MAX_SERVED_PER_ORDER = 10_000
+MAX_POINTS_PER_ENTRY = 100_000
+# Mainland mobile numbers (11 digits, starting 1) and landlines with an area code.
+PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+class Role(str, Enum):
+    """What an actor is acting as. The role decides which commands it may make."""
+
+    RESIDENT = "resident"
+    VOLUNTEER = "volunteer"
+    LEADER = "leader"
+    DISPATCHER = "dispatcher"
+    POINTS_AUDITOR = "points-auditor"
+    STATION_KEEPER = "station-keeper"
+    ADMINISTRATOR = "administrator"
+    AUDITOR = "auditor"
+    SYSTEM = "system"
+
+
+@attrs.frozen
+class Actor:
+    """Who makes a command: a role and an id (a volunteer's id, a resident's account, ...)."""
+
+    role: str
+    id: str
+
+    @classmethod
+    def parse(cls, text: str) -> Actor:
+        """Read ``ROLE:ID`` as given to ``civicvol --as``."""
+        role, sep, ident = text.partition(":")
+        if not sep or not ident.strip():
+            raise InvalidInput(
+                f"actor {text!r} is not ROLE:ID; write it like 'resident:r-1001' or "
+                "'volunteer:<volunteer id>'"
+            )
+        return cls(role=role.strip(), id=ident.strip())
+
+    def __str__(self) -> str:
+        return f"{self.role}:{self.id}"
+
+
+SYSTEM = Actor(role=Role.SYSTEM.value, id="civicvol")
+
+
+class TeamKind(str, Enum):
+    """区级志愿服务总队 / 常备队伍 / 特色队伍."""
+
+    CORPS = "corps"
+    STANDING = "standing"
+    SPECIAL = "special"
+
+
+class OrderStatus(str, Enum):
+    """Where a service order stands in the 点单 → 派单 → 接单 → 评单 cycle."""
+
+    PLACED = "placed"
+    DISPATCHED = "dispatched"
+    ACCEPTED = "accepted"
+    COMPLETED = "completed"
+    RATED = "rated"
+    CANCELLED = "cancelled"
+
+
+class EntryStatus(str, Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVERSED = "reversed"
+
+
+@attrs.frozen
+class ContactDetails:
+    """A volunteer's personal data. It lives only in the volunteer's own events."""
+
+    name: str
+    phone: str
+
+    @classmethod
+    def checked(cls, name: str, phone: str) -> ContactDetails:
+        return cls(name=check_name(name, "volunteer's name"), phone=check_phone(phone))
+
+
+@attrs.frozen
+class Source:
+    """What earned (or spent) points: an order, a clue, a session ... ``kind`` names the thing."""
+
+    kind: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> Source:
+        kind, _, ident = text.partition(":")
+        return cls(kind=kind, id=ident)
+
+
+@attrs.frozen
+class PointsEntry:
+    """One line of a point account. Credits wait for the points audit; redemptions spend."""
+
+    entry_id: str
+    kind: str  # "credit" or "redemption"
+    points: int
+    source: Source
+    status: EntryStatus
+    reason: str = ""
+    gift: str = ""
+    station: str = ""
+
+
+# --- checks shared by the aggregates -------------------------------------------------------------
+def check_name(value: str, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidName(f"the {what} is empty; give a name of 1 to {MAX_NAME_LENGTH} characters")
+    if len(text) > MAX_NAME_LENGTH:
+        raise InvalidName(
+            f"the {what} has {len(text)} characters; shorten it to at most {MAX_NAME_LENGTH}"
+        )
+    return text
+
+
+def check_text(value: str, what: str, *, required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(f"the {what} is empty; describe it in a few words")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidInput(
+            f"the {what} has {len(text)} characters; shorten it to at most {MAX_TEXT_LENGTH}"
+        )
+    return text
+
+
+def check_phone(value: str) -> str:
+    text = (value or "").replace(" ", "").strip()
+    if not PHONE_PATTERN.match(text):
+        raise InvalidPhone(
+            f"phone number {value!r} is not a mainland mobile (11 digits starting 1, e.g. "
+            "13800138000) or a landline with area code (e.g. 0871-63123456)"
+        )
+    return text
+
+
+def check_hours(value: Decimal | float | str | int) -> Decimal:
+    try:
+        hours = Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidHours(f"service hours {value!r} is not a number; give e.g. 2 or 1.5") from None
+    if not hours.is_finite() or hours <= 0:
+        raise InvalidHours(f"service hours must be more than 0, not {value}; give e.g. 2 or 1.5")
+    if hours > MAX_HOURS_PER_ORDER:
+        raise InvalidHours(
+            f"{value} service hours for one order is more than a day; give at most "
+            f"{MAX_HOURS_PER_ORDER} (record a longer service as several orders)"
+        )
+    if hours != hours.quantize(Decimal("0.01")):
+        raise InvalidHours(f"service hours {value} has too many decimals; round to 0.01 hours")
+    return hours.normalize() if hours == hours.to_integral() else hours
+
+
+def check_served(value: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidInput(f"people served must be a whole number 0 or more, not {value!r}")
+    if value > MAX_SERVED_PER_ORDER:
+        raise InvalidInput(
+            f"{value} people served in one order is implausible; give at most "
+            f"{MAX_SERVED_PER_ORDER}"
+        )
+    return value
+
+
+def check_stars(value: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+        raise InvalidRating(f"a rating is 1 to 5 stars, not {value!r}; give a whole number 1..5")
+    return value
+
+
+def check_points(value: int, what: str = "points") -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise InvalidPoints(f"{what} must be a whole number above 0, not {value!r}")
+    if value > MAX_POINTS_PER_ENTRY:
+        raise InvalidPoints(f"{value} {what} in one entry is implausible; give at most "
+                            f"{MAX_POINTS_PER_ENTRY}")
+    return value

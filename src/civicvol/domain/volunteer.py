@@ -1,0 +1,122 @@
+"""志愿者: a registered volunteer, with contact details and a running total of service hours."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from civicvol.domain.base import CivicAggregate
+from civicvol.domain.errors import (
+    InvalidInput,
+    VolunteerAlreadyActive,
+    VolunteerHasLeft,
+    VolunteerNotActive,
+)
+from civicvol.domain.values import Actor, ContactDetails, check_name, check_text
+
+MAX_SKILLS = 20
+
+
+class VolunteerStatus(str, Enum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    LEFT = "left"
+
+
+def check_skills(skills: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    cleaned = tuple(dict.fromkeys(check_name(s, "skill") for s in skills))
+    if len(cleaned) > MAX_SKILLS:
+        raise InvalidInput(f"{len(cleaned)} skills given; list at most {MAX_SKILLS}")
+    return cleaned
+
+
+class Volunteer(CivicAggregate):
+    """A person registered to serve. Personal data stays in this aggregate's events only."""
+
+    @event("Registered")
+    def __init__(
+        self, contact: ContactDetails, community: str, skills: tuple[str, ...], by: Actor
+    ) -> None:
+        self.contact = contact
+        self.community = community
+        self.skills = tuple(skills)
+        self.status = VolunteerStatus.ACTIVE
+        self.service_hours = Decimal(0)
+        self.orders_completed = 0
+
+    @classmethod
+    def register(
+        cls,
+        name: str,
+        phone: str,
+        community: str,
+        by: Actor,
+        skills: tuple[str, ...] | list[str] = (),
+    ) -> Volunteer:
+        return cls(
+            contact=ContactDetails.checked(name, phone),
+            community=check_name(community, "community"),
+            skills=check_skills(skills),
+            by=by,
+        )
+
+    # --- checks ------------------------------------------------------------------------------
+    def check_is_active(self) -> None:
+        if self.status is VolunteerStatus.SUSPENDED:
+            raise VolunteerNotActive(
+                f"volunteer {self.id} is suspended; an administrator must reactivate them first"
+            )
+        self.check_has_not_left()
+
+    def check_has_not_left(self) -> None:
+        if self.status is VolunteerStatus.LEFT:
+            raise VolunteerHasLeft(
+                f"volunteer {self.id} has left the service; register them again to come back"
+            )
+
+    # --- commands ----------------------------------------------------------------------------
+    def update_contact(self, name: str, phone: str, by: Actor) -> None:
+        self.check_has_not_left()
+        self._update_contact(ContactDetails.checked(name, phone), by)
+
+    @event("ContactUpdated")
+    def _update_contact(self, contact: ContactDetails, by: Actor) -> None:
+        self.contact = contact
+
+    def suspend(self, reason: str, by: Actor) -> None:
+        self.check_is_active()
+        self._suspend(check_text(reason, "reason for the suspension", required=True), by)
+
+    @event("Suspended")
+    def _suspend(self, reason: str, by: Actor) -> None:
+        self.status = VolunteerStatus.SUSPENDED
+
+    def reactivate(self, by: Actor) -> None:
+        self.check_has_not_left()
+        if self.status is VolunteerStatus.ACTIVE:
+            raise VolunteerAlreadyActive(f"volunteer {self.id} is already active")
+        self._reactivate(by)
+
+    @event("Reactivated")
+    def _reactivate(self, by: Actor) -> None:
+        self.status = VolunteerStatus.ACTIVE
+
+    def leave(self, reason: str, by: Actor) -> None:
+        self.check_has_not_left()
+        self._leave(check_text(reason, "reason for leaving"), by)
+
+    @event("Left")
+    def _leave(self, reason: str, by: Actor) -> None:
+        self.status = VolunteerStatus.LEFT
+
+    def record_service(self, order_id: UUID, hours: Decimal, by: Actor) -> None:
+        self.check_is_active()
+        self._record_service(order_id, hours, by)
+
+    @event("ServiceRecorded")
+    def _record_service(self, order_id: UUID, hours: Decimal, by: Actor) -> None:
+        self.service_hours += hours
+        self.orders_completed += 1

@@ -1,0 +1,104 @@
+"""Store URLs: ``sqlite:///path.db`` (the embedded default), ``memory://`` and ``postgresql://``.
+
+A URL is turned into eventsourcing's environment (``PERSISTENCE_MODULE``, ``SQLITE_DBNAME``,
+``POSTGRES_*``); the SQL for events is always eventsourcing's own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+from uuid import uuid4
+
+from civicvol.domain.errors import StoreError
+
+STORE_ENV = "CIVICVOL_STORE"
+DEFAULT_STORE = "sqlite:///civicvol.db"
+
+
+def default_store_url() -> str:
+    return os.environ.get(STORE_ENV) or DEFAULT_STORE
+
+
+def store_environment(url: str) -> dict[str, str]:
+    """The eventsourcing environment for a store URL. Raises :class:`StoreError` if malformed."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "memory":
+        # An in-memory SQLite database, private to this application object.
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": f"file:civicvol-{uuid4().hex}?mode=memory&cache=shared",
+        }
+    if scheme == "sqlite":
+        path = unquote(parts.path)
+        if parts.netloc:
+            raise StoreError(
+                f"store URL {url!r} has a host; write sqlite:///relative.db or "
+                "sqlite:////absolute/path.db"
+            )
+        path = path[1:] if path.startswith("/") else path
+        if not path:
+            raise StoreError(f"store URL {url!r} names no file; write e.g. sqlite:///civicvol.db")
+        folder = Path(path).resolve().parent
+        if not folder.is_dir():
+            raise StoreError(f"the folder {folder} for store {url!r} does not exist; create it "
+                             "or choose another path")
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "10"}
+    if scheme in ("postgresql", "postgres"):
+        dbname = parts.path.lstrip("/")
+        if not dbname:
+            raise StoreError(f"store URL {url!r} names no database; write e.g. "
+                             "postgresql://postgres@127.0.0.1:5432/test")
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": dbname,
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+        }
+        schema = parse_qs(parts.query).get("schema")
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema[0]
+        return env
+    raise StoreError(
+        f"store URL {url!r} is not understood; use sqlite:///file.db, memory:// or "
+        "postgresql://user@host:5432/database"
+    )
+
+
+def store_name(url: str) -> str:
+    """The store's name as auditors see it: the URL without any password."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", "@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def prepare_store(env: dict[str, str]) -> None:
+    """Create what eventsourcing expects to exist: a PostgreSQL schema named in the URL."""
+    schema = env.get("POSTGRES_SCHEMA")
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" or not schema:
+        return
+    try:
+        import psycopg
+        from psycopg import sql
+    except ImportError:  # pragma: no cover - the postgres extra is not installed
+        raise StoreError("PostgreSQL support is not installed; pip install 'civicvol[postgres]'")
+    try:
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None, connect_timeout=5, autocommit=True,
+        ) as conn:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    except psycopg.Error as error:
+        raise StoreError(f"cannot reach PostgreSQL store {env['POSTGRES_HOST']}:"
+                         f"{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}: "
+                         f"{str(error).strip().splitlines()[0]}") from None

@@ -1,0 +1,89 @@
+"""Shared fixtures: every store the library supports, and the district's actors.
+
+The PostgreSQL store is the real server on 127.0.0.1:5432 (trust authentication, database
+``test``); each test gets a fresh schema, dropped afterwards. Where no server is reachable
+the PostgreSQL tests skip with the reason, unless CIVICVOL_REQUIRE_POSTGRES=1 (as in CI),
+which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from civicvol import Actor, CivicVol
+
+PG_URL = os.environ.get("CIVICVOL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRE_PG = os.environ.get("CIVICVOL_REQUIRE_POSTGRES") == "1"
+_pg_reason: list[str] = []
+
+
+def postgres_unavailable() -> str:
+    """Why PostgreSQL cannot be used here ('' when it can)."""
+    if not _pg_reason:
+        try:
+            import psycopg
+
+            with psycopg.connect(PG_URL.split("?")[0], connect_timeout=3):
+                _pg_reason.append("")
+        except Exception as error:  # any failure to connect means: no server here
+            first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            _pg_reason.append(f"PostgreSQL not reachable at {PG_URL}: {first}")
+    return _pg_reason[0]
+
+
+def require_postgres() -> None:
+    reason = postgres_unavailable()
+    if reason:
+        if REQUIRE_PG:
+            pytest.fail(f"CIVICVOL_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A store URL for a fresh PostgreSQL schema, dropped after the test."""
+    require_postgres()
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    yield f"{PG_URL}?schema={schema}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test that takes it runs against memory, SQLite and PostgreSQL."""
+    if request.param == "memory":
+        return "memory://"
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'civicvol.db'}"
+    return str(request.getfixturevalue("pg_schema_url"))
+
+
+@pytest.fixture
+def app(store_url: str) -> Iterator[CivicVol]:
+    application = CivicVol(store_url)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def memory_app() -> Iterator[CivicVol]:
+    application = CivicVol("memory://")
+    yield application
+    application.close()
+
+
+ADMIN = Actor("administrator", "admin-1")
+DISPATCHER = Actor("dispatcher", "centre-1")
+AUDITOR = Actor("auditor", "audit-1")
+POINTS_AUDITOR = Actor("points-auditor", "pa-1")
+STATION_KEEPER = Actor("station-keeper", "sk-1")
+RESIDENT = Actor("resident", "r-1001")
+NEIGHBOUR = Actor("resident", "r-2002")
