@@ -26,6 +26,7 @@ FULL_ORDERS = 1_821
 START = datetime(2023, 1, 1, 1, 0, tzinfo=UTC)
 END = datetime(2024, 6, 20, 1, 0, tzinfo=UTC)
 BATCH = 5_000
+CENTRE_STATION = "盘龙区新时代文明实践中心"
 
 ADMIN = Actor("administrator", "panlong-centre")
 DISPATCHER = Actor("dispatcher", "panlong-centre")
@@ -199,5 +200,5 @@ def _audit_points(app: CivicVol, earners: set[UUID], when: datetime,
             affordable = [g for g in GIFTS if account and g[1] <= account.balance]
             if affordable and rng.random() < 0.25:
                 gift, price = rng.choice(affordable)
-                app.redeem_points(STATION_KEEPER, volunteer, price, gift, "盘龙区新时代文明实践中心")
+                app.redeem_points(STATION_KEEPER, volunteer, price, gift, CENTRE_STATION)
     earners.clear()

@@ -90,7 +90,9 @@ def prepare_store(env: dict[str, str]) -> None:
         import psycopg
         from psycopg import sql
     except ImportError:  # pragma: no cover - the postgres extra is not installed
-        raise StoreError("PostgreSQL support is not installed; pip install 'civicvol[postgres]'")
+        raise StoreError(
+            "PostgreSQL support is not installed; pip install 'civicvol[postgres]'"
+        ) from None
     try:
         with psycopg.connect(
             dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],

@@ -60,7 +60,7 @@ _WHAT: dict[type[Aggregate], str] = {
 }
 
 
-class CivicVol(Application):
+class CivicVol(Application[UUID]):
     """One district's volunteer service, kept in the event store named by ``store``."""
 
     name = "civicvol"
@@ -123,6 +123,7 @@ class CivicVol(Application):
     # --- loading -----------------------------------------------------------------------------
     def load(self, cls: type[A], aggregate_id: UUID | str) -> A:
         ident = parse_id(aggregate_id, _WHAT.get(cls, cls.__name__.lower()))
+        aggregate: Aggregate | None
         try:
             aggregate = self.repository.get(ident)
         except AggregateNotFoundError:
@@ -145,6 +146,7 @@ class CivicVol(Application):
         return self.load(ServiceOrder, order_id)
 
     def membership(self, team_id: UUID, volunteer_id: UUID) -> Membership | None:
+        found: Aggregate
         try:
             found = self.repository.get(membership_id(team_id, volunteer_id))
         except AggregateNotFoundError:
@@ -154,6 +156,7 @@ class CivicVol(Application):
 
     def point_account(self, volunteer_id: UUID | str) -> PointAccount | None:
         ident = parse_id(volunteer_id, "volunteer")
+        found: Aggregate
         try:
             found = self.repository.get(point_account_id(ident))
         except AggregateNotFoundError:
@@ -435,8 +438,7 @@ class CivicVol(Application):
             notifications = self.recorder.select_notifications(start, page, topics=topics)
             if not notifications:
                 return
-            for n in notifications:
-                yield n
+            yield from notifications
             start = notifications[-1].id + 1
 
 

@@ -40,24 +40,24 @@ class DistrictFigures:
         self.entries: dict[tuple[UUID, str], tuple[int, str]] = {}
         self.handlers: dict[str, Handler] = {}
         on = self._on
-        on(Volunteer.Registered, self._volunteer_status("active"))
-        on(Volunteer.Suspended, self._volunteer_status("suspended"))
-        on(Volunteer.Reactivated, self._volunteer_status("active"))
-        on(Volunteer.Left, self._volunteer_status("left"))
-        on(Volunteer.ServiceRecorded, self._service_recorded)
-        on(Team.Created, self._team_created)
-        on(Team.Dissolved, self._team_dissolved)
-        on(Membership.Joined, self._joined)
-        on(Membership.Rejoined, self._membership(True))
-        on(Membership.Left, self._membership(False))
-        on(ServiceOrder.Placed, self._order_placed)
+        on(Volunteer, "Registered", self._volunteer_status("active"))
+        on(Volunteer, "Suspended", self._volunteer_status("suspended"))
+        on(Volunteer, "Reactivated", self._volunteer_status("active"))
+        on(Volunteer, "Left", self._volunteer_status("left"))
+        on(Volunteer, "ServiceRecorded", self._service_recorded)
+        on(Team, "Created", self._team_created)
+        on(Team, "Dissolved", self._team_dissolved)
+        on(Membership, "Joined", self._joined)
+        on(Membership, "Rejoined", self._membership(True))
+        on(Membership, "Left", self._membership(False))
+        on(ServiceOrder, "Placed", self._order_placed)
         for name in ("Dispatched", "Accepted", "Declined", "Completed", "Rated", "Cancelled"):
-            on(getattr(ServiceOrder, name), self._order_event)
+            on(ServiceOrder, name, self._order_event)
         for name in ("Credited", "Approved", "Rejected", "Redeemed", "Reversed"):
-            on(getattr(PointAccount, name), self._points_event)
+            on(PointAccount, name, self._points_event)
 
-    def _on(self, event_class: type, handler: Handler) -> None:
-        self.handlers[get_topic(event_class)] = handler
+    def _on(self, aggregate: type, event_name: str, handler: Handler) -> None:
+        self.handlers[event_topic(aggregate, event_name)] = handler
 
     @property
     def topics(self) -> list[str]:
@@ -213,6 +213,11 @@ def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
 
         for f in folds:
             f.fold(n, decode)
+
+
+def event_topic(aggregate: type, event_name: str) -> str:
+    """The stored topic of an aggregate's event class, e.g. ``Volunteer.Registered``."""
+    return get_topic(getattr(aggregate, event_name))
 
 
 def _uuid(value: UUID | str) -> UUID:

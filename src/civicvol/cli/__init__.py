@@ -6,7 +6,6 @@ machine-readable output; a refused command prints one line on stderr and exits n
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
@@ -49,4 +48,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 
 import attrs
 
@@ -30,7 +30,7 @@ MAX_POINTS_PER_ENTRY = 100_000
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """What an actor is acting as. The role decides which commands it may make."""
 
     RESIDENT = "resident"
@@ -69,7 +69,7 @@ class Actor:
 SYSTEM = Actor(role=Role.SYSTEM.value, id="civicvol")
 
 
-class TeamKind(str, Enum):
+class TeamKind(StrEnum):
     """区级志愿服务总队 / 常备队伍 / 特色队伍."""
 
     CORPS = "corps"
@@ -77,7 +77,7 @@ class TeamKind(str, Enum):
     SPECIAL = "special"
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(StrEnum):
     """Where a service order stands in the 点单 → 派单 → 接单 → 评单 cycle."""
 
     PLACED = "placed"
@@ -88,7 +88,7 @@ class OrderStatus(str, Enum):
     CANCELLED = "cancelled"
 
 
-class EntryStatus(str, Enum):
+class EntryStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -20,7 +20,7 @@ from civicvol.domain.values import Actor, ContactDetails, check_name, check_text
 MAX_SKILLS = 20
 
 
-class VolunteerStatus(str, Enum):
+class VolunteerStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     LEFT = "left"
