@@ -33,9 +33,9 @@ def cli(ctx: click.Context, store: str | None, actor: str | None) -> None:
 
 
 def _register_commands() -> None:
-    from civicvol.cli import orders, points, reports, teams, volunteers
+    from civicvol.cli import audit, orders, points, reports, teams, volunteers
 
-    for module in (volunteers, teams, orders, points, reports):
+    for module in (volunteers, teams, orders, points, reports, audit):
         for command in module.COMMANDS:
             cli.add_command(command)
 
