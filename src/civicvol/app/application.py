@@ -263,7 +263,10 @@ class CivicVol(Application[UUID]):
         membership = check_is_member(self.membership(team.id, volunteer.id), team.id,
                                      volunteer.id)
         membership.leave(reason, by=actor)
-        self.commit("team.leave", actor, membership)
+        if volunteer.id in team.leaders:
+            # A leader must be a member: one who leaves the team stops leading it.
+            team.stand_down_leader(volunteer.id, by=actor)
+        self.commit("team.leave", actor, membership, team)
 
     def appoint_leader(self, actor: Actor, team_id: UUID | str,
                        volunteer_id: UUID | str) -> None:
