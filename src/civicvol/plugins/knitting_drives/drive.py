@@ -1,0 +1,178 @@
+"""编织爱心物送温暖: one knitting drive of the caring knitters.
+
+A drive has a target in sets (a set is one hat and one scarf) and the institutions it knits
+for. Knitters log the hats and scarves they finish; deliveries take finished sets to one of the
+recipients and count the people who benefit. A closed drive takes no more logs or deliveries.
+
+    open ──log knitting / add recipient / deliver──▶ open ──close──▶ closed
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from civicvol.domain.base import CivicAggregate
+from civicvol.domain.values import Actor, check_name, check_text
+from civicvol.plugins.knitting_drives.errors import (
+    DriveClosed,
+    InvalidDelivery,
+    InvalidPieces,
+    InvalidTarget,
+    NotEnoughSets,
+    UnknownInstitution,
+)
+
+MAX_TARGET_SETS = 10_000
+MAX_PIECES_PER_LOG = 200  # one knitter's report of one sitting, not a season's
+MAX_BENEFICIARIES_PER_DELIVERY = 10_000
+MAX_RECIPIENTS = 20
+
+
+class KnittingDrive(CivicAggregate):
+    @event("Launched")
+    def __init__(self, team_id: UUID, title: str, target_sets: int,
+                 recipients: tuple[str, ...], by: Actor) -> None:
+        self.team_id = team_id
+        self.title = title
+        self.target_sets = target_sets
+        self.recipients = tuple(recipients)
+        self.hats = 0
+        self.scarves = 0
+        self.knitted_by: dict[str, int] = {}  # volunteer id → pieces
+        self.logs = 0
+        self.delivered: dict[str, int] = {}
+        self.beneficiaries = 0
+        self.deliveries = 0
+        self.closed = False
+
+    @classmethod
+    def launch(cls, team_id: UUID, title: str, target_sets: int, recipients: list[str] |
+               tuple[str, ...], by: Actor) -> KnittingDrive:
+        if (not isinstance(target_sets, int) or isinstance(target_sets, bool)
+                or not 1 <= target_sets <= MAX_TARGET_SETS):
+            raise InvalidTarget(
+                f"a drive's target is a whole number of sets from 1 to {MAX_TARGET_SETS}, "
+                f"not {target_sets!r}"
+            )
+        return cls(team_id=team_id, title=check_name(title, "drive title"),
+                   target_sets=target_sets, recipients=check_recipients(recipients), by=by)
+
+    # --- figures -----------------------------------------------------------------------------
+    @property
+    def sets_knitted(self) -> int:
+        return min(self.hats, self.scarves)
+
+    @property
+    def sets_delivered(self) -> int:
+        return sum(self.delivered.values())
+
+    @property
+    def sets_in_hand(self) -> int:
+        return self.sets_knitted - self.sets_delivered
+
+    # --- checks ------------------------------------------------------------------------------
+    def check_is_open(self) -> None:
+        if self.closed:
+            raise DriveClosed(
+                f"the knitting drive {self.title!r} is closed; launch a new drive for new work"
+            )
+
+    def check_is_recipient(self, institution: str) -> str:
+        name = check_name(institution, "institution")
+        if name not in self.recipients:
+            raise UnknownInstitution(
+                f"{name!r} is not a recipient of the drive {self.title!r} (recipients: "
+                f"{', '.join(self.recipients)}); add it first (civicvol knitting-drives "
+                "add-recipient)"
+            )
+        return name
+
+    # --- commands ----------------------------------------------------------------------------
+    def log_knitting(self, volunteer_id: UUID, hats: int, scarves: int, by: Actor) -> str:
+        """A knitter finished ``hats`` hats and ``scarves`` scarves; returns the log's id."""
+        self.check_is_open()
+        for count, what in ((hats, "hats"), (scarves, "scarves")):
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                raise InvalidPieces(f"{what} must be a whole number 0 or more, not {count!r}")
+        if hats + scarves == 0:
+            raise InvalidPieces("log at least one hat or scarf; nothing was finished")
+        if hats + scarves > MAX_PIECES_PER_LOG:
+            raise InvalidPieces(
+                f"{hats + scarves} pieces in one log is implausible; log at most "
+                f"{MAX_PIECES_PER_LOG} at a time"
+            )
+        log_id = f"K{self.logs + 1}"
+        self._log_knitting(log_id, volunteer_id, hats, scarves, by)
+        return log_id
+
+    @event("Knitted")
+    def _log_knitting(self, log_id: str, volunteer_id: UUID, hats: int, scarves: int,
+                      by: Actor) -> None:
+        self.logs += 1
+        self.hats += hats
+        self.scarves += scarves
+        key = str(volunteer_id)
+        self.knitted_by[key] = self.knitted_by.get(key, 0) + hats + scarves
+
+    def add_recipient(self, institution: str, by: Actor) -> None:
+        self.check_is_open()
+        name = check_name(institution, "institution")
+        if name in self.recipients:
+            raise UnknownInstitution(f"{name!r} already receives from the drive {self.title!r}")
+        check_recipients((*self.recipients, name))
+        self._add_recipient(name, by)
+
+    @event("RecipientAdded")
+    def _add_recipient(self, institution: str, by: Actor) -> None:
+        self.recipients = (*self.recipients, institution)
+
+    def deliver(self, institution: str, sets: int, beneficiaries: int, by: Actor) -> str:
+        """Hand ``sets`` finished sets to ``institution``; returns the delivery's id."""
+        self.check_is_open()
+        name = self.check_is_recipient(institution)
+        if not isinstance(sets, int) or isinstance(sets, bool) or sets < 1:
+            raise InvalidDelivery(f"deliver at least 1 set, not {sets!r}")
+        if sets > self.sets_in_hand:
+            raise NotEnoughSets(
+                f"cannot deliver {sets} sets: the drive {self.title!r} has {self.sets_in_hand} "
+                f"finished sets in hand ({self.hats} hats, {self.scarves} scarves knitted, "
+                f"{self.sets_delivered} sets delivered); log the knitting first"
+            )
+        if (not isinstance(beneficiaries, int) or isinstance(beneficiaries, bool)
+                or not 1 <= beneficiaries <= MAX_BENEFICIARIES_PER_DELIVERY):
+            raise InvalidDelivery(
+                f"people who benefit must be a whole number from 1 to "
+                f"{MAX_BENEFICIARIES_PER_DELIVERY}, not {beneficiaries!r}"
+            )
+        delivery_id = f"D{self.deliveries + 1}"
+        self._deliver(delivery_id, name, sets, beneficiaries, by)
+        return delivery_id
+
+    @event("Delivered")
+    def _deliver(self, delivery_id: str, institution: str, sets: int, beneficiaries: int,
+                 by: Actor) -> None:
+        self.deliveries += 1
+        self.delivered[institution] = self.delivered.get(institution, 0) + sets
+        self.beneficiaries += beneficiaries
+
+    def close(self, note: str, by: Actor) -> None:
+        self.check_is_open()
+        self._close(check_text(note, "closing note"), by)
+
+    @event("Closed")
+    def _close(self, note: str, by: Actor) -> None:
+        self.closed = True
+
+
+def check_recipients(recipients: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(check_name(r, "institution") for r in recipients))
+    if not names:
+        raise UnknownInstitution(
+            "name at least one institution the drive knits for (e.g. 鹤湾敬老院)"
+        )
+    if len(names) > MAX_RECIPIENTS:
+        raise UnknownInstitution(f"{len(names)} institutions given; name at most "
+                                 f"{MAX_RECIPIENTS}")
+    return names
