@@ -343,9 +343,10 @@ class CivicVol(Application[UUID]):
         volunteer = self.volunteer(actor.id)
         order.complete(volunteer.id, hours, served, by=actor)
         volunteer.record_service(order.id, order.hours, by=actor)
-        account = self._open_account(volunteer.id, SYSTEM)
         points = self.extensions.points_for_order(self, order, self.points_scheme)
+        account = None  # a scheme that pays nothing for this order opens no empty account
         if points > 0:
+            account = self._open_account(volunteer.id, SYSTEM)
             account.credit(points, Source("order", str(order.id)), by=actor,
                            approved=self.points_scheme.auto_approve)
         self.commit("order.complete", actor, order, volunteer, account)
