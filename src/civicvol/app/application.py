@@ -18,11 +18,18 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, Recording
+from eventsourcing.persistence import (
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    PersistenceError,
+    Recording,
+)
 
 from civicvol.app.authorization import authorize
 from civicvol.app.extensions import Extensions
 from civicvol.app.transcodings import register_value_transcodings
+from civicvol.audit.privacy import KeyedEventStore, PersonalKeys, SealedContactTranscoding
 from civicvol.domain import clock
 from civicvol.domain.errors import (
     ConcurrentChange,
@@ -78,6 +85,7 @@ class CivicVol(Application[UUID]):
         self.extensions = extensions or Extensions()
         store_env = {**store_environment(self.store_url), **(env or {})}
         prepare_store(store_env)
+        self.personal_keys = PersonalKeys()
         try:
             super().__init__(env=store_env)
         except (OSError, PersistenceError) as error:
@@ -86,8 +94,14 @@ class CivicVol(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_value_transcodings(transcoder)
+        transcoder.register(SealedContactTranscoding(self.personal_keys))
         if hasattr(self, "extensions"):
             self.extensions.register_transcodings(transcoder)
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        """Personal data is sealed with per-person keys kept in the store's own database."""
+        self.personal_keys.attach(self.recorder)
+        return KeyedEventStore(self.mapper, self.recorder, self.personal_keys)
 
     # --- the unit of work --------------------------------------------------------------------
     def commit(
@@ -376,7 +390,10 @@ class CivicVol(Application[UUID]):
 
         ``with_aggregates`` are saved in the same transaction (the clue that earned them).
         Returns False, storing only ``with_aggregates``, if the source was credited before.
+        A plug-in passes its own ``command`` (granted to its roles); by default only the
+        system credits points.
         """
+        authorize(actor, command)
         volunteer = self.volunteer(volunteer_id)
         volunteer.check_has_not_left()
         account = self._open_account(volunteer.id, SYSTEM)
