@@ -109,7 +109,12 @@ class CivicVol(Application[UUID]):
     ) -> list[Recording[UUID]]:
         """Save the aggregates' new events in one transaction, after the decision hooks."""
         processing = ProcessingEvent[UUID]()
-        processing.collect_events(*aggregates)
+        # What ProcessingEvent.collect_events does, without its isinstance checks against
+        # runtime Protocols, which cost more than the collecting (a tenth of the demo's time).
+        for aggregate in aggregates:
+            if aggregate is not None:
+                processing.events.extend(aggregate.collect_events())
+                processing.aggregates[aggregate.id] = aggregate
         if not processing.events:
             return []
         self.extensions.before_save(self, command, actor, processing.events)
