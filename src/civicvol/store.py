@@ -1,7 +1,8 @@
 """Store URLs: ``sqlite:///path.db`` (the embedded default), ``memory://`` and ``postgresql://``.
 
 A URL is turned into eventsourcing's environment (``PERSISTENCE_MODULE``, ``SQLITE_DBNAME``,
-``POSTGRES_*``); the SQL for events is always eventsourcing's own.
+``POSTGRES_*``); the SQL for events is always eventsourcing's own, in recorders that also keep
+the audit hash chain (``APPLICATION_RECORDER_TOPIC``, see :mod:`civicvol.audit.recorders`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import uuid4
 
+from civicvol.audit.recorders import CHAINED_RECORDER_TOPICS
 from civicvol.domain.errors import StoreError
 
 STORE_ENV = "CIVICVOL_STORE"
@@ -30,6 +32,7 @@ def store_environment(url: str) -> dict[str, str]:
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": f"file:civicvol-{uuid4().hex}?mode=memory&cache=shared",
+            "APPLICATION_RECORDER_TOPIC": CHAINED_RECORDER_TOPICS["eventsourcing.sqlite"],
         }
     if scheme == "sqlite":
         path = unquote(parts.path)
@@ -46,7 +49,8 @@ def store_environment(url: str) -> dict[str, str]:
             raise StoreError(f"the folder {folder} for store {url!r} does not exist; create it "
                              "or choose another path")
         return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path,
-                "SQLITE_LOCK_TIMEOUT": "10"}
+                "SQLITE_LOCK_TIMEOUT": "10",
+                "APPLICATION_RECORDER_TOPIC": CHAINED_RECORDER_TOPICS["eventsourcing.sqlite"]}
     if scheme in ("postgresql", "postgres"):
         dbname = parts.path.lstrip("/")
         if not dbname:
@@ -61,6 +65,7 @@ def store_environment(url: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "10",
+            "APPLICATION_RECORDER_TOPIC": CHAINED_RECORDER_TOPICS["eventsourcing.postgres"],
         }
         schema = parse_qs(parts.query).get("schema")
         if schema:

@@ -1,0 +1,96 @@
+"""Signing keys and signed checkpoints: "this store had N events, head hash H", as files that
+auditors keep out of the database's reach."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+    load_pem_private_key,
+)
+
+from civicvol.audit.recorders import ChainedRecorder
+from civicvol.audit.verifier import Checkpoint, checkpoint_message, load_checkpoint
+from civicvol.domain.errors import CivicVolError
+
+
+class AuditFileError(CivicVolError):
+    """A key, checkpoint or bundle file is missing, unreadable or not what it should be."""
+
+    exit_code = 2
+
+
+def public_key_path(key_path: Path) -> Path:
+    return key_path.with_name(key_path.name + ".pub")
+
+
+def generate_key(out: Path) -> tuple[Path, bytes]:
+    """Write a new Ed25519 private key (PEM, mode 0600) and its public key beside it (.pub).
+
+    Returns the public key file and the raw public key. Refuses to overwrite a key.
+    """
+    pub_path = public_key_path(out)
+    for path in (out, pub_path):
+        if path.exists():
+            raise AuditFileError(f"{path} exists already; choose another --out (a signing key "
+                                 "is never overwritten)")
+    if not out.resolve().parent.is_dir():
+        raise AuditFileError(f"the folder of {out} does not exist; create it first")
+    key = Ed25519PrivateKey.generate()
+    private_pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    # Created with 0600 from the start, so the key is never readable by others.
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(private_pem)
+    public = key.public_key()
+    pub_path.write_bytes(public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    return pub_path, public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    try:
+        key = load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as error:
+        raise AuditFileError(f"cannot read the signing key {path}: {error}; make one with "
+                             "'civicvol audit keygen --out FILE'") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise AuditFileError(f"{path} is not an Ed25519 key; make one with "
+                             "'civicvol audit keygen --out FILE'")
+    return key
+
+
+def sign_checkpoint(key: Ed25519PrivateKey, store: str, recorder: ChainedRecorder,
+                    signed_at: datetime | None = None) -> Checkpoint:
+    """A checkpoint of the chain's head now, signed with ``key``."""
+    count, head = recorder.chain_head()
+    moment = (signed_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    return Checkpoint(
+        store=store, event_count=count, head_hash=head, signed_at=moment,
+        public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+        signature=key.sign(checkpoint_message(store, count, head, moment)),
+    )
+
+
+def write_checkpoint(checkpoint: Checkpoint, out: Path) -> None:
+    if out.exists():
+        raise AuditFileError(f"{out} exists already; checkpoints are kept, not overwritten: "
+                             "choose another --out")
+    out.write_text(json.dumps(checkpoint.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def read_checkpoints(paths: list[Path]) -> list[Checkpoint]:
+    checkpoints = []
+    for path in paths:
+        try:
+            checkpoints.append(load_checkpoint(path))
+        except (OSError, ValueError) as error:
+            raise AuditFileError(f"cannot read checkpoint {path}: {error}") from None
+    return checkpoints

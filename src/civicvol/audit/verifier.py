@@ -1,0 +1,417 @@
+"""The stand-alone verifier of civicvol's hash chain, checkpoints and audit bundles.
+
+This module depends only on Python's standard library and ``cryptography``, so that an auditor
+can copy this one file and check a bundle without civicvol, eventsourcing or the database::
+
+    python verifier.py BUNDLE_DIR [--public-key KEY.pub ...]
+
+The format it checks is specified in ``docs/audit/bundle-format.md``. civicvol's recorders use
+:func:`chain_hash` from here, so the writer and the verifier share one definition of the framing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    PublicFormat,
+    load_pem_public_key,
+)
+
+CHAIN_TAG = b"civicvol/chain/v1"
+HASH_ALGORITHM = "sha256"
+GENESIS = bytes(32)  # the "previous hash" of position 1
+BUNDLE_FORMAT = "civicvol-audit-bundle"
+BUNDLE_FORMAT_VERSION = 1
+CHECKPOINT_FORMAT = "civicvol-checkpoint"
+CHECKPOINT_FORMAT_VERSION = 1
+EVENTS_FILE = "events.jsonl"
+MANIFEST_FILE = "manifest.json"
+EVENT_KEYS = frozenset(("position", "originator_id", "originator_version", "topic", "state",
+                        "prev_hash", "hash"))
+
+# The kinds of damage a verification reports.
+CHANGED = "changed"
+MISSING = "missing"
+INSERTED = "inserted"
+REORDERED = "reordered"
+TRUNCATED = "truncated"
+CHECKPOINT_MISMATCH = "checkpoint-mismatch"
+BAD_SIGNATURE = "bad-signature"
+
+
+def _frame(field_bytes: bytes) -> bytes:
+    return len(field_bytes).to_bytes(8, "big") + field_bytes
+
+
+def chain_hash(prev_hash: bytes, position: int, originator_id: str, originator_version: int,
+               topic: str, state: bytes) -> bytes:
+    """SHA-256 over the length-prefixed fields (tag, prev hash, position, originator id,
+    version, topic, stored state bytes); integers as decimal ASCII, text as UTF-8."""
+    return hashlib.sha256(b"".join((
+        _frame(CHAIN_TAG),
+        _frame(prev_hash),
+        _frame(str(position).encode("ascii")),
+        _frame(originator_id.encode("utf-8")),
+        _frame(str(originator_version).encode("ascii")),
+        _frame(topic.encode("utf-8")),
+        _frame(state),
+    ))).digest()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The first thing wrong: the chain position where it is, its kind, and what was seen."""
+
+    position: int
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"position {self.position}: {self.kind}: {self.detail}"
+
+
+@dataclass
+class VerificationResult:
+    """What a verification saw: how many events it checked, the head hash it computed,
+    and the first finding (None when the history is intact)."""
+
+    event_count: int = 0
+    head_hash: bytes = GENESIS
+    finding: Finding | None = None
+    checkpoints_checked: int = 0
+
+    @property
+    def intact(self) -> bool:
+        return self.finding is None
+
+
+# --- checkpoints -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed statement: the store ``store`` had ``event_count`` events, head ``head_hash``."""
+
+    store: str
+    event_count: int
+    head_hash: bytes
+    signed_at: str
+    public_key: bytes
+    signature: bytes
+    source: str = field(default="", compare=False)
+
+    def message(self) -> bytes:
+        return checkpoint_message(self.store, self.event_count, self.head_hash, self.signed_at)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "format_version": CHECKPOINT_FORMAT_VERSION,
+            "store": self.store,
+            "event_count": self.event_count,
+            "head_hash": self.head_hash.hex(),
+            "signed_at": self.signed_at,
+            "algorithm": "ed25519",
+            "public_key": self.public_key.hex(),
+            "signature": self.signature.hex(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, source: str = "") -> Checkpoint:
+        """Read a checkpoint object; raises ValueError saying what is malformed."""
+        if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
+            raise ValueError(f"{source or 'checkpoint'} is not a civicvol checkpoint")
+        if data.get("format_version") != CHECKPOINT_FORMAT_VERSION:
+            raise ValueError(f"{source}: unknown checkpoint format version "
+                             f"{data.get('format_version')!r}")
+        try:
+            count = data["event_count"]
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                raise ValueError("event_count must be a whole number")
+            return cls(store=str(data["store"]), event_count=count,
+                       head_hash=_unhex(data["head_hash"], 32),
+                       signed_at=str(data["signed_at"]),
+                       public_key=_unhex(data["public_key"], 32),
+                       signature=_unhex(data["signature"], 64), source=source)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{source or 'checkpoint'} is malformed: {error}") from None
+
+    def signature_problem(self, trusted_keys: Iterable[bytes] = ()) -> str:
+        """Why the signature cannot be trusted ('' when it can)."""
+        trusted = list(trusted_keys)
+        if trusted and self.public_key not in trusted:
+            return (f"checkpoint {self.source} is signed by key {self.public_key.hex()[:16]}..., "
+                    "which is not one of the trusted public keys")
+        try:
+            Ed25519PublicKey.from_public_bytes(self.public_key).verify(self.signature,
+                                                                       self.message())
+        except (InvalidSignature, ValueError):
+            return (f"the signature of checkpoint {self.source} does not match its statement "
+                    "and public key")
+        return ""
+
+
+def checkpoint_message(store: str, event_count: int, head_hash: bytes, signed_at: str) -> bytes:
+    """The exact bytes an Ed25519 checkpoint signature covers."""
+    return (f"civicvol checkpoint v1\nstore: {store}\nevent_count: {event_count}\n"
+            f"head_hash: {head_hash.hex()}\nsigned_at: {signed_at}\n").encode()
+
+
+def load_checkpoint(path: str | Path) -> Checkpoint:
+    with open(path, encoding="utf-8") as file:
+        return Checkpoint.from_json(json.load(file), source=str(path))
+
+
+def load_public_key(path: str | Path) -> bytes:
+    """The raw 32 bytes of an Ed25519 public key in a PEM file (or a hex line)."""
+    data = Path(path).read_bytes()
+    if data.lstrip().startswith(b"-----BEGIN"):
+        key = load_pem_public_key(data)
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError(f"{path} is not an Ed25519 public key")
+        return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return _unhex(data.decode("ascii").strip(), 32)
+
+
+class CheckpointWatch:
+    """Compares the running head with every checkpoint as the walk passes its event count."""
+
+    def __init__(self, checkpoints: Iterable[Checkpoint]) -> None:
+        self.pending = sorted(checkpoints, key=lambda c: c.event_count)
+        self.checked = 0
+
+    def signatures(self, trusted_keys: Iterable[bytes]) -> Finding | None:
+        trusted = list(trusted_keys)
+        for checkpoint in self.pending:
+            problem = checkpoint.signature_problem(trusted)
+            if problem:
+                return Finding(checkpoint.event_count, BAD_SIGNATURE, problem)
+        return None
+
+    def passed(self, position: int, head: bytes) -> Finding | None:
+        while self.pending and self.pending[0].event_count <= position:
+            checkpoint = self.pending.pop(0)
+            self.checked += 1
+            if checkpoint.event_count == position and checkpoint.head_hash != head:
+                return Finding(position, CHECKPOINT_MISMATCH,
+                               f"the head at position {position} is {head.hex()}, but "
+                               f"checkpoint {checkpoint.source} (signed {checkpoint.signed_at}) "
+                               f"says {checkpoint.head_hash.hex()}: the history was rewritten")
+        return None
+
+    def ended(self, count: int) -> Finding | None:
+        if self.pending:
+            checkpoint = self.pending[-1]
+            return Finding(count + 1, TRUNCATED,
+                           f"the log ends after {count} events, but checkpoint "
+                           f"{checkpoint.source} says it had {checkpoint.event_count}")
+        return None
+
+
+# --- bundles ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BundleEvent:
+    position: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    state: bytes
+    prev_hash: bytes
+    hash: bytes
+
+    def recomputed(self, prev_hash: bytes, position: int) -> bytes:
+        return chain_hash(prev_hash, position, self.originator_id, self.originator_version,
+                          self.topic, self.state)
+
+
+def _unhex(text: Any, size: int) -> bytes:
+    if not isinstance(text, str) or text != text.lower():
+        raise ValueError(f"{text!r} is not lowercase hex")
+    value = bytes.fromhex(text)
+    if len(value) != size:
+        raise ValueError(f"{text!r} is not {size} bytes")
+    return value
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
+
+
+def parse_event_line(line: bytes) -> BundleEvent:
+    """One line of events.jsonl; ValueError if it is not exactly the canonical form."""
+    data = json.loads(line.decode("utf-8"))
+    if not isinstance(data, dict) or set(data) != EVENT_KEYS:
+        raise ValueError("not an event object with exactly the bundle's fields")
+    state_text = data["state"]
+    if not isinstance(state_text, str):
+        raise ValueError("state is not base64 text")
+    state = base64.b64decode(state_text, validate=True)
+    if base64.b64encode(state).decode("ascii") != state_text:
+        raise ValueError("state is not canonical base64")
+    if not isinstance(data["originator_id"], str) or not isinstance(data["topic"], str):
+        raise ValueError("originator_id and topic must be text")
+    return BundleEvent(position=_int(data["position"]), originator_id=data["originator_id"],
+                       originator_version=_int(data["originator_version"]),
+                       topic=data["topic"], state=state,
+                       prev_hash=_unhex(data["prev_hash"], 32), hash=_unhex(data["hash"], 32))
+
+
+def event_line(event: BundleEvent) -> bytes:
+    """The canonical JSON line of an event (the exporter writes exactly this)."""
+    return json.dumps({
+        "position": event.position,
+        "originator_id": event.originator_id,
+        "originator_version": event.originator_version,
+        "topic": event.topic,
+        "state": base64.b64encode(event.state).decode("ascii"),
+        "prev_hash": event.prev_hash.hex(),
+        "hash": event.hash.hex(),
+    }, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
+
+
+def _read_lines(path: Path) -> Iterator[tuple[int, BundleEvent | str]]:
+    """(line number, event or why the line is unreadable), streaming."""
+    with open(path, "rb") as file:
+        for number, line in enumerate(file, start=1):
+            if not line.endswith(b"\n"):
+                yield number, "the last line is cut off (no newline)"
+                continue
+            try:
+                yield number, parse_event_line(line[:-1])
+            except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+                yield number, f"line {number} is not a readable event: {error}"
+
+
+def _appears_later(path: Path, after_line: int, position: int) -> bool:
+    """Whether a line after ``after_line`` claims ``position`` (only run on the error path)."""
+    for number, item in _read_lines(path):
+        if number > after_line and isinstance(item, BundleEvent) and item.position == position:
+            return True
+    return False
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    with open(directory / MANIFEST_FILE, encoding="utf-8") as file:
+        manifest = json.load(file)
+    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
+        raise ValueError(f"{directory / MANIFEST_FILE} is not a civicvol audit bundle manifest")
+    if manifest.get("format_version") != BUNDLE_FORMAT_VERSION:
+        raise ValueError(f"unknown bundle format version {manifest.get('format_version')!r}")
+    if manifest.get("hash_algorithm") != HASH_ALGORITHM:
+        raise ValueError(f"unknown hash algorithm {manifest.get('hash_algorithm')!r}")
+    return manifest
+
+
+def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint] = (),
+                  trusted_keys: Iterable[bytes] = (),
+                  on_progress: Callable[[int], None] | None = None) -> VerificationResult:
+    """Check a bundle: every hash, every link, every position, and every checkpoint (those in
+    the manifest and ``extra_checkpoints``). Raises ValueError if the manifest is unreadable."""
+    folder = Path(directory)
+    manifest = read_manifest(folder)
+    checkpoints = [Checkpoint.from_json(c, source=f"manifest checkpoint {i + 1}")
+                   for i, c in enumerate(manifest.get("checkpoints", []))]
+    watch = CheckpointWatch([*checkpoints, *extra_checkpoints])
+    result = VerificationResult()
+    result.finding = watch.signatures(trusted_keys) or watch.passed(0, GENESIS)
+    if result.finding:
+        return result
+    events_path = folder / str(manifest.get("events_file", EVENTS_FILE))
+    lines = _read_lines(events_path)
+    pending: tuple[int, BundleEvent | str] | None = None
+    head, expected = GENESIS, 1
+    while True:
+        item = pending or next(lines, None)
+        pending = None
+        if item is None:
+            break
+        number, event = item
+        finding: Finding | None = None
+        if isinstance(event, str):
+            finding = Finding(expected, CHANGED, event)
+        elif event.position > expected:
+            kind = REORDERED if _appears_later(events_path, number, expected) else MISSING
+            finding = Finding(expected, kind, f"line {number} holds position {event.position} "
+                              f"where position {expected} should be")
+        elif event.position < expected:
+            finding = Finding(expected, INSERTED, f"line {number} repeats position "
+                              f"{event.position}, which came before")
+        elif event.prev_hash != head or event.recomputed(head, expected) != event.hash:
+            pending = next(lines, None)
+            follower = pending[1] if pending else None
+            if (isinstance(follower, BundleEvent) and follower.position == expected
+                    and follower.prev_hash == head
+                    and follower.recomputed(head, expected) == follower.hash):
+                finding = Finding(expected, INSERTED, f"line {number} is an extra event before "
+                                  f"the genuine event at position {expected}")
+            else:
+                finding = Finding(expected, CHANGED, f"line {number} ({event.topic} of "
+                                  f"{event.originator_id} v{event.originator_version}) does "
+                                  "not hash to its recorded chain hash")
+        if finding:
+            result.finding = finding
+            return result
+        assert isinstance(event, BundleEvent)
+        head = event.hash
+        result.event_count, result.head_hash = expected, head
+        result.finding = watch.passed(expected, head)
+        if result.finding:
+            return result
+        if on_progress is not None:
+            on_progress(expected)
+        expected += 1
+    result.checkpoints_checked = watch.checked
+    count = manifest.get("event_count")
+    if isinstance(count, int) and count > result.event_count:
+        result.finding = Finding(result.event_count + 1, TRUNCATED,
+                                 f"the events file ends after {result.event_count} events; "
+                                 f"the manifest says {count}")
+    elif isinstance(count, int) and count < result.event_count:
+        result.finding = Finding(count + 1, INSERTED, f"the events file has "
+                                 f"{result.event_count} events; the manifest says {count}")
+    elif manifest.get("head_hash") != result.head_hash.hex():
+        result.finding = Finding(result.event_count, CHANGED,
+                                 "the manifest's head hash differs from the events file's")
+    result.finding = result.finding or watch.ended(result.event_count)
+    result.checkpoints_checked = watch.checked
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python verifier.py BUNDLE_DIR [--public-key FILE ...]``: exit 0 when intact."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    keys: list[bytes] = []
+    while "--public-key" in args:
+        at = args.index("--public-key")
+        keys.append(load_public_key(args[at + 1]))
+        del args[at:at + 2]
+    if len(args) != 1:
+        print("usage: python verifier.py BUNDLE_DIR [--public-key KEY.pub ...]", file=sys.stderr)
+        return 2
+    try:
+        result = verify_bundle(args[0], trusted_keys=keys)
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if result.finding:
+        print(f"NOT INTACT at {result.finding}")
+        return 1
+    print(f"intact: {result.event_count} events, head {result.head_hash.hex()}, "
+          f"{result.checkpoints_checked} checkpoint(s) matched")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""Stories of the tamper-evident audit trail: every stored event is chained, and an insider
+who edits the database behind civicvol's back is caught at the right position, with the right
+kind of damage, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from civicvol import CivicVol
+from civicvol.audit.chain import UnchainedStore
+from civicvol.audit.checkpoint import sign_checkpoint
+from civicvol.audit.recorders import as_chained
+from civicvol.audit.store_verification import verify_store
+from civicvol.audit.verifier import (
+    BAD_SIGNATURE,
+    CHANGED,
+    CHECKPOINT_MISMATCH,
+    INSERTED,
+    MISSING,
+    REORDERED,
+    TRUNCATED,
+    Checkpoint,
+    VerificationResult,
+)
+from civicvol.domain import errors
+from civicvol.store import store_name
+from tests.audit_tamper import Tamperer
+from tests.conftest import RESIDENT
+from tests.world import build_world
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def disk_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store an insider can reach with SQL: a SQLite file or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'civicvol.db'}"
+    return str(request.getfixturevalue("pg_schema_url"))
+
+
+@pytest.fixture
+def district(disk_url: str) -> Iterator[CivicVol]:
+    """A district with a team, volunteers and three completed orders (31 events)."""
+    app = CivicVol(disk_url)
+    world = build_world(app)
+    for _ in range(3):
+        world.completed_order()
+    yield app
+    app.close()
+
+
+def verify(app: CivicVol, *checkpoints: Checkpoint, trusted: tuple[bytes, ...] = ()
+           ) -> VerificationResult:
+    """Verify the store as a fresh process would: through a newly opened application."""
+    reopened = CivicVol(app.store_url)
+    try:
+        return verify_store(as_chained(reopened.recorder), checkpoints, trusted, page=7)
+    finally:
+        reopened.close()
+
+
+def checkpoint(app: CivicVol, key: Ed25519PrivateKey | None = None) -> Checkpoint:
+    return sign_checkpoint(key or Ed25519PrivateKey.generate(), store_name(app.store_url),
+                           as_chained(app.recorder))
+
+
+def found(result: VerificationResult) -> tuple[int, str] | None:
+    return (result.finding.position, result.finding.kind) if result.finding else None
+
+
+class TestTheChain:
+    def test_every_event_is_chained_at_a_dense_position(self, app: CivicVol) -> None:
+        build_world(app).completed_order()
+        recorder = as_chained(app.recorder)
+        links = recorder.select_chain(0, 1000)
+        assert [k.position for k in links] == list(range(1, app.event_count() + 1))
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(links))
+        result = verify_store(recorder, page=4)
+        assert (result.intact, result.event_count) == (True, len(links))
+        assert recorder.chain_head() == (len(links), links[-1].hash)
+
+    def test_a_refused_command_adds_no_link(self, app: CivicVol) -> None:
+        world = build_world(app)
+        order = world.completed_order()
+        app.rate_order(RESIDENT, order, 5)
+        before = as_chained(app.recorder).chain_head()
+        with pytest.raises(errors.OrderAlreadyRated):
+            app.rate_order(RESIDENT, order, 4)
+        assert as_chained(app.recorder).chain_head() == before
+
+    def test_an_intact_district_verifies_against_its_checkpoint(self, district: CivicVol
+                                                                ) -> None:
+        signed = checkpoint(district)
+        result = verify(district, signed)
+        assert (result.intact, result.event_count, result.checkpoints_checked) == (
+            True, signed.event_count, 1)
+        assert result.head_hash == signed.head_hash
+
+
+class TestTamperingIsCaught:
+    def test_one_byte_of_a_stored_state_changed(self, district: CivicVol) -> None:
+        Tamperer(district).flip_state_byte(4)
+        assert found(verify(district)) == (4, CHANGED)
+
+    def test_a_topic_changed(self, district: CivicVol) -> None:
+        Tamperer(district).change_topic(5)
+        assert found(verify(district)) == (5, CHANGED)
+
+    def test_a_middle_event_deleted(self, district: CivicVol) -> None:
+        Tamperer(district).delete_event(6)
+        assert found(verify(district)) == (6, MISSING)
+
+    def test_the_tail_deleted_passes_alone_and_is_caught_by_a_checkpoint(
+        self, district: CivicVol
+    ) -> None:
+        signed = checkpoint(district)
+        Tamperer(district).delete_tail(29)
+        shortened = verify(district)
+        # Without a checkpoint a shorter chain is still a valid chain ...
+        assert (shortened.intact, shortened.event_count) == (True, 28)
+        # ... the checkpoint the auditors kept is what catches the truncation.
+        assert found(verify(district, signed)) == (29, TRUNCATED)
+
+    def test_tail_events_deleted_while_their_links_remain(self, district: CivicVol) -> None:
+        tamper = Tamperer(district)
+        tamper.sql(f"DELETE FROM {tamper.events} WHERE {tamper.id_column}>=?",
+                   tamper.id_at(30))
+        assert found(verify(district)) == (30, TRUNCATED)
+
+    def test_an_event_appended_without_a_link(self, district: CivicVol) -> None:
+        count = district.event_count()
+        Tamperer(district).append_event(like_position=3)
+        assert found(verify(district)) == (count + 1, INSERTED)
+
+    def test_an_event_slipped_into_the_middle(self, district: CivicVol) -> None:
+        Tamperer(district).insert_event_before(7)
+        assert found(verify(district)) == (7, INSERTED)
+
+    def test_two_events_swapped(self, district: CivicVol) -> None:
+        Tamperer(district).swap(3, 7)
+        assert found(verify(district)) == (3, REORDERED)
+
+    def test_the_whole_log_rewritten_with_recomputed_hashes(self, district: CivicVol) -> None:
+        signed = checkpoint(district)
+        Tamperer(district).rewrite_from(2)
+        assert verify(district).intact  # a consistent forgery, on its own
+        assert found(verify(district, signed)) == (signed.event_count, CHECKPOINT_MISMATCH)
+
+    def test_a_checkpoint_signed_by_the_wrong_key(self, district: CivicVol) -> None:
+        ours, theirs = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+        genuine = checkpoint(district, ours)
+        forged = checkpoint(district, theirs)
+        claiming_ours = Checkpoint(genuine.store, genuine.event_count, genuine.head_hash,
+                                   genuine.signed_at, genuine.public_key, forged.signature,
+                                   source="forged.json")
+        assert found(verify(district, claiming_ours)) == (genuine.event_count, BAD_SIGNATURE)
+        assert found(verify(district, forged, trusted=(genuine.public_key,))) == (
+            forged.event_count, BAD_SIGNATURE)
+        assert verify(district, genuine, trusted=(genuine.public_key,)).intact
+
+
+class TestStoresWithoutAChain:
+    def test_a_store_written_without_the_chain_is_refused_with_a_clear_error(
+        self, tmp_path: Path
+    ) -> None:
+        from eventsourcing.application import Application
+        from eventsourcing.domain import Aggregate
+
+        path = tmp_path / "old.db"
+        plain = Application[object](env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                                         "SQLITE_DBNAME": str(path)})
+        plain.save(Aggregate())
+        plain.close()
+        with pytest.raises(UnchainedStore, match="no hash chain"):
+            CivicVol(f"sqlite:///{path}")
+
+    def test_an_empty_store_is_chained_from_its_first_event(self, tmp_path: Path) -> None:
+        app = CivicVol(f"sqlite:///{tmp_path / 'new.db'}")
+        assert as_chained(app.recorder).chain_head()[0] == 0
+        build_world(app)
+        assert verify(app).intact
+        app.close()
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from civicvol import CivicVol
+    from tests.conftest import ADMIN
+    app = CivicVol(sys.argv[1])
+    for i in range(int(sys.argv[2])):
+        app.register_volunteer(ADMIN, f"志愿者{i}", "13800138000", "东庄社区")
+        app.create_team(ADMIN, f"队{sys.argv[3]}{i}", "special")
+    app.close()
+""")
+
+
+class TestConcurrentWriters:
+    def test_two_processes_writing_at_once_keep_the_chain_dense_and_valid(
+        self, disk_url: str
+    ) -> None:
+        CivicVol(disk_url).close()  # create the tables once, before the race
+        writers = [subprocess.Popen([sys.executable, "-c", WRITER, disk_url, "40", name],
+                                    cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                   for name in ("a", "b")]
+        for writer in writers:
+            _, err = writer.communicate(timeout=120)
+            assert writer.returncode == 0, err
+        app = CivicVol(disk_url)
+        links = as_chained(app.recorder).select_chain(0, 1000)
+        assert [k.position for k in links] == list(range(1, 161))
+        result = verify(app)
+        assert (result.intact, result.event_count) == (True, 160)
+        app.close()
