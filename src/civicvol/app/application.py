@@ -22,12 +22,14 @@ from eventsourcing.persistence import (
     EventStore,
     IntegrityError,
     JSONTranscoder,
+    Mapper,
     PersistenceError,
     Recording,
 )
 
 from civicvol.app.authorization import authorize
 from civicvol.app.extensions import Extensions
+from civicvol.app.provenance import PROVENANCE_TOPICS, ProvenanceMapper
 from civicvol.app.transcodings import register_value_transcodings
 from civicvol.audit.privacy import KeyedEventStore, PersonalKeys, SealedContactTranscoding
 from civicvol.domain import clock
@@ -52,6 +54,7 @@ from civicvol.domain.volunteer import Volunteer
 from civicvol.store import default_store_url, prepare_store, store_environment, store_name
 
 A = TypeVar("A", bound=Aggregate)
+P = TypeVar("P")
 
 _NOT_FOUND: dict[type[Aggregate], type[NotFound]] = {
     Volunteer: VolunteerNotFound,
@@ -97,6 +100,21 @@ class CivicVol(Application[UUID]):
         transcoder.register(SealedContactTranscoding(self.personal_keys))
         if hasattr(self, "extensions"):
             self.extensions.register_transcodings(transcoder)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """A mapper that names the missing plug-in when a stored event's class is not found."""
+        mapper = self.factory.mapper(transcoder=self.construct_transcoder(),
+                                     mapper_class=ProvenanceMapper)
+        assert isinstance(mapper, ProvenanceMapper)
+        mapper.provenance_events = lambda: self.all_events(topics=PROVENANCE_TOPICS)
+        return mapper
+
+    def plugin(self, name: str, kind: type[P] = object) -> P:  # type: ignore[assignment]
+        """The application service of the plug-in ``name`` (e.g. ``app.plugin("haircut-days",
+        HaircutDays)``); raises :class:`~civicvol.plugins.errors.PluginNotLoaded`."""
+        service = self.extensions.service(self, name)
+        assert isinstance(service, kind)
+        return service
 
     def construct_event_store(self) -> EventStore[UUID]:
         """Personal data is sealed with per-person keys kept in the store's own database."""
@@ -403,6 +421,7 @@ class CivicVol(Application[UUID]):
         volunteer.check_has_not_left()
         account = self._open_account(volunteer.id, SYSTEM)
         auto = self.points_scheme.auto_approve if approved is None else approved
+        points = self.extensions.points_for_credit(self, volunteer.id, points, source)
         credited = account.credit(points, source, by=actor, approved=auto)
         self.commit(command, actor, *with_aggregates, account)
         return credited

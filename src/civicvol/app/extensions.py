@@ -15,7 +15,7 @@ from eventsourcing.persistence import JSONTranscoder, Recording
 
 from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.service_order import ServiceOrder
-from civicvol.domain.values import Actor
+from civicvol.domain.values import Actor, Source
 
 if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
@@ -46,3 +46,16 @@ class Extensions:
                          scheme: PointsScheme) -> int:
         """The points a completed order earns its volunteer."""
         return scheme.points_for_service(order.hours)
+
+    def points_for_credit(self, app: CivicVol, volunteer_id: UUID, points: int,
+                          source: Source) -> int:
+        """The points another credit (a clue, a session ...) earns after the points rules."""
+        return points
+
+    def service(self, app: CivicVol, name: str) -> Any:
+        """The application service of the plug-in ``name``; none without plug-ins."""
+        from civicvol.plugins.errors import PluginNotLoaded
+
+        raise PluginNotLoaded(f"plug-in {name!r} is not loaded: this application was opened "
+                              "without plug-ins; open it with civicvol.open_district(store)",
+                              name)

@@ -1,0 +1,60 @@
+"""Reading events whose class is gone: name the plug-in that wrote them, not an import error.
+
+:class:`ProvenanceMapper` is the application's mapper. When a stored event's topic does not
+resolve (its plug-in is not installed), it looks up the store's
+:class:`~civicvol.domain.provenance.PluginProvenance` records and raises
+:class:`~civicvol.plugins.errors.PluginMissing` naming the plug-in and the version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import TopicError, get_topic
+
+from civicvol.domain.provenance import PluginProvenance
+from civicvol.plugins.errors import PluginMissing, UnknownEventTopic
+
+PROVENANCE_TOPICS = [get_topic(getattr(PluginProvenance, name))
+                     for name in ("Recorded", "VersionRecorded")]
+
+
+class ProvenanceMapper(Mapper[UUID]):
+    """A mapper that explains unresolvable topics by the store's plug-in provenance."""
+
+    # Set by the application once its recorder exists: the stored provenance events.
+    provenance_events: Callable[[], Iterable[StoredEvent]] | None = None
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        try:
+            return super().to_domain_event(stored_event)
+        except TopicError:
+            raise self.missing_writer(stored_event.topic) from None
+
+    def missing_writer(self, topic: str) -> Exception:
+        module = topic.partition(":")[0]
+        # plug-in name, versions and modules, by provenance record
+        writers: dict[UUID, tuple[str, list[str], set[str]]] = {}
+        if self.provenance_events is not None:
+            for stored in self.provenance_events():
+                event: Any = super().to_domain_event(stored)
+                plugin, versions, modules = writers.setdefault(
+                    event.originator_id, (getattr(event, "plugin", ""), [], set()))
+                versions.append(event.version)
+                modules.update(event.modules)
+        for plugin, versions, modules in writers.values():
+            if any(module == m or module.startswith(m + ".") for m in modules):
+                return PluginMissing(
+                    f"this store holds events of plug-in {plugin!r} (version "
+                    f"{', '.join(versions)}), which is not installed or not loaded; install "
+                    f"it (pip install the package providing the {plugin!r} civicvol plug-in) "
+                    "and allow it in CIVICVOL_PLUGINS if that is set", plugin, versions[-1])
+        return UnknownEventTopic(
+            f"a stored event's class {topic!r} cannot be found and no plug-in is recorded as "
+            "its writer; install the package that defines it")
+
+
+__all__ = ["PROVENANCE_TOPICS", "ProvenanceMapper"]

@@ -1,0 +1,202 @@
+"""The plug-ins wired into the application through its :class:`Extensions` seam."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import JSONTranscoder, Recording
+from eventsourcing.utils import get_topic
+
+from civicvol.app.extensions import Extensions
+from civicvol.domain.points_scheme import PointsScheme
+from civicvol.domain.provenance import PluginProvenance, plugin_provenance_id
+from civicvol.domain.service_order import ServiceOrder
+from civicvol.domain.values import Actor, Source
+from civicvol.plugins.errors import CommandRefusedByPlugin, PluginNotLoaded
+from civicvol.plugins.manager import HookFailure, PluginHost, PluginRecord
+from civicvol.plugins.settings import resolve_settings
+
+if TYPE_CHECKING:
+    from civicvol.app.application import CivicVol
+
+CORE_SECTIONS = {"store", "events", "teams", "volunteers", "orders", "service", "points"}
+
+
+class PluginExtensions(Extensions):
+    """Calls the loaded plug-ins' hooks at the application's fixed points.
+
+    One instance serves one application (it holds that application's plug-in services).
+    ``config`` holds the ``[plugins.*]`` tables of civicvol.toml; a bad setting raises
+    :class:`~civicvol.plugins.errors.PluginSettingError` here, before the store is opened.
+    """
+
+    def __init__(self, host: PluginHost, config: Mapping[str, Mapping[str, Any]] | None = None,
+                 on_failure: Callable[[HookFailure], None] | None = None) -> None:
+        self.host = host
+        self.settings: dict[str, dict[str, Any]] = {
+            r.name: resolve_settings(r.name, r.settings, (config or {}).get(r.name, {}))
+            for r in host.loaded()}
+        self.on_failure = on_failure or warn
+        self.services: dict[str, Any] = {}
+        self._app: CivicVol | None = None
+        self._writer_of: dict[type, PluginRecord | None] = {}
+        self._recorded: set[str] = set()
+        self._pending: dict[UUID, str] = {}
+
+    @property
+    def failures(self) -> list[HookFailure]:
+        """Observer failures so far (shared by every application of the same host)."""
+        return self.host.failures
+
+    # --- services ----------------------------------------------------------------------------
+    def start(self, app: CivicVol) -> None:
+        """Make each plug-in's service for ``app`` (done once, on first need)."""
+        if self._app is not None:
+            return
+        self._app = app
+        for name, function, argnames in self.host.implementations("register_service"):
+            args = {"app": app, "settings": dict(self.settings.get(name, {}))}
+            service = function(**{a: args[a] for a in argnames})
+            if service is not None:
+                self.services[name] = service
+
+    def service(self, app: CivicVol, name: str) -> Any:
+        self.start(app)
+        if name not in self.services:
+            record = self.host.records.get(name)
+            why = (f"it is {record.status}: {record.reason}" if record and record.reason
+                   else "it is not installed" if record is None else "it has no service")
+            raise PluginNotLoaded(f"plug-in {name!r} is not available here ({why}); see "
+                                  "'civicvol plugins'", name)
+        return self.services[name]
+
+    # --- the application's fixed points ------------------------------------------------------
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        for _ in self.host.call("register_transcodings", transcoder=transcoder):
+            pass
+
+    def before_save(self, app: CivicVol, command: str, actor: Actor,
+                    events: Sequence[Any]) -> None:
+        for name, function, argnames in self.host.implementations("validate_command"):
+            args = {"app": app, "command": command, "actor": actor, "events": events}
+            try:
+                veto = function(**{a: args[a] for a in argnames})
+            except Exception as error:
+                raise refused(name, command, str(error) or type(error).__name__, error) \
+                    from error
+            if veto:
+                raise refused(name, command, str(veto))
+        self._record_provenance(app, actor, events)
+
+    def after_commit(self, app: CivicVol, command: str, actor: Actor,
+                     recordings: Sequence[Recording[UUID]]) -> None:
+        events = [r.domain_event for r in recordings]
+        for event in events:
+            if event.originator_id in self._pending:
+                self._recorded.add(self._pending.pop(event.originator_id))
+        args = {"app": app, "command": command, "actor": actor, "events": events,
+                "recordings": recordings}
+        for name, function, argnames in self.host.implementations("command_committed"):
+            try:
+                function(**{a: args[a] for a in argnames})
+            except Exception as error:  # isolated: report it, go on with the others
+                failure = HookFailure(name, "command_committed", command, error)
+                self.host.failures.append(failure)
+                self.on_failure(failure)
+
+    def points_for_order(self, app: CivicVol, order: ServiceOrder,
+                         scheme: PointsScheme) -> int:
+        args = {"app": app, "order": order, "scheme": scheme}
+        points = self._first_number("points_for_order", "order.complete", args)
+        return scheme.points_for_service(order.hours) if points is None else points
+
+    def points_for_credit(self, app: CivicVol, volunteer_id: UUID, points: int,
+                          source: Source) -> int:
+        args = {"app": app, "volunteer_id": volunteer_id, "points": points, "source": source}
+        decided = self._first_number("points_for_credit", "points.credit", args)
+        return points if decided is None else decided
+
+    def report_sections(self, app: CivicVol) -> list[Any]:
+        sections: list[Any] = []
+        for name, result in self.host.call("report_sections", app=app):
+            for section in result if isinstance(result, list | tuple) else [result]:
+                if section is None:
+                    continue
+                if section.name in CORE_SECTIONS or any(s.name == section.name
+                                                        for s in sections):
+                    raise refused(name, "report", f"report section {section.name!r} is "
+                                  "already taken; name it after the plug-in")
+                sections.append(section)
+        return sections
+
+    def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
+        for _ in self.host.call("build_demo", app=app, district=district, progress=progress):
+            pass
+
+    # --- inside ------------------------------------------------------------------------------
+    def _first_number(self, hook: str, command: str, args: dict[str, Any]) -> int | None:
+        for name, function, argnames in self.host.implementations(hook):
+            try:
+                result = function(**{a: args[a] for a in argnames})
+            except Exception as error:
+                raise refused(name, command, str(error) or type(error).__name__, error) \
+                    from error
+            if result is not None:
+                if not isinstance(result, int) or isinstance(result, bool) or result < 0:
+                    raise refused(name, command, f"{hook} gave {result!r}, not a whole "
+                                  "number of points 0 or more")
+                return result
+        return None
+
+    def _record_provenance(self, app: CivicVol, actor: Actor, events: Sequence[Any]) -> None:
+        """Record, in the command's own transaction, the first write of each plug-in version.
+
+        ``events`` is the application's list of events about to be saved: the provenance
+        events are appended to it, so they commit (or fail) together with the command.
+        """
+        writers: dict[str, PluginRecord] = {}
+        for event in events:
+            cls = type(event)
+            if cls not in self._writer_of:
+                self._writer_of[cls] = self._writer(cls)
+            writer = self._writer_of[cls]
+            if writer is not None and writer.name not in self._recorded:
+                writers[writer.name] = writer
+        for record in writers.values():
+            version = record.version or "unknown"
+            provenance: PluginProvenance | None
+            try:
+                provenance = app.repository.get(plugin_provenance_id(record.name))
+            except AggregateNotFoundError:
+                provenance = None
+            if provenance is None:
+                provenance = PluginProvenance(record.name, version, record.modules, by=actor)
+            elif not provenance.has_recorded(version, record.modules):
+                provenance.record_version(version, record.modules, by=actor)
+            else:
+                self._recorded.add(record.name)
+                continue
+            assert isinstance(events, list)
+            events.extend(provenance.collect_events())
+            self._pending[provenance.id] = record.name
+
+    def _writer(self, cls: type) -> PluginRecord | None:
+        module = get_topic(cls).partition(":")[0]
+        matches = [(len(m), r) for r in self.host.loaded() for m in r.modules
+                   if module == m or module.startswith(m + ".")]
+        return max(matches, key=lambda x: x[0])[1] if matches else None
+
+
+def refused(plugin: str, command: str, reason: str,
+            error: BaseException | None = None) -> CommandRefusedByPlugin:
+    return CommandRefusedByPlugin(
+        f"plug-in {plugin!r} refused {command.replace('.', ' ')}: {reason}; nothing was stored",
+        plugin, error)
+
+
+def warn(failure: HookFailure) -> None:
+    warnings.warn(str(failure), RuntimeWarning, stacklevel=2)

@@ -1,0 +1,234 @@
+"""Finding, checking and registering plug-ins: the :class:`PluginHost`.
+
+Every plug-in, built-in or not, is found through the entry-point group ``civicvol``. A
+plug-in that fails to import, is incompatible, is registered twice or has a malformed hook is
+recorded with the reason and left out; the others load. ``CIVICVOL_PLUGINS`` (names separated
+by commas) restricts which plug-ins load; set to the empty string, none does.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+from collections.abc import Callable, Iterable, Iterator
+from importlib import metadata
+from typing import Any
+
+import attrs
+import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from civicvol.app.authorization import grant
+from civicvol.plugins import hookspecs
+from civicvol.plugins.markers import ENTRY_POINT_GROUP, PROJECT
+from civicvol.plugins.settings import Setting
+
+ALLOW_ENV = "CIVICVOL_PLUGINS"
+LOADED, FAILED, DISABLED, INCOMPATIBLE = "loaded", "failed", "disabled", "incompatible"
+
+
+@attrs.define
+class PluginRecord:
+    """What civicvol knows of one plug-in, loaded or not (``civicvol plugins`` lists these)."""
+
+    name: str
+    version: str = ""
+    builtin: bool = False
+    status: str = LOADED
+    reason: str = ""
+    requires: str = ""
+    hooks: list[str] = attrs.Factory(list)
+    modules: tuple[str, ...] = ()
+    settings: dict[str, Setting] = attrs.Factory(dict)
+    permissions: dict[str, list[str]] = attrs.Factory(dict)
+    plugin: object | None = attrs.field(default=None, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "version": self.version,
+            "kind": "built-in" if self.builtin else "external",
+            "status": self.status, "reason": self.reason, "requires": self.requires,
+            "hooks": list(self.hooks), "event_modules": list(self.modules),
+            "settings": {k: s.default for k, s in self.settings.items()},
+            "permissions": {k: list(v) for k, v in self.permissions.items()},
+        }
+
+
+@attrs.frozen
+class HookFailure:
+    """An observer hook's exception, kept (and shown) instead of breaking the command."""
+
+    plugin: str
+    hook: str
+    command: str
+    error: BaseException
+
+    def __str__(self) -> str:
+        return (f"plug-in {self.plugin!r} failed in {self.hook} after {self.command}: "
+                f"{type(self.error).__name__}: {self.error}")
+
+
+def allowed_plugins(value: str | None = None) -> set[str] | None:
+    """The names allowed by ``CIVICVOL_PLUGINS`` (None: all; empty set: none)."""
+    value = os.environ.get(ALLOW_ENV) if value is None else value
+    if value is None:
+        return None
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+class PluginHost:
+    """The plug-ins of one process: a pluggy manager plus a record per plug-in."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.records: dict[str, PluginRecord] = {}
+        self.failures: list[HookFailure] = []
+
+    # --- discovery ---------------------------------------------------------------------------
+    def load_entry_points(self, allow: set[str] | None = None) -> None:
+        """Load the plug-ins of the entry-point group ``civicvol`` (only ``allow`` if given)."""
+        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            dist = ep.dist
+            version = dist.version if dist is not None else ""
+            builtin = dist is not None and dist.metadata["Name"] == PROJECT
+            if ep.name in self.records:
+                self._record(PluginRecord(f"{ep.name} ({ep.value})", version, builtin, FAILED,
+                                          f"registered twice: plug-in name {ep.name!r} is "
+                                          "already taken; uninstall one of them"))
+                continue
+            if allow is not None and ep.name not in allow:
+                self._record(PluginRecord(ep.name, version, builtin, DISABLED,
+                                          f"not in {ALLOW_ENV}"))
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as error:  # any import failure: report it, load the rest
+                self._record(PluginRecord(ep.name, version, builtin, FAILED,
+                                          f"cannot import {ep.value}: "
+                                          f"{type(error).__name__}: {error}"))
+                continue
+            self.register(plugin, ep.name, version=version, builtin=builtin)
+
+    def register(self, plugin: object, name: str, *, version: str | None = None,
+                 builtin: bool = False) -> PluginRecord:
+        """Register one plug-in object (a module, class or instance with ``@hookimpl``
+        functions). Failures are recorded, never raised; the record says what happened."""
+        from civicvol import __version__ as civicvol_version
+
+        version = version or str(getattr(plugin, "__version__", "") or "")
+        record = PluginRecord(name, version, builtin, plugin=plugin,
+                              requires=str(getattr(plugin, "civicvol_requires", "") or ""),
+                              modules=event_modules(plugin))
+        if name in self.records and self.records[name].status == LOADED:
+            record.name = f"{name} ({describe(plugin)})"
+            return self._fail(record, f"registered twice: plug-in name {name!r} is already "
+                                      "taken; uninstall or rename one of them")
+        if record.requires:
+            try:
+                compatible = SpecifierSet(record.requires).contains(
+                    Version(civicvol_version), prereleases=True)
+            except (InvalidSpecifier, InvalidVersion) as error:
+                return self._fail(record, f"civicvol_requires {record.requires!r} is not a "
+                                          f"version specifier: {error}")
+            if not compatible:
+                record.status = INCOMPATIBLE
+                record.reason = (f"needs civicvol {record.requires}, this is "
+                                 f"{civicvol_version}; install a version of the plug-in "
+                                 "made for it")
+                return self._record(record)
+        try:
+            self.pm.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as error:
+            reason = str(error)
+            if isinstance(error, ValueError) and "already registered" in reason:
+                reason = f"registered twice: the same plug-in object is already loaded ({error})"
+            return self._fail(record, reason)
+        record.hooks = sorted(hook for hook, _ in self._impls_of(plugin))
+        self._record(record)
+        try:
+            record.settings = dict(self._call_one(record, "register_settings") or {})
+            bad = [k for k, s in record.settings.items() if not isinstance(s, Setting)]
+            if bad:
+                raise TypeError(f"settings {bad} are not civicvol.plugins.Setting objects")
+            self._call_one(record, "register_permissions", grant=self._granter(record))
+        except Exception as error:  # a plug-in's bug: unload it, keep the others
+            self.pm.unregister(plugin)
+            return self._fail(record, f"{type(error).__name__}: {error}")
+        return record
+
+    def unregister(self, name: str) -> None:
+        record = self.records.pop(name, None)
+        if record is not None and record.status == LOADED and record.plugin is not None:
+            self.pm.unregister(record.plugin)
+
+    # --- queries -----------------------------------------------------------------------------
+    def loaded(self) -> list[PluginRecord]:
+        return [r for r in self.records.values() if r.status == LOADED]
+
+    def implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
+        """(plug-in name, function, argument names) of a hook, in pluggy's call order."""
+        caller = getattr(self.pm.hook, hook)
+        for impl in reversed(caller.get_hookimpls()):
+            yield impl.plugin_name, impl.function, list(impl.argnames)
+
+    def call(self, hook: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """Call each plug-in's implementation of ``hook`` in turn: (plug-in, result).
+
+        Exceptions propagate from this generator; callers decide whose fault it is."""
+        for name, function, argnames in self.implementations(hook):
+            yield name, function(**{a: kwargs[a] for a in argnames})
+
+    # --- inside ------------------------------------------------------------------------------
+    def _record(self, record: PluginRecord) -> PluginRecord:
+        self.records[record.name] = record
+        return record
+
+    def _fail(self, record: PluginRecord, reason: str) -> PluginRecord:
+        record.status, record.reason = FAILED, reason
+        return self._record(record)
+
+    def _impls_of(self, plugin: object) -> list[tuple[str, Any]]:
+        """(hook name, implementation) of each hook ``plugin`` implements."""
+        return [(caller.name, impl) for caller in (self.pm.get_hookcallers(plugin) or [])
+                for impl in caller.get_hookimpls() if impl.plugin is plugin]
+
+    def _call_one(self, record: PluginRecord, hook: str, **kwargs: Any) -> Any:
+        for name, impl in self._impls_of(record.plugin):
+            if name == hook:
+                return impl.function(**{a: kwargs[a] for a in impl.argnames})
+        return None
+
+    def _granter(self, record: PluginRecord) -> Callable[..., None]:
+        def plugin_grant(command: str, *roles: str) -> None:
+            grant(command, *roles)
+            record.permissions.setdefault(command, []).extend(roles)
+        return plugin_grant
+
+
+def event_modules(plugin: object) -> tuple[str, ...]:
+    """The modules whose events belong to ``plugin``: its ``civicvol_event_modules``, else
+    the package of a module plug-in, else the module of a class or instance."""
+    declared = getattr(plugin, "civicvol_event_modules", None)
+    if declared:
+        return tuple(declared)
+    if isinstance(plugin, types.ModuleType):
+        return (plugin.__package__ or plugin.__name__,)
+    cls = plugin if isinstance(plugin, type) else type(plugin)
+    return (cls.__module__,)
+
+
+def describe(plugin: object) -> str:
+    if isinstance(plugin, types.ModuleType):
+        return plugin.__name__
+    cls = plugin if isinstance(plugin, type) else type(plugin)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def load_plugins(allow: Iterable[str] | None = None) -> PluginHost:
+    """Find and register the installed plug-ins: those named in ``allow``, else those allowed
+    by ``CIVICVOL_PLUGINS``, else all."""
+    host = PluginHost()
+    host.load_entry_points(set(allow) if allow is not None else allowed_plugins())
+    return host
