@@ -31,10 +31,10 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bare  # noqa: E402  (benchmarks/ is not a package)
+import bare
 
-from civicvol import Actor, CivicVol  # noqa: E402
-from civicvol.store import store_environment  # noqa: E402
+from civicvol import Actor, CivicVol
+from civicvol.store import store_environment
 
 ADMIN = Actor("administrator", "bench")
 DISPATCHER = Actor("dispatcher", "bench")
