@@ -15,6 +15,11 @@ from civicvol.store import STORE_ENV
 
 
 class CivicVolGroup(click.Group):
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        return run_guarded(lambda: super(CivicVolGroup, self).make_context(
+            info_name, args, parent, **extra))
+
     def invoke(self, ctx: click.Context) -> Any:
         return run_guarded(lambda: super(CivicVolGroup, self).invoke(ctx))
 
