@@ -89,6 +89,10 @@ class VolunteerAlreadyActive(RuleViolation):
     pass
 
 
+class PersonalDataErased(RuleViolation):
+    """The volunteer's personal data was erased (crypto-shredded)."""
+
+
 class VolunteerHasLeft(RuleViolation):
     pass
 

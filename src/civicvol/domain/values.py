@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from uuid import UUID, uuid4
 
 import attrs
 
@@ -95,16 +96,35 @@ class EntryStatus(StrEnum):
     REVERSED = "reversed"
 
 
+ERASED = "[erased]"
+
+
 @attrs.frozen
 class ContactDetails:
-    """A volunteer's personal data. It lives only in the volunteer's own events."""
+    """A volunteer's personal data. It lives only in the volunteer's own events.
+
+    ``subject`` names the person the details belong to (the data subject): it stays the same
+    when the details change, so that everything stored about one person can be erased at
+    once. Details stored before subjects existed have none.
+    """
 
     name: str
     phone: str
+    subject: UUID | None = None
 
     @classmethod
-    def checked(cls, name: str, phone: str) -> ContactDetails:
-        return cls(name=check_name(name, "volunteer's name"), phone=check_phone(phone))
+    def checked(cls, name: str, phone: str, subject: UUID | None = None) -> ContactDetails:
+        return cls(name=check_name(name, "volunteer's name"), phone=check_phone(phone),
+                   subject=subject or uuid4())
+
+    @classmethod
+    def erased(cls, subject: UUID | None) -> ContactDetails:
+        """What is left of the details once the person's data has been erased."""
+        return cls(name=ERASED, phone=ERASED, subject=subject)
+
+    @property
+    def is_erased(self) -> bool:
+        return self.name == ERASED
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import (
     InvalidInput,
+    PersonalDataErased,
     VolunteerAlreadyActive,
     VolunteerHasLeft,
     VolunteerNotActive,
@@ -46,6 +47,7 @@ class Volunteer(CivicAggregate):
         self.status = VolunteerStatus.ACTIVE
         self.service_hours = Decimal(0)
         self.orders_completed = 0
+        self.personal_data_erased = False
 
     @classmethod
     def register(
@@ -71,6 +73,13 @@ class Volunteer(CivicAggregate):
             )
         self.check_has_not_left()
 
+    def check_is_not_erased(self) -> None:
+        if self.personal_data_erased:
+            raise PersonalDataErased(
+                f"volunteer {self.id}'s personal data was erased; register the person again "
+                "if they come back"
+            )
+
     def check_has_not_left(self) -> None:
         if self.status is VolunteerStatus.LEFT:
             raise VolunteerHasLeft(
@@ -80,7 +89,8 @@ class Volunteer(CivicAggregate):
     # --- commands ----------------------------------------------------------------------------
     def update_contact(self, name: str, phone: str, by: Actor) -> None:
         self.check_has_not_left()
-        self._update_contact(ContactDetails.checked(name, phone), by)
+        self.check_is_not_erased()
+        self._update_contact(ContactDetails.checked(name, phone, self.contact.subject), by)
 
     @event("ContactUpdated")
     def _update_contact(self, contact: ContactDetails, by: Actor) -> None:
@@ -120,3 +130,14 @@ class Volunteer(CivicAggregate):
     def _record_service(self, order_id: UUID, hours: Decimal, by: Actor) -> None:
         self.service_hours += hours
         self.orders_completed += 1
+
+    def erase_personal_data(self, reason: str, by: Actor) -> None:
+        """Record that the person's data is erased (the key that sealed it is destroyed);
+        the event carries no personal data, and every count and total stays."""
+        self.check_is_not_erased()
+        self._erase_personal_data(check_text(reason, "reason for the erasure"), by)
+
+    @event("PersonalDataErased")
+    def _erase_personal_data(self, reason: str, by: Actor) -> None:
+        self.personal_data_erased = True
+        self.contact = ContactDetails.erased(self.contact.subject)
