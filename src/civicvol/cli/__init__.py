@@ -29,20 +29,25 @@ class CivicVolGroup(click.Group):
               help="sqlite:///file.db (default: civicvol.db here), memory://, postgresql://...")
 @click.option("--as", "actor", default=None, metavar="ROLE:ID",
               help="Who makes the command, e.g. resident:r-1001 or volunteer:<id>.")
+@click.option("--config", default=None, metavar="PATH",
+              help="civicvol.toml with the plug-ins' settings (default: $CIVICVOL_CONFIG, "
+                   "else the one beside the SQLite store file).")
 @click.version_option(package_name="civicvol")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, actor: str | None) -> None:
+def cli(ctx: click.Context, store: str | None, actor: str | None,
+        config: str | None) -> None:
     """civicvol: a district's volunteer service as an event-sourced history."""
-    ctx.obj = Session(store_url=store, actor_text=actor)
+    ctx.obj = Session(store_url=store, actor_text=actor, config=config)
     ctx.call_on_close(ctx.obj.close)
 
 
 def _register_commands() -> None:
-    from civicvol.cli import audit, orders, points, reports, teams, volunteers
+    from civicvol.cli import audit, orders, plugins, points, reports, teams, volunteers
 
-    for module in (volunteers, teams, orders, points, reports, audit):
+    for module in (volunteers, teams, orders, points, reports, audit, plugins):
         for command in module.COMMANDS:
             cli.add_command(command)
+    plugins.mount_plugin_commands(cli)
 
 
 _register_commands()

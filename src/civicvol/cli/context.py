@@ -23,15 +23,17 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 class Session:
     """The application for the chosen store, opened on first use, and the acting actor."""
 
-    def __init__(self, store_url: str | None, actor_text: str | None) -> None:
+    def __init__(self, store_url: str | None, actor_text: str | None,
+                 config: str | None = None) -> None:
         self.store_url = store_url
         self.actor_text = actor_text
+        self.config = config
         self._app: CivicVol | None = None
 
     @property
     def app(self) -> CivicVol:
         if self._app is None:
-            self._app = open_application(self.store_url)
+            self._app = open_application(self.store_url, self.config)
         return self._app
 
     @property
@@ -46,9 +48,14 @@ class Session:
             self._app.close()
 
 
-def open_application(store_url: str | None) -> CivicVol:
-    """The application the CLI works on (the plug-in manager may wrap this)."""
-    return CivicVol(store_url)
+def open_application(store_url: str | None, config: str | None = None) -> CivicVol:
+    """The application the CLI works on, with the CLI's plug-ins; an observer hook's failure
+    is printed on stderr as a warning."""
+    from civicvol.bootstrap import open_district
+    from civicvol.cli.plugins import plugin_host, warn_on_stderr
+
+    return open_district(store_url, plugins=plugin_host(), config=config,
+                         on_failure=warn_on_stderr)
 
 
 def run_guarded(call: Callable[[], T]) -> T:
