@@ -329,12 +329,13 @@ class CivicVol(Application[UUID]):
     # --- service orders: 点单 → 派单 → 接单 → 评单 -----------------------------------------------
     def place_order(
         self, actor: Actor, service: str, description: str = "", place: str = "",
-        wanted_time: str = "", beneficiaries: Sequence[str] = (),
+        wanted_time: str = "", beneficiaries: Sequence[str] = (), channel: str = "platform",
     ) -> UUID:
         authorize(actor, "order.place")
         order = ServiceOrder.place_order(
             requester=actor.id, service=service, by=actor, description=description,
             place=place, wanted_time=wanted_time, beneficiaries=tuple(beneficiaries),
+            channel=channel,
         )
         self.commit("order.place", actor, order)
         return order.id

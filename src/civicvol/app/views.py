@@ -48,6 +48,7 @@ def order_view(o: ServiceOrder) -> dict[str, Any]:
     return {
         "id": str(o.id),
         "status": o.status.value,
+        "channel": o.channel.value,
         "requester": o.requester,
         "service": o.service,
         "description": o.description,

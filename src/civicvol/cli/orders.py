@@ -22,12 +22,14 @@ def order() -> None:
 @click.option("--wanted-time", default="", help="When the service is wanted, free text.")
 @click.option("--beneficiary", "beneficiaries", multiple=True,
               help="A group served (elderly, left-behind children, disabled ...); repeatable.")
+@click.option("--channel", default="platform", show_default=True,
+              help="How the order came in: platform, station or hotline.")
 def place(service: str, description: str, place: str, wanted_time: str,
-          beneficiaries: tuple[str, ...]) -> None:
+          beneficiaries: tuple[str, ...], channel: str) -> None:
     """A resident places an order (点单)."""
     s = session()
     created("order", s.app.place_order(s.actor, service, description, place, wanted_time,
-                                       beneficiaries))
+                                       beneficiaries, channel=channel))
 
 
 @order.command("dispatch")

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -16,6 +18,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import (
     IllegalTransition,
+    InvalidInput,
     NotTheAcceptingVolunteer,
     NotTheRequester,
     OrderAlreadyAccepted,
@@ -35,8 +38,35 @@ MAX_BENEFICIARIES = 20
 OPEN = (OrderStatus.PLACED, OrderStatus.DISPATCHED, OrderStatus.ACCEPTED)
 
 
+class OrderChannel(StrEnum):
+    """How an order came in: the online platform (the district's 两平台), the practice
+    station's desk, or the hotline. Dispatchers balance their work by it."""
+
+    PLATFORM = "platform"
+    STATION = "station"
+    HOTLINE = "hotline"
+
+
 class ServiceOrder(CivicAggregate):
-    @event("Placed")
+    class Placed(CivicAggregate.Created):
+        """Version 2 records the order's ``channel``; version 1 had none."""
+
+        class_version = 2
+        requester: str
+        service: str
+        description: str
+        place: str
+        wanted_time: str
+        beneficiaries: tuple[str, ...]
+        by: Actor
+        channel: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Before channels were recorded every order came in through the online platform.
+            state["channel"] = OrderChannel.PLATFORM.value
+
+    @event(Placed)
     def __init__(
         self,
         requester: str,
@@ -46,8 +76,10 @@ class ServiceOrder(CivicAggregate):
         wanted_time: str,
         beneficiaries: tuple[str, ...],
         by: Actor,
+        channel: str = OrderChannel.PLATFORM.value,
     ) -> None:
         self.requester = requester
+        self.channel = OrderChannel(channel)
         self.service = service
         self.description = description
         self.place = place
@@ -72,6 +104,7 @@ class ServiceOrder(CivicAggregate):
         place: str = "",
         wanted_time: str = "",
         beneficiaries: tuple[str, ...] | list[str] = (),
+        channel: OrderChannel | str = OrderChannel.PLATFORM,
     ) -> ServiceOrder:
         groups = tuple(dict.fromkeys(check_name(b, "beneficiary group") for b in beneficiaries))
         if len(groups) > MAX_BENEFICIARIES:
@@ -84,6 +117,7 @@ class ServiceOrder(CivicAggregate):
             wanted_time=check_text(wanted_time, "wanted time"),
             beneficiaries=groups,
             by=by,
+            channel=check_channel(channel).value,
         )
 
     # --- checks ------------------------------------------------------------------------------
@@ -181,6 +215,16 @@ class ServiceOrder(CivicAggregate):
     @event("Cancelled")
     def _cancel(self, reason: str, by: Actor) -> None:
         self.status = OrderStatus.CANCELLED
+
+
+def check_channel(channel: OrderChannel | str) -> OrderChannel:
+    try:
+        return OrderChannel(str(channel).strip().lower())
+    except ValueError:
+        raise InvalidInput(
+            f"order channel {channel!r} is unknown; give one of "
+            f"{', '.join(c.value for c in OrderChannel)}"
+        ) from None
 
 
 def _past(doing: str) -> str:
