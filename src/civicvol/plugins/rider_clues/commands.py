@@ -1,0 +1,112 @@
+"""The riders' commands: report a clue, triage, handle, feed back; the reward goes through
+the core point accounts, and redemptions through the core ``redeem_points``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from civicvol.app.application import CivicVol, check_acts_for_self, parse_id
+from civicvol.app.authorization import authorize
+from civicvol.domain import clock
+from civicvol.domain.values import Actor, Source
+from civicvol.plugins.rider_clues.categories import DEFAULT_STATION, ClueCategories
+from civicvol.plugins.rider_clues.clue import Clue, Verdict, check_verdict
+from civicvol.plugins.rider_clues.errors import ClueNotFound, NotARider, OriginalClueNotFound
+
+REPORT = "rider-clues.report"
+TRIAGE = "rider-clues.triage"
+HANDLE = "rider-clues.handle"
+FEEDBACK = "rider-clues.feedback"
+CLUE_HANDLER = "clue-handler"
+# Who may make each command: riders report for themselves, the community's clue handler
+# takes the clue from there. Redemption is the core station keeper's ``points.redeem``.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    REPORT: frozenset({"volunteer"}),
+    TRIAGE: frozenset({CLUE_HANDLER}),
+    HANDLE: frozenset({CLUE_HANDLER}),
+    FEEDBACK: frozenset({CLUE_HANDLER}),
+}
+
+
+class RiderClues:
+    """先锋骑手's 随手拍 over one application's store, under the community's settings."""
+
+    def __init__(self, app: CivicVol, categories: ClueCategories | None = None,
+                 station: str = DEFAULT_STATION) -> None:
+        self.app = app
+        self.categories = categories or ClueCategories()
+        self.station = station
+
+    def clue(self, clue_id: UUID | str, error: type[ClueNotFound] = ClueNotFound) -> Clue:
+        ident = parse_id(clue_id, "clue")
+        found: Aggregate | None
+        try:
+            found = self.app.repository.get(ident)
+        except AggregateNotFoundError:
+            found = None
+        if not isinstance(found, Clue):
+            raise error(f"no clue with id {ident} in this store; list the clues with "
+                        "'civicvol rider-clues list'")
+        return found
+
+    # --- 发现 ----------------------------------------------------------------------------------
+    def report_clue(self, actor: Actor, team_id: UUID | str, category: str, photo: str,
+                    place: str, seen_at: datetime | None = None, description: str = "") -> UUID:
+        """A rider, member of the rider team, reports what they saw on their round."""
+        authorize(actor, REPORT)
+        rider = self.app.volunteer(actor.id)
+        check_acts_for_self(actor, rider.id)
+        rider.check_is_active()
+        team = self.app.team(team_id)
+        team.check_is_not_dissolved()
+        membership = self.app.membership(team.id, rider.id)
+        if membership is None or not membership.active:
+            raise NotARider(
+                f"volunteer {rider.id} is not a member of the rider team {team.name!r}; the "
+                "team's leader must add them (civicvol team join) before they report clues"
+            )
+        clue = Clue.report(rider.id, team.id, self.categories.resolve(category), photo, place,
+                           seen_at or clock.now(), by=actor, description=description)
+        self.app.commit(REPORT, actor, clue)
+        return clue.id
+
+    # --- 处置 ----------------------------------------------------------------------------------
+    def triage(self, actor: Actor, clue_id: UUID | str, verdict: str,
+               duplicate_of: UUID | str | None = None, note: str = "") -> int:
+        """Judge a clue; a valid one credits its category's points to the rider (pending the
+        points audit) in the same transaction. Returns the points credited."""
+        authorize(actor, TRIAGE)
+        clue = self.clue(clue_id)
+        judged = check_verdict(verdict)
+        original = (self.clue(duplicate_of, OriginalClueNotFound).id
+                    if duplicate_of is not None else None)
+        clue.judge(judged, by=actor, duplicate_of=original, note=note)
+        points = self.categories.points_for(clue.category)
+        if judged is not Verdict.VALID or points == 0:
+            self.app.commit(TRIAGE, actor, clue)
+            return 0
+        self.app.credit_points(actor, clue.rider_id, points, Source("clue", str(clue.id)),
+                               with_aggregates=[clue], command=TRIAGE)
+        return points
+
+    def handle(self, actor: Actor, clue_id: UUID | str, handled_by: str, action: str) -> None:
+        authorize(actor, HANDLE)
+        clue = self.clue(clue_id)
+        clue.handle(handled_by, action, by=actor)
+        self.app.commit(HANDLE, actor, clue)
+
+    # --- 反馈 ----------------------------------------------------------------------------------
+    def give_feedback(self, actor: Actor, clue_id: UUID | str, message: str) -> None:
+        authorize(actor, FEEDBACK)
+        clue = self.clue(clue_id)
+        clue.give_feedback(message, by=actor)
+        self.app.commit(FEEDBACK, actor, clue)
+
+    # --- 激励 ----------------------------------------------------------------------------------
+    def redeem(self, actor: Actor, rider_id: UUID | str, points: int, gift: str) -> str:
+        """A rider spends approved points on a gift at the riders' station (蜂享驿站)."""
+        return self.app.redeem_points(actor, rider_id, points, gift, self.station)

@@ -1,0 +1,336 @@
+"""先锋骑手: riders' snap reports through 发现→处置→反馈→激励, told as the community lives them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import attrs
+import pytest
+
+from civicvol import Actor, CivicVol, open_district
+from civicvol.app.report import fold_log
+from civicvol.app.views import district_report
+from civicvol.domain.errors import InsufficientPoints, PermissionDenied, VolunteerHasLeft
+from civicvol.plugins import PluginHost, PluginSettingError
+from civicvol.plugins.rider_clues import plugin as rider_clues_plugin
+from civicvol.plugins.rider_clues.categories import ClueCategories
+from civicvol.plugins.rider_clues.clue import ClueStatus, Verdict
+from civicvol.plugins.rider_clues.commands import RiderClues
+from civicvol.plugins.rider_clues.errors import (
+    ClueAlreadyHandled,
+    ClueAlreadyJudged,
+    ClueNotFound,
+    ClueNotHandled,
+    ClueNotJudged,
+    ClueNotValid,
+    ClueSeenInFuture,
+    FeedbackAlreadyGiven,
+    InvalidClueSettings,
+    InvalidSeenTime,
+    InvalidVerdict,
+    NotARider,
+    OriginalClueNotFound,
+    UnknownClueCategory,
+)
+from civicvol.plugins.rider_clues.report import RiderCluesFigures
+from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
+from tests.refusal import refused
+
+HANDLER = Actor("clue-handler", "jinshi-grid-1")
+PHOTO = "wx-group/2024-05-01/IMG_0412.jpg"
+
+
+@attrs.define
+class Riders:
+    app: CivicVol
+    clues: RiderClues
+    team: UUID
+    rider: UUID
+    other_rider: UUID
+    outsider: UUID
+
+    def actor(self, volunteer: UUID | None = None) -> Actor:
+        return Actor("volunteer", str(volunteer or self.rider))
+
+    def report(self, category: str = "flying-wire-charging", rider: UUID | None = None) -> UUID:
+        return self.clues.report_clue(self.actor(rider), self.team, category, PHOTO,
+                                      "金实社区 7 栋楼下", description="楼道里拉线给电瓶车充电")
+
+    def valid_clue(self) -> UUID:
+        clue = self.report()
+        self.clues.triage(HANDLER, clue, "valid")
+        return clue
+
+
+def make_riders(app: CivicVol, clues: RiderClues) -> Riders:
+    team = app.create_team(ADMIN, "先锋骑手", "special", community="金实社区")
+    rider = app.register_volunteer(ADMIN, "张骑手", "13700137001", "金实社区")
+    other = app.register_volunteer(ADMIN, "刘骑手", "13700137002", "金实社区")
+    outsider = app.register_volunteer(ADMIN, "王阿姨", "13900139000", "东庄社区")
+    app.join_team(ADMIN, team, rider)
+    app.join_team(ADMIN, team, other)
+    return Riders(app, clues, team, rider, other, outsider)
+
+
+def open_with_rider_clues(store: str, config: Path | None = None) -> CivicVol:
+    host = PluginHost()
+    record = host.register(rider_clues_plugin, "rider-clues")
+    assert record.status == "loaded", record.reason
+    return open_district(store, plugins=host, config=config)
+
+
+@pytest.fixture
+def riders(store_url: str) -> Iterator[Riders]:
+    app = open_with_rider_clues(store_url)
+    yield make_riders(app, app.plugin("rider-clues", RiderClues))
+    app.close()
+
+
+def points_of(app: CivicVol, volunteer: UUID) -> tuple[int, int]:
+    account = app.point_account(volunteer)
+    return (account.balance, account.pending) if account else (0, 0)
+
+
+class TestRewardForAValidClue:
+    def test_a_valid_flying_wire_clue_earns_5_points_once_the_points_auditor_approves(
+            self, riders: Riders) -> None:
+        app = riders.app
+        clue = riders.report("飞线充电")
+        assert riders.clues.clue(clue).category == "flying-wire-charging"
+        assert riders.clues.triage(HANDLER, clue, "valid") == 5
+        assert points_of(app, riders.rider) == (0, 5)
+        app.approve_points(POINTS_AUDITOR, riders.rider)
+        assert points_of(app, riders.rider) == (5, 0)
+        entry = app.point_account(riders.rider).entries["E1"]  # type: ignore[union-attr]
+        assert str(entry.source) == f"clue:{clue}"
+
+    def test_the_valid_verdict_and_the_credit_are_stored_together(self, riders: Riders) -> None:
+        clue = riders.report()
+        before = riders.app.event_count()
+        riders.clues.triage(HANDLER, clue, "valid")
+        # Judged, the account opened and credited: one transaction, three events.
+        assert riders.app.event_count() == before + 3
+        assert riders.clues.clue(clue).verdict is Verdict.VALID
+
+    def test_the_whole_flow_discover_handle_feed_back_reward(self, riders: Riders) -> None:
+        clue = riders.valid_clue()
+        riders.clues.handle(HANDLER, clue, "金实社区物业", "拆除飞线, 告知住户到充电桩充电")
+        riders.clues.give_feedback(HANDLER, clue, "已处置, 谢谢你的随手拍")
+        done = riders.clues.clue(clue)
+        assert done.status is ClueStatus.FED_BACK
+        assert (done.handled_by, done.feedback) == ("金实社区物业", "已处置, 谢谢你的随手拍")
+
+    def test_points_follow_the_communitys_scheme_per_category(self, riders: Riders) -> None:
+        app = riders.app
+        scheme = ClueCategories.from_settings(points={"online-fraud": 8}, default_points=3)
+        clues = RiderClues(app, scheme)
+        fraud = clues.report_clue(riders.actor(), riders.team, "网络诈骗", PHOTO, "金实社区")
+        food = clues.report_clue(riders.actor(), riders.team, "unhygienic-food", PHOTO, "夜市")
+        assert clues.triage(HANDLER, fraud, "valid") == 8
+        assert clues.triage(HANDLER, food, "valid") == 3
+        assert points_of(app, riders.rider) == (0, 11)
+
+    def test_a_category_added_in_the_settings_can_be_reported(self, riders: Riders) -> None:
+        app = riders.app
+        scheme = ClueCategories.from_settings(categories={"blocked-fire-exit": "消防通道堵塞"},
+                                              points={"blocked-fire-exit": 6})
+        clues = RiderClues(app, scheme)
+        clue = clues.report_clue(riders.actor(), riders.team, "消防通道堵塞", PHOTO, "3 号院")
+        assert clues.triage(HANDLER, clue, "valid") == 6
+
+    def test_a_category_worth_no_points_is_judged_without_a_credit(self,
+                                                                   riders: Riders) -> None:
+        app = riders.app
+        clues = RiderClues(app, ClueCategories.from_settings(points={"online-fraud": 0}))
+        clue = clues.report_clue(riders.actor(), riders.team, "online-fraud", PHOTO, "金实社区")
+        assert clues.triage(HANDLER, clue, "valid") == 0
+        assert app.point_account(riders.rider) is None
+
+    def test_a_rider_redeems_approved_points_at_the_bee_station(self, riders: Riders) -> None:
+        app = riders.app
+        riders.valid_clue()
+        riders.valid_clue()
+        refused(app, InsufficientPoints, riders.clues.redeem, STATION_KEEPER, riders.rider,
+                10, "雨衣")
+        app.approve_points(POINTS_AUDITOR, riders.rider)
+        riders.clues.redeem(STATION_KEEPER, riders.rider, 10, "雨衣")
+        account = app.point_account(riders.rider)
+        assert account is not None and account.balance == 0
+        assert [e.station for e in account.entries.values() if e.kind == "redemption"] == [
+            "蜂享驿站"]
+
+
+class TestSettings:
+    def test_the_community_sets_categories_and_points_in_civicvol_toml(
+            self, tmp_path: Path) -> None:
+        config = tmp_path / "civicvol.toml"
+        config.write_text('[plugins.rider-clues]\n'
+                          'categories.blocked-fire-exit = "消防通道堵塞"\n'
+                          'points.blocked-fire-exit = 7\n'
+                          'points.flying-wire-charging = 4\n'
+                          'station = "金实蜂享驿站"\n', encoding="utf-8")
+        app = open_with_rider_clues("memory://", config)
+        riders = make_riders(app, app.plugin("rider-clues", RiderClues))
+        assert riders.clues.station == "金实蜂享驿站"
+        blocked = riders.clues.report_clue(riders.actor(), riders.team, "消防通道堵塞", PHOTO,
+                                           "3 号院")
+        assert riders.clues.triage(HANDLER, blocked, "valid") == 7
+        assert riders.clues.triage(HANDLER, riders.report(), "valid") == 4
+        assert riders.clues.triage(HANDLER, riders.report("online-fraud"), "valid") == 5
+
+    def test_a_bad_setting_is_refused_naming_the_key(self, tmp_path: Path) -> None:
+        config = tmp_path / "civicvol.toml"
+        config.write_text("[plugins.rider-clues]\npoints.flying-wire-charging = -1\n",
+                          encoding="utf-8")
+        with pytest.raises(PluginSettingError, match="points"):
+            open_with_rider_clues("memory://", config)
+
+    def test_points_for_a_category_nobody_added_are_refused(self, tmp_path: Path) -> None:
+        config = tmp_path / "civicvol.toml"
+        config.write_text("[plugins.rider-clues]\npoints.noise = 2\n", encoding="utf-8")
+        with pytest.raises(InvalidClueSettings, match="unknown categories noise"):
+            open_with_rider_clues("memory://", config)
+
+
+class TestCluesThatEarnNothing:
+    def test_a_duplicate_clue_earns_nothing(self, riders: Riders) -> None:
+        first = riders.valid_clue()
+        again = riders.report(rider=riders.other_rider)
+        assert riders.clues.triage(HANDLER, again, "duplicate", duplicate_of=first) == 0
+        assert riders.clues.clue(again).duplicate_of == first
+        assert riders.app.point_account(riders.other_rider) is None
+
+    def test_an_invalid_clue_earns_nothing_and_gets_feedback_without_handling(
+            self, riders: Riders) -> None:
+        clue = riders.report()
+        riders.clues.triage(HANDLER, clue, "invalid", note="照片看不清")
+        refused(riders.app, ClueNotValid, riders.clues.handle, HANDLER, clue, "物业", "无")
+        riders.clues.give_feedback(HANDLER, clue, "照片看不清, 下次靠近些拍")
+        assert riders.clues.clue(clue).status is ClueStatus.FED_BACK
+        assert riders.app.point_account(riders.rider) is None
+
+
+class TestRefusals:
+    def test_a_duplicate_must_name_an_existing_original(self, riders: Riders) -> None:
+        clue = riders.report()
+        message = refused(riders.app, OriginalClueNotFound, riders.clues.triage, HANDLER, clue,
+                          "duplicate", duplicate_of=uuid4())
+        assert "rider-clues list" in message
+        refused(riders.app, InvalidVerdict, riders.clues.triage, HANDLER, clue, "duplicate")
+        refused(riders.app, InvalidVerdict, riders.clues.triage, HANDLER, clue, "duplicate",
+                duplicate_of=clue)
+
+    def test_only_a_duplicate_names_an_original(self, riders: Riders) -> None:
+        first, clue = riders.report(), riders.report()
+        refused(riders.app, InvalidVerdict, riders.clues.triage, HANDLER, clue, "valid",
+                duplicate_of=first)
+
+    def test_an_unknown_verdict_is_refused(self, riders: Riders) -> None:
+        clue = riders.report()
+        message = refused(riders.app, InvalidVerdict, riders.clues.triage, HANDLER, clue, "ok")
+        assert "valid, invalid, duplicate" in message
+
+    def test_an_unknown_category_is_refused_with_the_known_ones(self, riders: Riders) -> None:
+        message = refused(riders.app, UnknownClueCategory, riders.report, "noise")
+        assert "flying-wire-charging (飞线充电)" in message and "categories.<slug>" in message
+
+    def test_a_volunteer_outside_the_rider_team_cannot_report(self, riders: Riders) -> None:
+        refused(riders.app, NotARider, riders.report, rider=riders.outsider)
+
+    def test_only_a_volunteer_reports_a_clue(self, riders: Riders) -> None:
+        message = refused(riders.app, PermissionDenied, riders.clues.report_clue,
+                          Actor("resident", str(riders.rider)), riders.team, "online-fraud",
+                          PHOTO, "金实社区")
+        assert "only a volunteer may" in message
+
+    def test_a_rider_cannot_judge_clues(self, riders: Riders) -> None:
+        clue = riders.report()
+        refused(riders.app, PermissionDenied, riders.clues.triage, riders.actor(), clue,
+                "valid")
+
+    def test_a_clue_seen_in_the_future_or_without_time_zone_is_refused(
+            self, riders: Riders) -> None:
+        later = datetime.now(UTC) + timedelta(days=1)
+        refused(riders.app, ClueSeenInFuture, riders.clues.report_clue, riders.actor(),
+                riders.team, "online-fraud", PHOTO, "金实社区", seen_at=later)
+        refused(riders.app, InvalidSeenTime, riders.clues.report_clue, riders.actor(),
+                riders.team, "online-fraud", PHOTO, "金实社区",
+                seen_at=datetime(2024, 5, 1, 18, 30))
+
+    def test_a_clue_needs_a_photo_and_a_place(self, riders: Riders) -> None:
+        from civicvol.domain.errors import InvalidName
+
+        refused(riders.app, InvalidName, riders.clues.report_clue, riders.actor(),
+                riders.team, "online-fraud", " ", "金实社区")
+        refused(riders.app, InvalidName, riders.clues.report_clue, riders.actor(),
+                riders.team, "online-fraud", PHOTO, "")
+
+    def test_a_clue_is_triaged_once(self, riders: Riders) -> None:
+        clue = riders.valid_clue()
+        refused(riders.app, ClueAlreadyJudged, riders.clues.triage, HANDLER, clue, "invalid")
+
+    def test_a_clue_is_handled_only_after_triage_and_once(self, riders: Riders) -> None:
+        clue = riders.report()
+        refused(riders.app, ClueNotJudged, riders.clues.handle, HANDLER, clue, "物业", "拆线")
+        refused(riders.app, ClueNotJudged, riders.clues.give_feedback, HANDLER, clue, "谢谢")
+        riders.clues.triage(HANDLER, clue, "valid")
+        riders.clues.handle(HANDLER, clue, "物业", "拆线")
+        refused(riders.app, ClueAlreadyHandled, riders.clues.handle, HANDLER, clue, "物业", "再拆")
+
+    def test_a_valid_clue_is_fed_back_only_after_handling_and_once(self, riders: Riders) -> None:
+        clue = riders.valid_clue()
+        message = refused(riders.app, ClueNotHandled, riders.clues.give_feedback, HANDLER,
+                          clue, "谢谢")
+        assert "rider-clues handle" in message
+        riders.clues.handle(HANDLER, clue, "物业", "拆线")
+        riders.clues.give_feedback(HANDLER, clue, "谢谢")
+        refused(riders.app, FeedbackAlreadyGiven, riders.clues.give_feedback, HANDLER, clue,
+                "再谢")
+
+    def test_an_unknown_clue_is_refused(self, riders: Riders) -> None:
+        refused(riders.app, ClueNotFound, riders.clues.handle, HANDLER, uuid4(), "物业", "拆线")
+
+    def test_a_rider_who_left_earns_nothing_and_the_verdict_is_not_stored(
+            self, riders: Riders) -> None:
+        clue = riders.report()
+        riders.app.volunteer_leaves(ADMIN, riders.rider, "换了工作")
+        refused(riders.app, VolunteerHasLeft, riders.clues.triage, HANDLER, clue, "valid")
+        assert riders.clues.clue(clue).status is ClueStatus.REPORTED
+
+    def test_points_for_an_unknown_category_are_refused_in_the_settings(self) -> None:
+        with pytest.raises(InvalidClueSettings, match="unknown categories noise"):
+            ClueCategories.from_settings(points={"noise": 2})
+        with pytest.raises(InvalidClueSettings, match="not a whole number"):
+            ClueCategories.from_settings(points={"online-fraud": "five"})  # type: ignore
+
+
+class TestReportSection:
+    def test_the_section_counts_riders_clues_verdicts_points_and_redemptions(
+            self, riders: Riders) -> None:
+        app = riders.app
+        first = riders.valid_clue()
+        riders.clues.triage(HANDLER, riders.report("高空抛物", rider=riders.other_rider),
+                            "valid")
+        riders.clues.triage(HANDLER, riders.report(), "duplicate", duplicate_of=first)
+        riders.clues.triage(HANDLER, riders.report("online-fraud"), "invalid")
+        riders.report("unhygienic-food")
+        app.approve_points(POINTS_AUDITOR, riders.rider)
+        riders.clues.redeem(STATION_KEEPER, riders.rider, 5, "矿泉水")
+        section = RiderCluesFigures()
+        fold_log(app.all_events(), app.mapper, [section])
+        figures = section.as_dict()
+        assert figures["riders_taking_part"] == 2
+        assert figures["clues_reported"] == 5
+        assert figures["by_category"] == {"飞线充电": 2, "高空抛物": 1, "网络诈骗": 1,
+                                          "餐饮不卫生": 1}
+        assert figures["by_verdict"] == {"valid": 2, "invalid": 1, "duplicate": 1,
+                                         "awaiting triage": 1}
+        assert figures["valid_clues"] == 2
+        assert figures["valid_by_category"] == {"飞线充电": 1, "高空抛物": 1}
+        assert (figures["points_credited"], figures["points_approved"],
+                figures["points_pending"]) == (10, 5, 5)
+        assert (figures["redemptions"], figures["points_redeemed"]) == (1, 5)
+        assert district_report(app)["points"]["redemptions"] == 1
