@@ -148,15 +148,22 @@ class PluginHost:
         record.hooks = sorted(hook for hook, _ in self._impls_of(plugin))
         self._record(record)
         try:
-            record.settings = dict(self._call_one(record, "register_settings") or {})
+            record.settings = dict(self.call_one(record, "register_settings") or {})
             bad = [k for k, s in record.settings.items() if not isinstance(s, Setting)]
             if bad:
                 raise TypeError(f"settings {bad} are not civicvol.plugins.Setting objects")
-            self._call_one(record, "register_permissions", grant=self._granter(record))
+            self.call_one(record, "register_permissions", grant=self._granter(record))
         except Exception as error:  # a plug-in's bug: unload it, keep the others
             self.pm.unregister(plugin)
             return self._fail(record, f"{type(error).__name__}: {error}")
         return record
+
+    def disable(self, name: str, reason: str) -> None:
+        """Unload a plug-in that failed after loading (e.g. in ``register_commands``)."""
+        record = self.records[name]
+        if record.status == LOADED and record.plugin is not None:
+            self.pm.unregister(record.plugin)
+        self._fail(record, reason)
 
     def unregister(self, name: str) -> None:
         record = self.records.pop(name, None)
@@ -194,7 +201,8 @@ class PluginHost:
         return [(caller.name, impl) for caller in (self.pm.get_hookcallers(plugin) or [])
                 for impl in caller.get_hookimpls() if impl.plugin is plugin]
 
-    def _call_one(self, record: PluginRecord, hook: str, **kwargs: Any) -> Any:
+    def call_one(self, record: PluginRecord, hook: str, **kwargs: Any) -> Any:
+        """Call one plug-in's implementation of ``hook`` (None if it has none)."""
         for name, impl in self._impls_of(record.plugin):
             if name == hook:
                 return impl.function(**{a: kwargs[a] for a in impl.argnames})
