@@ -1,0 +1,90 @@
+"""The ``haircut-days`` plug-in: its hooks, registered in the entry-point group ``civicvol``.
+
+Settings (``[plugins.haircut-days]`` in civicvol.toml)::
+
+    points_per_session = 10       # points each barber earns per session held
+    calendar_fallback = "error"   # or "weekdays": Monday–Friday outside the official
+                                  # calendar's years (an approximation: no holidays, no 调休)
+    session_start = "09:00"       # Beijing time, for the iCalendar file
+    session_hours = 3
+    place = "东庄社区新时代文明实践站"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from civicvol.plugins.haircut_days import commands as c
+from civicvol.plugins.haircut_days.commands import HaircutDays
+from civicvol.plugins.haircut_days.report import HaircutFigures
+from civicvol.plugins.haircut_days.settings import (
+    HaircutSettings,
+    check_clock,
+    check_fallback,
+    check_points_per_session,
+    check_session_hours,
+)
+from civicvol.plugins.markers import hookimpl
+from civicvol.plugins.settings import Setting
+
+if TYPE_CHECKING:
+    import click
+
+    from civicvol.app.application import CivicVol
+    from civicvol.demo import District
+
+civicvol_requires = ">=0.1,<0.2"
+NAME = "haircut-days"
+
+
+@hookimpl
+def register_settings() -> Mapping[str, Setting]:
+    d = HaircutSettings()
+    return {
+        "points_per_session": Setting(d.points_per_session, "points each barber earns for a "
+                                      "session held (pending the points audit)",
+                                      check_points_per_session),
+        "calendar_fallback": Setting(d.calendar_fallback.value, "'error' refuses dates "
+                                     "outside the official working-day calendar; 'weekdays' "
+                                     "takes Monday to Friday there (an approximation)",
+                                     check_fallback),
+        "session_start": Setting(d.session_start.strftime("%H:%M"), "when a session begins "
+                                 "(Beijing time)", check_clock),
+        "session_hours": Setting(d.session_hours, "how long a session lasts",
+                                 check_session_hours),
+        "place": Setting(d.place, "where the sessions are held"),
+    }
+
+
+@hookimpl
+def register_permissions(grant: Callable[..., None]) -> None:
+    for command in (c.SCHEDULE, c.HOLD, c.CANCEL):
+        grant(command, "administrator", "leader")
+    grant(c.RECORD_SERVED, "leader", "volunteer")
+    grant(c.REQUEST_HOME_VISIT, "resident")
+
+
+@hookimpl
+def register_service(app: CivicVol, settings: Mapping[str, Any]) -> HaircutDays:
+    return HaircutDays(app, HaircutSettings.from_mapping(settings))
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from civicvol.plugins.haircut_days.cli import haircut_days
+
+    cli.add_command(haircut_days)
+
+
+@hookimpl
+def report_sections(app: CivicVol) -> HaircutFigures:
+    return HaircutFigures(c.SESSION_SOURCE)
+
+
+@hookimpl
+def build_demo(app: CivicVol, district: District,
+               progress: Callable[[str, int, int], None]) -> None:
+    from civicvol.plugins.haircut_days.demo import build_haircut_demo
+
+    build_haircut_demo(app, app.plugin(NAME, HaircutDays), district, progress)

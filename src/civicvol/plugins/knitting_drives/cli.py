@@ -1,0 +1,109 @@
+"""civicvol knitting-drives ..."""
+
+from __future__ import annotations
+
+import click
+
+from civicvol.app.report import fold_log
+from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.plugins.knitting_drives.commands import KnittingDrives
+from civicvol.plugins.knitting_drives.drive import KnittingDrive
+from civicvol.plugins.knitting_drives.report import KnittingFigures
+
+NAME = "knitting-drives"
+
+
+def service() -> KnittingDrives:
+    return session().app.plugin(NAME, KnittingDrives)
+
+
+def drive_view(d: KnittingDrive) -> dict[str, object]:
+    return {"id": str(d.id), "title": d.title, "team_id": str(d.team_id),
+            "target_sets": d.target_sets, "recipients": list(d.recipients), "hats": d.hats,
+            "scarves": d.scarves, "sets_knitted": d.sets_knitted,
+            "sets_delivered": d.sets_delivered, "sets_in_hand": d.sets_in_hand,
+            "delivered": dict(d.delivered), "beneficiaries": d.beneficiaries,
+            "knitters": len(d.knitted_by), "closed": d.closed,
+            "launched_on": d.created_on.isoformat()}
+
+
+@click.group(NAME)
+def knitting_drives() -> None:
+    """龙江爱心织女队: knitting drives of hats and scarves for nursing homes and schools."""
+
+
+@knitting_drives.command("launch")
+@click.argument("team_id")
+@click.option("--title", required=True)
+@click.option("--target", "target_sets", required=True, type=int, help="Target in sets.")
+@click.option("--recipient", "recipients", multiple=True,
+              help="An institution to knit for (repeat; default: the recipients setting).")
+def launch(team_id: str, title: str, target_sets: int, recipients: tuple[str, ...]) -> None:
+    """Launch a knitting drive (leader or administrator)."""
+    s = session()
+    created("knitting drive", service().launch_drive(s.actor, team_id, title, target_sets,
+                                                     recipients))
+
+
+@knitting_drives.command("log")
+@click.argument("drive_id")
+@click.argument("knitter_id")
+@click.option("--hats", default=0, type=int)
+@click.option("--scarves", default=0, type=int)
+def log(drive_id: str, knitter_id: str, hats: int, scarves: int) -> None:
+    """Log hats and scarves a knitter finished (the knitter herself, or the leader)."""
+    s = session()
+    log_id = service().log_knitting(s.actor, drive_id, knitter_id, hats, scarves)
+    click.echo(f"logged {hats} hats and {scarves} scarves as {log_id}")
+
+
+@knitting_drives.command("add-recipient")
+@click.argument("drive_id")
+@click.argument("institution")
+def add_recipient(drive_id: str, institution: str) -> None:
+    """Add an institution the drive knits for (leader or administrator)."""
+    s = session()
+    service().add_recipient(s.actor, drive_id, institution)
+    click.echo(f"{institution} now receives from drive {drive_id}")
+
+
+@knitting_drives.command("deliver")
+@click.argument("drive_id")
+@click.option("--to", "institution", required=True, help="The recipient institution.")
+@click.option("--sets", required=True, type=int)
+@click.option("--beneficiaries", required=True, type=int, help="People who benefit.")
+def deliver(drive_id: str, institution: str, sets: int, beneficiaries: int) -> None:
+    """Deliver finished sets to a recipient (leader or administrator)."""
+    s = session()
+    delivery = service().deliver(s.actor, drive_id, institution, sets, beneficiaries)
+    click.echo(f"delivery {delivery}: {sets} sets to {institution}, {beneficiaries} people")
+
+
+@knitting_drives.command("close")
+@click.argument("drive_id")
+@click.option("--note", default="")
+def close(drive_id: str, note: str) -> None:
+    """Close a drive (leader or administrator)."""
+    s = session()
+    service().close_drive(s.actor, drive_id, note)
+    click.echo(f"drive {drive_id} closed")
+
+
+@knitting_drives.command("show")
+@click.argument("drive_id")
+@json_option
+def show(drive_id: str, as_json: bool) -> None:
+    """Show a drive's figures."""
+    data = drive_view(service().drive(drive_id))
+    print_json(data) if as_json else print_record("knitting drive", data)
+
+
+@knitting_drives.command("figures")
+@json_option
+def figures(as_json: bool) -> None:
+    """The figures of every drive and in total, computed from the events."""
+    app = session().app
+    fold = KnittingFigures()
+    fold_log(app.all_events(topics=fold.topics), app.mapper, [fold])
+    data = fold.as_dict()
+    print_json(data) if as_json else print_record("knitting drives", data)

@@ -1,0 +1,89 @@
+"""The knitters' report section, folded from the drives' events: figures per drive and in
+total, and what each institution received."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from civicvol.app.report import event_topic
+from civicvol.plugins.knitting_drives.drive import KnittingDrive
+
+Decode = Callable[[], Any]
+
+
+class KnittingFigures:
+    name = "knitting-drives"
+
+    def __init__(self) -> None:
+        self.drives: dict[UUID, dict[str, Any]] = {}
+        self.by_institution = Counter[str]()
+        self.handlers: dict[str, Callable[[Notification, Decode], None]] = {
+            event_topic(KnittingDrive, "Launched"): self._launched,
+            event_topic(KnittingDrive, "Knitted"): self._knitted,
+            event_topic(KnittingDrive, "Delivered"): self._delivered,
+            event_topic(KnittingDrive, "Closed"): self._closed,
+        }
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self.handlers)
+
+    def fold(self, notification: Notification, decode: Decode) -> None:
+        handler = self.handlers.get(notification.topic)
+        if handler is not None:
+            handler(notification, decode)
+
+    def _launched(self, n: Notification, decode: Decode) -> None:
+        e = decode()
+        self.drives[_uuid(n.originator_id)] = {
+            "title": e.title, "year": e.timestamp.year, "target_sets": e.target_sets,
+            "hats": 0, "scarves": 0, "knitters": set(), "sets_delivered": 0,
+            "beneficiaries": 0, "closed": False,
+        }
+
+    def _knitted(self, n: Notification, decode: Decode) -> None:
+        e = decode()
+        drive = self.drives[_uuid(n.originator_id)]
+        drive["hats"] += e.hats
+        drive["scarves"] += e.scarves
+        drive["knitters"].add(e.volunteer_id)
+
+    def _delivered(self, n: Notification, decode: Decode) -> None:
+        e = decode()
+        drive = self.drives[_uuid(n.originator_id)]
+        drive["sets_delivered"] += e.sets
+        drive["beneficiaries"] += e.beneficiaries
+        self.by_institution[e.institution] += e.sets
+
+    def _closed(self, n: Notification, _: Decode) -> None:
+        self.drives[_uuid(n.originator_id)]["closed"] = True
+
+    def as_dict(self) -> dict[str, Any]:
+        drives = sorted(self.drives.values(), key=lambda d: (d["year"], d["title"]))
+        return {
+            "drives": len(drives),
+            "closed": sum(1 for d in drives if d["closed"]),
+            "knitters": len({k for d in drives for k in d["knitters"]}),
+            "hats": sum(d["hats"] for d in drives),
+            "scarves": sum(d["scarves"] for d in drives),
+            "sets_knitted": sum(min(d["hats"], d["scarves"]) for d in drives),
+            "sets_delivered": sum(d["sets_delivered"] for d in drives),
+            "beneficiaries": sum(d["beneficiaries"] for d in drives),
+            "institutions": len(self.by_institution),
+            "sets_by_institution": dict(self.by_institution.most_common()),
+            "per_drive": {
+                f"{d['year']} {d['title']}": (
+                    f"{d['sets_delivered']}/{d['target_sets']} sets, "
+                    f"{d['beneficiaries']} beneficiaries" + (", closed" if d["closed"] else ""))
+                for d in drives
+            },
+        }
+
+
+def _uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
