@@ -332,6 +332,7 @@ def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint]
     lines = _read_lines(events_path)
     pending: tuple[int, BundleEvent | str] | None = None
     head, expected = GENESIS, 1
+    accepted_prev = GENESIS
     while True:
         item = pending or next(lines, None)
         pending = None
@@ -346,8 +347,13 @@ def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint]
             finding = Finding(expected, kind, f"line {number} holds position {event.position} "
                               f"where position {expected} should be")
         elif event.position < expected:
-            finding = Finding(expected, INSERTED, f"line {number} repeats position "
-                              f"{event.position}, which came before")
+            # Two lines claim one position: if this one links like the one accepted there,
+            # the accepted one was the intruder.
+            twin = (event.position == expected - 1 and event.prev_hash == accepted_prev
+                    and event.recomputed(accepted_prev, event.position) == event.hash)
+            at = event.position if twin else expected
+            finding = Finding(at, INSERTED, f"line {number} claims position {event.position} "
+                              "again: one of the lines there is not part of the chain")
         elif event.prev_hash != head or event.recomputed(head, expected) != event.hash:
             pending = next(lines, None)
             follower = pending[1] if pending else None
@@ -364,7 +370,7 @@ def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint]
             result.finding = finding
             return result
         assert isinstance(event, BundleEvent)
-        head = event.hash
+        accepted_prev, head = head, event.hash
         result.event_count, result.head_hash = expected, head
         result.finding = watch.passed(expected, head)
         if result.finding:

@@ -43,6 +43,7 @@ def cli(ctx: click.Context, store: str | None, actor: str | None,
 
 def _register_commands() -> None:
     from civicvol.cli import audit, orders, plugins, points, reports, teams, volunteers
+    from civicvol.cli import audit_chain  # noqa: F401  (adds its commands to the audit group)
 
     for module in (volunteers, teams, orders, points, reports, audit, plugins):
         for command in module.COMMANDS:

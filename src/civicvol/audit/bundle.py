@@ -1,0 +1,104 @@
+"""Export an audit bundle: the events with their chain links as JSON Lines, and a manifest.
+
+The bundle is checked by :func:`civicvol.audit.verifier.verify_bundle` without any database;
+its format is specified in docs/audit/bundle-format.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from civicvol.audit.chain import originator_text
+from civicvol.audit.checkpoint import AuditFileError
+from civicvol.audit.recorders import ChainedRecorder
+from civicvol.audit.store_verification import chain_links, classify, stored_events
+from civicvol.audit.verifier import (
+    BUNDLE_FORMAT,
+    BUNDLE_FORMAT_VERSION,
+    CHAIN_TAG,
+    EVENTS_FILE,
+    GENESIS,
+    HASH_ALGORITHM,
+    MANIFEST_FILE,
+    BundleEvent,
+    Checkpoint,
+    event_line,
+)
+
+FRAMING: dict[str, Any] = {
+    "tag": CHAIN_TAG.decode("ascii"),
+    "fields": ["tag", "prev_hash", "position", "originator_id", "originator_version", "topic",
+               "state"],
+    "field_encoding": {
+        "tag": "ASCII bytes of the tag",
+        "prev_hash": "the 32 raw bytes of the previous event's hash (32 zero bytes for "
+                     "position 1)",
+        "position": "decimal ASCII",
+        "originator_id": "UTF-8 text (a UUID in lowercase hyphenated form)",
+        "originator_version": "decimal ASCII",
+        "topic": "UTF-8 text",
+        "state": "the stored state bytes exactly as stored (base64 in events.jsonl)",
+    },
+    "length_prefix": "each field is preceded by its length in bytes as an 8-byte unsigned "
+                     "big-endian integer",
+    "hash": "SHA-256 over the concatenation of the length-prefixed fields",
+}
+
+
+class TamperedStore(AuditFileError):
+    """The store does not verify, so no bundle is written from it."""
+
+
+def export_bundle(recorder: ChainedRecorder, store: str, out: Path,
+                  checkpoints: Iterable[Checkpoint] = (),
+                  on_progress: Callable[[int], None] | None = None) -> int:
+    """Write events.jsonl and manifest.json into ``out``; returns the number of events.
+
+    Every event is checked against its link while it is written: a store that does not
+    verify is refused (a bundle vouches for what it holds).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    if any(out.iterdir()):
+        raise AuditFileError(f"{out} is not empty; export into a new folder")
+    checkpoints = list(checkpoints)
+    head, count = GENESIS, 0
+    events, links = stored_events(recorder), chain_links(recorder)
+    with open(out / EVENTS_FILE, "wb") as file:
+        while True:
+            event, link = next(events, None), next(links, None)
+            if event is None and link is None:
+                break
+            finding = classify(recorder, count + 1, head, event, link)
+            if finding is not None:
+                raise TamperedStore(f"the store does not verify at {finding}; run "
+                                    "'civicvol audit verify' and investigate before exporting")
+            assert event is not None and link is not None
+            count += 1
+            file.write(event_line(BundleEvent(
+                position=count, originator_id=originator_text(event.originator_id),
+                originator_version=event.originator_version, topic=event.topic,
+                state=event.state, prev_hash=head, hash=link.hash)))
+            head = link.hash
+            if on_progress is not None and count % 2000 == 0:
+                on_progress(count)
+    keys = sorted({c.public_key.hex() for c in checkpoints})
+    manifest = {
+        "format": BUNDLE_FORMAT,
+        "format_version": BUNDLE_FORMAT_VERSION,
+        "hash_algorithm": HASH_ALGORITHM,
+        "framing": FRAMING,
+        "store": store,
+        "events_file": EVENTS_FILE,
+        "event_count": count,
+        "head_hash": head.hex(),
+        "checkpoints": [c.to_json() for c in checkpoints],
+        "public_keys": keys,
+    }
+    (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                     encoding="utf-8")
+    if on_progress is not None:
+        on_progress(count)
+    return count

@@ -1,0 +1,161 @@
+"""civicvol audit keygen | checkpoint | verify | export | verify-bundle: the hash chain.
+
+Verification exits 0 when the history is intact, 1 with the first bad position and its kind
+when it is not, and 2 when a file given to it cannot be read.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from civicvol.audit.bundle import export_bundle
+from civicvol.audit.checkpoint import (
+    AuditFileError,
+    generate_key,
+    load_private_key,
+    read_checkpoints,
+    sign_checkpoint,
+    write_checkpoint,
+)
+from civicvol.audit.recorders import as_chained
+from civicvol.audit.store_verification import verify_store
+from civicvol.audit.verifier import VerificationResult, load_public_key, verify_bundle
+from civicvol.cli.audit import audit
+from civicvol.cli.context import json_option, print_json, session
+from civicvol.store import store_name
+
+checkpoint_option = click.option(
+    "--checkpoint", "checkpoint_files", multiple=True, type=click.Path(path_type=Path),
+    metavar="FILE", help="A signed checkpoint to check the head against (repeatable).")
+public_key_option = click.option(
+    "--public-key", "public_key_files", multiple=True, type=click.Path(path_type=Path),
+    metavar="FILE", help="Trust only checkpoints signed by this public key (repeatable).")
+
+
+def _trusted(files: tuple[Path, ...]) -> list[bytes]:
+    keys = []
+    for path in files:
+        try:
+            keys.append(load_public_key(path))
+        except (OSError, ValueError) as error:
+            raise AuditFileError(f"cannot read public key {path}: {error}") from None
+    return keys
+
+
+@contextmanager
+def _progress(what: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr (stdout stays clean for --json)."""
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _report(result: VerificationResult, what: str, as_json: bool) -> None:
+    if as_json:
+        print_json({
+            "intact": result.intact,
+            "event_count": result.event_count,
+            "head_hash": result.head_hash.hex(),
+            "checkpoints_checked": result.checkpoints_checked,
+            "finding": None if result.finding is None else {
+                "position": result.finding.position, "kind": result.finding.kind,
+                "detail": result.finding.detail},
+        })
+    elif result.finding is None:
+        click.echo(f"{what} is intact: {result.event_count} events, head "
+                   f"{result.head_hash.hex()}, {result.checkpoints_checked} checkpoint(s) "
+                   "matched")
+    else:
+        click.echo(f"{what} is NOT intact: first bad position {result.finding.position} "
+                   f"({result.finding.kind})")
+        click.echo(f"  {result.finding.detail}")
+    if result.finding is not None:
+        sys.exit(1)
+
+
+@audit.command("keygen")
+@click.option("--out", required=True, type=click.Path(path_type=Path), metavar="KEYFILE",
+              help="Where to write the private key (mode 0600); the public key goes to "
+                   "KEYFILE.pub.")
+def keygen(out: Path) -> None:
+    """Make an Ed25519 signing key for checkpoints."""
+    pub_path, public = generate_key(out)
+    click.echo(f"private key written to {out} (readable by you only); keep it off the "
+               "database server", err=True)
+    click.echo(f"public key written to {pub_path}", err=True)
+    click.echo(public.hex())
+
+
+@audit.command("checkpoint")
+@click.option("--key", "key_file", required=True, type=click.Path(path_type=Path),
+              metavar="KEYFILE", help="The private key made by 'civicvol audit keygen'.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), metavar="FILE",
+              help="Where to write the signed checkpoint (JSON).")
+def checkpoint(key_file: Path, out: Path) -> None:
+    """Sign "this store has N events, head hash H" into a file the auditors keep."""
+    key = load_private_key(key_file)
+    obj = session()
+    signed = sign_checkpoint(key, store_name(obj.app.store_url), as_chained(obj.app.recorder))
+    write_checkpoint(signed, out)
+    click.echo(f"checkpoint of {signed.event_count} events written to {out}", err=True)
+    click.echo(signed.head_hash.hex())
+
+
+@audit.command("verify")
+@checkpoint_option
+@public_key_option
+@json_option
+def verify(checkpoint_files: tuple[Path, ...], public_key_files: tuple[Path, ...],
+           as_json: bool) -> None:
+    """Walk the whole log, recompute the chain, and check the checkpoints."""
+    checkpoints = read_checkpoints(list(checkpoint_files))
+    trusted = _trusted(public_key_files)
+    app = session().app
+    recorder = as_chained(app.recorder)
+    with _progress("verifying", recorder.chain_head()[0]) as advance:
+        result = verify_store(recorder, checkpoints, trusted, on_progress=advance)
+    _report(result, f"store {store_name(app.store_url)}", as_json)
+
+
+@audit.command("export")
+@click.argument("directory", type=click.Path(path_type=Path))
+@checkpoint_option
+def export(directory: Path, checkpoint_files: tuple[Path, ...]) -> None:
+    """Write an audit bundle (events.jsonl and manifest.json) into DIRECTORY."""
+    checkpoints = read_checkpoints(list(checkpoint_files))
+    app = session().app
+    recorder = as_chained(app.recorder)
+    with _progress("exporting", recorder.chain_head()[0]) as advance:
+        count = export_bundle(recorder, store_name(app.store_url), directory, checkpoints,
+                              on_progress=advance)
+    click.echo(f"audit bundle of {count} events written to {directory}", err=True)
+    click.echo(str(directory))
+
+
+@audit.command("verify-bundle")
+@click.argument("directory", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@checkpoint_option
+@public_key_option
+@json_option
+def verify_bundle_command(directory: Path, checkpoint_files: tuple[Path, ...],
+                          public_key_files: tuple[Path, ...], as_json: bool) -> None:
+    """Check an audit bundle without any database."""
+    checkpoints = read_checkpoints(list(checkpoint_files))
+    trusted = _trusted(public_key_files)
+    with _progress("verifying bundle", None) as advance:
+        try:
+            result = verify_bundle(directory, checkpoints, trusted, on_progress=advance)
+        except (OSError, ValueError) as error:
+            raise AuditFileError(f"cannot read the bundle in {directory}: {error}") from None
+    _report(result, f"bundle {directory}", as_json)
+
+
+COMMANDS: list[click.Command] = []  # the commands above are attached to the audit group
