@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from civicvol import CivicVolError
 from civicvol.domain.errors import InvalidInput, NotFound, RuleViolation
-
-__all__ = ["BulletinNotFound", "CivicVolError", "EditorAlreadyAppointed", "InvalidIssue",
-           "InvalidRole", "IssueOutOfOrder", "NotAnEditor"]
 
 
 class InvalidRole(InvalidInput):
@@ -26,6 +22,10 @@ class NotAnEditor(RuleViolation):
 
 
 class EditorAlreadyAppointed(RuleViolation):
+    pass
+
+
+class BulletinAlreadyFounded(RuleViolation):
     pass
 
 

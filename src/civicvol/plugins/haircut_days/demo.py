@@ -32,6 +32,7 @@ def build_haircut_demo(app: CivicVol, service: HaircutDays, district: District,
         app.appoint_leader(ADMIN, team, barbers[0])
     leader = Actor("leader", str(barbers[0]))
     days = [service.session_day(y, m) for y, m in months_from(district.start.date(), 24)]
+    coming = next(d for d in days if at(d, 12) > district.end)
     days = [d for d in days if at(d, 12) <= district.end]
     _special_session(app, service, team, leader, barbers, rng)
     for n, day in enumerate(days, 1):
@@ -45,6 +46,9 @@ def build_haircut_demo(app: CivicVol, service: HaircutDays, district: District,
                                   rng.randint(1, 4))
         _home_visit(app, service, team, day, rng.choice(barbers), rng, n)
         progress("haircut days", n, len(days))
+    # The next session is already on the calendar when the demo's history ends.
+    with app.events_dated(min(at(coming - timedelta(days=7), 9), district.end)):
+        service.schedule_session(leader, team, coming)
     with app.events_dated(district.end + timedelta(days=3)):
         for barber in barbers:
             if (account := app.point_account(barber)) and account.pending_entries():
