@@ -1,0 +1,134 @@
+"""The safety patrol's commands: inspect a courtyard, re-inspect a hazard, log lectures and
+drills. Every one is made by an inspector who is an active member of the patrol team."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from civicvol.app.application import CivicVol, parse_id
+from civicvol.app.authorization import authorize
+from civicvol.app.report import fold_log
+from civicvol.domain import clock
+from civicvol.domain.errors import NotFound
+from civicvol.domain.team import Team
+from civicvol.domain.values import Actor
+from civicvol.plugins.safety_patrol.drill import Drill
+from civicvol.plugins.safety_patrol.errors import (
+    HazardNotFound,
+    InspectionNotFound,
+    NotAnInspector,
+)
+from civicvol.plugins.safety_patrol.hazard import Hazard
+from civicvol.plugins.safety_patrol.inspection import Finding, Inspection
+from civicvol.plugins.safety_patrol.lecture import Lecture
+from civicvol.plugins.safety_patrol.report import SafetyPatrolFigures
+from civicvol.plugins.safety_patrol.settings import DEFAULT_DEADLINE_DAYS
+
+INSPECT = "safety-patrol.inspect"
+REINSPECT = "safety-patrol.reinspect"
+LECTURE = "safety-patrol.lecture"
+DRILL = "safety-patrol.drill"
+INSPECTOR = "inspector"
+# An inspector is a volunteer of the patrol team acting in that capacity (--as inspector:<id>).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    command: frozenset({INSPECTOR}) for command in (INSPECT, REINSPECT, LECTURE, DRILL)
+}
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class SafetyPatrol:
+    """安全小红帽's records over one application's store."""
+
+    def __init__(self, app: CivicVol,
+                 default_deadline_days: int = DEFAULT_DEADLINE_DAYS) -> None:
+        self.app = app
+        self.default_deadline_days = default_deadline_days
+
+    def default_deadline(self) -> date:
+        """The deadline of a hazard found today when the inspector names none."""
+        return clock.now().date() + timedelta(days=self.default_deadline_days)
+
+    def overdue(self, as_of: date | None = None) -> list[dict[str, Any]]:
+        """Hazards past their deadline and not closed, as of a day (default: today)."""
+        figures = SafetyPatrolFigures(as_of)
+        fold_log(self.app.all_events(topics=figures.hazard_topics), self.app.mapper,
+                 [figures])
+        return figures.overdue()
+
+    def inspection(self, inspection_id: UUID | str) -> Inspection:
+        return self._load(Inspection, inspection_id, "inspection", InspectionNotFound)
+
+    def hazard(self, hazard_id: UUID | str) -> Hazard:
+        return self._load(Hazard, hazard_id, "hazard", HazardNotFound)
+
+    def _load(self, cls: type[A], ident: UUID | str, what: str,
+              error: type[NotFound]) -> A:
+        key = parse_id(ident, what)
+        found: Aggregate | None
+        try:
+            found = self.app.repository.get(key)
+        except AggregateNotFoundError:
+            found = None
+        if not isinstance(found, cls):
+            raise error(f"no {what} with id {key} in this store; list them with "
+                        "'civicvol safety-patrol list'")
+        return found
+
+    def check_inspector(self, actor: Actor, team_id: UUID | str) -> tuple[UUID, Team]:
+        """The inspector acting, who must be an active member of the (serving) patrol team."""
+        volunteer = self.app.volunteer(actor.id)
+        volunteer.check_is_active()
+        team = self.app.team(team_id)
+        team.check_is_not_dissolved()
+        membership = self.app.membership(team.id, volunteer.id)
+        if membership is None or not membership.active:
+            raise NotAnInspector(
+                f"volunteer {volunteer.id} is not a member of the patrol team {team.name!r}; "
+                "the team's leader must add them (civicvol team join) before they inspect"
+            )
+        return volunteer.id, team
+
+    # --- inspections and hazards -------------------------------------------------------------
+    def inspect(self, actor: Actor, team_id: UUID | str, place: str,
+                findings: Sequence[Finding] = (), note: str = "") -> UUID:
+        """Record an inspection of a courtyard with every hazard found on it."""
+        authorize(actor, INSPECT)
+        inspector, team = self.check_inspector(actor, team_id)
+        inspection, hazards = Inspection.record(team.id, place, inspector, findings, by=actor,
+                                                note=note)
+        self.app.commit(INSPECT, actor, inspection, *hazards)
+        return inspection.id
+
+    def reinspect(self, actor: Actor, hazard_id: UUID | str, fixed: bool,
+                  note: str = "") -> None:
+        """Look at a deadline hazard again: fixed closes it, otherwise it stays open."""
+        authorize(actor, REINSPECT)
+        hazard = self.hazard(hazard_id)
+        self.check_inspector(actor, hazard.team_id)
+        hazard.reinspect(fixed, note, by=actor)
+        self.app.commit(REINSPECT, actor, hazard)
+
+    # --- lectures and drills -----------------------------------------------------------------
+    def hold_lecture(self, actor: Actor, team_id: UUID | str, topic: str, place: str,
+                     audience: int = 0) -> UUID:
+        authorize(actor, LECTURE)
+        _, team = self.check_inspector(actor, team_id)
+        lecture = Lecture.hold(team.id, topic, place, audience, by=actor)
+        self.app.commit(LECTURE, actor, lecture)
+        return lecture.id
+
+    def hold_drill(self, actor: Actor, team_id: UUID | str, kind: str, place: str,
+                   partner: str = "", participants: int = 0) -> UUID:
+        authorize(actor, DRILL)
+        _, team = self.check_inspector(actor, team_id)
+        drill = Drill.hold(team.id, kind, place, by=actor, partner=partner,
+                           participants=participants)
+        self.app.commit(DRILL, actor, drill)
+        return drill.id

@@ -1,0 +1,105 @@
+"""安全隐患: one hazard found at an inspection, fixed on the spot or given a deadline.
+
+    found ──fixed on the spot──▶ closed
+    found with a deadline ──re-inspect: fixed──▶ closed
+          └──re-inspect: still open──▶ open (re-inspected again later)
+
+A deadline hazard is overdue on any day after its deadline until a re-inspection closes it.
+The id is derived from the inspection and the hazard's number on it (1, 2, ...).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from civicvol.domain import clock
+from civicvol.domain.base import CivicAggregate
+from civicvol.domain.values import Actor, check_name, check_text
+from civicvol.plugins.safety_patrol.errors import HazardAlreadyClosed, InvalidDeadline
+
+# A rectification is ordered for weeks, not years: a longer deadline is a typing mistake.
+MAX_DEADLINE_DAYS = 366
+
+
+class Hazard(CivicAggregate):
+    @staticmethod
+    def create_id(inspection_id: UUID, number: int) -> UUID:
+        return hazard_id(inspection_id, number)
+
+    @event("Found")
+    def __init__(self, inspection_id: UUID, number: int, team_id: UUID, place: str,
+                 description: str, fixed_on_spot: bool, deadline: str | None,
+                 by: Actor) -> None:
+        self.inspection_id = inspection_id
+        self.number = number
+        self.team_id = team_id
+        self.place = place
+        self.description = description
+        self.fixed_on_spot = fixed_on_spot
+        self.deadline = date.fromisoformat(deadline) if deadline else None
+        self.closed = fixed_on_spot
+        self.closed_on: date | None = self.found_on if fixed_on_spot else None
+        self.reinspections = 0
+
+    @classmethod
+    def find(cls, inspection_id: UUID, number: int, team_id: UUID, place: str,
+             description: str, found_on: date, deadline: date | None, by: Actor) -> Hazard:
+        """A hazard found on ``found_on``: with no deadline it was fixed on the spot."""
+        if deadline is not None:
+            check_deadline(deadline, found_on)
+        return cls(inspection_id=inspection_id, number=number, team_id=team_id, place=place,
+                   description=check_name(description, "hazard description"),
+                   fixed_on_spot=deadline is None,
+                   deadline=deadline.isoformat() if deadline else None, by=by)
+
+    @property
+    def found_on(self) -> date:
+        return self.created_on.date()
+
+    def is_overdue(self, on: date) -> bool:
+        return self.deadline is not None and not self.closed and on > self.deadline
+
+    # --- re-inspection -----------------------------------------------------------------------
+    def reinspect(self, fixed: bool, note: str, by: Actor) -> None:
+        if self.closed:
+            how = "fixed on the spot" if self.fixed_on_spot else f"closed on {self.closed_on}"
+            raise HazardAlreadyClosed(
+                f"hazard {self.id} was {how}; only an open hazard with a deadline is "
+                "re-inspected"
+            )
+        note = check_text(note, "re-inspection note")
+        if fixed:
+            self._close(clock.now().date().isoformat(), note, by)
+        else:
+            self._find_still_open(note, by)
+
+    @event("Closed")
+    def _close(self, closed_on: str, note: str, by: Actor) -> None:
+        self.closed = True
+        self.closed_on = date.fromisoformat(closed_on)
+        self.reinspections += 1
+
+    @event("StillOpen")
+    def _find_still_open(self, note: str, by: Actor) -> None:
+        self.reinspections += 1
+
+
+def check_deadline(deadline: date, found_on: date) -> date:
+    if deadline <= found_on:
+        raise InvalidDeadline(
+            f"the rectification deadline {deadline} is not after the inspection day "
+            f"{found_on}; give a later date, or record the hazard as fixed on the spot"
+        )
+    if (deadline - found_on).days > MAX_DEADLINE_DAYS:
+        raise InvalidDeadline(
+            f"the rectification deadline {deadline} is more than {MAX_DEADLINE_DAYS} days "
+            f"after {found_on}; give a nearer date"
+        )
+    return deadline
+
+
+def hazard_id(inspection_id: UUID, number: int) -> UUID:
+    return uuid5(NAMESPACE_URL, f"civicvol:safety-patrol:hazard:{inspection_id}:{number}")
