@@ -145,6 +145,10 @@ class PluginHost:
             if isinstance(error, ValueError) and "already registered" in reason:
                 reason = f"registered twice: the same plug-in object is already loaded ({error})"
             return self._fail(record, reason)
+        problem = self._check_implementations(plugin)
+        if problem:
+            self.pm.unregister(plugin)
+            return self._fail(record, problem)
         record.hooks = sorted(hook for hook, _ in self._impls_of(plugin))
         self._record(record)
         try:
@@ -200,6 +204,23 @@ class PluginHost:
         """(hook name, implementation) of each hook ``plugin`` implements."""
         return [(caller.name, impl) for caller in (self.pm.get_hookcallers(plugin) or [])
                 for impl in caller.get_hookimpls() if impl.plugin is plugin]
+
+    def _check_implementations(self, plugin: object) -> str:
+        """Why the plug-in's hook implementations cannot be used ('' if they can): pluggy
+        checks the arguments of known hooks; civicvol also refuses unknown hook names (a
+        misspelt hook would silently never be called) and wrappers (hooks are called one by
+        one, each failure attributed to its plug-in)."""
+        for caller in self.pm.get_hookcallers(plugin) or []:
+            for impl in caller.get_hookimpls():
+                if impl.plugin is not plugin:
+                    continue
+                if caller.spec is None and not impl.optionalhook:
+                    return (f"{caller.name!r} is not a civicvol hook (misspelt?); the hooks "
+                            "are listed in docs/plugins/hooks.md")
+                if impl.hookwrapper or impl.wrapper:
+                    return (f"{caller.name}: hook wrappers are not supported; implement the "
+                            "hook plainly")
+        return ""
 
     def call_one(self, record: PluginRecord, hook: str, **kwargs: Any) -> Any:
         """Call one plug-in's implementation of ``hook`` (None if it has none)."""
