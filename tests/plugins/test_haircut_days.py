@@ -424,6 +424,9 @@ class TestCommandLine:
                         actor="resident:r-9").splitlines()[-1]
         self.refused(store, "haircut-days", "home-visit", str(dz.team), "--place", "5 栋",
                      actor=f"volunteer:{dz.barber}")
+        listed = json.loads(self.ok(store, "haircut-days", "sessions", "--json"))
+        assert [(s["day"], s["status"]) for s in listed] == [
+            ("2023-09-28", "held"), ("2024-03-05", "cancelled")]
         report = json.loads(self.ok(store, "report", "--json"))["haircut-days"]
         assert (report["sessions_held"], report["residents_served"],
                 report["sessions_cancelled"], report["home_visits_requested"]) == (1, 21, 1, 1)

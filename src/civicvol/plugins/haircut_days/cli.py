@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from civicvol.app.report import event_topic
 from civicvol.cli.context import created, json_option, print_json, print_record, session
 from civicvol.domain import clock
 from civicvol.domain.errors import InvalidInput
@@ -173,3 +174,20 @@ def show(session_id: str, as_json: bool) -> None:
     """Show a haircut session."""
     data = session_view(service().session(session_id))
     print_json(data) if as_json else print_record("haircut session", data)
+
+
+@haircut_days.command("sessions")
+@json_option
+def sessions(as_json: bool) -> None:
+    """Every haircut session with its id, by day."""
+    svc = service()
+    scheduled = event_topic(HaircutSession, "Scheduled")
+    found = sorted((session_view(svc.session(n.originator_id))
+                    for n in svc.app.all_events(topics=[scheduled])),
+                   key=lambda s: str(s["day"]))
+    if as_json:
+        print_json(found)
+        return
+    for s in found:
+        click.echo(f"{s['id']}  {s['day']}  {s['kind']:<8} {s['status']:<9} "
+                   f"served {s['served']}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from civicvol.app.report import fold_log
+from civicvol.app.report import event_topic, fold_log
 from civicvol.cli.context import created, json_option, print_json, print_record, session
 from civicvol.plugins.knitting_drives.commands import KnittingDrives
 from civicvol.plugins.knitting_drives.drive import KnittingDrive
@@ -107,3 +107,19 @@ def figures(as_json: bool) -> None:
     fold_log(app.all_events(topics=fold.topics), app.mapper, [fold])
     data = fold.as_dict()
     print_json(data) if as_json else print_record("knitting drives", data)
+
+
+@knitting_drives.command("list")
+@json_option
+def list_drives(as_json: bool) -> None:
+    """Every drive with its id, oldest first."""
+    svc = service()
+    launched = event_topic(KnittingDrive, "Launched")
+    drives = [drive_view(svc.drive(n.originator_id))
+              for n in svc.app.all_events(topics=[launched])]
+    if as_json:
+        print_json(drives)
+        return
+    for d in drives:
+        click.echo(f"{d['id']}  {d['title']}  {d['sets_delivered']}/{d['target_sets']} sets"
+                   + ("  closed" if d["closed"] else ""))
