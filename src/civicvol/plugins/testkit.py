@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import pytest
 from eventsourcing.utils import get_topic
 
+from civicvol.app import authorization
 from civicvol.app.application import CivicVol
 from civicvol.app.report import fold_log
 from civicvol.domain.points_scheme import PointsScheme
@@ -81,10 +82,12 @@ def open_test_district(
 
 
 @pytest.fixture
-def plugin_district(tmp_path: Path) -> Iterator[Callable[..., CivicVol]]:
+def plugin_district(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                    ) -> Iterator[Callable[..., CivicVol]]:
     """A factory of district applications with plug-ins registered (see
     :func:`open_test_district`); ``store="sqlite"`` gives a fresh SQLite file. Every
-    application made is closed after the test."""
+    application made is closed after the test, and the plug-ins' grants are forgotten."""
+    monkeypatch.setattr(authorization, "PERMISSIONS", dict(authorization.PERMISSIONS))
     opened: list[CivicVol] = []
 
     def make(*args: Any, **kwargs: Any) -> CivicVol:

@@ -1,0 +1,396 @@
+"""Each hook, told as a story: a small plug-in registered for one test, then thrown away.
+
+Every hook of civicvol.plugins.hookspecs has at least one test here marked
+``@pytest.mark.hook("<hook name>")`` (tests/plugins/test_plugin_docs.py checks it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import attrs
+import click
+import pytest
+from click.testing import CliRunner
+from eventsourcing.domain import event
+from eventsourcing.persistence import JSONTranscoder
+
+from civicvol import Actor, CivicVol, Source
+from civicvol.app import authorization
+from civicvol.app.authorization import authorize, known_roles
+from civicvol.app.report import event_topic
+from civicvol.app.transcodings import AttrsTranscoding
+from civicvol.app.views import district_report
+from civicvol.demo import District, build_panlong
+from civicvol.domain.base import CivicAggregate
+from civicvol.domain.errors import InvalidHours, PermissionDenied
+from civicvol.domain.service_order import ServiceOrder
+from civicvol.plugins import CommandRefusedByPlugin, PluginNotLoaded, Setting, hookimpl
+from civicvol.plugins.extensions import PluginExtensions
+from civicvol.plugins.manager import PluginHost
+from civicvol.plugins.testkit import host_with, open_test_district
+from tests.conftest import ADMIN, RESIDENT
+from tests.world import World, build_world
+
+POINTS_AUDITOR = Actor("points-auditor", "pa-1")
+
+
+@pytest.fixture(autouse=True)
+def own_permissions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plug-ins' grants last for one test."""
+    monkeypatch.setattr(authorization, "PERMISSIONS", dict(authorization.PERMISSIONS))
+
+
+@pytest.fixture
+def opened() -> Any:
+    apps: list[CivicVol] = []
+
+    def open_with(plugins: Mapping[str, object], **kwargs: Any) -> CivicVol:
+        app = open_test_district(plugins=plugins, **kwargs)
+        apps.append(app)
+        return app
+
+    yield open_with
+    for app in apps:
+        app.close()
+
+
+def extensions_of(app: CivicVol) -> PluginExtensions:
+    assert isinstance(app.extensions, PluginExtensions)
+    return app.extensions
+
+
+# --- a tiny plug-in with an aggregate and a value object ---------------------------------------
+@attrs.frozen
+class Tally:
+    """A value object only the plug-in knows: the transcoder must learn it from the plug-in."""
+
+    hats: int
+    scarves: int
+
+
+class Bundle(CivicAggregate):
+    @event("Packed")
+    def __init__(self, tally: Tally, by: Actor) -> None:
+        self.tally = tally
+
+
+class BundleService:
+    def __init__(self, app: CivicVol, settings: Mapping[str, Any]) -> None:
+        self.app = app
+        self.settings = settings
+
+    def pack(self, actor: Actor, hats: int, scarves: int) -> UUID:
+        authorize(actor, "bundle.pack")
+        bundle = Bundle(Tally(hats, scarves), by=actor)
+        self.app.commit("bundle.pack", actor, bundle)
+        return bundle.id
+
+
+class Bundles:
+    civicvol_event_modules = (__name__,)
+
+    @hookimpl
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        transcoder.register(AttrsTranscoding(Tally, "test_bundle_tally"))
+
+    @hookimpl
+    def register_permissions(self, grant: Callable[..., None]) -> None:
+        grant("bundle.pack", "knitter")
+
+    @hookimpl
+    def register_settings(self) -> Mapping[str, Setting]:
+        return {"sets_per_bundle": Setting(25, help="hat-and-scarf sets in one bundle")}
+
+    @hookimpl
+    def register_service(self, app: CivicVol, settings: Mapping[str, Any]) -> object:
+        return BundleService(app, settings)
+
+
+KNITTER = Actor("knitter", "k-1")
+
+
+class TestRegistration:
+    @pytest.mark.hook("register_transcodings")
+    def test_a_plugin_value_object_is_stored_and_read_back(self, opened: Any) -> None:
+        app = opened({"bundles": Bundles()})
+        bundle = app.plugin("bundles", BundleService).pack(KNITTER, hats=60, scarves=40)
+        assert app.repository.get(bundle).tally == Tally(60, 40)
+        stored = [n for n in app.all_events() if n.topic == event_topic(Bundle, "Packed")]
+        assert b"test_bundle_tally" in stored[0].state
+
+    @pytest.mark.hook("register_permissions")
+    def test_a_plugin_grants_its_command_to_a_new_role(self, opened: Any) -> None:
+        app = opened({"bundles": Bundles()})
+        assert "knitter" in known_roles()
+        assert "knitter" in authorization.PERMISSIONS["bundle.pack"]
+        record = extensions_of(app).host.records["bundles"]
+        assert record.permissions == {"bundle.pack": ["knitter"]}
+        with pytest.raises(PermissionDenied):
+            app.plugin("bundles", BundleService).pack(RESIDENT, 1, 1)
+
+    @pytest.mark.hook("register_settings")
+    def test_settings_have_defaults_and_can_be_set(self, opened: Any) -> None:
+        default = opened({"bundles": Bundles()})
+        assert default.plugin("bundles", BundleService).settings == {"sets_per_bundle": 25}
+        chosen = opened({"bundles": Bundles()}, config={"bundles": {"sets_per_bundle": 30}})
+        assert chosen.plugin("bundles", BundleService).settings == {"sets_per_bundle": 30}
+
+    @pytest.mark.hook("register_service")
+    def test_the_service_is_found_by_the_plugin_name(self, opened: Any) -> None:
+        app = opened({"bundles": Bundles()})
+        service = app.plugin("bundles", BundleService)
+        assert service.app is app
+        with pytest.raises(PluginNotLoaded, match="'rider-clues'"):
+            app.plugin("rider-clues")
+
+    @pytest.mark.hook("register_commands")
+    def test_a_plugin_group_is_mounted_on_civicvol(self, monkeypatch: pytest.MonkeyPatch
+                                                    ) -> None:
+        from civicvol.cli import plugins as cli_plugins
+
+        class Greeting:
+            @hookimpl
+            def register_commands(self, cli: click.Group) -> None:
+                @cli.group("greeting")
+                def greeting() -> None:
+                    """Say hello."""
+
+                @greeting.command("hello")
+                def hello() -> None:
+                    click.echo("你好")
+
+        class Hijack:
+            @hookimpl
+            def register_commands(self, cli: click.Group) -> None:
+                cli.add_command(click.Command("report", callback=lambda: None))
+
+        monkeypatch.setattr(cli_plugins, "_hosts", [host_with({"greeting": Greeting(),
+                                                              "hijack": Hijack()})])
+        main = click.Group("civicvol", commands={"report": click.Command("report")})
+        cli_plugins.mount_plugin_commands(main)
+        assert CliRunner().invoke(main, ["greeting", "hello"]).output == "你好\n"
+        record = cli_plugins.plugin_host().records["hijack"]
+        assert record.status == "failed"
+        assert "'report' would replace civicvol's own" in record.reason
+        assert main.commands["report"].callback is None
+
+
+# --- decisions ---------------------------------------------------------------------------------
+class Curfew:
+    """Refuses orders placed for the night, by a veto; refuses cancellations by raising."""
+
+    @hookimpl
+    def validate_command(self, command: str, events: Sequence[Any]) -> str | None:
+        if command == "order.place" and any("夜" in getattr(e, "wanted_time", "")
+                                            for e in events):
+            return "no service at night"
+        if command == "order.cancel":
+            raise InvalidHours("cancellations go through the hotline")
+        return None
+
+
+class TestDecisions:
+    @pytest.mark.hook("validate_command")
+    def test_a_veto_refuses_the_command_names_the_plugin_and_stores_nothing(
+        self, opened: Any
+    ) -> None:
+        app = opened({"curfew": Curfew()})
+        before = app.event_count()
+        with pytest.raises(CommandRefusedByPlugin, match="plug-in 'curfew' refused order "
+                                                         "place: no service at night") as err:
+            app.place_order(RESIDENT, "理发", wanted_time="夜里十点")
+        assert err.value.plugin == "curfew"
+        assert app.event_count() == before
+        app.place_order(RESIDENT, "理发", wanted_time="上午")
+        assert app.event_count() == before + 1
+
+    @pytest.mark.hook("validate_command")
+    def test_an_exception_refuses_the_command_with_the_plugins_error(self, opened: Any
+                                                                     ) -> None:
+        app = opened({"curfew": Curfew()})
+        order = app.place_order(RESIDENT, "理发")
+        before = app.event_count()
+        with pytest.raises(CommandRefusedByPlugin, match=r"'curfew'.*hotline") as err:
+            app.cancel_order(RESIDENT, order, "不需要了")
+        assert isinstance(err.value.reason, InvalidHours)
+        assert err.value.exit_code == InvalidHours.exit_code
+        assert app.event_count() == before
+        assert app.order(order).status.value == "placed"
+
+    @pytest.mark.hook("points_for_order")
+    def test_a_points_rule_decides_what_an_order_earns(self, opened: Any) -> None:
+        class ElderlyDouble:
+            @hookimpl
+            def points_for_order(self, order: ServiceOrder, scheme: Any) -> int | None:
+                if "elderly" in order.beneficiaries:
+                    return 2 * scheme.points_for_service(order.hours)
+                return None
+
+        world = build_world(opened({"elderly-double": ElderlyDouble()}))
+        world.completed_order(hours="2")
+        account = world.app.point_account(world.barber)
+        assert account is not None and account.pending == 40
+
+    @pytest.mark.hook("points_for_order")
+    def test_a_failing_points_rule_refuses_the_completion(self, opened: Any) -> None:
+        class Broken:
+            @hookimpl
+            def points_for_order(self) -> int:
+                raise ZeroDivisionError("division by zero")
+
+        world = build_world(opened({"broken-rule": Broken()}))
+        order = world.accepted_order()
+        before = world.app.event_count()
+        with pytest.raises(CommandRefusedByPlugin, match="'broken-rule' refused order "
+                                                         "complete"):
+            world.app.complete_order(world.barber_actor, order, "2")
+        assert world.app.event_count() == before
+        assert world.app.point_account(world.barber) is None
+
+    @pytest.mark.hook("points_for_credit")
+    def test_a_points_rule_adds_a_bonus_to_plugin_credits(self, opened: Any) -> None:
+        class LeiFengDay:
+            @hookimpl
+            def points_for_credit(self, points: int, source: Source) -> int | None:
+                return points + 5 if source.kind == "clue" else None
+
+        world = build_world(opened({"lei-feng-day": LeiFengDay()}))
+        system = Actor("system", "civicvol")
+        world.app.credit_points(system, world.barber, 5, Source("clue", "c-1"))
+        world.app.credit_points(system, world.barber, 3, Source("session", "s-1"))
+        account = world.app.point_account(world.barber)
+        assert account is not None and account.pending == 10 + 3
+
+
+# --- observers ---------------------------------------------------------------------------------
+class TestObservers:
+    @pytest.mark.hook("command_committed")
+    def test_observers_see_committed_events_and_one_failure_stops_no_one(
+        self, opened: Any
+    ) -> None:
+        seen: list[tuple[str, list[str], list[int]]] = []
+
+        class Clerk:
+            @hookimpl
+            def command_committed(self, command: str, events: Sequence[Any],
+                                  recordings: Sequence[Any]) -> None:
+                seen.append((command, [type(e).__name__ for e in events],
+                             [r.notification.id for r in recordings]))
+
+        class Clumsy:
+            @hookimpl
+            def command_committed(self, command: str) -> None:
+                raise KeyError("lost the ledger")
+
+        app = opened({"clerk": Clerk(), "clumsy": Clumsy()})
+        team = app.create_team(ADMIN, "老街坊", "special", community="天祥社区")
+        assert app.team(team).name == "老街坊"
+        assert seen == [("team.create", ["Created"], [1])]
+        (failure,) = extensions_of(app).failures
+        assert (failure.plugin, failure.hook, failure.command) == ("clumsy",
+                                                                   "command_committed",
+                                                                   "team.create")
+        assert "plug-in 'clumsy' failed in command_committed after team.create" in str(failure)
+
+    @pytest.mark.hook("command_committed")
+    def test_a_failing_observer_is_a_warning_on_stderr_in_the_cli(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+    ) -> None:
+        from civicvol.cli import cli
+        from civicvol.cli import plugins as cli_plugins
+
+        class Clumsy:
+            @hookimpl
+            def command_committed(self) -> None:
+                raise KeyError("lost the ledger")
+
+        monkeypatch.setattr(cli_plugins, "_hosts", [host_with({"clumsy": Clumsy()})])
+        result = CliRunner().invoke(cli, ["--store", f"sqlite:///{tmp_path / 'c.db'}", "--as",
+                                          "administrator:a-1", "team", "create", "--name", "老街坊",
+                                          "--kind", "special"])
+        assert result.exit_code == 0, result.output
+        assert "warning: plug-in 'clumsy' failed in command_committed after team.create: " \
+               "KeyError" in result.stderr
+
+
+# --- reports and the demo ----------------------------------------------------------------------
+class BarberFigures:
+    name = "barber_figures"
+
+    def __init__(self) -> None:
+        self.hours = Decimal(0)
+
+    @property
+    def topic(self) -> str:
+        return event_topic(ServiceOrder, "Completed")
+
+    def fold(self, notification: Any, decode: Callable[[], Any]) -> None:
+        if notification.topic == self.topic:
+            self.hours += decode().hours
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"hours": str(self.hours)}
+
+
+class TestReportsAndDemo:
+    @pytest.mark.hook("report_sections")
+    def test_a_section_is_folded_from_the_same_events_as_the_core(self, opened: Any) -> None:
+        class Barbers:
+            @hookimpl
+            def report_sections(self) -> object:
+                return BarberFigures()
+
+        world: World = build_world(opened({"barbers": Barbers()}))
+        world.completed_order(hours="1.5")
+        world.completed_order(hours="2")
+        report = district_report(world.app)
+        assert report["barber_figures"] == {"hours": "3.5"}
+        assert report["service"]["hours"] == "3.5"
+        json.dumps(report)
+
+    @pytest.mark.hook("report_sections")
+    def test_a_section_may_not_take_a_core_name(self, opened: Any) -> None:
+        class Usurper:
+            @hookimpl
+            def report_sections(self) -> object:
+                section = BarberFigures()
+                section.name = "points"
+                return section
+
+        app = opened({"usurper": Usurper()})
+        with pytest.raises(CommandRefusedByPlugin, match=r"'usurper'.*'points' is already "
+                                                         "taken"):
+            district_report(app)
+
+    @pytest.mark.hook("build_demo")
+    def test_a_plugin_adds_its_part_to_the_demo(self, opened: Any) -> None:
+        parts: list[tuple[int, int]] = []
+
+        class Haircuts:
+            @hookimpl
+            def build_demo(self, app: CivicVol, district: District,
+                           progress: Callable[[str, int, int], None]) -> None:
+                team = district.teams["学雷锋志愿理发队"]
+                parts.append((len(district.members[team]), app.event_count()))
+                progress("haircuts", 1, 1)
+
+        stages: list[str] = []
+        app = opened({"haircuts": Haircuts()})
+        build_panlong(app, scale=0.0001, progress=lambda stage, done, total:
+                      stages.append(stage))
+        ((members, events),) = parts
+        assert members >= 2 and events == app.event_count()
+        assert stages[-1] == "haircuts"
+
+
+def test_no_plugins_means_the_core_scheme(opened: Any) -> None:
+    world = build_world(opened({}))
+    world.completed_order(hours="2")
+    account = world.app.point_account(world.barber)
+    assert account is not None and account.pending == 20
+    assert isinstance(extensions_of(world.app).host, PluginHost)
