@@ -40,6 +40,7 @@ from civicvol.plugins.haircut_days.errors import (
 )
 from civicvol.plugins.haircut_days.session import SessionKind, SessionStatus
 from civicvol.plugins.haircut_days.working_days import supported_years
+from civicvol.plugins.testkit import PluginConformance
 from tests.conftest import ADMIN, POINTS_AUDITOR, RESIDENT
 from tests.refusal import refused
 
@@ -432,3 +433,18 @@ class TestCommandLine:
                 report["sessions_cancelled"], report["home_visits_requested"]) == (1, 21, 1, 1)
         with closing(CivicVol(store)) as app:
             assert app.order(order).team_id == dz.team
+
+
+class TestHaircutDaysConforms(PluginConformance):
+    plugin = haircut_plugin
+    name = "haircut-days"
+
+    def exercise(self, app: CivicVol) -> None:
+        dz = make_dongzhuang(app)
+        dz.held(served=20)
+        special = dz.haircuts.schedule_special_session(dz.leader_actor, dz.team, LEI_FENG_DAY,
+                                                       "学雷锋日")
+        dz.haircuts.hold_session(dz.leader_actor, special, [dz.barber], 30)
+        dz.haircuts.record_served(dz.as_volunteer(dz.barber), special, 2)
+        dz.haircuts.cancel_session(dz.leader_actor, dz.scheduled(date(2023, 11, 30)), "停水")
+        dz.haircuts.request_home_visit(RESIDENT, dz.team, "5 栋")

@@ -30,6 +30,7 @@ from civicvol.plugins.knitting_drives.errors import (
     NotEnoughSets,
     UnknownInstitution,
 )
+from civicvol.plugins.testkit import PluginConformance
 from tests.conftest import ADMIN, POINTS_AUDITOR, RESIDENT
 from tests.refusal import refused
 
@@ -272,3 +273,15 @@ class TestCommandLine:
         assert [d["id"] for d in listed] == [drive]
         report = json.loads(run("report", "--json")[1])
         assert report["knitting-drives"]["beneficiaries"] == 30
+
+
+class TestKnittingDrivesConforms(PluginConformance):
+    plugin = knitting_plugin
+    name = "knitting-drives"
+
+    def exercise(self, app: CivicVol) -> None:
+        lj = make_longjiang(app)
+        drive = lj.knitted(6, 5)
+        lj.drives.add_recipient(lj.leader_actor, drive, "阿子营敬老院")
+        lj.drives.deliver(lj.leader_actor, drive, HEWAN, 5, 15)
+        lj.drives.close_drive(lj.leader_actor, drive, "圆满结束")
