@@ -145,10 +145,12 @@ class PersonalKeys:
             self._cache.pop(subject, None)
             self._pending.pop(subject, None)
             self._known_missing.add(subject)
+        existed = bool(self._select(f"SELECT subject, 0 FROM {self._table} WHERE subject = "
+                                    f"{self._mark}", [self._param(subject)]))
         with self._datastore.transaction(commit=True) as cursor:
             cursor.execute(f"DELETE FROM {self._table} WHERE subject = {self._mark}",
                            (self._param(subject),))
-            return bool(cursor.rowcount)
+        return existed
 
     def exists(self, subject: UUID) -> bool:
         return self.key_for(subject) is not None

@@ -42,10 +42,19 @@ def cli(ctx: click.Context, store: str | None, actor: str | None,
 
 
 def _register_commands() -> None:
-    from civicvol.cli import audit, orders, plugins, points, reports, teams, volunteers
-    from civicvol.cli import audit_chain  # noqa: F401  (adds its commands to the audit group)
+    from civicvol.cli import (
+        audit,
+        audit_chain,  # noqa: F401  (adds its commands to the audit group)
+        audit_history,  # adds to the audit and volunteer groups
+        orders,
+        plugins,
+        points,
+        reports,
+        teams,
+        volunteers,
+    )
 
-    for module in (volunteers, teams, orders, points, reports, audit, plugins):
+    for module in (volunteers, teams, orders, points, reports, audit, audit_history, plugins):
         for command in module.COMMANDS:
             cli.add_command(command)
     plugins.mount_plugin_commands(cli)

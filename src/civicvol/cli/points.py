@@ -6,6 +6,7 @@ import click
 from rich.table import Table
 
 from civicvol.app.views import points_view
+from civicvol.audit.asof import parse_day, points_as_of
 from civicvol.cli.context import console, json_option, print_json, session
 from civicvol.domain.errors import InvalidInput
 
@@ -66,16 +67,20 @@ def redeem(volunteer_id: str, amount: int, gift: str, station: str) -> None:
 @points.command("show")
 @click.argument("volunteer_id")
 @json_option
-def show(volunteer_id: str, as_json: bool) -> None:
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The points as they stood at the end of that day (Asia/Shanghai).")
+def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     """Show a volunteer's balance and every entry."""
     app = session().app
     volunteer = app.volunteer(volunteer_id)
-    data = points_view(volunteer.id, app.point_account(volunteer.id))
+    data = (points_as_of(app, volunteer.id, parse_day(as_of)) if as_of
+            else points_view(volunteer.id, app.point_account(volunteer.id)))
     if as_json:
         print_json(data)
         return
     table = Table(title=f"points of {volunteer.id}: balance {data['balance']}, "
-                        f"pending {data['pending']}, redeemed {data['redeemed']}",
+                        f"pending {data['pending']}, redeemed {data['redeemed']}"
+                        + (f" (as of the end of {as_of})" if as_of else ""),
                   title_justify="left")
     for column in ("entry", "kind", "points", "source", "status", "reason / gift"):
         table.add_column(column)

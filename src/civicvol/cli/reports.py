@@ -10,20 +10,26 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from civicvol.app.views import district_report
+from civicvol.audit.asof import district_report_as_of, parse_day
 from civicvol.cli.context import console, json_option, print_json, session
 from civicvol.demo import build_panlong
 
 
 @click.command("report")
 @json_option
-def report(as_json: bool) -> None:
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The figures as they stood at the end of that day (Asia/Shanghai).")
+def report(as_json: bool, as_of: str | None) -> None:
     """The district report, every figure computed from the events."""
-    data = district_report(session().app)
+    app = session().app
+    data = (district_report_as_of(app, parse_day(as_of)) if as_of else district_report(app))
     print_json(data) if as_json else print_report(data)
 
 
 def print_report(data: dict[str, Any]) -> None:
-    console.print(f"[bold]District report[/bold]  store {data['store']}, {data['events']} events")
+    as_of = f", as of the end of {data['as_of']}" if "as_of" in data else ""
+    console.print(f"[bold]District report[/bold]  store {data['store']}, {data['events']} "
+                  f"events{as_of}")
     for section, figures in data.items():
         if not isinstance(figures, dict):
             continue

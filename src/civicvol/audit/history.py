@@ -1,0 +1,70 @@
+"""Every event of one aggregate, as an auditor reads it: when (Asia/Shanghai), who, what.
+
+Personal data appears only while the person's key exists: once erased, the contact details
+read as ``[erased]``, and the events themselves are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from civicvol.app.application import CivicVol, parse_id
+from civicvol.audit.recorders import as_chained
+from civicvol.domain.errors import NotFound
+from civicvol.domain.values import ContactDetails
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_NOT_CHANGES = frozenset(("originator_id", "originator_version", "timestamp",
+                          "originator_topic", "by", "class_version"))
+_MAX = 60
+
+
+def aggregate_history(app: CivicVol, aggregate_id: UUID | str) -> list[dict[str, Any]]:
+    """One row per event of the aggregate, in version order, with its chain position."""
+    ident = parse_id(aggregate_id, "record")
+    chain = as_chained(app.recorder)
+    rows = []
+    for event in events_of(app, ident):
+        link = chain.chain_link_of(str(ident), event.originator_version)
+        rows.append({
+            "position": link.position if link else None,
+            "version": event.originator_version,
+            "time": shanghai(event.timestamp),
+            "by": str(getattr(event, "by", "")),
+            "event": type(event).__qualname__,
+            "changes": changes_of(event),
+        })
+    if not rows:
+        raise NotFound(f"no record with id {ident} in this store; check the id (it is printed "
+                       "when the record is created, and listed by the show commands)")
+    return rows
+
+
+def events_of(app: CivicVol, aggregate_id: UUID) -> Iterator[Any]:
+    """The aggregate's domain events in version order (typed loosely: each class differs)."""
+    yield from app.events.get(aggregate_id)
+
+
+def changes_of(event: Any) -> dict[str, str]:
+    """What the event recorded, field by field, shortened for reading."""
+    return {name: short(value) for name, value in vars(event).items()
+            if name not in _NOT_CHANGES}
+
+
+def short(value: Any) -> str:
+    if isinstance(value, ContactDetails):
+        text = "[erased]" if value.is_erased else f"{value.name}, {value.phone}"
+    elif isinstance(value, list | tuple):
+        text = ", ".join(short(v) for v in value)
+    elif hasattr(value, "value") and not isinstance(value, str | int):
+        text = str(value.value)
+    else:
+        text = str(value)
+    return text if len(text) <= _MAX else text[:_MAX - 1] + "…"
+
+
+def shanghai(moment: Any) -> str:
+    return str(moment.astimezone(SHANGHAI).isoformat(timespec="seconds"))

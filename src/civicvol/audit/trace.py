@@ -1,0 +1,91 @@
+"""Tracing a volunteer's points to the events that earned, audited and spent them.
+
+Every entry of the point account is followed to its cause: the account's own event
+(position, originator, version, time, actor), the source it names (an order, with the event
+that completed it; a plug-in's clue or session, with that record's last event), and the
+points auditor who approved it (or the scheme, when credits are approved on credit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from civicvol.app.application import CivicVol
+from civicvol.audit.history import events_of, shanghai
+from civicvol.audit.recorders import as_chained
+from civicvol.domain.point_account import point_account_id
+from civicvol.domain.values import Source
+
+_ACTIONS = {"Credited": "credited", "Approved": "approved", "Rejected": "rejected",
+            "Reversed": "reversed", "Redeemed": "redeemed"}
+
+
+def trace_points(app: CivicVol, volunteer_id: UUID | str) -> dict[str, Any]:
+    volunteer = app.volunteer(volunteer_id)
+    account_id = point_account_id(volunteer.id)
+    chain = as_chained(app.recorder)
+    actions: list[dict[str, Any]] = []
+    entries: dict[str, dict[str, Any]] = {}
+    for event in events_of(app, account_id):
+        action = _ACTIONS.get(type(event).__name__)
+        if action is None:
+            continue
+        entry_id = event.entry_id
+        link = chain.chain_link_of(str(account_id), event.originator_version)
+        cause: dict[str, Any] = {
+            "position": link.position if link else None, "originator_id": str(account_id),
+            "version": event.originator_version, "time": shanghai(event.timestamp),
+            "by": str(event.by)}
+        if action in ("credited", "redeemed"):
+            source = event.source if action == "credited" else Source("redemption", entry_id)
+            entries[entry_id] = {"entry": entry_id, "points": event.points,
+                                 "source": str(source), "status": "pending",
+                                 "approved_by": None, "approved_at": None}
+            if action == "credited":
+                entries[entry_id]["origin"] = source_of(app, source)
+                if event.approved:
+                    _approve(entries[entry_id], f"{event.by} (approved on credit by the scheme)",
+                             cause["time"])
+            else:
+                entries[entry_id].update(status="redeemed", gift=event.gift,
+                                         station=event.station)
+        entry = entries[entry_id]
+        if action == "approved":
+            _approve(entry, str(event.by), cause["time"])
+        elif action in ("rejected", "reversed"):
+            entry["status"] = action
+            entry["reason"] = event.reason
+        actions.append({"action": action, "entry": entry_id, "points": entry["points"],
+                        "event": cause})
+    account = app.point_account(volunteer.id)
+    return {"volunteer_id": str(volunteer.id), "balance": account.balance if account else 0,
+            "entries": list(entries.values()), "actions": actions}
+
+
+def _approve(entry: dict[str, Any], by: str, when: str) -> None:
+    entry.update(status="approved", approved_by=by, approved_at=when)
+
+
+def source_of(app: CivicVol, source: Source) -> dict[str, Any]:
+    """The record a credit names, and the event that earned it (for an order: its completion)."""
+    found: dict[str, Any] = {"kind": source.kind, "id": source.id}
+    try:
+        ident = UUID(source.id)
+    except ValueError:
+        return found
+    events = list(events_of(app, ident))
+    if not events:
+        found["missing"] = True
+        return found
+    wanted = [e for e in events if type(e).__name__ == "Completed"] or events[-1:]
+    earning = wanted[0]
+    link = as_chained(app.recorder).chain_link_of(str(ident), earning.originator_version)
+    found["record"] = type(events[0]).__qualname__.split(".")[0]
+    found["event"] = {"name": type(earning).__qualname__,
+                      "position": link.position if link else None,
+                      "version": earning.originator_version,
+                      "time": shanghai(earning.timestamp), "by": str(earning.by)}
+    if hasattr(earning, "hours"):
+        found["hours"] = str(earning.hours)
+    return found

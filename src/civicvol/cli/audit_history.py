@@ -1,0 +1,170 @@
+"""civicvol audit replay | history | trace-points | check-certificate, civicvol certificate,
+and civicvol volunteer erase: reading the history back, and erasing a person from it.
+
+``audit replay`` and ``audit check-certificate`` exit 0 when everything agrees, 1 with every
+discrepancy when something does not, and 2 when a file given to them cannot be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from civicvol.app.erasure import erase_volunteer
+from civicvol.audit.certificate import (
+    DEFAULT_ISSUER,
+    certificate_markdown,
+    check_certificate,
+    issue_certificate,
+    load_certificate,
+)
+from civicvol.audit.history import aggregate_history
+from civicvol.audit.replay import replay
+from civicvol.audit.trace import trace_points
+from civicvol.cli.audit import audit
+from civicvol.cli.context import console, json_option, print_json, session
+from civicvol.cli.volunteers import volunteer
+
+stderr = Console(stderr=True)
+
+
+@audit.command("replay")
+@json_option
+@click.option("--scratch", default=None, metavar="URL",
+              help="Where to rebuild (default: a temporary SQLite file; memory:// for small "
+                   "histories).")
+def replay_command(as_json: bool, scratch: str | None) -> None:
+    """Rebuild every report from position 1 and compare it with the live figures."""
+    app = session().app
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), transient=True, console=stderr) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        result = replay(app, scratch_url=scratch, progress=progress)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        click.echo(f"replayed {result.events} events and loaded {result.aggregates} records; "
+                   f"chain head live {result.live_head[:20]}…, replayed "
+                   f"{result.replayed_head[:20]}…")
+        for discrepancy in result.discrepancies:
+            click.echo(f"DISCREPANCY {discrepancy}")
+        click.echo("every figure agrees" if result.agrees
+                   else f"{len(result.discrepancies)} discrepancies")
+    if not result.agrees:
+        sys.exit(1)
+
+
+@audit.command("history")
+@click.argument("record_id")
+@json_option
+def history(record_id: str, as_json: bool) -> None:
+    """Every event of one record (volunteer, order, team, account ...), oldest first."""
+    rows = aggregate_history(session().app, record_id)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"history of {record_id}", title_justify="left")
+    for column in ("pos", "v", "time (Asia/Shanghai)", "by", "event", "what changed"):
+        table.add_column(column)
+    for r in rows:
+        changes = "; ".join(f"{k}={v}" for k, v in r["changes"].items())
+        table.add_row(str(r["position"]), str(r["version"]), r["time"], r["by"], r["event"],
+                      changes)
+    console.print(table)
+
+
+@audit.command("trace-points")
+@click.argument("volunteer_id")
+@json_option
+def trace(volunteer_id: str, as_json: bool) -> None:
+    """Every point credited, approved, rejected, reversed or redeemed, and its cause."""
+    data = trace_points(session().app, volunteer_id)
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"points of {data['volunteer_id']}: balance {data['balance']}",
+                  title_justify="left")
+    for column in ("pos", "time", "action", "entry", "points", "by", "source / earned by"):
+        table.add_column(column)
+    entries = {e["entry"]: e for e in data["entries"]}
+    for a in data["actions"]:
+        entry, cause = entries[a["entry"]], a["event"]
+        origin = entry.get("origin", {})
+        earned = origin.get("event")
+        source = entry["source"] + (f" ({earned['name']} @{earned['position']})"
+                                    if earned and a["action"] == "credited" else "")
+        table.add_row(str(cause["position"]), cause["time"], a["action"], a["entry"],
+                      str(a["points"]), cause["by"], source)
+    console.print(table)
+
+
+@audit.command("check-certificate")
+@click.argument("certificate", type=click.Path(path_type=Path))
+@click.option("--bundle", required=True, type=click.Path(path_type=Path),
+              help="An audit bundle (civicvol audit export) reaching the certificate's position.")
+def check(certificate: Path, bundle: Path) -> None:
+    """Check a service certificate against an audit bundle, without the database."""
+    cert = load_certificate(certificate)
+    problems = check_certificate(cert, bundle)
+    for problem in problems:
+        click.echo(f"NOT CONFIRMED: {problem}")
+    if problems:
+        sys.exit(1)
+    click.echo(f"certificate {cert['number']} confirmed: {cert['hours']} hours in "
+               f"{len(cert['services'])} services up to position {cert['chain']['position']}")
+
+
+@click.command("certificate")
+@click.argument("volunteer_id")
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Write FILE.md (printable) and FILE.json (checkable) instead of printing.")
+@click.option("--issuer", default=DEFAULT_ISSUER, show_default=True)
+@json_option
+def certificate(volunteer_id: str, out: Path | None, issuer: str, as_json: bool) -> None:
+    """Issue a volunteer's service certificate (志愿服务记录证明)."""
+    cert = issue_certificate(session().app, volunteer_id, issuer)
+    text = json.dumps(cert, ensure_ascii=False, indent=2)
+    if out is not None:
+        stem = out.with_suffix("") if out.suffix in (".md", ".json") else out
+        stem.with_suffix(".md").write_text(certificate_markdown(cert), encoding="utf-8")
+        stem.with_suffix(".json").write_text(text + "\n", encoding="utf-8")
+        click.echo(f"certificate {cert['number']} written to {stem}.md and {stem}.json",
+                   err=True)
+        click.echo(str(stem.with_suffix(".json")))
+    elif as_json:
+        click.echo(text)
+    else:
+        click.echo(certificate_markdown(cert))
+
+
+@volunteer.command("erase")
+@click.argument("volunteer_id")
+@click.option("--reason", default="", help="Why (the person's request, ...); no personal data.")
+def erase(volunteer_id: str, reason: str) -> None:
+    """Erase a volunteer's personal data for good by destroying their key (administrator)."""
+    s = session()
+    erase_volunteer(s.app, s.actor, volunteer_id, reason)
+    click.echo(f"personal data of volunteer {volunteer_id} erased; their hours, points and "
+               "history remain")
+
+
+COMMANDS = [certificate]
