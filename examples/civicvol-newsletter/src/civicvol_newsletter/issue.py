@@ -37,7 +37,10 @@ class BulletinIssue(CivicAggregate):
                 editors: tuple[UUID, ...] | list[UUID], by: Actor) -> BulletinIssue:
         if not isinstance(number, int) or isinstance(number, bool) or number < 1:
             raise InvalidIssue(f"an issue number is a whole number from 1, not {number!r}")
-        text = check_text(title, "issue title", required=True)
+        text = check_text(title, "issue title")
+        if not text:
+            raise InvalidIssue(f"issue No. {number} has no title; give it one, e.g. "
+                               f"'第{number}期 社区动态'")
         if len(text) > MAX_TITLE_LENGTH:
             raise InvalidIssue(f"the issue title has {len(text)} characters; shorten it to "
                                f"at most {MAX_TITLE_LENGTH}")
