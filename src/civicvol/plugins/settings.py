@@ -22,6 +22,7 @@ from civicvol.plugins.errors import ConfigFileError, PluginSettingError
 
 CONFIG_ENV = "CIVICVOL_CONFIG"
 CONFIG_NAME = "civicvol.toml"
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
 
 
 @attrs.frozen
@@ -42,7 +43,8 @@ class Setting:
             value, fits = float(value), True
         if self.default is not None and not fits:
             raise PluginSettingError(
-                f"setting {key!r} of plug-in {plugin!r} must be a {expected.__name__} "
+                f"setting {key!r} of plug-in {plugin!r} must be "
+                f"{_KINDS.get(expected, 'a ' + expected.__name__)} "
                 f"(like {self.default!r}), not {value!r}; fix it in {CONFIG_NAME}",
                 plugin, key)
         if self.check is not None:
