@@ -21,7 +21,7 @@ Decode = Callable[[], Any]
 class RiderCluesFigures:
     """Every clue's state and the points they earned, one event at a time."""
 
-    name = "rider_clues"
+    name = "rider-clues"
 
     def __init__(self, categories: ClueCategories | None = None,
                  station: str = DEFAULT_STATION) -> None:

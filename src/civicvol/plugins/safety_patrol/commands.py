@@ -4,10 +4,11 @@ drills. Every one is made by an inspector who is an active member of the patrol 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
+import attrs
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
@@ -21,6 +22,7 @@ from civicvol.domain.values import Actor
 from civicvol.plugins.safety_patrol.drill import Drill
 from civicvol.plugins.safety_patrol.errors import (
     HazardNotFound,
+    HazardOfAnotherTeam,
     InspectionNotFound,
     NotAnInspector,
 )
@@ -34,11 +36,34 @@ INSPECT = "safety-patrol.inspect"
 REINSPECT = "safety-patrol.reinspect"
 LECTURE = "safety-patrol.lecture"
 DRILL = "safety-patrol.drill"
+IMPORT = "safety-patrol.import"
 INSPECTOR = "inspector"
-# An inspector is a volunteer of the patrol team acting in that capacity (--as inspector:<id>).
+# An inspector is a volunteer of the patrol team acting in that capacity (--as inspector:<id>);
+# an administrator imports the team's earlier paper records.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    command: frozenset({INSPECTOR}) for command in (INSPECT, REINSPECT, LECTURE, DRILL)
+    **{command: frozenset({INSPECTOR}) for command in (INSPECT, REINSPECT, LECTURE, DRILL)},
+    IMPORT: frozenset({"administrator"}),
 }
+
+
+@attrs.frozen
+class InspectionRecord:
+    """One inspection from the paper records: when, by whom, where, what was found."""
+
+    when: datetime
+    inspector: UUID
+    place: str
+    findings: tuple[Finding, ...] = ()
+    note: str = ""
+
+
+@attrs.frozen
+class ReinspectionRecord:
+    when: datetime
+    hazard: UUID
+    inspector: UUID
+    fixed: bool
+    note: str = ""
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -63,13 +88,15 @@ class SafetyPatrol:
         return figures.overdue()
 
     def inspection(self, inspection_id: UUID | str) -> Inspection:
-        return self._load(Inspection, inspection_id, "inspection", InspectionNotFound)
+        return self._load(Inspection, inspection_id, "inspection", InspectionNotFound,
+                          "'civicvol safety-patrol hazards --json' names each hazard's inspection")
 
     def hazard(self, hazard_id: UUID | str) -> Hazard:
-        return self._load(Hazard, hazard_id, "hazard", HazardNotFound)
+        return self._load(Hazard, hazard_id, "hazard", HazardNotFound,
+                          "list them with 'civicvol safety-patrol hazards'")
 
-    def _load(self, cls: type[A], ident: UUID | str, what: str,
-              error: type[NotFound]) -> A:
+    def _load(self, cls: type[A], ident: UUID | str, what: str, error: type[NotFound],
+              hint: str) -> A:
         key = parse_id(ident, what)
         found: Aggregate | None
         try:
@@ -77,23 +104,25 @@ class SafetyPatrol:
         except AggregateNotFoundError:
             found = None
         if not isinstance(found, cls):
-            raise error(f"no {what} with id {key} in this store; list them with "
-                        "'civicvol safety-patrol list'")
+            raise error(f"no {what} with id {key} in this store; {hint}")
         return found
 
     def check_inspector(self, actor: Actor, team_id: UUID | str) -> tuple[UUID, Team]:
         """The inspector acting, who must be an active member of the (serving) patrol team."""
-        volunteer = self.app.volunteer(actor.id)
-        volunteer.check_is_active()
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
+        return self._check_member(actor.id, team), team
+
+    def _check_member(self, volunteer_id: UUID | str, team: Team) -> UUID:
+        volunteer = self.app.volunteer(volunteer_id)
+        volunteer.check_is_active()
         membership = self.app.membership(team.id, volunteer.id)
         if membership is None or not membership.active:
             raise NotAnInspector(
                 f"volunteer {volunteer.id} is not a member of the patrol team {team.name!r}; "
                 "the team's leader must add them (civicvol team join) before they inspect"
             )
-        return volunteer.id, team
+        return volunteer.id
 
     # --- inspections and hazards -------------------------------------------------------------
     def inspect(self, actor: Actor, team_id: UUID | str, place: str,
@@ -111,9 +140,47 @@ class SafetyPatrol:
         """Look at a deadline hazard again: fixed closes it, otherwise it stays open."""
         authorize(actor, REINSPECT)
         hazard = self.hazard(hazard_id)
-        self.check_inspector(actor, hazard.team_id)
-        hazard.reinspect(fixed, note, by=actor)
+        inspector, _ = self.check_inspector(actor, hazard.team_id)
+        hazard.reinspect(inspector, fixed, note, by=actor)
         self.app.commit(REINSPECT, actor, hazard)
+
+    def import_records(self, actor: Actor, team_id: UUID | str,
+                       inspections: Sequence[InspectionRecord] = (),
+                       reinspections: Sequence[ReinspectionRecord] = ()) -> list[UUID]:
+        """Import the patrol's paper records in one transaction, all or none (a migration,
+        the demo): each inspection and re-inspection is dated when it happened and checked as
+        the single commands check it. Returns the inspections' ids."""
+        authorize(actor, IMPORT)
+        team = self.app.team(team_id)
+        team.check_is_not_dissolved()
+        members: set[UUID] = set()
+
+        def member(volunteer: UUID) -> UUID:
+            if volunteer not in members:
+                members.add(self._check_member(volunteer, team))
+            return volunteer
+
+        recorded: list[Inspection] = []
+        hazards: dict[UUID, Hazard] = {}
+        for record in inspections:
+            with self.app.events_dated(record.when):
+                inspection, found = Inspection.record(team.id, record.place,
+                                                      member(record.inspector),
+                                                      record.findings, by=actor,
+                                                      note=record.note)
+            recorded.append(inspection)
+            hazards.update((h.id, h) for h in found)
+        for again in sorted(reinspections, key=lambda r: r.when):
+            hazard = hazards.get(again.hazard) or self.hazard(again.hazard)
+            if hazard.team_id != team.id:
+                raise HazardOfAnotherTeam(
+                    f"hazard {hazard.id} was found by another team; import it with that team"
+                )
+            with self.app.events_dated(again.when):
+                hazard.reinspect(member(again.inspector), again.fixed, again.note, by=actor)
+            hazards[hazard.id] = hazard
+        self.app.commit(IMPORT, actor, *recorded, *hazards.values())
+        return [i.id for i in recorded]
 
     # --- lectures and drills -----------------------------------------------------------------
     def hold_lecture(self, actor: Actor, team_id: UUID | str, topic: str, place: str,

@@ -17,7 +17,12 @@ from uuid import UUID
 
 from civicvol.demo import ADMIN, District
 from civicvol.domain.values import Actor
-from civicvol.plugins.safety_patrol.commands import INSPECTOR, SafetyPatrol
+from civicvol.plugins.safety_patrol.commands import (
+    INSPECTOR,
+    InspectionRecord,
+    ReinspectionRecord,
+    SafetyPatrol,
+)
 from civicvol.plugins.safety_patrol.hazard import hazard_id
 from civicvol.plugins.safety_patrol.inspection import Finding
 
@@ -37,8 +42,7 @@ PARTNERS = ["联盟街道消防站", "金星小学", "盘龙区人民医院", "�
 def build_safety_patrol(patrol: SafetyPatrol, d: District,
                         progress: Callable[[str, int, int], None]) -> None:
     team = d.teams[TEAM]
-    inspectors = [Actor(INSPECTOR, str(v)) for v in _members(patrol, d, team,
-                                                             d.scaled(MEMBERS))]
+    inspectors = _members(patrol, d, team, d.scaled(MEMBERS))
     begin = d.start - timedelta(days=15)  # the members joined 20 days before the start
     _inspections(patrol, d, team, inspectors, begin, progress)
     _lectures_and_drills(patrol, d, team, inspectors, begin)
@@ -57,8 +61,9 @@ def _members(patrol: SafetyPatrol, d: District, team: UUID, wanted: int) -> list
     return members[:wanted]
 
 
-def _inspections(patrol: SafetyPatrol, d: District, team: UUID, inspectors: list[Actor],
+def _inspections(patrol: SafetyPatrol, d: District, team: UUID, inspectors: list[UUID],
                  begin: datetime, progress: Callable[[str, int, int], None]) -> None:
+    """The inspections and re-inspections, imported a month of records at a time."""
     rng = d.rng
     total = d.scaled(INSPECTIONS)
     outcomes = [True] * d.scaled(FIXED) + [False] * d.scaled(WITH_DEADLINE)
@@ -69,54 +74,66 @@ def _inspections(patrol: SafetyPatrol, d: District, team: UUID, inspectors: list
         counts[rng.randrange(total)] += 1
     span = (d.end - begin).total_seconds()
     days = sorted(begin + timedelta(seconds=rng.random() * span) for _ in range(total))
-    follow_ups: list[tuple[datetime, UUID, Actor, bool]] = []
-    found = 0
-    for n, (when, count) in enumerate(zip(days, counts, strict=True), 1):
-        inspector = rng.choice(inspectors)
-        findings = []
-        for fixed in outcomes[found:found + count]:
-            if fixed:
-                findings.append(Finding(rng.choice(ON_THE_SPOT)))
-            else:
-                findings.append(Finding(rng.choice(TO_RECTIFY),
-                                        when.date() + timedelta(days=rng.choice([7, 15, 30]))))
-        found += count
-        with patrol.app.events_dated(when):
-            inspection = patrol.inspect(inspector, team, rng.choice(COURTYARDS), findings)
-        for number, finding in enumerate(findings, 1):
-            if finding.deadline is not None:
-                _plan_reinspection(follow_ups, rng, d, inspection, number, finding, inspector)
-        if n % 100 == 0 or n == total:
-            progress("safety patrol", n, total)
-    for when, hazard, inspector, fixed in sorted(follow_ups, key=lambda f: f[0]):
-        with patrol.app.events_dated(when):
-            patrol.reinspect(inspector, hazard, fixed,
-                             "已整改" if fixed else "仍未整改, 再次督促")
+    months: dict[tuple[int, int], list[InspectionRecord]] = {}
+    for when, count in zip(days, counts, strict=True):
+        findings = tuple(
+            Finding(rng.choice(ON_THE_SPOT)) if fixed else
+            Finding(rng.choice(TO_RECTIFY), when.date() + timedelta(days=rng.choice([7, 15, 30])))
+            for fixed in outcomes[:count])
+        del outcomes[:count]
+        months.setdefault((when.year, when.month), []).append(
+            InspectionRecord(when, rng.choice(inspectors), rng.choice(COURTYARDS), findings))
+    # Re-inspections wait for their month, so the log stays close to the order of events.
+    follow_ups: dict[tuple[int, int], list[ReinspectionRecord]] = {}
+
+    def flush(until: tuple[int, int]) -> None:
+        for due in sorted(m for m in follow_ups if m <= until):
+            patrol.import_records(ADMIN, team, (), follow_ups.pop(due))
+
+    done = 0
+    for month in sorted(months):
+        flush(until=_previous(month))
+        records = months[month]
+        ids = patrol.import_records(ADMIN, team, records, follow_ups.pop(month, []))
+        for inspection, record in zip(ids, records, strict=True):
+            for number, finding in enumerate(record.findings, 1):
+                for again in _reinspections(rng, d, hazard_id(inspection, number), finding,
+                                            record.inspector):
+                    follow_ups.setdefault((again.when.year, again.when.month), []).append(again)
+        flush(until=month)
+        done += len(records)
+        progress("safety patrol", done, total)
+    flush(until=(d.end.year, d.end.month))
 
 
-def _plan_reinspection(follow_ups: list[tuple[datetime, UUID, Actor, bool]],
-                       rng: random.Random, d: District, inspection: UUID, number: int,
-                       finding: Finding, inspector: Actor) -> None:
+def _previous(month: tuple[int, int]) -> tuple[int, int]:
+    year, number = month
+    return (year, number - 1) if number > 1 else (year - 1, 12)
+
+
+def _reinspections(rng: random.Random, d: District, hazard: UUID, finding: Finding,
+                   inspector: UUID) -> list[ReinspectionRecord]:
     """Most deadline hazards are closed at the re-inspection on their deadline; some need a
     second visit, and a few are still open when the record ends (overdue)."""
-    assert finding.deadline is not None
-    hazard = hazard_id(inspection, number)
+    if finding.deadline is None:
+        return []
     first = datetime.combine(finding.deadline, d.start.timetz()) + timedelta(hours=1)
     if first >= d.end:
-        return  # not due yet when the record ends
+        return []  # not due yet when the record ends
     roll = rng.random()
     if roll < 0.85:
-        follow_ups.append((first, hazard, inspector, True))
-        return
-    follow_ups.append((first, hazard, inspector, False))
+        return [ReinspectionRecord(first, hazard, inspector, True, "已整改")]
+    still_open = ReinspectionRecord(first, hazard, inspector, False, "仍未整改, 再次督促")
     second = first + timedelta(days=14)
     if roll < 0.97 and second < d.end:
-        follow_ups.append((second, hazard, inspector, True))
+        return [still_open, ReinspectionRecord(second, hazard, inspector, True, "已整改")]
+    return [still_open]
 
 
 def _lectures_and_drills(patrol: SafetyPatrol, d: District, team: UUID,
-                         inspectors: list[Actor], begin: datetime) -> None:
+                         members: list[UUID], begin: datetime) -> None:
     rng = d.rng
+    inspectors = [Actor(INSPECTOR, str(v)) for v in members]
     span = (d.end - begin).total_seconds()
 
     def some_day() -> datetime:

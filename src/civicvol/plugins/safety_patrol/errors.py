@@ -13,6 +13,10 @@ class InvalidHazardOutcome(InvalidInput):
     """A hazard must be either fixed on the spot or given a deadline, not both or neither."""
 
 
+class InvalidReinspectionDay(InvalidInput):
+    """A re-inspection dated before the hazard was found."""
+
+
 class InvalidDrillKind(InvalidInput):
     pass
 
@@ -31,6 +35,10 @@ class InspectionNotFound(NotFound):
 
 class HazardNotFound(NotFound):
     pass
+
+
+class HazardOfAnotherTeam(HazardNotFound):
+    """An import names a hazard that another team found."""
 
 
 class NotAnInspector(NotAMember):

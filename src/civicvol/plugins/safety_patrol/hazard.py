@@ -18,7 +18,11 @@ from eventsourcing.domain import event
 from civicvol.domain import clock
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
-from civicvol.plugins.safety_patrol.errors import HazardAlreadyClosed, InvalidDeadline
+from civicvol.plugins.safety_patrol.errors import (
+    HazardAlreadyClosed,
+    InvalidDeadline,
+    InvalidReinspectionDay,
+)
 
 # A rectification is ordered for weeks, not years: a longer deadline is a typing mistake.
 MAX_DEADLINE_DAYS = 366
@@ -63,27 +67,34 @@ class Hazard(CivicAggregate):
         return self.deadline is not None and not self.closed and on > self.deadline
 
     # --- re-inspection -----------------------------------------------------------------------
-    def reinspect(self, fixed: bool, note: str, by: Actor) -> None:
+    def reinspect(self, inspector_id: UUID, fixed: bool, note: str, by: Actor) -> None:
+        """``inspector_id`` looked at the hazard again today (the clock's day)."""
         if self.closed:
             how = "fixed on the spot" if self.fixed_on_spot else f"closed on {self.closed_on}"
             raise HazardAlreadyClosed(
                 f"hazard {self.id} was {how}; only an open hazard with a deadline is "
                 "re-inspected"
             )
+        today = clock.now().date()
+        if today < self.found_on:
+            raise InvalidReinspectionDay(
+                f"a re-inspection on {today} comes before hazard {self.id} was found on "
+                f"{self.found_on}; check the date"
+            )
         note = check_text(note, "re-inspection note")
         if fixed:
-            self._close(clock.now().date().isoformat(), note, by)
+            self._close(inspector_id, today.isoformat(), note, by)
         else:
-            self._find_still_open(note, by)
+            self._find_still_open(inspector_id, note, by)
 
     @event("Closed")
-    def _close(self, closed_on: str, note: str, by: Actor) -> None:
+    def _close(self, inspector_id: UUID, closed_on: str, note: str, by: Actor) -> None:
         self.closed = True
         self.closed_on = date.fromisoformat(closed_on)
         self.reinspections += 1
 
     @event("StillOpen")
-    def _find_still_open(self, note: str, by: Actor) -> None:
+    def _find_still_open(self, inspector_id: UUID, note: str, by: Actor) -> None:
         self.reinspections += 1
 
 

@@ -25,7 +25,7 @@ Decode = Callable[[], Any]
 
 
 class SafetyPatrolFigures:
-    name = "safety_patrol"
+    name = "safety-patrol"
 
     def __init__(self, as_of: date | None = None) -> None:
         self.as_of = as_of
