@@ -1,0 +1,111 @@
+"""The district "as of" a past day: every figure at the end of that day in Asia/Shanghai,
+replayed from the events stamped before it, even when history was imported out of order."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from click.testing import CliRunner
+
+from civicvol import CivicVol
+from civicvol.audit.asof import district_report_as_of, end_of_day, parse_day, points_as_of
+from civicvol.cli import cli
+from civicvol.domain.errors import InvalidInput
+from tests.conftest import POINTS_AUDITOR, STATION_KEEPER
+from tests.world import World, build_world
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def store_for_cli(app: CivicVol) -> str:
+    if app.store_url.startswith("memory"):
+        pytest.skip("a memory:// store is private to its application; the CLI opens its own")
+    return app.store_url
+
+
+def order_completed_at(world: World, when: str, hours: str = "2") -> None:
+    with world.app.events_dated(at(when)):
+        world.completed_order(hours)
+
+
+@pytest.fixture
+def world(app: CivicVol) -> World:
+    with app.events_dated(at("2023-01-01T00:00")):
+        return build_world(app)
+
+
+class TestReportAsOf:
+    def test_a_day_sees_only_what_had_happened_by_its_end(self, world: World) -> None:
+        order_completed_at(world, "2023-06-01T02:00")
+        order_completed_at(world, "2024-02-01T02:00", "3")
+        report = district_report_as_of(world.app, date(2023, 12, 31))
+        assert report["orders"]["placed"] == 1
+        assert report["orders"]["by_year"] == {2023: 1}
+        assert report["service"]["hours"] == "2"
+        assert report["points"]["credited"] == 20
+        later = district_report_as_of(world.app, date(2024, 12, 31))
+        assert later["orders"]["placed"] == 2 and later["service"]["hours"] == "5"
+
+    def test_the_day_ends_at_midnight_in_shanghai_not_utc(self, world: World) -> None:
+        # 16:30 UTC on 31 December is half past midnight on 1 January in Kunming.
+        order_completed_at(world, "2023-12-31T16:30")
+        assert district_report_as_of(world.app, date(2023, 12, 31))["orders"]["placed"] == 0
+        assert district_report_as_of(world.app, date(2024, 1, 1))["orders"]["placed"] == 1
+        assert end_of_day(date(2023, 12, 31)) == at("2023-12-31T16:00")
+
+    def test_history_imported_after_later_events_still_counts_by_its_own_date(
+            self, world: World) -> None:
+        order_completed_at(world, "2024-03-01T02:00")
+        order_completed_at(world, "2023-05-01T02:00")  # stored later, happened earlier
+        report = district_report_as_of(world.app, date(2023, 12, 31))
+        assert report["orders"]["placed"] == 1
+        assert report["service"]["hours"] == "2"
+
+    def test_before_anything_happened_the_district_is_empty(self, world: World) -> None:
+        report = district_report_as_of(world.app, date(2022, 12, 31))
+        assert report["events"] == 0
+        assert report["volunteers"]["registered"] == 0
+
+    def test_the_cli_report_as_of_a_date(self, world: World) -> None:
+        order_completed_at(world, "2023-06-01T02:00")
+        order_completed_at(world, "2024-02-01T02:00")
+        outcome = CliRunner().invoke(cli, ["--store", store_for_cli(world.app), "report",
+                                           "--as-of", "2023-12-31", "--json"])
+        assert outcome.exit_code == 0, outcome.output
+        data = json.loads(outcome.output)
+        assert data["as_of"] == "2023-12-31"
+        assert data["orders"]["by_year"] == {"2023": 1}
+
+    def test_a_date_that_is_not_a_date_is_refused(self) -> None:
+        with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
+            parse_day("31/12/2023")
+
+
+class TestPointsAsOf:
+    def test_the_balance_as_it_stood_before_the_audit_and_the_redemption(
+            self, world: World) -> None:
+        app = world.app
+        order_completed_at(world, "2023-06-01T02:00")
+        with app.events_dated(at("2023-07-01T02:00")):
+            app.approve_points(POINTS_AUDITOR, world.barber)
+        with app.events_dated(at("2023-08-01T02:00")):
+            app.redeem_points(STATION_KEEPER, world.barber, 15, "毛巾", "东庄社区站")
+        june = points_as_of(app, world.barber, date(2023, 6, 30))
+        assert (june["balance"], june["pending"]) == (0, 20)
+        july = points_as_of(app, world.barber, date(2023, 7, 31))
+        assert (july["balance"], july["pending"]) == (20, 0)
+        august = points_as_of(app, world.barber, date(2023, 8, 31))
+        assert (august["balance"], august["redeemed"]) == (5, 15)
+        assert points_as_of(app, world.barber, date(2023, 1, 31))["entries"] == []
+
+    def test_the_cli_points_show_as_of(self, world: World) -> None:
+        order_completed_at(world, "2023-06-01T02:00")
+        outcome = CliRunner().invoke(cli, ["--store", store_for_cli(world.app), "points", "show",
+                                           str(world.barber), "--as-of", "2023-05-31",
+                                           "--json"])
+        assert outcome.exit_code == 0, outcome.output
+        assert json.loads(outcome.output)["pending"] == 0
