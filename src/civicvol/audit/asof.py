@@ -26,6 +26,7 @@ from civicvol.app.application import CivicVol, parse_id
 from civicvol.app.report import DistrictFigures, fold_log
 from civicvol.app.views import points_view
 from civicvol.audit.history import events_of
+from civicvol.domain import clock
 from civicvol.domain.errors import InvalidInput
 from civicvol.domain.point_account import PointAccount, point_account_id
 
@@ -68,7 +69,9 @@ def district_report_as_of(app: CivicVol, day: date) -> dict[str, Any]:
     """Every figure of the district report (plug-ins' sections too) at the end of ``day``."""
     moment = end_of_day(day)
     figures = DistrictFigures()
-    sections = app.extensions.report_sections(app)
+    # Sections whose figures depend on "today" (hazards overdue) are made on the day itself.
+    with clock.frozen_at(moment - timedelta(microseconds=1)):
+        sections = app.extensions.report_sections(app)
     counted = _Counter()
     fold_log(counted.count(events_before(app, moment)), app.mapper, [figures, *sections])
     report: dict[str, Any] = {"store": app.store_url, "as_of": day.isoformat(),
