@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import tomllib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from uuid import UUID, uuid4
 
 import attrs
 import pytest
 
-from civicvol import Actor, CivicVol, open_district
+from civicvol import Actor, CivicVol
 from civicvol.app.report import fold_log
 from civicvol.app.views import district_report
 from civicvol.domain.errors import InsufficientPoints, PermissionDenied, VolunteerHasLeft
-from civicvol.plugins import PluginHost, PluginSettingError
+from civicvol.plugins import PluginSettingError
 from civicvol.plugins.rider_clues import plugin as rider_clues_plugin
 from civicvol.plugins.rider_clues.categories import ClueCategories
 from civicvol.plugins.rider_clues.clue import ClueStatus, Verdict
@@ -75,18 +75,20 @@ def make_riders(app: CivicVol, clues: RiderClues) -> Riders:
     return Riders(app, clues, team, rider, other, outsider)
 
 
-def open_with_rider_clues(store: str, config: Path | None = None) -> CivicVol:
-    host = PluginHost()
-    record = host.register(rider_clues_plugin, "rider-clues")
-    assert record.status == "loaded", record.reason
-    return open_district(store, plugins=host, config=config)
+District = Callable[..., CivicVol]
+
+
+def with_rider_clues(plugin_district: District, store: str = "memory://",
+                     toml: str = "") -> CivicVol:
+    """A district with the plug-in, its settings read as civicvol.toml would give them."""
+    config = tomllib.loads(toml).get("plugins", {})
+    return plugin_district(rider_clues_plugin, name="rider-clues", store=store, config=config)
 
 
 @pytest.fixture
-def riders(store_url: str) -> Iterator[Riders]:
-    app = open_with_rider_clues(store_url)
-    yield make_riders(app, app.plugin("rider-clues", RiderClues))
-    app.close()
+def riders(plugin_district: District, store_url: str) -> Riders:
+    app = with_rider_clues(plugin_district, store_url)
+    return make_riders(app, app.plugin("rider-clues", RiderClues))
 
 
 def points_of(app: CivicVol, volunteer: UUID) -> tuple[int, int]:
@@ -165,14 +167,12 @@ class TestRewardForAValidClue:
 
 class TestSettings:
     def test_the_community_sets_categories_and_points_in_civicvol_toml(
-            self, tmp_path: Path) -> None:
-        config = tmp_path / "civicvol.toml"
-        config.write_text('[plugins.rider-clues]\n'
-                          'categories.blocked-fire-exit = "消防通道堵塞"\n'
-                          'points.blocked-fire-exit = 7\n'
-                          'points.flying-wire-charging = 4\n'
-                          'station = "金实蜂享驿站"\n', encoding="utf-8")
-        app = open_with_rider_clues("memory://", config)
+            self, plugin_district: District) -> None:
+        app = with_rider_clues(plugin_district, toml='[plugins.rider-clues]\n'
+                               'categories.blocked-fire-exit = "消防通道堵塞"\n'
+                               'points.blocked-fire-exit = 7\n'
+                               'points.flying-wire-charging = 4\n'
+                               'station = "金实蜂享驿站"\n')
         riders = make_riders(app, app.plugin("rider-clues", RiderClues))
         assert riders.clues.station == "金实蜂享驿站"
         blocked = riders.clues.report_clue(riders.actor(), riders.team, "消防通道堵塞", PHOTO,
@@ -181,18 +181,15 @@ class TestSettings:
         assert riders.clues.triage(HANDLER, riders.report(), "valid") == 4
         assert riders.clues.triage(HANDLER, riders.report("online-fraud"), "valid") == 5
 
-    def test_a_bad_setting_is_refused_naming_the_key(self, tmp_path: Path) -> None:
-        config = tmp_path / "civicvol.toml"
-        config.write_text("[plugins.rider-clues]\npoints.flying-wire-charging = -1\n",
-                          encoding="utf-8")
+    def test_a_bad_setting_is_refused_naming_the_key(self, plugin_district: District) -> None:
         with pytest.raises(PluginSettingError, match="points"):
-            open_with_rider_clues("memory://", config)
+            with_rider_clues(plugin_district, toml="[plugins.rider-clues]\n"
+                             "points.flying-wire-charging = -1\n")
 
-    def test_points_for_a_category_nobody_added_are_refused(self, tmp_path: Path) -> None:
-        config = tmp_path / "civicvol.toml"
-        config.write_text("[plugins.rider-clues]\npoints.noise = 2\n", encoding="utf-8")
+    def test_points_for_a_category_nobody_added_are_refused(
+            self, plugin_district: District) -> None:
         with pytest.raises(InvalidClueSettings, match="unknown categories noise"):
-            open_with_rider_clues("memory://", config)
+            with_rider_clues(plugin_district, toml="[plugins.rider-clues]\npoints.noise = 2\n")
 
 
 class TestCluesThatEarnNothing:

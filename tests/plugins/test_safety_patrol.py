@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from uuid import UUID, uuid4
 
 import attrs
 import pytest
 
-from civicvol import Actor, CivicVol, open_district
+from civicvol import Actor, CivicVol
 from civicvol.app.report import fold_log
 from civicvol.domain.errors import InvalidName, PermissionDenied, VolunteerNotActive
-from civicvol.plugins import PluginHost, PluginSettingError
+from civicvol.plugins import PluginSettingError
 from civicvol.plugins.safety_patrol import plugin as safety_patrol_plugin
 from civicvol.plugins.safety_patrol.commands import (
     InspectionRecord,
@@ -39,11 +38,13 @@ from tests.refusal import refused
 MAY_1 = datetime(2024, 5, 1, 2, 0, tzinfo=UTC)
 
 
-def open_with_safety_patrol(store: str, config: Path | None = None) -> CivicVol:
-    host = PluginHost()
-    record = host.register(safety_patrol_plugin, "safety-patrol")
-    assert record.status == "loaded", record.reason
-    return open_district(store, plugins=host, config=config)
+District = Callable[..., CivicVol]
+
+
+def with_safety_patrol(plugin_district: District, store: str = "memory://",
+                       **settings: object) -> CivicVol:
+    return plugin_district(safety_patrol_plugin, name="safety-patrol", store=store,
+                           config={"safety-patrol": settings})
 
 
 @attrs.define
@@ -82,10 +83,8 @@ def make_patrol(app: CivicVol) -> Patrol:
 
 
 @pytest.fixture
-def patrol(store_url: str) -> Iterator[Patrol]:
-    app = open_with_safety_patrol(store_url)
-    yield make_patrol(app)
-    app.close()
+def patrol(plugin_district: District, store_url: str) -> Patrol:
+    return make_patrol(with_safety_patrol(plugin_district, store_url))
 
 
 DEADLINE = date(2024, 5, 15)
@@ -114,20 +113,16 @@ class TestInspections:
         assert closed.closed and closed.closed_on == date(2024, 5, 11)
         assert patrol.patrol.overdue(date(2024, 6, 1)) == []
 
-    def test_the_default_deadline_comes_from_the_settings(self, tmp_path: Path) -> None:
-        config = tmp_path / "civicvol.toml"
-        config.write_text("[plugins.safety-patrol]\ndefault_deadline_days = 30\n",
-                          encoding="utf-8")
-        patrol = make_patrol(open_with_safety_patrol("memory://", config))
+    def test_the_default_deadline_comes_from_the_settings(
+            self, plugin_district: District) -> None:
+        patrol = make_patrol(with_safety_patrol(plugin_district, default_deadline_days=30))
         with patrol.app.events_dated(MAY_1):
             assert patrol.patrol.default_deadline() == date(2024, 5, 31)
 
-    def test_a_default_deadline_outside_1_to_366_days_is_refused(self, tmp_path: Path) -> None:
-        config = tmp_path / "civicvol.toml"
-        config.write_text("[plugins.safety-patrol]\ndefault_deadline_days = 0\n",
-                          encoding="utf-8")
+    def test_a_default_deadline_outside_1_to_366_days_is_refused(
+            self, plugin_district: District) -> None:
         with pytest.raises(PluginSettingError, match="default_deadline_days"):
-            open_with_safety_patrol("memory://", config)
+            with_safety_patrol(plugin_district, default_deadline_days=0)
 
 
 class TestOverdueHazards:

@@ -15,7 +15,6 @@ from eventsourcing.domain import Aggregate
 from civicvol.app.application import CivicVol, parse_id
 from civicvol.app.authorization import authorize
 from civicvol.app.report import fold_log
-from civicvol.domain import clock
 from civicvol.domain.errors import NotFound
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor
@@ -26,7 +25,7 @@ from civicvol.plugins.safety_patrol.errors import (
     InspectionNotFound,
     NotAnInspector,
 )
-from civicvol.plugins.safety_patrol.hazard import Hazard
+from civicvol.plugins.safety_patrol.hazard import Hazard, today
 from civicvol.plugins.safety_patrol.inspection import Finding, Inspection
 from civicvol.plugins.safety_patrol.lecture import Lecture
 from civicvol.plugins.safety_patrol.report import SafetyPatrolFigures
@@ -78,7 +77,7 @@ class SafetyPatrol:
 
     def default_deadline(self) -> date:
         """The deadline of a hazard found today when the inspector names none."""
-        return clock.now().date() + timedelta(days=self.default_deadline_days)
+        return today() + timedelta(days=self.default_deadline_days)
 
     def overdue(self, as_of: date | None = None) -> list[dict[str, Any]]:
         """Hazards past their deadline and not closed, as of a day (default: today)."""

@@ -2,17 +2,17 @@
 
 At full scale, 42 members inspect courtyards 960 times and find 624 hazards (196 fixed on the
 spot, 428 given a deadline, most closed at a re-inspection); the team holds 12 lectures, 7
-flood, 17 fire and 16 evacuation drills and 2 disaster-medicine trainings. The article counts
-since 2018, but the demo district's history (teams, members) starts at the end of 2022, so
-the patrol's record is dated from the day its members joined to the article: an auditor
-replaying the log never sees an inspection by someone not yet a member.
+flood, 17 fire and 16 evacuation drills and 2 disaster-medicine trainings, dated from the
+team's founding in June 2018 to the article, so a report "as of" any day since shows the
+patrol's record up to that day. (The core demo registers the district's teams and members at
+the end of 2022, so before then the patrol's records stand without their team.)
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from civicvol.demo import ADMIN, District
@@ -23,10 +23,11 @@ from civicvol.plugins.safety_patrol.commands import (
     ReinspectionRecord,
     SafetyPatrol,
 )
-from civicvol.plugins.safety_patrol.hazard import hazard_id
+from civicvol.plugins.safety_patrol.hazard import district_day, hazard_id
 from civicvol.plugins.safety_patrol.inspection import Finding
 
 TEAM = "安全小红帽"
+FOUNDED = datetime(2018, 6, 1, 1, 0, tzinfo=UTC)
 MEMBERS, INSPECTIONS, FIXED, WITH_DEADLINE = 42, 960, 196, 428
 LECTURES = 12
 DRILLS = {"flood": 7, "fire": 17, "evacuation": 16, "disaster-medicine": 2}
@@ -43,7 +44,7 @@ def build_safety_patrol(patrol: SafetyPatrol, d: District,
                         progress: Callable[[str, int, int], None]) -> None:
     team = d.teams[TEAM]
     inspectors = _members(patrol, d, team, d.scaled(MEMBERS))
-    begin = d.start - timedelta(days=15)  # the members joined 20 days before the start
+    begin = FOUNDED
     _inspections(patrol, d, team, inspectors, begin, progress)
     _lectures_and_drills(patrol, d, team, inspectors, begin)
 
@@ -78,7 +79,8 @@ def _inspections(patrol: SafetyPatrol, d: District, team: UUID, inspectors: list
     for when, count in zip(days, counts, strict=True):
         findings = tuple(
             Finding(rng.choice(ON_THE_SPOT)) if fixed else
-            Finding(rng.choice(TO_RECTIFY), when.date() + timedelta(days=rng.choice([7, 15, 30])))
+            Finding(rng.choice(TO_RECTIFY),
+                    district_day(when) + timedelta(days=rng.choice([7, 15, 30])))
             for fixed in outcomes[:count])
         del outcomes[:count]
         months.setdefault((when.year, when.month), []).append(

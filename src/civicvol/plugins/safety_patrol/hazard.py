@@ -10,8 +10,9 @@ The id is derived from the inspection and the hazard's number on it (1, 2, ...).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
+from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import event
 
@@ -26,6 +27,17 @@ from civicvol.plugins.safety_patrol.errors import (
 
 # A rectification is ordered for weeks, not years: a longer deadline is a typing mistake.
 MAX_DEADLINE_DAYS = 366
+# Deadlines are the district's calendar days: Kunming keeps China Standard Time.
+DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def district_day(moment: datetime) -> date:
+    """The district's calendar day of a moment."""
+    return moment.astimezone(DISTRICT_TIME).date()
+
+
+def today() -> date:
+    return district_day(clock.now())
 
 
 class Hazard(CivicAggregate):
@@ -61,7 +73,7 @@ class Hazard(CivicAggregate):
 
     @property
     def found_on(self) -> date:
-        return self.created_on.date()
+        return district_day(self.created_on)
 
     def is_overdue(self, on: date) -> bool:
         return self.deadline is not None and not self.closed and on > self.deadline
@@ -75,15 +87,15 @@ class Hazard(CivicAggregate):
                 f"hazard {self.id} was {how}; only an open hazard with a deadline is "
                 "re-inspected"
             )
-        today = clock.now().date()
-        if today < self.found_on:
+        day = today()
+        if day < self.found_on:
             raise InvalidReinspectionDay(
-                f"a re-inspection on {today} comes before hazard {self.id} was found on "
+                f"a re-inspection on {day} comes before hazard {self.id} was found on "
                 f"{self.found_on}; check the date"
             )
         note = check_text(note, "re-inspection note")
         if fixed:
-            self._close(inspector_id, today.isoformat(), note, by)
+            self._close(inspector_id, day.isoformat(), note, by)
         else:
             self._find_still_open(inspector_id, note, by)
 

@@ -14,11 +14,10 @@ from uuid import UUID
 import attrs
 from eventsourcing.domain import event
 
-from civicvol.domain import clock
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
 from civicvol.plugins.safety_patrol.errors import InvalidCount
-from civicvol.plugins.safety_patrol.hazard import Hazard, hazard_id
+from civicvol.plugins.safety_patrol.hazard import Hazard, district_day, hazard_id, today
 
 # One courtyard walk finds a handful of hazards; hundreds is a typing mistake.
 MAX_HAZARDS_PER_INSPECTION = 100
@@ -55,9 +54,8 @@ class Inspection(CivicAggregate):
         courtyard = check_name(place, "courtyard")
         inspection = cls(team_id=team_id, place=courtyard, inspector_id=inspector_id,
                          hazards=len(findings), note=check_text(note, "note"), by=by)
-        today = clock.now().date()
         hazards = [
-            Hazard.find(inspection.id, n, team_id, courtyard, f.description, today, f.deadline,
+            Hazard.find(inspection.id, n, team_id, courtyard, f.description, today(), f.deadline,
                         by=by)
             for n, f in enumerate(findings, 1)
         ]
@@ -65,7 +63,7 @@ class Inspection(CivicAggregate):
 
     @property
     def inspected_on(self) -> date:
-        return self.created_on.date()
+        return district_day(self.created_on)
 
     @property
     def hazard_ids(self) -> list[UUID]:

@@ -1,7 +1,9 @@
 """The safety patrol's report section and overdue list, folded from the events.
 
-"As of" a day, the fold ignores events stamped after that day and counts a hazard overdue if
-its deadline is before that day and no re-inspection closed it by then.
+"As of" a day (the district's day, in Asia/Shanghai), the fold ignores events stamped after
+that day and counts a hazard overdue if its deadline is before that day and no re-inspection
+closed it by then. Without a day it is the clock's day when the section is made: today, or
+the day a report "as of" sets the clock to.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from civicvol.app.report import event_topic
-from civicvol.domain import clock
 from civicvol.plugins.safety_patrol.drill import Drill, DrillKind
-from civicvol.plugins.safety_patrol.hazard import Hazard
+from civicvol.plugins.safety_patrol.hazard import Hazard, district_day, today
 from civicvol.plugins.safety_patrol.inspection import Inspection
 from civicvol.plugins.safety_patrol.lecture import Lecture
 
@@ -29,6 +30,7 @@ class SafetyPatrolFigures:
 
     def __init__(self, as_of: date | None = None) -> None:
         self.as_of = as_of
+        self.day = as_of or today()
         self.inspections = 0
         self.lectures = 0
         self.drills = Counter[str]()
@@ -52,16 +54,12 @@ class SafetyPatrolFigures:
         """The hazards' own events: enough for the overdue list."""
         return [event_topic(Hazard, name) for name in ("Found", "Closed", "StillOpen")]
 
-    @property
-    def day(self) -> date:
-        return self.as_of or clock.now().date()
-
     def fold(self, notification: Notification, decode: Decode) -> None:
         handler = self.handlers.get(notification.topic)
         if handler is None:
             return
         event = decode()
-        if self.as_of is not None and event.timestamp.date() > self.as_of:
+        if self.as_of is not None and district_day(event.timestamp) > self.as_of:
             return
         handler(notification, event)
 
@@ -72,10 +70,10 @@ class SafetyPatrolFigures:
     def _found(self, n: Notification, e: Any) -> None:
         self.hazards[_uuid(n.originator_id)] = {
             "id": str(e.originator_id), "inspection": str(e.inspection_id), "place": e.place,
-            "description": e.description, "found_on": e.timestamp.date(),
+            "description": e.description, "found_on": district_day(e.timestamp),
             "fixed_on_spot": e.fixed_on_spot,
             "deadline": date.fromisoformat(e.deadline) if e.deadline else None,
-            "closed_on": e.timestamp.date() if e.fixed_on_spot else None,
+            "closed_on": district_day(e.timestamp) if e.fixed_on_spot else None,
             "reinspections": 0,
         }
 
