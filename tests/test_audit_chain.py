@@ -10,12 +10,14 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eventsourcing.persistence import StoredEvent
 
 from civicvol import CivicVol
-from civicvol.audit.chain import UnchainedStore
+from civicvol.audit.chain import UnchainedStore, link_rows
 from civicvol.audit.checkpoint import sign_checkpoint
 from civicvol.audit.recorders import as_chained
 from civicvol.audit.store_verification import verify_store
@@ -29,6 +31,7 @@ from civicvol.audit.verifier import (
     TRUNCATED,
     Checkpoint,
     VerificationResult,
+    chain_hash,
 )
 from civicvol.domain import errors
 from civicvol.store import store_name
@@ -49,7 +52,7 @@ def disk_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def district(disk_url: str) -> Iterator[CivicVol]:
-    """A district with a team, volunteers and three completed orders (31 events)."""
+    """A district with a team, volunteers and three completed orders (about thirty events)."""
     app = CivicVol(disk_url)
     world = build_world(app)
     for _ in range(3):
@@ -78,6 +81,19 @@ def found(result: VerificationResult) -> tuple[int, str] | None:
 
 
 class TestTheChain:
+    def test_the_recorders_inline_hash_is_the_specified_hash(self) -> None:
+        events = [(7, StoredEvent(uuid4(), 3, "plugins.骑手:Clue.Reported", bytes(range(256)))),
+                  (9, StoredEvent(uuid4(), 1, "t", b""))]
+        rows = link_rows(41, b"\x01" * 32, events)
+        prev = b"\x01" * 32
+        for (position, notification_id, oid, version, prev_hash, digest), (nid, event) in zip(
+                rows, events, strict=True):
+            assert (notification_id, oid, version, prev_hash) == (
+                nid, str(event.originator_id), event.originator_version, prev)
+            assert digest == chain_hash(prev, position, oid, version, event.topic, event.state)
+            prev = digest
+        assert [r[0] for r in rows] == [42, 43]
+
     def test_every_event_is_chained_at_a_dense_position(self, app: CivicVol) -> None:
         build_world(app).completed_order()
         recorder = as_chained(app.recorder)

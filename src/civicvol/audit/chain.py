@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from hashlib import sha256
+from struct import Struct
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from civicvol.audit.verifier import GENESIS, chain_hash
+from civicvol.audit.verifier import CHAIN_TAG, GENESIS
 from civicvol.domain.errors import StoreError
 
 
@@ -38,20 +40,41 @@ def originator_text(originator_id: UUID | str) -> str:
     return str(originator_id)
 
 
-def link_events(head_position: int, head_hash: bytes,
-                events: Iterable[tuple[int, StoredEvent]]) -> list[ChainLink]:
-    """The links of newly stored events, given in notification order, after the head."""
-    links = []
+LinkRow = tuple[int, int, str, int, bytes, bytes]
+"""A new link as a row of the chain table: position, notification id, originator id,
+version, previous hash, hash."""
+
+_Q = Struct(">Q").pack
+_TAG_AND_PREV_LENGTH = _Q(len(CHAIN_TAG)) + CHAIN_TAG + _Q(32)
+_topic_frames: dict[str, bytes] = {}
+
+
+def link_rows(head_position: int, head_hash: bytes,
+              events: Iterable[tuple[int, StoredEvent]]) -> list[LinkRow]:
+    """The links of newly stored events, given in notification order, after the head.
+
+    The same hash as :func:`~civicvol.audit.verifier.chain_hash`, framed inline because it
+    runs inside every write transaction (the tests check both agree on every event).
+    """
+    rows = []
     prev, position = head_hash, head_position
     for notification_id, event in events:
         position += 1
         oid = originator_text(event.originator_id)
-        digest = chain_hash(prev, position, oid, event.originator_version, event.topic,
-                            event.state)
-        links.append(ChainLink(position, notification_id, oid, event.originator_version,
-                               prev, digest))
+        oid_bytes = oid.encode()
+        position_bytes = str(position).encode()
+        version_bytes = str(event.originator_version).encode()
+        topic_frame = _topic_frames.get(event.topic)
+        if topic_frame is None:
+            topic_bytes = event.topic.encode()
+            topic_frame = _topic_frames[event.topic] = _Q(len(topic_bytes)) + topic_bytes
+        digest = sha256(b"".join((
+            _TAG_AND_PREV_LENGTH, prev, _Q(len(position_bytes)), position_bytes,
+            _Q(len(oid_bytes)), oid_bytes, _Q(len(version_bytes)), version_bytes,
+            topic_frame, _Q(len(event.state)), event.state))).digest()
+        rows.append((position, notification_id, oid, event.originator_version, prev, digest))
         prev = digest
-    return links
+    return rows
 
 
 def unchained_store_error(events_table: str) -> UnchainedStore:
@@ -62,4 +85,4 @@ def unchained_store_error(events_table: str) -> UnchainedStore:
     )
 
 
-__all__ = ["GENESIS", "ChainLink", "UnchainedStore", "link_events", "originator_text"]
+__all__ = ["GENESIS", "ChainLink", "LinkRow", "UnchainedStore", "link_rows", "originator_text"]

@@ -20,7 +20,12 @@ from collections.abc import Sequence
 from typing import Any, Protocol, cast
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, Notification, StoredEvent
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    Notification,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteConnection,
@@ -29,7 +34,7 @@ from eventsourcing.sqlite import (
     SQLiteTransaction,
 )
 
-from civicvol.audit.chain import ChainLink, link_events, unchained_store_error
+from civicvol.audit.chain import ChainLink, link_rows, unchained_store_error
 from civicvol.audit.verifier import GENESIS
 
 
@@ -105,18 +110,27 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
-        ids = super()._insert_events(c, stored_events, **kwargs)
-        assert ids is not None
+        # The write lock is held since BEGIN IMMEDIATE, so SQLite numbers the new rows after
+        # the largest rowid, in order: one executemany instead of a statement per event
+        # (checked below) pays for the chain.
+        c.execute(self.select_max_notification_id_statement)
+        last_id = c.fetchone()[0] or 0
+        c.executemany(self.insert_events_statement, [
+            (e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id,
+             e.originator_version, e.topic, e.state) for e in stored_events])
+        ids = range(last_id + 1, last_id + 1 + len(stored_events))
+        c.execute(self.select_max_notification_id_statement)
+        if stored_events and c.fetchone()[0] != ids[-1]:
+            raise ProgrammingError("SQLite did not number the new events densely after the "
+                                   "largest rowid; the chain cannot be kept")
         c.execute(self.select_head_statement)
         head = c.fetchone()
         position, prev = (head[0], head[1]) if head else (0, GENESIS)
         if self.uuid_ids:
             stored_events = [_with_uuid(e) for e in stored_events]
-        links = link_events(position, prev, zip(ids, stored_events, strict=True))
-        c.executemany(self.insert_links_statement, [
-            (k.position, k.notification_id, k.originator_id, k.originator_version,
-             k.prev_hash, k.hash) for k in links])
-        return ids
+        c.executemany(self.insert_links_statement,
+                      link_rows(position, prev, zip(ids, stored_events, strict=True)))
+        return list(ids)
 
     def chain_head(self) -> tuple[int, bytes]:
         with self.datastore.transaction(commit=False) as c:

@@ -17,7 +17,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
-from civicvol.audit.chain import ChainLink, link_events, unchained_store_error
+from civicvol.audit.chain import ChainLink, link_rows, unchained_store_error
 from civicvol.audit.recorders import chain_link_from_row
 from civicvol.audit.verifier import GENESIS
 
@@ -95,11 +95,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             ids = [by_identity[(str(e.originator_id), e.originator_version)]
                    for e in stored_events]
             ordered = sorted(zip(ids, stored_events, strict=True), key=lambda p: p[0])
-            links = link_events(position, prev, ordered)
-            curs.execute(self.insert_links_statement, (
-                [k.position for k in links], [k.notification_id for k in links],
-                [k.originator_id for k in links], [k.originator_version for k in links],
-                [k.prev_hash for k in links], [k.hash for k in links]))
+            columns = list(zip(*link_rows(position, prev, ordered), strict=True))
+            curs.execute(self.insert_links_statement, [list(column) for column in columns])
         return ids
 
     def chain_head(self) -> tuple[int, bytes]:

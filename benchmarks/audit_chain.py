@@ -1,0 +1,176 @@
+"""What does the audit hash chain cost? Writes with and without it; verification vs reading.
+
+1. Writes: the same stored events (one per transaction, as a command stores them, and in
+   batches of 500, as an import does) inserted through eventsourcing's plain application
+   recorder and through civicvol's chained recorder, each on a fresh store; and the same
+   civicvol commands (register a volunteer, one transaction each) through an application
+   with either recorder. Ratio = chained throughput / plain throughput (goal: 0.85 or more).
+2. Verification: ``verify_store`` over the whole log (reads events and links, recomputes every
+   hash) against a bare read-and-decode of the same log (``select_notifications`` pages, each
+   event decoded to a domain event by the application's mapper). Ratio = bare time / verify
+   time (goal: 0.7 or more).
+
+Repetitions alternate which side runs first, so machine noise hits both alike; the median is
+reported.
+
+    .venv/bin/python benchmarks/audit_chain.py [--events N] [--store sqlite|postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from eventsourcing.persistence import StoredEvent
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from civicvol import Actor, CivicVol  # noqa: E402
+from civicvol.audit.recorders import as_chained  # noqa: E402
+from civicvol.audit.store_verification import verify_store  # noqa: E402
+
+PLAIN_TOPICS = {
+    "sqlite": "eventsourcing.sqlite:SQLiteApplicationRecorder",
+    "postgres": "eventsourcing.postgres:PostgresApplicationRecorder",
+}
+ADMIN = Actor("administrator", "bench")
+
+
+@contextmanager
+def fresh_store(kind: str) -> Iterator[str]:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.db'}"
+        return
+    import psycopg
+
+    base = os.environ.get("CIVICVOL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    try:
+        yield f"{base}?schema={schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def open_app(url: str, kind: str, chained: bool) -> CivicVol:
+    env = {} if chained else {"APPLICATION_RECORDER_TOPIC": PLAIN_TOPICS[kind]}
+    return CivicVol(url, env=env)
+
+
+def stored_events(count: int) -> list[StoredEvent]:
+    state = os.urandom(180)  # about the size of a civicvol event's JSON
+    return [StoredEvent(uuid.uuid4(), 1, "civicvol.domain.volunteer:Volunteer.Registered",
+                        state) for _ in range(count)]
+
+
+def time_inserts(kind: str, chained: bool, events: list[StoredEvent], batch: int) -> float:
+    with fresh_store(kind) as url:
+        app = open_app(url, kind, chained)
+        try:
+            gc.collect()
+            start = time.perf_counter()
+            for at in range(0, len(events), batch):
+                app.recorder.insert_events(events[at:at + batch])
+            return time.perf_counter() - start
+        finally:
+            app.close()
+
+
+def time_commands(kind: str, chained: bool, count: int) -> float:
+    with fresh_store(kind) as url:
+        app = open_app(url, kind, chained)
+        try:
+            gc.collect()
+            start = time.perf_counter()
+            for i in range(count):
+                app.register_volunteer(ADMIN, f"志愿者{i}", "13800138000", "东庄社区")
+            return time.perf_counter() - start
+        finally:
+            app.close()
+
+
+def paired(reps: int, plain: Callable[[], float], chained: Callable[[], float]
+           ) -> tuple[float, float]:
+    plains, chaineds = [], []
+    for rep in range(reps):
+        order = [(plains, plain), (chaineds, chained)]
+        for times, run in (order if rep % 2 == 0 else order[::-1]):
+            times.append(run())
+    return statistics.median(plains), statistics.median(chaineds)
+
+
+def bare_read(app: CivicVol, page: int = 2000) -> int:
+    count, after = 0, 0
+    while True:
+        notifications = app.recorder.select_notifications(after, page, inclusive_of_start=False)
+        if not notifications:
+            return count
+        for notification in notifications:
+            app.mapper.to_domain_event(notification)
+            count += 1
+        after = notifications[-1].id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=20000)
+    parser.add_argument("--commands", type=int, default=1500)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    args = parser.parse_args()
+    kind, events = args.store, stored_events(args.events)
+    table = Table(title=f"audit chain on {kind}")
+    for column in ("workload", "plain", "chained", "ratio", "goal"):
+        table.add_column(column)
+
+    for batch, what in ((1, "one event per transaction"), (500, "500 events per transaction")):
+        size = min(len(events), 3000) if batch == 1 else len(events)
+        plain, chained = paired(args.reps, lambda b=batch, n=size: time_inserts(
+            kind, False, events[:n], b), lambda b=batch, n=size: time_inserts(
+            kind, True, events[:n], b))
+        table.add_row(f"insert, {what}", f"{size / plain:,.0f} ev/s",
+                      f"{size / chained:,.0f} ev/s", f"{plain / chained:.2f}", ">= 0.85")
+    plain, chained = paired(args.reps, lambda: time_commands(kind, False, args.commands),
+                            lambda: time_commands(kind, True, args.commands))
+    table.add_row("register_volunteer commands", f"{args.commands / plain:,.0f} cmd/s",
+                  f"{args.commands / chained:,.0f} cmd/s", f"{plain / chained:.2f}", ">= 0.85")
+
+    with fresh_store(kind) as url:
+        app = CivicVol(url)
+        try:
+            app.register_volunteers(ADMIN, [(f"志愿者{i}", "13800138000", "东庄社区", ())
+                                            for i in range(args.events)])
+            recorder = as_chained(app.recorder)
+            bares, verifies = [], []
+            for rep in range(args.reps):
+                for side in ((0, 1) if rep % 2 == 0 else (1, 0)):
+                    gc.collect()
+                    start = time.perf_counter()
+                    if side == 0:
+                        assert bare_read(app) == args.events
+                    else:
+                        assert verify_store(recorder).intact
+                    (bares if side == 0 else verifies).append(time.perf_counter() - start)
+            bare, verify = statistics.median(bares), statistics.median(verifies)
+            table.add_row("verify vs bare read-and-decode", f"{args.events / bare:,.0f} ev/s",
+                          f"{args.events / verify:,.0f} ev/s", f"{bare / verify:.2f}",
+                          ">= 0.7")
+        finally:
+            app.close()
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
