@@ -1,0 +1,110 @@
+"""志愿服务记录证明: a volunteer's certificate of hours, issued at a position of the hash
+chain, and checked by anyone holding an audit bundle of the store, without the database."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from civicvol import CivicVol
+from civicvol.app.erasure import erase_volunteer
+from civicvol.audit.bundle import export_bundle
+from civicvol.audit.certificate import check_certificate, issue_certificate
+from civicvol.audit.recorders import as_chained
+from civicvol.cli import cli
+from civicvol.store import store_name
+from tests.conftest import ADMIN
+from tests.world import World, build_world
+
+
+@pytest.fixture
+def world(app: CivicVol) -> World:
+    world = build_world(app)
+    with app.events_dated(datetime(2023, 3, 3, 2, 0, tzinfo=UTC)):
+        world.completed_order("2")
+    with app.events_dated(datetime(2023, 9, 28, 2, 0, tzinfo=UTC)):
+        world.completed_order("1.5")
+    return world
+
+
+def bundle_of(app: CivicVol, folder: Path) -> Path:
+    export_bundle(as_chained(app.recorder), store_name(app.store_url), folder)
+    return folder
+
+
+class TestCertificate:
+    def test_it_states_identity_hours_services_and_the_chain_position(
+            self, world: World) -> None:
+        cert = issue_certificate(world.app, world.barber)
+        assert cert["volunteer"]["name"] == "李师傅"
+        assert cert["volunteer"]["id"] == str(world.barber)
+        assert cert["hours"] == "3.5"
+        assert [(s["date"], s["service"], s["hours"]) for s in cert["services"]] == [
+            ("2023-03-03", "理发", "2"), ("2023-09-28", "理发", "1.5")]
+        position, head = as_chained(world.app.recorder).chain_head()
+        assert cert["chain"]["position"] == position
+        assert cert["chain"]["head_hash"] == head.hex()
+        assert cert["number"].startswith("CV-") and cert["issuer"]
+
+    def test_a_bundle_confirms_it(self, world: World, tmp_path: Path) -> None:
+        cert = issue_certificate(world.app, world.barber)
+        assert check_certificate(cert, bundle_of(world.app, tmp_path / "b")) == []
+
+    def test_a_later_bundle_still_confirms_it(self, world: World, tmp_path: Path) -> None:
+        cert = issue_certificate(world.app, world.barber)
+        world.completed_order("4")  # served again after the certificate was issued
+        assert check_certificate(cert, bundle_of(world.app, tmp_path / "b")) == []
+
+    def test_inflated_hours_are_not_confirmed(self, world: World, tmp_path: Path) -> None:
+        cert = issue_certificate(world.app, world.barber)
+        cert["hours"] = "35"
+        cert["services"][0]["hours"] = "33.5"
+        problems = check_certificate(cert, bundle_of(world.app, tmp_path / "b"))
+        assert any("35 hours; the history records 3.5" in p for p in problems)
+        assert any("lists services" in p for p in problems)
+
+    def test_a_certificate_from_another_history_is_not_confirmed(
+            self, world: World, tmp_path: Path) -> None:
+        cert = issue_certificate(world.app, world.barber)
+        cert["chain"]["head_hash"] = "00" * 32
+        problems = check_certificate(cert, bundle_of(world.app, tmp_path / "b"))
+        assert problems and "not the certificate's" in problems[0]
+
+    def test_an_older_bundle_cannot_confirm_it(self, world: World, tmp_path: Path) -> None:
+        bundle = bundle_of(world.app, tmp_path / "b")
+        world.completed_order("1")
+        cert = issue_certificate(world.app, world.barber)
+        assert "ends before position" in check_certificate(cert, bundle)[0]
+
+    def test_an_erased_volunteer_is_still_certified_by_id(self, world: World,
+                                                          tmp_path: Path) -> None:
+        erase_volunteer(world.app, ADMIN, world.barber)
+        cert = issue_certificate(world.app, world.barber)
+        assert cert["volunteer"]["name"] == "[erased]" and cert["hours"] == "3.5"
+        assert check_certificate(cert, bundle_of(world.app, tmp_path / "b")) == []
+
+    def test_the_cli_writes_both_forms_and_checks_them(self, world: World,
+                                                       tmp_path: Path) -> None:
+        if world.app.store_url.startswith("memory"):
+            pytest.skip("a memory:// store is private to its application")
+        url, runner = world.app.store_url, CliRunner()
+        made = runner.invoke(cli, ["--store", url, "certificate", str(world.barber),
+                                   "--out", str(tmp_path / "cert")])
+        assert made.exit_code == 0, made.output
+        markdown = (tmp_path / "cert.md").read_text(encoding="utf-8")
+        assert "志愿服务记录证明" in markdown and "3.5 hours" in markdown
+        data = json.loads((tmp_path / "cert.json").read_text(encoding="utf-8"))
+        assert data["hours"] == "3.5"
+        bundle = bundle_of(world.app, tmp_path / "bundle")
+        ok = runner.invoke(cli, ["--store", url, "audit", "check-certificate",
+                                 str(tmp_path / "cert.json"), "--bundle", str(bundle)])
+        assert ok.exit_code == 0 and "confirmed: 3.5 hours in 2 services" in ok.output
+        data["hours"] = "10"
+        (tmp_path / "forged.json").write_text(json.dumps(data), encoding="utf-8")
+        forged = runner.invoke(cli, ["--store", url, "audit", "check-certificate",
+                                     str(tmp_path / "forged.json"), "--bundle", str(bundle)])
+        assert forged.exit_code == 1 and "NOT CONFIRMED" in forged.output
