@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
 import attrs
 import pytest
 
 from civicvol import Actor, CivicVol
+from civicvol.app import authorization
 from civicvol.app.report import fold_log
 from civicvol.app.views import district_report
+from civicvol.audit.asof import district_report_as_of
+from civicvol.demo import build_panlong
 from civicvol.domain.errors import InsufficientPoints, PermissionDenied, VolunteerHasLeft
 from civicvol.plugins import PluginSettingError
 from civicvol.plugins.rider_clues import plugin as rider_clues_plugin
 from civicvol.plugins.rider_clues.categories import ClueCategories
 from civicvol.plugins.rider_clues.clue import ClueStatus, Verdict
 from civicvol.plugins.rider_clues.commands import RiderClues
+from civicvol.plugins.rider_clues.demo import build_rider_clues
 from civicvol.plugins.rider_clues.errors import (
     ClueAlreadyHandled,
     ClueAlreadyJudged,
@@ -36,6 +40,7 @@ from civicvol.plugins.rider_clues.errors import (
     UnknownClueCategory,
 )
 from civicvol.plugins.rider_clues.report import RiderCluesFigures
+from civicvol.plugins.testkit import PluginConformance, open_test_district
 from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
 from tests.refusal import refused
 
@@ -331,3 +336,52 @@ class TestReportSection:
                 figures["points_pending"]) == (10, 5, 5)
         assert (figures["redemptions"], figures["points_redeemed"]) == (1, 5)
         assert district_report(app)["points"]["redemptions"] == 1
+
+
+class TestRiderCluesConforms(PluginConformance):
+    plugin = rider_clues_plugin
+    name = "rider-clues"
+
+    def exercise(self, app: CivicVol) -> None:
+        riders = make_riders(app, app.plugin("rider-clues", RiderClues))
+        first = riders.valid_clue()
+        riders.clues.handle(HANDLER, first, "物业", "拆除飞线")
+        riders.clues.give_feedback(HANDLER, first, "已处置")
+        again = riders.report(rider=riders.other_rider)
+        riders.clues.triage(HANDLER, again, "duplicate", duplicate_of=first)
+        app.approve_points(POINTS_AUDITOR, riders.rider)
+        riders.clues.redeem(STATION_KEEPER, riders.rider, 5, "矿泉水")
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[CivicVol]:
+    """The core district at 1%, then the riders' part at the article's full figures."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(authorization, "PERMISSIONS", dict(authorization.PERMISSIONS))
+        app = open_test_district(rider_clues_plugin, "rider-clues")
+        patch.setattr(app.extensions, "build_demo", lambda *args: None)
+        district = build_panlong(app, scale=0.01)
+        district.scale = 1.0
+        build_rider_clues(app.plugin("rider-clues", RiderClues), district,
+                          lambda *args: None)
+        yield app
+        app.close()
+
+
+class TestTheArticlesRiders:
+    def test_67_riders_150_valid_clues_34_redemptions_at_the_bee_station(
+            self, demo: CivicVol) -> None:
+        riders = district_report(demo)["rider-clues"]
+        assert (riders["riders_taking_part"], riders["valid_clues"],
+                riders["redemptions"]) == (67, 150, 34)
+        assert set(riders["by_category"]) == {"飞线充电", "网络诈骗", "高空抛物", "餐饮不卫生"}
+        assert riders["handled"] == 150 and riders["fed_back"] == riders["clues_reported"]
+        # Every valid clue earned the default 5 points, all approved by the points auditor.
+        assert riders["points_credited"] == riders["points_approved"] == 750
+
+    def test_as_of_a_day_the_riders_record_stands_as_it_was(self, demo: CivicVol) -> None:
+        before = district_report_as_of(demo, date(2023, 2, 28))["rider-clues"]
+        assert (before["clues_reported"], before["redemptions"]) == (0, 0)
+        midway = district_report_as_of(demo, date(2023, 12, 31))["rider-clues"]
+        assert 0 < midway["valid_clues"] < 150
+        assert 0 < midway["redemptions"] < 34

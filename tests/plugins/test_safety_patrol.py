@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -10,7 +10,11 @@ import attrs
 import pytest
 
 from civicvol import Actor, CivicVol
+from civicvol.app import authorization
 from civicvol.app.report import fold_log
+from civicvol.app.views import district_report
+from civicvol.audit.asof import district_report_as_of
+from civicvol.demo import build_panlong
 from civicvol.domain.errors import InvalidName, PermissionDenied, VolunteerNotActive
 from civicvol.plugins import PluginSettingError
 from civicvol.plugins.safety_patrol import plugin as safety_patrol_plugin
@@ -19,6 +23,7 @@ from civicvol.plugins.safety_patrol.commands import (
     ReinspectionRecord,
     SafetyPatrol,
 )
+from civicvol.plugins.safety_patrol.demo import build_safety_patrol
 from civicvol.plugins.safety_patrol.errors import (
     HazardAlreadyClosed,
     HazardNotFound,
@@ -32,6 +37,7 @@ from civicvol.plugins.safety_patrol.errors import (
 from civicvol.plugins.safety_patrol.hazard import Hazard
 from civicvol.plugins.safety_patrol.inspection import Finding
 from civicvol.plugins.safety_patrol.report import SafetyPatrolFigures
+from civicvol.plugins.testkit import PluginConformance, open_test_district
 from tests.conftest import ADMIN
 from tests.refusal import refused
 
@@ -280,3 +286,57 @@ class TestReportSection:
                                         "reinspections")} == {
             "inspections": 3, "hazards_found": 3, "fixed_on_spot": 1, "with_deadline": 2,
             "closed": 1, "open": 1, "overdue": 1, "reinspections": 2}
+
+
+class TestSafetyPatrolConforms(PluginConformance):
+    plugin = safety_patrol_plugin
+    name = "safety-patrol"
+
+    def exercise(self, app: CivicVol) -> None:
+        patrol = make_patrol(app)
+        first = patrol.inspect(STACKED, FLYING_WIRE)
+        patrol.reinspect(patrol.hazard(first, 2).id, False, MAY_1 + timedelta(days=15))
+        inspector = UUID(patrol.inspector.id)
+        patrol.patrol.import_records(ADMIN, patrol.team, [
+            InspectionRecord(MAY_1 + timedelta(days=1), inspector, "5 号院", (FLYING_WIRE,))])
+        patrol.patrol.hold_lecture(patrol.inspector, patrol.team, "防灾减灾", "活动室", 30)
+        patrol.patrol.hold_drill(patrol.inspector, patrol.team, "evacuation", "金星小学")
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[CivicVol]:
+    """The core district at 1%, then the patrol's part at the article's full figures."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(authorization, "PERMISSIONS", dict(authorization.PERMISSIONS))
+        app = open_test_district(safety_patrol_plugin, "safety-patrol")
+        patch.setattr(app.extensions, "build_demo", lambda *args: None)
+        district = build_panlong(app, scale=0.01)
+        district.scale = 1.0
+        build_safety_patrol(app.plugin("safety-patrol", SafetyPatrol), district,
+                            lambda *args: None)
+        yield app
+        app.close()
+
+
+class TestTheArticlesPatrol:
+    def test_960_inspections_624_hazards_lectures_and_drills(self, demo: CivicVol) -> None:
+        patrol = district_report(demo)["safety-patrol"]
+        assert {k: patrol[k] for k in ("inspections", "hazards_found", "fixed_on_spot",
+                                       "with_deadline", "lectures",
+                                       "disaster_medicine_trainings")} == {
+            "inspections": 960, "hazards_found": 624, "fixed_on_spot": 196,
+            "with_deadline": 428, "lectures": 12, "disaster_medicine_trainings": 2}
+        assert patrol["drills"] == {"flood": 7, "fire": 17, "evacuation": 16}
+        assert patrol["closed"] + patrol["open"] == 428
+        assert patrol["closed"] > 0.9 * 428
+
+    def test_as_of_a_day_the_record_and_its_overdue_hazards_stand_as_they_were(
+            self, demo: CivicVol) -> None:
+        before = district_report_as_of(demo, date(2018, 5, 31))["safety-patrol"]
+        assert (before["inspections"], before["hazards_found"]) == (0, 0)
+        then = district_report_as_of(demo, date(2021, 6, 30))["safety-patrol"]
+        assert 0 < then["inspections"] < 960
+        assert then["as_of"] == "2021-06-30"
+        patrol = demo.plugin("safety-patrol", SafetyPatrol)
+        assert then["overdue"] == len(patrol.overdue(date(2021, 6, 30)))
+        assert district_report_as_of(demo, date(2024, 6, 20))["safety-patrol"]["overdue"] > 0
