@@ -78,10 +78,10 @@ def provenance(app: CivicVol) -> list[tuple[str, tuple[str, ...]]]:
 
 class TestProvenance:
     def test_the_first_write_of_a_plugin_records_its_name_and_version(
-        self, site: FakeSite
+        self, site: FakeSite, store_url: str
     ) -> None:
         module = notes_module(site)
-        app = open_with_notes("memory://", module)
+        app = open_with_notes(store_url, module)
         try:
             app.plugin("notes").write(EDITOR, "第39期简报已出")
             app.plugin("notes").write(EDITOR, "第40期简报在编")
