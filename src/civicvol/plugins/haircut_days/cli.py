@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import attrs
 import click
 
 from civicvol.app.report import event_topic
@@ -14,7 +15,7 @@ from civicvol.domain.errors import InvalidInput
 from civicvol.plugins.haircut_days.commands import HaircutDays
 from civicvol.plugins.haircut_days.ics import BEIJING, CalendarEntry, sessions_ics
 from civicvol.plugins.haircut_days.session import HaircutSession
-from civicvol.plugins.haircut_days.settings import TEAM_NAME, HaircutSettings
+from civicvol.plugins.haircut_days.settings import TEAM_NAME
 from civicvol.plugins.haircut_days.working_days import CalendarFallback
 
 NAME = "haircut-days"
@@ -70,9 +71,7 @@ def calendar(start: str | None, months: int, ics_file: Path | None, fallback: st
     svc = service()
     settings = svc.settings
     if fallback is not None:
-        settings = HaircutSettings(settings.points_per_session, CalendarFallback(fallback),
-                                   settings.session_start, settings.session_hours,
-                                   settings.place)
+        settings = attrs.evolve(settings, calendar_fallback=CalendarFallback(fallback))
     first = parse_day(start, "--from") if start else clock.now().astimezone(BEIJING).date()
     days = HaircutDays(svc.app, settings).coming_sessions(first, months)
     if ics_file is not None:
