@@ -431,7 +431,7 @@ def replay_into_fresh_store(live: CivicVol) -> CivicVol:
 
 
 District.TestCase.settings = settings(
-    max_examples=80, stateful_step_count=50, deadline=None,
+    max_examples=60, stateful_step_count=50, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestDistrict = District.TestCase
