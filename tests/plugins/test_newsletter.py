@@ -112,6 +112,21 @@ class TestEditors:
         message = refused(lj.app, errors().NotAnEditor, lj.publish, 1, date(2021, 4, 15), 1)
         assert "appoint-editor" in message
 
+    def test_roles_are_changed_and_editors_stand_down_only_if_they_edit(
+            self, lj: Longjiang) -> None:
+        refused(lj.app, errors().NotAnEditor, lj.news.assign_roles, lj.leader_actor,
+                lj.bulletin, lj.editors[2], ["lecturer"])
+        refused(lj.app, errors().NotAnEditor, lj.news.stand_down_editor, lj.leader_actor,
+                lj.bulletin, lj.editors[2], "")
+        refused(lj.app, errors().InvalidRole, lj.news.assign_roles, lj.leader_actor,
+                lj.bulletin, lj.editors[0], [])
+        refused(lj.app, PermissionDenied, lj.news.stand_down_editor, lj.editor(1),
+                lj.bulletin, lj.editors[0], "")
+
+    def test_an_unknown_bulletin_is_named_as_such(self, lj: Longjiang) -> None:
+        message = refused(lj.app, errors().BulletinNotFound, lj.news.bulletin, lj.team)
+        assert "civicvol newsletter found" in message
+
     def test_a_bulletin_is_founded_once_per_team_and_title(self, lj: Longjiang) -> None:
         refused(lj.app, errors().BulletinAlreadyFounded, lj.news.found_bulletin, ADMIN,
                 lj.team)
@@ -215,11 +230,18 @@ class TestInstalledLikeAUser:
         assert bad.returncode != 0
         assert bad.stderr.strip().splitlines() == [
             "error: 《龙江居民简报》 has 1 issues; the next one is No. 2, not No. 3"]
+        self.run("newsletter", "assign-roles", bulletin, str(editor), "--role", "调解员",
+                 "--role", "informant", store=store, actor="administrator:a")
         shown = json.loads(self.run("newsletter", "show", bulletin, "--json",
                                     store=store).stdout)
-        assert (shown["issues"], shown["editors"]) == (1, [f"{editor}: 宣讲员/信息员"])
+        assert (shown["issues"], shown["editors"]) == (1, [f"{editor}: 调解员/信息员"])
+        figures = json.loads(self.run("newsletter", "figures", "--json", store=store).stdout)
+        assert figures["editors_by_role"]["mediator 调解员"] == 1
+        self.run("newsletter", "stand-down", bulletin, str(editor), "--reason", "搬家",
+                 store=store, actor="administrator:a")
         report = json.loads(self.run("report", "--json", store=store).stdout)
-        assert report["newsletter"]["issues_published"] == 1
+        assert (report["newsletter"]["issues_published"], report["newsletter"]["editors"]) == (
+            1, 0)
         assert report["newsletter"]["latest_issue"] == "No. 1 第1期 创刊 (2021-04-15)"
 
 
