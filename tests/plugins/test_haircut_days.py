@@ -169,6 +169,14 @@ class TestScheduling:
         assert (session.kind, session.day, session.partner) == (
             SessionKind.SPECIAL, LEI_FENG_DAY, "云南省林业调查规划院")
 
+    def test_special_sessions_are_scheduled_by_the_teams_leader_once_a_day(
+            self, dz: Dongzhuang) -> None:
+        refused(dz.app, PermissionDenied, dz.haircuts.schedule_special_session,
+                dz.as_volunteer(dz.barber), dz.team, LEI_FENG_DAY, "学雷锋日")
+        dz.haircuts.schedule_special_session(dz.leader_actor, dz.team, LEI_FENG_DAY, "学雷锋日")
+        refused(dz.app, SessionAlreadyScheduled, dz.haircuts.schedule_special_session,
+                dz.leader_actor, dz.team, LEI_FENG_DAY, "again")
+
     def test_only_the_teams_leader_or_an_administrator_schedules(self, dz: Dongzhuang) -> None:
         refused(dz.app, PermissionDenied, dz.haircuts.schedule_session,
                 Actor("leader", str(dz.outsider)), dz.team, SEPT_2023)

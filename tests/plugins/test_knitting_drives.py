@@ -190,6 +190,13 @@ class TestDeliveries:
                 "阿子营敬老院")
         lj.drives.deliver(lj.leader_actor, drive, "阿子营敬老院", 1, 3)
 
+    def test_recipients_are_added_by_the_leader_of_this_team(self, lj: Longjiang) -> None:
+        drive = lj.launched()
+        refused(lj.app, PermissionDenied, lj.drives.add_recipient, lj.as_volunteer(lj.knitter),
+                drive, "阿子营敬老院")
+        refused(lj.app, PermissionDenied, lj.drives.add_recipient,
+                Actor("leader", str(lj.outsider)), drive, "阿子营敬老院")
+
     def test_a_delivery_benefits_somebody(self, lj: Longjiang) -> None:
         drive = lj.knitted(2, 2)
         refused(lj.app, InvalidDelivery, lj.drives.deliver, lj.leader_actor, drive, HEWAN, 1, 0)
