@@ -133,3 +133,28 @@ class TestTwoVolunteersAcceptTheSameOrder:
         outcomes = race(shared_store, decided_together=False)
         for outcome, message in losers(outcomes):
             assert outcome in ("ConcurrentChange", "OrderAlreadyAccepted"), message
+
+
+def open_the_store(store: str, barrier: Any, results: Any) -> None:
+    barrier.wait(timeout=60)
+    try:
+        CivicVol(store).close()
+        results.put("opened")
+    except Exception as error:  # reported to the test, which fails on it
+        results.put(f"{type(error).__name__}: {error}")
+
+
+class TestProcessesOpenAFreshStoreTogether:
+    @pytest.mark.parametrize("round_", range(2))
+    def test_every_process_opens_it(self, shared_store: str, round_: int) -> None:
+        spawn = multiprocessing.get_context("spawn")
+        barrier, results = spawn.Barrier(4), spawn.Queue()
+        processes = [spawn.Process(target=open_the_store, args=(shared_store, barrier, results))
+                     for _ in range(4)]
+        for p in processes:
+            p.start()
+        for p in processes:
+            p.join(timeout=120)
+        assert sorted(results.get(timeout=5) for _ in processes) == ["opened"] * 4
+        with closing(CivicVol(shared_store)) as app:
+            assert app.event_count() == 0

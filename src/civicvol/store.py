@@ -8,6 +8,8 @@ the audit hash chain (``APPLICATION_RECORDER_TOPIC``, see :mod:`civicvol.audit.r
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import uuid4
@@ -88,8 +90,20 @@ def store_name(url: str) -> str:
 
 def prepare_store(env: dict[str, str]) -> None:
     """Create what eventsourcing expects to exist: a PostgreSQL schema named in the URL."""
-    schema = env.get("POSTGRES_SCHEMA")
-    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" or not schema:
+    with preparing_store(env):
+        pass
+
+
+@contextmanager
+def preparing_store(env: dict[str, str]) -> Iterator[None]:
+    """Create the PostgreSQL schema named in the URL, and keep other processes from setting
+    up the same store until the block (which creates the tables) ends.
+
+    ``CREATE ... IF NOT EXISTS`` is not safe against a concurrent create: two processes
+    opening a fresh store at the same moment would otherwise fail with a unique violation.
+    """
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        yield
         return
     try:
         import psycopg
@@ -98,14 +112,21 @@ def prepare_store(env: dict[str, str]) -> None:
         raise StoreError(
             "PostgreSQL support is not installed; pip install 'civicvol[postgres]'"
         ) from None
+    schema = env.get("POSTGRES_SCHEMA")
     try:
-        with psycopg.connect(
+        conn = psycopg.connect(
             dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
             port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
             password=env["POSTGRES_PASSWORD"] or None, connect_timeout=5, autocommit=True,
-        ) as conn:
+        )
+        # A session lock: held until the connection closes, whatever happens in the block.
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))",
+                     [f"civicvol-setup:{schema or 'public'}"])
+        if schema:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     except psycopg.Error as error:
         raise StoreError(f"cannot reach PostgreSQL store {env['POSTGRES_HOST']}:"
                          f"{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}: "
                          f"{str(error).strip().splitlines()[0]}") from None
+    with conn:
+        yield

@@ -51,7 +51,7 @@ from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.team import Team
 from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind
 from civicvol.domain.volunteer import Volunteer
-from civicvol.store import default_store_url, prepare_store, store_environment, store_name
+from civicvol.store import default_store_url, preparing_store, store_environment, store_name
 
 A = TypeVar("A", bound=Aggregate)
 P = TypeVar("P")
@@ -87,12 +87,14 @@ class CivicVol(Application[UUID]):
         self.points_scheme = points_scheme or PointsScheme()
         self.extensions = extensions or Extensions()
         store_env = {**store_environment(self.store_url), **(env or {})}
-        prepare_store(store_env)
         self.personal_keys = PersonalKeys()
-        try:
-            super().__init__(env=store_env)
-        except (OSError, PersistenceError) as error:
-            raise StoreError(f"cannot open store {store_name(self.store_url)}: {error}") from None
+        # Processes opening a fresh store at once take turns creating its tables.
+        with preparing_store(store_env):
+            try:
+                super().__init__(env=store_env)
+            except (OSError, PersistenceError) as error:
+                raise StoreError(
+                    f"cannot open store {store_name(self.store_url)}: {error}") from None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
