@@ -4,6 +4,8 @@ their hours and points, and the hash chain stay exactly as they were."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from click.testing import CliRunner
 
@@ -155,3 +157,17 @@ class TestErasure:
                                            "--reason", "request"])
         assert outcome.exit_code == 0, outcome.output
         assert CivicVol(url).volunteer(world.barber).contact.name == "[erased]"
+
+
+class TestReportsNeverDecrypt:
+    def test_the_report_and_replay_read_no_key(self, world: World,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+        from civicvol.audit.asof import district_report_as_of
+        from civicvol.audit.privacy import PersonalKeys
+
+        def no_keys(*args: object, **kwargs: object) -> None:
+            raise AssertionError("a report read a personal key")
+
+        monkeypatch.setattr(PersonalKeys, "key_for", no_keys)
+        assert district_report(world.app)["volunteers"]["registered"] == 3
+        assert district_report_as_of(world.app, date(2100, 1, 1))["events"] > 0
