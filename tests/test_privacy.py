@@ -160,7 +160,7 @@ class TestErasure:
 
 
 class TestReportsNeverDecrypt:
-    def test_the_report_and_replay_read_no_key(self, world: World,
+    def test_the_report_and_the_report_as_of_a_day_read_no_key(self, world: World,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
         from civicvol.audit.asof import district_report_as_of
         from civicvol.audit.privacy import PersonalKeys
