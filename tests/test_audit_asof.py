@@ -109,3 +109,16 @@ class TestPointsAsOf:
                                            "--json"])
         assert outcome.exit_code == 0, outcome.output
         assert json.loads(outcome.output)["pending"] == 0
+
+
+class TestTheDemoAsOf:
+    def test_the_end_of_2023_shows_only_2023s_orders(self, memory_app: CivicVol) -> None:
+        from civicvol.demo import build_panlong
+
+        build_panlong(memory_app, scale=0.003)
+        now = district_report_as_of(memory_app, date(2030, 1, 1))
+        then = district_report_as_of(memory_app, date(2023, 12, 31))
+        assert set(now["orders"]["by_year"]) == {2023, 2024}
+        assert set(then["orders"]["by_year"]) == {2023}
+        assert then["orders"]["placed"] == now["orders"]["by_year"][2023]
+        assert then["volunteers"]["registered"] == now["volunteers"]["registered"]
