@@ -17,7 +17,8 @@ from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of
 from civicvol.demo import build_panlong
 from civicvol.domain.errors import InsufficientPoints, PermissionDenied, VolunteerHasLeft
-from civicvol.plugins import PluginSettingError
+from civicvol.domain.values import Source
+from civicvol.plugins import PluginSettingError, hookimpl
 from civicvol.plugins.rider_clues import plugin as rider_clues_plugin
 from civicvol.plugins.rider_clues.categories import ClueCategories
 from civicvol.plugins.rider_clues.clue import ClueStatus, Verdict
@@ -385,3 +386,24 @@ class TestTheArticlesRiders:
         midway = district_report_as_of(demo, date(2023, 12, 31))["rider-clues"]
         assert 0 < midway["valid_clues"] < 150
         assert 0 < midway["redemptions"] < 34
+
+
+class DoubleForFlyingWires:
+    """A community's extra rule: flying-wire clues count double this month."""
+
+    @hookimpl
+    def points_for_credit(self, app: CivicVol, points: int, source: Source) -> int | None:
+        if source.kind != "clue":
+            return None
+        clue = app.plugin("rider-clues", RiderClues).clue(source.id)
+        return points * 2 if clue.category == "flying-wire-charging" else None
+
+
+def test_another_plugins_points_rule_decides_the_credit_and_triage_says_so(
+        plugin_district: District) -> None:
+    app = plugin_district(plugins={"rider-clues": rider_clues_plugin,
+                                   "double": DoubleForFlyingWires()})
+    riders = make_riders(app, app.plugin("rider-clues", RiderClues))
+    assert riders.clues.triage(HANDLER, riders.report(), "valid") == 10
+    assert riders.clues.triage(HANDLER, riders.report("online-fraud"), "valid") == 5
+    assert points_of(app, riders.rider) == (0, 15)

@@ -88,9 +88,13 @@ class RiderClues:
         if judged is not Verdict.VALID or points == 0:
             self.app.commit(TRIAGE, actor, clue)
             return 0
-        self.app.credit_points(actor, clue.rider_id, points, Source("clue", str(clue.id)),
-                               with_aggregates=[clue], command=TRIAGE)
-        return points
+        source = Source("clue", str(clue.id))
+        self.app.credit_points(actor, clue.rider_id, points, source, with_aggregates=[clue],
+                               command=TRIAGE)
+        # Another plug-in's points rule (points_for_credit) may have changed the figure.
+        account = self.app.point_account(clue.rider_id)
+        assert account is not None
+        return account.entries[account.credited_sources[str(source)]].points
 
     def handle(self, actor: Actor, clue_id: UUID | str, handled_by: str, action: str) -> None:
         authorize(actor, HANDLE)
