@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from civicvol import CivicVol
 from civicvol.audit.recorders import as_chained
@@ -20,9 +20,11 @@ class Tamperer:
         recorder = as_chained(app.recorder)
         self.url = app.store_url
         self.events = recorder.events_table_name
-        self.chain = recorder.chain_table_name
         self.postgres = self.url.startswith("postgres")
         self.id_column = "notification_id" if self.postgres else "rowid"
+        # The chain as a relation (position, notification_id), to join in raw SQL.
+        self.chain = (f"(SELECT chain_position AS position, {self.id_column} AS "
+                      f"notification_id FROM {self.events})")
 
     @contextmanager
     def connection(self) -> Iterator[Any]:
@@ -55,7 +57,7 @@ class Tamperer:
 
     def id_at(self, position: int) -> int:
         ((notification_id,),) = self.sql(
-            f"SELECT notification_id FROM {self.chain} WHERE position=?", position)
+            f"SELECT {self.id_column} FROM {self.events} WHERE chain_position=?", position)
         return int(notification_id)
 
     def state_at(self, position: int) -> bytes:
@@ -78,10 +80,9 @@ class Tamperer:
         self.sql(f"DELETE FROM {self.events} WHERE {self.id_column}=?", self.id_at(position))
 
     def delete_tail(self, from_position: int) -> None:
-        """Cut the log and its chain short: what remains is a valid, shorter chain."""
+        """Cut the log short: what remains is a valid, shorter chain."""
         self.sql(f"DELETE FROM {self.events} WHERE {self.id_column}>=?",
                  self.id_at(from_position))
-        self.sql(f"DELETE FROM {self.chain} WHERE position>=?", from_position)
 
     def _forged_event(self, like_position: int) -> tuple[Any, int, str, bytes]:
         ((topic, state),) = self.sql(
@@ -114,12 +115,11 @@ class Tamperer:
     def rewrite_from(self, position: int) -> None:
         """Change an event and recompute every hash after it: a consistent forged chain."""
         self.flip_state_byte(position)
-        rows = self.sql(f"SELECT c.position, c.originator_id, c.originator_version, e.topic, "
-                        f"e.state FROM {self.chain} c JOIN {self.events} e "
-                        f"ON e.{self.id_column}=c.notification_id ORDER BY c.position")
+        col = self.id_column
+        rows = self.sql(f"SELECT {col}, chain_position, originator_id, originator_version, "
+                        f"topic, state FROM {self.events} ORDER BY {col}")
         prev = GENESIS
-        for pos, oid, version, topic, state in rows:
-            digest = chain_hash(prev, pos, oid, version, topic, bytes(state))
-            self.sql(f"UPDATE {self.chain} SET prev_hash=?, hash=? WHERE position=?",
-                     prev, digest, pos)
+        for row_id, pos, oid, version, topic, state in rows:
+            digest = chain_hash(prev, pos, str(UUID(str(oid))), version, topic, bytes(state))
+            self.sql(f"UPDATE {self.events} SET chain_hash=? WHERE {col}=?", digest, row_id)
             prev = digest

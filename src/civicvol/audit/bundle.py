@@ -14,13 +14,12 @@ from typing import Any
 from civicvol.audit.chain import originator_text
 from civicvol.audit.checkpoint import AuditFileError
 from civicvol.audit.recorders import ChainedRecorder
-from civicvol.audit.store_verification import chain_links, classify, stored_events
+from civicvol.audit.store_verification import Walk, chained_events, classify
 from civicvol.audit.verifier import (
     BUNDLE_FORMAT,
     BUNDLE_FORMAT_VERSION,
     CHAIN_TAG,
     EVENTS_FILE,
-    GENESIS,
     HASH_ALGORITHM,
     MANIFEST_FILE,
     BundleEvent,
@@ -64,26 +63,22 @@ def export_bundle(recorder: ChainedRecorder, store: str, out: Path,
     if any(out.iterdir()):
         raise AuditFileError(f"{out} is not empty; export into a new folder")
     checkpoints = list(checkpoints)
-    head, count = GENESIS, 0
-    events, links = stored_events(recorder), chain_links(recorder)
+    walk = Walk()
     with open(out / EVENTS_FILE, "wb") as file:
-        while True:
-            event, link = next(events, None), next(links, None)
-            if event is None and link is None:
-                break
-            finding = classify(recorder, count + 1, head, event, link)
+        for event, link in chained_events(recorder):
+            finding = classify(recorder, walk, event, link)
             if finding is not None:
                 raise TamperedStore(f"the store does not verify at {finding}; run "
                                     "'civicvol audit verify' and investigate before exporting")
-            assert event is not None and link is not None
-            count += 1
+            assert link is not None
             file.write(event_line(BundleEvent(
-                position=count, originator_id=originator_text(event.originator_id),
+                position=link.position, originator_id=originator_text(event.originator_id),
                 originator_version=event.originator_version, topic=event.topic,
-                state=event.state, prev_hash=head, hash=link.hash)))
-            head = link.hash
-            if on_progress is not None and count % 2000 == 0:
-                on_progress(count)
+                state=event.state, prev_hash=walk.head, hash=link.hash)))
+            walk.accept(link)
+            if on_progress is not None and link.position % 2000 == 0:
+                on_progress(link.position)
+    count, head = walk.position - 1, walk.head
     keys = sorted({c.public_key.hex() for c in checkpoints})
     manifest = {
         "format": BUNDLE_FORMAT,

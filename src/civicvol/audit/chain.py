@@ -25,13 +25,13 @@ class UnchainedStore(StoreError):
 
 @dataclass(frozen=True)
 class ChainLink:
-    """The chain's record of one event: its position, identity and the hashes that bind it."""
+    """The chain's record of one event: its position, identity and hash (the previous hash
+    is the link before's hash, so it is not stored twice)."""
 
     position: int
     notification_id: int
     originator_id: str
     originator_version: int
-    prev_hash: bytes
     hash: bytes
 
 

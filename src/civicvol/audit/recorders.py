@@ -1,17 +1,18 @@
 """Application recorders that chain every event in the transaction that stores it.
 
-They are eventsourcing's own SQLite and PostgreSQL recorders with one addition: in the same
-transaction as the insert, under the writers' lock, they read the chain's head and append one
-link per event to the ``<events table>_chain`` table (position, notification id, identity,
-previous hash, hash). Set through ``APPLICATION_RECORDER_TOPIC`` by :mod:`civicvol.store`.
+They are eventsourcing's own SQLite and PostgreSQL recorders with one addition: the events
+table has two more columns, ``chain_position`` and ``chain_hash``, filled
+in the same insert, under the writers' lock, after reading the chain's head. One row per event
+keeps writes cheap and makes an event's link a primary-key lookup. Set through
+``APPLICATION_RECORDER_TOPIC`` by :mod:`civicvol.store`.
 
 SQLite: the insert transaction begins IMMEDIATE, so the head is read under the write lock and
-two processes cannot fork the chain. PostgreSQL: the recorder takes an EXCLUSIVE lock on the
-events table before inserting; the head is read after it, and the sequence's gaps never reach
-the chain's positions.
+two processes cannot fork the chain. PostgreSQL (:mod:`civicvol.audit.recorders_postgres`):
+the recorder takes an EXCLUSIVE lock on the events table before reading the head; the
+sequence's gaps never reach the chain's positions.
 
-A store whose events table is not empty while its chain is, is refused on opening
-(:class:`~civicvol.audit.chain.UnchainedStore`).
+A store whose events were written without the chain is refused on opening
+(:class:`~civicvol.audit.chain.UnchainedStore`); an empty old table gets the columns.
 """
 
 from __future__ import annotations
@@ -37,31 +38,43 @@ from eventsourcing.sqlite import (
 from civicvol.audit.chain import ChainLink, link_rows, unchained_store_error
 from civicvol.audit.verifier import GENESIS
 
+CHAIN_COLUMNS = ("chain_position", "chain_hash")
+ChainedRow = tuple[Notification, ChainLink | None]
+
 
 class ChainedRecorder(Protocol):
-    """What verification and export need from a chained recorder."""
+    """What verification, export and the audit queries need from a chained recorder."""
 
     events_table_name: str
-    chain_table_name: str
 
-    def chain_head(self) -> tuple[int, bytes]: ...
+    def chain_head(self) -> tuple[int, bytes]:
+        """The last link's position and hash ((0, 32 zero bytes) for an empty store)."""
 
-    def select_chain(self, after: int, limit: int) -> Sequence[ChainLink]: ...
+    def select_chained(self, after_id: int, limit: int) -> Sequence[ChainedRow]:
+        """Events after notification id ``after_id`` in notification order, each with its
+        link (None where a row has no link)."""
 
-    def chain_link_of(self, originator_id: str, version: int) -> ChainLink | None: ...
+    def select_chain(self, after: int, limit: int) -> Sequence[ChainLink]:
+        """The links after position ``after``, in order."""
 
-    def has_event(self, originator_id: str, version: int) -> bool: ...
+    def chain_link_of(self, originator_id: str, version: int) -> ChainLink | None:
+        """The link of one event, by its identity (a primary-key lookup)."""
 
-    def select_notifications(
-        self, start: int | None, limit: int, stop: int | None = None,
-        topics: Sequence[str] = (), *, inclusive_of_start: bool = True,
-    ) -> Sequence[Notification]: ...
+    def position_stored_after(self, position: int, after_id: int) -> bool:
+        """Whether a row after notification id ``after_id`` claims chain ``position``."""
 
 
-def chain_link_from_row(row: Any) -> ChainLink:
-    return ChainLink(int(row["position"]), int(row["notification_id"]),
-                     str(row["originator_id"]), int(row["originator_version"]),
-                     bytes(row["prev_hash"]), bytes(row["hash"]))
+def _link(notification_id: int, originator_id: Any, version: int, position: Any,
+          digest: Any) -> ChainLink | None:
+    if position is None or digest is None:
+        return None
+    return ChainLink(int(position), int(notification_id), str(originator_id), int(version),
+                     bytes(digest))
+
+
+def chained_row(notification: Notification, position: Any, digest: Any) -> ChainedRow:
+    return notification, _link(notification.id, notification.originator_id,
+                               notification.originator_version, position, digest)
 
 
 # --- SQLite ----------------------------------------------------------------------------------
@@ -77,29 +90,41 @@ class _ImmediateTransaction(SQLiteTransaction):
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore,
                  events_table_name: str = "stored_events") -> None:
-        self.chain_table_name = f"{events_table_name}_chain"
         super().__init__(datastore, events_table_name)
-        chain = self.chain_table_name
-        self.insert_links_statement = f"INSERT INTO {chain} VALUES (?,?,?,?,?,?)"
+        t = self.events_table_name
+        self.insert_events_statement = (
+            f"INSERT INTO {t} (originator_id, originator_version, topic, state, chain_position,"
+            " chain_hash) VALUES (?,?,?,?,?,?)")
         self.select_head_statement = (
-            f"SELECT position, hash FROM {chain} ORDER BY position DESC LIMIT 1")
+            f"SELECT chain_position, chain_hash FROM {t} WHERE chain_position IS NOT NULL "
+            "ORDER BY rowid DESC LIMIT 1")
+        self.select_chained_statement = (
+            f"SELECT rowid, * FROM {t} WHERE rowid>? ORDER BY rowid LIMIT ?")
         self.uuid_ids = datastore.originator_id_type == "uuid"
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), (
-            f"CREATE TABLE IF NOT EXISTS {self.chain_table_name} ("
-            "position INTEGER PRIMARY KEY, notification_id INTEGER NOT NULL, "
-            "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, "
-            "prev_hash BLOB NOT NULL, hash BLOB NOT NULL)"
+        return [(
+            f"CREATE TABLE IF NOT EXISTS {self.events_table_name} ("
+            "originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
+            "chain_position INTEGER, chain_hash BLOB, "
+            "PRIMARY KEY (originator_id, originator_version))"
         )]
 
     def create_table(self) -> None:
         super().create_table()
-        with self.datastore.transaction(commit=False) as c:
-            has_events = self._max_notification_id(c) is not None
-            c.execute(self.select_head_statement)
-            if has_events and c.fetchone() is None:
-                raise unchained_store_error(self.events_table_name)
+        t = self.events_table_name
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"PRAGMA table_info({t})")
+            present = {row["name"] for row in c.fetchall()}
+            missing = [name for name in CHAIN_COLUMNS if name not in present]
+            c.execute(f"SELECT {'chain_position' if not missing else 'NULL'} FROM {t} "
+                      "ORDER BY rowid LIMIT 1")
+            first = c.fetchone()
+            if first is not None and first[0] is None:
+                raise unchained_store_error(t)
+            for name in missing:  # an empty table made by plain eventsourcing
+                kind = "INTEGER" if name == "chain_position" else "BLOB"
+                c.execute(f"ALTER TABLE {t} ADD COLUMN {name} {kind}")
 
     def insert_events(self, stored_events: Sequence[StoredEvent],
                       **kwargs: Any) -> Sequence[int] | None:
@@ -111,25 +136,24 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
         # The write lock is held since BEGIN IMMEDIATE, so SQLite numbers the new rows after
-        # the largest rowid, in order: one executemany instead of a statement per event
-        # (checked below) pays for the chain.
+        # the largest rowid, in order (checked below): one executemany for the batch.
+        c.execute(self.select_head_statement)
+        head = c.fetchone()
+        position, prev = (int(head[0]), bytes(head[1])) if head else (0, GENESIS)
         c.execute(self.select_max_notification_id_statement)
         last_id = c.fetchone()[0] or 0
+        ids = range(last_id + 1, last_id + 1 + len(stored_events))
+        if self.uuid_ids:
+            stored_events = [_with_uuid(e) for e in stored_events]
+        links = link_rows(position, prev, zip(ids, stored_events, strict=True))
         c.executemany(self.insert_events_statement, [
             (e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id,
-             e.originator_version, e.topic, e.state) for e in stored_events])
-        ids = range(last_id + 1, last_id + 1 + len(stored_events))
+             e.originator_version, e.topic, e.state, k[0], k[5])
+            for e, k in zip(stored_events, links, strict=True)])
         c.execute(self.select_max_notification_id_statement)
         if stored_events and c.fetchone()[0] != ids[-1]:
             raise ProgrammingError("SQLite did not number the new events densely after the "
                                    "largest rowid; the chain cannot be kept")
-        c.execute(self.select_head_statement)
-        head = c.fetchone()
-        position, prev = (head[0], head[1]) if head else (0, GENESIS)
-        if self.uuid_ids:
-            stored_events = [_with_uuid(e) for e in stored_events]
-        c.executemany(self.insert_links_statement,
-                      link_rows(position, prev, zip(ids, stored_events, strict=True)))
         return list(ids)
 
     def chain_head(self) -> tuple[int, bytes]:
@@ -138,31 +162,45 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             head = c.fetchone()
             return (int(head[0]), bytes(head[1])) if head else (0, GENESIS)
 
+    def select_chained(self, after_id: int, limit: int) -> Sequence[ChainedRow]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.select_chained_statement, (after_id, limit))
+            return [chained_row(
+                Notification(id=row["rowid"],
+                             originator_id=self.convert_originator_id(row["originator_id"]),
+                             originator_version=row["originator_version"], topic=row["topic"],
+                             state=row["state"]),
+                row["chain_position"], row["chain_hash"])
+                for row in c.fetchall()]
+
     def select_chain(self, after: int, limit: int) -> Sequence[ChainLink]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT * FROM {self.chain_table_name} WHERE position>? "
-                      "ORDER BY position LIMIT ?", (after, limit))
-            return [chain_link_from_row(row) for row in c.fetchall()]
+            c.execute(f"SELECT rowid, * FROM {self.events_table_name} WHERE chain_position>? "
+                      "ORDER BY rowid LIMIT ?", (after, limit))
+            return [link for row in c.fetchall() if (link := self._row_link(row))]
 
     def chain_link_of(self, originator_id: str, version: int) -> ChainLink | None:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT * FROM {self.chain_table_name} WHERE originator_id=? "
-                      "AND originator_version=? ORDER BY position LIMIT 1",
-                      (originator_id, version))
-            row = c.fetchone()
-            return chain_link_from_row(row) if row else None
-
-    def has_event(self, originator_id: str, version: int) -> bool:
         stored_id = originator_id
         if self.uuid_ids:
             try:
                 stored_id = UUID(originator_id).hex
-            except ValueError:  # not an id this store can hold: no such event
-                return False
+            except ValueError:  # not an id this store can hold
+                return None
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT 1 FROM {self.events_table_name} WHERE originator_id=? "
+            c.execute(f"SELECT rowid, * FROM {self.events_table_name} WHERE originator_id=? "
                       "AND originator_version=?", (stored_id, version))
+            row = c.fetchone()
+            return self._row_link(row) if row else None
+
+    def position_stored_after(self, position: int, after_id: int) -> bool:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT 1 FROM {self.events_table_name} WHERE rowid>? AND "
+                      "chain_position=? LIMIT 1", (after_id, position))
             return c.fetchone() is not None
+
+    def _row_link(self, row: Any) -> ChainLink | None:
+        return _link(row["rowid"], self.convert_originator_id(row["originator_id"]),
+                     row["originator_version"], row["chain_position"], row["chain_hash"])
 
 
 def _with_uuid(event: StoredEvent) -> StoredEvent:
@@ -187,5 +225,5 @@ def as_chained(recorder: ApplicationRecorder) -> ChainedRecorder:
     raise unchained_store_error(getattr(recorder, "events_table_name", "events"))
 
 
-__all__ = ["CHAINED_RECORDER_TOPICS", "ChainedRecorder", "ChainedSQLiteApplicationRecorder",
-           "as_chained", "chain_link_from_row"]
+__all__ = ["CHAINED_RECORDER_TOPICS", "ChainedRecorder", "ChainedRow",
+           "ChainedSQLiteApplicationRecorder", "as_chained", "chained_row"]

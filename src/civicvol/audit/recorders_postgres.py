@@ -12,13 +12,19 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    InterfaceError,
+    Notification,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from civicvol.audit.chain import ChainLink, link_rows, unchained_store_error
-from civicvol.audit.recorders import chain_link_from_row
+from civicvol.audit.recorders import CHAIN_COLUMNS, ChainedRow, chained_row
 from civicvol.audit.verifier import GENESIS
 
 
@@ -26,50 +32,59 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *,
                  events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
-        self.chain_table_name = f"{events_table_name}_chain"
         names = {
             "schema": Identifier(self.datastore.schema),
             "table": Identifier(self.events_table_name),
-            "chain": Identifier(self.chain_table_name),
-            "type": Identifier(self.stored_event_type_name),
+            "id_type": Identifier(self.datastore.originator_id_type),
         }
-        self.sql_create_statements.append(SQL(
-            "CREATE TABLE IF NOT EXISTS {schema}.{chain} ("
-            "position bigint PRIMARY KEY, notification_id bigint NOT NULL, "
-            "originator_id text NOT NULL, originator_version bigint NOT NULL, "
-            "prev_hash bytea NOT NULL, hash bytea NOT NULL)").format(**names))
-        self.insert_returning_statement = SQL(
-            "INSERT INTO {schema}.{table} AS t (originator_id, originator_version, topic, state) "
-            "SELECT originator_id, originator_version, topic, state "
-            "FROM unnest(%s::{schema}.{type}[]) "
-            "RETURNING notification_id, originator_id, originator_version").format(**names)
+        self.insert_chained_statement = SQL(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state, "
+            "chain_position, chain_hash) SELECT * FROM unnest(%s::{id_type}[], "
+            "%s::bigint[], %s::text[], %s::bytea[], %s::bigint[], %s::bytea[]) "
+            "RETURNING notification_id, chain_position").format(**names)
         self.select_head_statement = SQL(
-            "SELECT position, hash FROM {schema}.{chain} ORDER BY position DESC LIMIT 1"
+            "SELECT chain_position, chain_hash FROM {schema}.{table} "
+            "WHERE chain_position IS NOT NULL ORDER BY notification_id DESC LIMIT 1"
         ).format(**names)
-        self.insert_links_statement = SQL(
-            "INSERT INTO {schema}.{chain} SELECT * FROM unnest("
-            "%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::bytea[], %s::bytea[])"
-        ).format(**names)
+        self.select_chained_statement = SQL(
+            "SELECT * FROM {schema}.{table} WHERE notification_id>%s "
+            "ORDER BY notification_id LIMIT %s").format(**names)
         self.select_chain_statement = SQL(
-            "SELECT * FROM {schema}.{chain} WHERE position>%s ORDER BY position LIMIT %s"
-        ).format(**names)
+            "SELECT * FROM {schema}.{table} WHERE chain_position>%s "
+            "ORDER BY notification_id LIMIT %s").format(**names)
         self.select_link_statement = SQL(
-            "SELECT * FROM {schema}.{chain} WHERE originator_id=%s AND originator_version=%s "
-            "ORDER BY position LIMIT 1").format(**names)
-        self.has_event_statement = SQL(
-            "SELECT 1 FROM {schema}.{table} WHERE originator_id=%s AND originator_version=%s"
+            "SELECT * FROM {schema}.{table} WHERE originator_id=%s AND originator_version=%s"
         ).format(**names)
-        self.select_max_id_statement = SQL(
-            "SELECT MAX(notification_id) AS max FROM {schema}.{table}").format(**names)
+        self.position_after_statement = SQL(
+            "SELECT 1 FROM {schema}.{table} WHERE notification_id>%s AND chain_position=%s "
+            "LIMIT 1").format(**names)
+        self.first_row_statement = SQL(
+            "SELECT chain_position FROM {schema}.{table} ORDER BY notification_id LIMIT 1"
+        ).format(**names)
+        self.columns_statement = SQL(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema=%s "
+            "AND table_name=%s")
+        self.add_column_statement = "ALTER TABLE {schema}.{table} ADD COLUMN {column} {kind}"
+        self.names = names
 
     def create_table(self) -> None:
         super().create_table()
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self.select_max_id_statement)
-            row = curs.fetchone()
-            has_events = row is not None and row["max"] is not None
-            curs.execute(self.select_head_statement)
-            if has_events and curs.fetchone() is None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.columns_statement, (self.datastore.schema, self.events_table_name))
+            present = {row["column_name"] for row in curs.fetchall()}
+            missing = [n for n in CHAIN_COLUMNS if n not in present]
+            if missing:
+                curs.execute(SQL("SELECT 1 FROM {schema}.{table} LIMIT 1").format(**self.names))
+                if curs.fetchone() is not None:
+                    raise unchained_store_error(self.events_table_name)
+                for name in missing:  # an empty table made by plain eventsourcing
+                    kind = "bigint" if name == "chain_position" else "bytea"
+                    curs.execute(SQL(self.add_column_statement).format(
+                        column=Identifier(name), kind=SQL(kind), **self.names))
+                return
+            curs.execute(self.first_row_statement)
+            first = curs.fetchone()
+            if first is not None and first["chain_position"] is None:
                 raise unchained_store_error(self.events_table_name)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
@@ -77,52 +92,72 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                       **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
-        pg_events = [self.construct_pg_stored_event(e.originator_id, e.originator_version,
-                                                    e.topic, e.state) for e in stored_events]
         with self.datastore.get_connection() as conn, conn.transaction(), \
                 conn.cursor() as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
-            curs.execute(self.insert_returning_statement, (pg_events,))
-            rows = curs.fetchall()
             # The head is read after the EXCLUSIVE lock: no other writer can move it now.
             curs.execute(self.select_head_statement)
             head = curs.fetchone()
-            position, prev = (int(head["position"]), bytes(head["hash"])) if head else \
-                (0, GENESIS)
-            by_identity = {(str(r["originator_id"]), int(r["originator_version"])):
-                           int(r["notification_id"]) for r in rows}
-            ids = [by_identity[(str(e.originator_id), e.originator_version)]
-                   for e in stored_events]
-            ordered = sorted(zip(ids, stored_events, strict=True), key=lambda p: p[0])
-            columns = list(zip(*link_rows(position, prev, ordered), strict=True))
-            curs.execute(self.insert_links_statement, [list(column) for column in columns])
-        return ids
+            position, prev = (int(head["chain_position"]), bytes(head["chain_hash"])) if head \
+                else (0, GENESIS)
+            links = link_rows(position, prev, ((0, e) for e in stored_events))
+            curs.execute(self.insert_chained_statement, (
+                [e.originator_id for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events], [e.state for e in stored_events],
+                [k[0] for k in links], [k[5] for k in links]))
+            numbered = sorted((int(r["notification_id"]), int(r["chain_position"]))
+                              for r in curs.fetchall())
+            # Positions must rise with notification ids, or readers would see another order.
+            if [p for _, p in numbered] != [k[0] for k in links]:
+                raise ProgrammingError("PostgreSQL numbered the new events out of the chain's "
+                                       "order; nothing was stored")
+        return [notification_id for notification_id, _ in numbered]
 
     def chain_head(self) -> tuple[int, bytes]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self.select_head_statement)
             head = curs.fetchone()
-            return (int(head["position"]), bytes(head["hash"])) if head else (0, GENESIS)
+            return (int(head["chain_position"]), bytes(head["chain_hash"])) if head else \
+                (0, GENESIS)
+
+    def select_chained(self, after_id: int, limit: int) -> Sequence[ChainedRow]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.select_chained_statement, (after_id, limit), prepare=True)
+            return [chained_row(
+                Notification(id=row["notification_id"], originator_id=row["originator_id"],
+                             originator_version=row["originator_version"], topic=row["topic"],
+                             state=bytes(row["state"])),
+                row["chain_position"], row["chain_hash"])
+                for row in curs.fetchall()]
 
     def select_chain(self, after: int, limit: int) -> Sequence[ChainLink]:
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self.select_chain_statement, (after, limit), prepare=True)
-            return [chain_link_from_row(row) for row in curs.fetchall()]
+            curs.execute(self.select_chain_statement, (after, limit))
+            return [link for row in curs.fetchall() if (link := self._row_link(row))]
 
     def chain_link_of(self, originator_id: str, version: int) -> ChainLink | None:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self.select_link_statement, (originator_id, version))
-            row = curs.fetchone()
-            return chain_link_from_row(row) if row else None
-
-    def has_event(self, originator_id: str, version: int) -> bool:
         stored_id: UUID | str = originator_id
         if self.datastore.originator_id_type == "uuid":
             try:
                 stored_id = UUID(originator_id)
-            except ValueError:  # not an id this store can hold: no such event
-                return False
+            except ValueError:  # not an id this store can hold
+                return None
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self.has_event_statement, (stored_id, version))
+            curs.execute(self.select_link_statement, (stored_id, version))
+            row = curs.fetchone()
+            return self._row_link(row) if row else None
+
+    def position_stored_after(self, position: int, after_id: int) -> bool:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.position_after_statement, (after_id, position))
             return curs.fetchone() is not None
+
+    @staticmethod
+    def _row_link(row: Any) -> ChainLink | None:
+        return chained_row(
+            Notification(id=row["notification_id"], originator_id=row["originator_id"],
+                         originator_version=row["originator_version"], topic=row["topic"],
+                         state=b""),
+            row["chain_position"], row["chain_hash"])[1]

@@ -1,37 +1,34 @@
-"""Verify a store: walk the events and the chain side by side, page by page, recompute every
-hash, and classify the first damage found.
+"""Verify a store: walk the events in notification order, page by page, with the link each
+row carries, recompute every hash, and classify the first damage found.
 
-The k-th event in notification order must be the event chained at position k. Where they
-disagree, a few point queries tell the kinds apart:
+The k-th event in notification order must carry chain position k and a hash that follows
+from the link before it. Where it does not:
 
-* same identity, different hash: the event's stored bytes (or topic) were **changed**;
-* the chain skips a position, or the event chained here is gone from the events table, or
-  the events end before the chain: **missing** (at the tail: **truncated**);
-* the event found here has no link at all while the expected one is still stored further on,
-  or events go on after the chain ends: **inserted**;
-* the event found here is chained at another position and the expected one is still stored:
-  **reordered**.
+* its own position, wrong hash: its stored bytes, topic or identity were **changed**;
+* a later position: the events in between are not here; if one of them is stored further on,
+  the log was **reordered**, otherwise they are **missing**;
+* no link, or a position already passed: an event was **inserted**.
 
-Without a checkpoint, a log cut short together with its chain, or rewritten with recomputed
-hashes, is a valid shorter or different chain: a signed checkpoint is what catches those.
+Without a checkpoint, a log cut short at its tail, or rewritten with recomputed hashes, is a
+valid shorter or different chain: a signed checkpoint is what catches those (**truncated**,
+**checkpoint-mismatch**).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from eventsourcing.persistence import Notification
 
 from civicvol.audit.chain import ChainLink, originator_text
-from civicvol.audit.recorders import ChainedRecorder
+from civicvol.audit.recorders import ChainedRecorder, ChainedRow
 from civicvol.audit.verifier import (
     CHANGED,
     GENESIS,
     INSERTED,
     MISSING,
     REORDERED,
-    TRUNCATED,
     Checkpoint,
     CheckpointWatch,
     Finding,
@@ -40,72 +37,62 @@ from civicvol.audit.verifier import (
 )
 
 PAGE = 2000
-T = TypeVar("T")
 
 
-def _paged(fetch: Callable[[int], Sequence[T]], key: Callable[[T], int]) -> Iterator[T]:
+def chained_events(recorder: ChainedRecorder, page: int = PAGE) -> Iterator[ChainedRow]:
+    """Every stored event with its link, in notification order, one page in memory at a time."""
     after = 0
     while True:
-        page = fetch(after)
-        if not page:
+        rows = recorder.select_chained(after, page)
+        if not rows:
             return
-        yield from page
-        after = key(page[-1])
-
-
-def stored_events(recorder: ChainedRecorder, page: int = PAGE) -> Iterator[Notification]:
-    return _paged(lambda after: recorder.select_notifications(after, page,
-                                                              inclusive_of_start=False),
-                  lambda n: n.id)
-
-
-def chain_links(recorder: ChainedRecorder, page: int = PAGE) -> Iterator[ChainLink]:
-    return _paged(lambda after: recorder.select_chain(after, page), lambda k: k.position)
+        yield from rows
+        after = rows[-1][0].id
 
 
 def _describe(event: Notification) -> str:
     return f"{event.topic.rsplit('.', 1)[-1]} v{event.originator_version} of {event.originator_id}"
 
 
-def classify(recorder: ChainedRecorder, position: int, head: bytes, event: Notification | None,
+@dataclass
+class Walk:
+    """The chain as verified so far: the next position expected and the heads before it."""
+
+    position: int = 1
+    head: bytes = GENESIS
+    head_before: bytes = GENESIS  # the head before the last accepted link
+
+    def accept(self, link: ChainLink) -> None:
+        self.head_before, self.head = self.head, link.hash
+        self.position += 1
+
+
+def classify(recorder: ChainedRecorder, walk: Walk, event: Notification,
              link: ChainLink | None) -> Finding | None:
-    """None if ``event`` is intact at ``position`` after ``head``; else what is wrong there."""
-    if link is None and event is None:
-        return None
+    """None if ``event`` carries the next link of the chain; else what is wrong there."""
+    p = walk.position
     if link is None:
-        assert event is not None
-        return Finding(position, INSERTED, f"{_describe(event)} is stored after the chain's "
-                       "last link, without a link of its own")
-    if link.position != position:
-        return Finding(position, MISSING, f"the chain jumps from position {position - 1} to "
-                       f"{link.position}")
-    if event is None:
-        return Finding(position, TRUNCATED, f"the log ends before position {position}, "
-                       "which the chain records")
+        return Finding(p, INSERTED, f"{_describe(event)} is stored without a link in the chain")
     oid = originator_text(event.originator_id)
-    digest = chain_hash(head, position, oid, event.originator_version, event.topic, event.state)
-    if digest == link.hash and link.prev_hash == head:
-        return None
-    if (oid, event.originator_version) == (link.originator_id, link.originator_version):
-        if link.prev_hash != head:
-            return Finding(position, MISSING, "the link does not follow from the previous "
-                           "link: an event before it was taken out")
-        return Finding(position, CHANGED, f"{_describe(event)} does not hash to its "
-                       "recorded chain hash: its stored bytes or topic were changed")
-    expected_still_stored = recorder.has_event(link.originator_id, link.originator_version)
-    own_link = recorder.chain_link_of(oid, event.originator_version)
-    if own_link is not None:
-        if expected_still_stored:
-            return Finding(position, REORDERED, f"{_describe(event)} is chained at position "
-                           f"{own_link.position} but stored in place of position {position}")
-        return Finding(position, MISSING, f"the event chained at position {position} "
-                       f"(v{link.originator_version} of {link.originator_id}) is gone")
-    if expected_still_stored:
-        return Finding(position, INSERTED, f"{_describe(event)} has no link in the chain and "
-                       f"sits before the event chained at position {position}")
-    return Finding(position, CHANGED, f"{_describe(event)} stands where v"
-                   f"{link.originator_version} of {link.originator_id} was chained: its "
-                   "identity was changed")
+    if link.position == p:
+        digest = chain_hash(walk.head, p, oid, event.originator_version, event.topic,
+                            event.state)
+        if digest == link.hash:
+            return None
+        return Finding(p, CHANGED, f"{_describe(event)} does not hash to its recorded chain "
+                       "hash: its stored bytes, topic or identity were changed")
+    if link.position > p:
+        if recorder.position_stored_after(p, event.id):
+            return Finding(p, REORDERED, f"{_describe(event)}, chained at position "
+                           f"{link.position}, is stored before the event of position {p}")
+        return Finding(p, MISSING, f"the chain jumps from position {p - 1} to "
+                       f"{link.position}: the events between are gone")
+    # A position already passed: a copy, or a forgery that links like the accepted one.
+    twin = link.position == p - 1 and chain_hash(
+        walk.head_before, p - 1, oid, event.originator_version, event.topic,
+        event.state) == link.hash
+    return Finding(p - 1 if twin else p, INSERTED, f"{_describe(event)} claims position "
+                   f"{link.position} again: one of the events there is not part of the chain")
 
 
 def verify_store(recorder: ChainedRecorder, checkpoints: Iterable[Checkpoint] = (),
@@ -117,27 +104,22 @@ def verify_store(recorder: ChainedRecorder, checkpoints: Iterable[Checkpoint] = 
     result.finding = watch.signatures(trusted_keys) or watch.passed(0, GENESIS)
     if result.finding:
         return result
-    events, links = stored_events(recorder, page), chain_links(recorder, page)
-    head, position = GENESIS, 0
-    while True:
-        event, link = next(events, None), next(links, None)
-        if event is None and link is None:
-            break
-        position += 1
-        finding = classify(recorder, position, head, event, link)
+    walk = Walk()
+    for event, link in chained_events(recorder, page):
+        finding = classify(recorder, walk, event, link)
         if finding is None:
             assert link is not None
-            head = link.hash
-            finding = watch.passed(position, head)
-        result.event_count, result.head_hash = position - (finding is not None), head
+            walk.accept(link)
+            result.event_count, result.head_hash = link.position, link.hash
+            finding = watch.passed(link.position, link.hash)
         if finding:
             result.finding = finding
             result.checkpoints_checked = watch.checked
             return result
-        if on_progress is not None and position % page == 0:
-            on_progress(position)
-    result.finding = watch.ended(position)
+        if on_progress is not None and result.event_count % page == 0:
+            on_progress(result.event_count)
+    result.finding = watch.ended(result.event_count)
     result.checkpoints_checked = watch.checked
     if on_progress is not None:
-        on_progress(position)
+        on_progress(result.event_count)
     return result
