@@ -11,11 +11,9 @@ import attrs
 import pytest
 
 from civicvol import Actor, CivicVol
-from civicvol.app import authorization
 from civicvol.app.report import fold_log
 from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of
-from civicvol.demo import build_panlong
 from civicvol.domain.errors import InsufficientPoints, PermissionDenied, VolunteerHasLeft
 from civicvol.domain.values import Source
 from civicvol.plugins import PluginSettingError, hookimpl
@@ -41,8 +39,9 @@ from civicvol.plugins.rider_clues.errors import (
     UnknownClueCategory,
 )
 from civicvol.plugins.rider_clues.report import RiderCluesFigures
-from civicvol.plugins.testkit import PluginConformance, open_test_district
+from civicvol.plugins.testkit import PluginConformance
 from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
+from tests.plugins.demo_part import full_demo_part
 from tests.refusal import refused
 
 HANDLER = Actor("clue-handler", "jinshi-grid-1")
@@ -356,17 +355,8 @@ class TestRiderCluesConforms(PluginConformance):
 
 @pytest.fixture(scope="module")
 def demo() -> Iterator[CivicVol]:
-    """The core district at 1%, then the riders' part at the article's full figures."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(authorization, "PERMISSIONS", dict(authorization.PERMISSIONS))
-        app = open_test_district(rider_clues_plugin, "rider-clues")
-        patch.setattr(app.extensions, "build_demo", lambda *args: None)
-        district = build_panlong(app, scale=0.01)
-        district.scale = 1.0
-        build_rider_clues(app.plugin("rider-clues", RiderClues), district,
-                          lambda *args: None)
+    with full_demo_part(rider_clues_plugin, "rider-clues", build_rider_clues) as app:
         yield app
-        app.close()
 
 
 class TestTheArticlesRiders:

@@ -10,11 +10,9 @@ import attrs
 import pytest
 
 from civicvol import Actor, CivicVol
-from civicvol.app import authorization
 from civicvol.app.report import fold_log
 from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of
-from civicvol.demo import build_panlong
 from civicvol.domain.errors import InvalidName, PermissionDenied, VolunteerNotActive
 from civicvol.plugins import PluginSettingError
 from civicvol.plugins.safety_patrol import plugin as safety_patrol_plugin
@@ -37,8 +35,9 @@ from civicvol.plugins.safety_patrol.errors import (
 from civicvol.plugins.safety_patrol.hazard import Hazard
 from civicvol.plugins.safety_patrol.inspection import Finding
 from civicvol.plugins.safety_patrol.report import SafetyPatrolFigures
-from civicvol.plugins.testkit import PluginConformance, open_test_district
+from civicvol.plugins.testkit import PluginConformance
 from tests.conftest import ADMIN
+from tests.plugins.demo_part import full_demo_part
 from tests.refusal import refused
 
 MAY_1 = datetime(2024, 5, 1, 2, 0, tzinfo=UTC)
@@ -305,17 +304,8 @@ class TestSafetyPatrolConforms(PluginConformance):
 
 @pytest.fixture(scope="module")
 def demo() -> Iterator[CivicVol]:
-    """The core district at 1%, then the patrol's part at the article's full figures."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(authorization, "PERMISSIONS", dict(authorization.PERMISSIONS))
-        app = open_test_district(safety_patrol_plugin, "safety-patrol")
-        patch.setattr(app.extensions, "build_demo", lambda *args: None)
-        district = build_panlong(app, scale=0.01)
-        district.scale = 1.0
-        build_safety_patrol(app.plugin("safety-patrol", SafetyPatrol), district,
-                            lambda *args: None)
+    with full_demo_part(safety_patrol_plugin, "safety-patrol", build_safety_patrol) as app:
         yield app
-        app.close()
 
 
 class TestTheArticlesPatrol:
