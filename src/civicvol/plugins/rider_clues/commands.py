@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate
-
 from civicvol.app.application import CivicVol, parse_id
 from civicvol.app.authorization import authorize
 from civicvol.domain import clock
+from civicvol.domain.errors import NotFound
 from civicvol.domain.values import Actor, Source
 from civicvol.plugins.rider_clues.categories import DEFAULT_STATION, ClueCategories
 from civicvol.plugins.rider_clues.clue import Clue, Verdict, check_verdict
@@ -43,15 +41,11 @@ class RiderClues:
 
     def clue(self, clue_id: UUID | str, error: type[ClueNotFound] = ClueNotFound) -> Clue:
         ident = parse_id(clue_id, "clue")
-        found: Aggregate | None
         try:
-            found = self.app.repository.get(ident)
-        except AggregateNotFoundError:
-            found = None
-        if not isinstance(found, Clue):
+            return self.app.load(Clue, ident)
+        except NotFound:
             raise error(f"no clue with id {ident} in this store; list the clues with "
-                        "'civicvol rider-clues list'")
-        return found
+                        "'civicvol rider-clues list'") from None
 
     # --- 发现 ----------------------------------------------------------------------------------
     def report_clue(self, actor: Actor, team_id: UUID | str, category: str, photo: str,

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import attrs
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from civicvol.app.application import CivicVol, parse_id
@@ -97,14 +96,10 @@ class SafetyPatrol:
     def _load(self, cls: type[A], ident: UUID | str, what: str, error: type[NotFound],
               hint: str) -> A:
         key = parse_id(ident, what)
-        found: Aggregate | None
         try:
-            found = self.app.repository.get(key)
-        except AggregateNotFoundError:
-            found = None
-        if not isinstance(found, cls):
-            raise error(f"no {what} with id {key} in this store; {hint}")
-        return found
+            return self.app.load(cls, key)
+        except NotFound:
+            raise error(f"no {what} with id {key} in this store; {hint}") from None
 
     def check_inspector(self, actor: Actor, team_id: UUID | str) -> tuple[UUID, Team]:
         """The inspector acting, who must be an active member of the (serving) patrol team."""
