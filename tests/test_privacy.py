@@ -171,3 +171,15 @@ class TestReportsNeverDecrypt:
         monkeypatch.setattr(PersonalKeys, "key_for", no_keys)
         assert district_report(world.app)["volunteers"]["registered"] == 3
         assert district_report_as_of(world.app, date(2100, 1, 1))["events"] > 0
+
+    def test_replay_reads_no_key(self, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+        from civicvol.audit.privacy import PersonalKeys
+        from civicvol.audit.replay import replay
+
+        def no_keys(*args: object, **kwargs: object) -> None:
+            raise AssertionError("replay read a personal key")
+
+        monkeypatch.setattr(PersonalKeys, "_select", no_keys)
+        assert replay(world.app).agrees
+        monkeypatch.undo()
+        assert world.app.volunteer(world.barber).contact.name == "李师傅"

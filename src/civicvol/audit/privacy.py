@@ -26,7 +26,8 @@ import base64
 import json
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -35,6 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import (
     EventStore,
     Mapper,
+    Notification,
     Recorder,
     Recording,
     Transcoding,
@@ -60,6 +62,7 @@ class PersonalKeys:
         self._pending: dict[UUID, bytes] = {}
         self._known_missing: set[UUID] = set()
         self._lock = threading.Lock()
+        self._withheld = False
 
     # --- wiring ------------------------------------------------------------------------------
     def attach(self, recorder: Recorder) -> None:
@@ -89,6 +92,16 @@ class PersonalKeys:
     def _param(self, subject: UUID) -> Any:
         return str(subject) if self._dialect == "sqlite" else subject
 
+    @contextmanager
+    def withheld(self) -> Iterator[None]:
+        """Read records without their personal data (it reads ``[erased]``): for audits that
+        only count, so that they neither need nor touch anyone's key."""
+        self._withheld = True
+        try:
+            yield
+        finally:
+            self._withheld = False
+
     # --- keys --------------------------------------------------------------------------------
     def prefetch(self, subjects: Iterable[UUID]) -> None:
         """Load the keys of ``subjects`` in a few statements; remember which have none yet."""
@@ -109,6 +122,8 @@ class PersonalKeys:
 
     def key_for(self, subject: UUID, *, create: bool = False) -> bytes | None:
         """The subject's key; a new one if ``create`` and it has none (saved on :meth:`flush`)."""
+        if self._withheld and not create:
+            return None
         key = self._cache.get(subject) or self._pending.get(subject)
         if key is None and subject not in self._known_missing:
             rows = self._select(f"SELECT subject, key FROM {self._table} WHERE subject = "
@@ -233,8 +248,6 @@ class KeyedEventStore(EventStore[UUID]):
 
     def _insert(self, domain_events: Sequence[Any], stored: list[Any],
                 **kwargs: Any) -> list[Recording[UUID]]:
-        from eventsourcing.persistence import Notification
-
         ids = self.recorder.insert_events(stored, **kwargs)
         if not ids:
             return []

@@ -95,8 +95,9 @@ def replay(app: CivicVol, scratch_url: str | None = None, page: int = PAGE,
                                **{s.name: s.as_dict() for s in sections}}
         finally:
             scratch.close()
-    live, result.aggregates, problems = live_figures(app, page,
-                                                     lambda n: report("aggregates", n, total))
+    with app.personal_keys.withheld():  # the figures need no one's personal data
+        live, result.aggregates, problems = live_figures(
+            app, page, lambda n: report("aggregates", n, total))
     result.live = live
     result.discrepancies = [*problems, *compare(live, result.replayed)]
     if result.live_head != result.replayed_head:
