@@ -25,7 +25,7 @@ from civicvol.app.application import CivicVol
 from civicvol.audit.history import SHANGHAI, events_of, shanghai
 from civicvol.audit.recorders import as_chained
 from civicvol.audit.verifier import EVENTS_FILE, BundleEvent, parse_event_line, verify_bundle
-from civicvol.domain.errors import CivicVolError
+from civicvol.domain.errors import CivicVolError, NotFound
 
 CERTIFICATE_FORMAT = "civicvol-service-certificate"
 CERTIFICATE_VERSION = 1
@@ -52,9 +52,13 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str,
         link = chain.chain_link_of(str(volunteer.id), event.originator_version)
         if link is None or link.position > position:
             continue
-        order = app.order(event.order_id)
-        services.append({"date": shanghai(event.timestamp)[:10], "order_id": str(order.id),
-                         "service": order.service, "place": order.place,
+        try:
+            order = app.order(event.order_id)
+            service, place = order.service, order.place
+        except NotFound:  # service recorded for a record that is not a core order
+            service, place = "-", ""
+        services.append({"date": shanghai(event.timestamp)[:10],
+                         "order_id": str(event.order_id), "service": service, "place": place,
                          "hours": str(event.hours), "position": link.position})
     issued = datetime.now(SHANGHAI)
     number = "CV-{}-{}".format(issued.strftime("%Y%m%d"), hashlib.sha256(
