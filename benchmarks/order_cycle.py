@@ -29,6 +29,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+# benchmarks/ is not a package: import bare.py from beside this script.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bare
