@@ -158,3 +158,30 @@ class TestProcessesOpenAFreshStoreTogether:
         assert sorted(results.get(timeout=5) for _ in processes) == ["opened"] * 4
         with closing(CivicVol(shared_store)) as app:
             assert app.event_count() == 0
+
+
+class TestABusyStore:
+    def test_a_writer_holding_the_lock_too_long_is_a_clean_refusal(
+        self, tmp_path: Path
+    ) -> None:
+        import sqlite3
+
+        from civicvol.domain.errors import ConcurrentChange, StoreBusy
+        from tests.conftest import ADMIN
+
+        path = tmp_path / "busy.db"
+        with closing(CivicVol(f"sqlite:///{path}", env={"SQLITE_LOCK_TIMEOUT": "1"})) as app:
+            app.create_team(ADMIN, "盘龙区志愿服务总队", "corps")
+            other_writer = sqlite3.connect(path, isolation_level=None)
+            other_writer.execute("BEGIN IMMEDIATE")
+            try:
+                with pytest.raises(StoreBusy) as caught:
+                    app.create_team(ADMIN, "安全小红帽", "special")
+            finally:
+                other_writer.execute("ROLLBACK")
+                other_writer.close()
+            assert isinstance(caught.value, ConcurrentChange)
+            assert "retry" in str(caught.value)
+            assert app.event_count() == 1
+            app.create_team(ADMIN, "安全小红帽", "special")
+            assert app.event_count() == 2

@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    OperationalError,
     PersistenceError,
     Recording,
 )
@@ -40,6 +41,7 @@ from civicvol.domain.errors import (
     NotFound,
     OrderNotFound,
     PermissionDenied,
+    StoreBusy,
     StoreError,
     TeamNotFound,
     VolunteerNotFound,
@@ -144,6 +146,13 @@ class CivicVol(Application[UUID]):
             raise ConcurrentChange(
                 f"{command.replace('.', ' ')} was not stored: someone changed the same record "
                 "at the same moment; look at it again and retry"
+            ) from None
+        except OperationalError as error:
+            if "lock" not in str(error).lower():
+                raise
+            raise StoreBusy(
+                f"{command.replace('.', ' ')} was not stored: the store stayed locked by "
+                "another writer for too long; nothing changed, retry in a moment"
             ) from None
         self._take_snapshots(processing)
         self.extensions.after_commit(self, command, actor, recordings)

@@ -17,6 +17,7 @@ A store whose events were written without the chain is refused on opening
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any, Protocol, cast
 from uuid import UUID
@@ -24,6 +25,7 @@ from uuid import UUID
 from eventsourcing.persistence import (
     ApplicationRecorder,
     Notification,
+    OperationalError,
     ProgrammingError,
     StoredEvent,
 )
@@ -83,7 +85,10 @@ class _ImmediateTransaction(SQLiteTransaction):
 
     def __enter__(self) -> SQLiteCursor:
         cursor = self.connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:  # busy past the lock timeout
+            raise OperationalError(error) from error
         return cursor
 
 

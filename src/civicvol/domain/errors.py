@@ -152,6 +152,10 @@ class ConcurrentChange(CivicVolError):
     exit_code = 6
 
 
+class StoreBusy(ConcurrentChange):
+    """Another writer held the store's lock past the lock timeout; the command was not stored."""
+
+
 class StoreError(CivicVolError):
     """The store URL or the store itself is not usable."""
 
