@@ -108,7 +108,8 @@ class ServiceOrder(CivicAggregate):
     ) -> ServiceOrder:
         groups = tuple(dict.fromkeys(check_name(b, "beneficiary group") for b in beneficiaries))
         if len(groups) > MAX_BENEFICIARIES:
-            raise IllegalTransition(f"list at most {MAX_BENEFICIARIES} beneficiary groups")
+            raise InvalidInput(f"{len(groups)} beneficiary groups given; list at most "
+                               f"{MAX_BENEFICIARIES} (elderly, left-behind children ...)")
         return cls(
             requester=requester,
             service=check_name(service, "service category"),
