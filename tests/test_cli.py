@@ -204,6 +204,14 @@ class TestCommands:
         report = shown(store, "report")
         assert report["volunteers"]["registered"] > 0 and report["teams"]["corps"] == 1
 
+    def test_the_version_and_the_help(self) -> None:
+        from civicvol import __version__
+
+        assert __version__ in civicvol(None, "--version").stdout
+        help_text = civicvol(None, "--help").stdout
+        for group in ("volunteer", "team", "order", "points", "report", "demo"):
+            assert group in help_text
+
     def test_the_store_comes_from_civicvol_store(self, tmp_path: Path) -> None:
         store = f"sqlite:///{tmp_path / 'from-env.db'}"
         env = {"CIVICVOL_STORE": store}
