@@ -316,6 +316,14 @@ class TestSettingsAndRules:
         dz.held()
         assert dz.app.point_account(dz.barber).pending == 12  # type: ignore[union-attr]
 
+    def test_sessions_may_earn_no_points(self, tmp_path: Path) -> None:
+        app = open_with_haircuts("memory://", config_file(tmp_path, "points_per_session = 0\n"))
+        dz = make_dongzhuang(app)
+        session = dz.scheduled()
+        assert dz.haircuts.hold_session(dz.leader_actor, session, [dz.barber], 9) == {}
+        assert dz.haircuts.session(session).served == 9
+        assert dz.app.point_account(dz.barber) is None
+
     def test_a_bad_setting_names_the_plugin_and_the_key(self, tmp_path: Path) -> None:
         with pytest.raises(PluginSettingError, match=r"calendar_fallback.*haircut-days"):
             open_with_haircuts("memory://", config_file(tmp_path, 'calendar_fallback = "guess"\n'))

@@ -116,26 +116,26 @@ class HaircutDays:
         credited: dict[UUID, int] = {}
         accounts: list[PointAccount] = []
         for barber in present:
-            account = self._credit(barber, self.settings.points_per_session, session, actor)
-            if account is not None:
+            account, points = self._credit(barber, session, actor)
+            if points > 0:
                 accounts.append(account)
-                credited[barber] = account.entries[account.credited_sources[
-                    f"{SESSION_SOURCE}:{session.id}"]].points
+                credited[barber] = points
         self.app.commit(HOLD, actor, session, *accounts)
         return credited
 
-    def _credit(self, barber: UUID, points: int, session: HaircutSession,
-                actor: Actor) -> PointAccount | None:
+    def _credit(self, barber: UUID, session: HaircutSession,
+                actor: Actor) -> tuple[PointAccount, int]:
         """Credit one barber as the core ``credit_points`` does (the plug-ins' points rules
-        apply), but leave the saving to the caller, so the session and every barber's
-        credit are stored in one transaction."""
+        apply), but leave the saving to the caller: ``credit_points`` saves one account, and
+        the session and every barber's credit must be one transaction."""
         source = Source(SESSION_SOURCE, str(session.id))
-        points = self.app.extensions.points_for_credit(self.app, barber, points, source)
-        if points <= 0:
-            return None
+        points = self.app.extensions.points_for_credit(
+            self.app, barber, self.settings.points_per_session, source)
         account = self.app.point_account(barber) or PointAccount(volunteer_id=barber, by=SYSTEM)
-        account.credit(points, source, by=actor, approved=self.app.points_scheme.auto_approve)
-        return account
+        if points > 0:
+            account.credit(points, source, by=actor,
+                           approved=self.app.points_scheme.auto_approve)
+        return account, points
 
     def record_served(self, actor: Actor, session_id: UUID | str, residents: int) -> int:
         """Count more residents served at a held session; a barber who cut hair at it, or the
