@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import civicvol as civicvol_package
 from civicvol import Actor
 from civicvol.plugins.testkit import open_test_district
 from tests.plugins.fake_dists import GOOD_PLUGIN, FakeSite
@@ -20,6 +21,7 @@ from tests.world import build_world
 
 CIVICVOL = str(Path(sys.executable).with_name("civicvol"))
 TEMPLATE_SRC = Path(__file__).resolve().parents[2] / "examples" / "plugin-template" / "src"
+CIVICVOL_SRC = Path(civicvol_package.__file__).resolve().parents[1]
 BUILTINS = {"haircut-days", "knitting-drives", "rider-clues", "safety-patrol"}
 
 
@@ -27,7 +29,8 @@ def civicvol(*args: str, pythonpath: list[Path], allow: str | None = None,
              cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("CIVICVOL_PLUGINS", "CIVICVOL_STORE", "CIVICVOL_CONFIG")}
-    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in pythonpath)
+    # The same civicvol as this test process, then the given folders.
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [CIVICVOL_SRC, *pythonpath])
     if allow is not None:
         env["CIVICVOL_PLUGINS"] = allow
     return subprocess.run([CIVICVOL, *args], capture_output=True, text=True, env=env,

@@ -16,6 +16,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
+import civicvol
 from civicvol import Actor, CivicVol, open_district
 from civicvol.domain.provenance import PluginProvenance, plugin_provenance_id
 from civicvol.plugins import CommandRefusedByPlugin, PluginHost, hookimpl
@@ -157,7 +158,8 @@ class TestMissingPlugin:
             note = app.plugin("notes").write(EDITOR, "第39期简报已出")
         finally:
             app.close()
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        # The same civicvol as this test process, and nothing else on the path.
+        env = {**os.environ, "PYTHONPATH": str(Path(civicvol.__file__).resolve().parents[1])}
         result = subprocess.run(
             [sys.executable, "-c", textwrap.dedent(READ_WITHOUT_THE_PLUGIN), store, str(note)],
             capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=120)
