@@ -32,6 +32,7 @@ from civicvol.plugins.rider_clues.errors import (
     ClueSeenInFuture,
     FeedbackAlreadyGiven,
     InvalidClueSettings,
+    InvalidPhotoReference,
     InvalidSeenTime,
     InvalidVerdict,
     NotARider,
@@ -265,8 +266,14 @@ class TestRefusals:
     def test_a_clue_needs_a_photo_and_a_place(self, riders: Riders) -> None:
         from civicvol.domain.errors import InvalidName
 
-        refused(riders.app, InvalidName, riders.clues.report_clue, riders.actor(),
-                riders.team, "online-fraud", " ", "金实社区")
+        message = refused(riders.app, InvalidPhotoReference, riders.clues.report_clue,
+                          riders.actor(), riders.team, "online-fraud", " ", "金实社区")
+        assert "needs its photo" in message
+        refused(riders.app, InvalidPhotoReference, riders.clues.report_clue, riders.actor(),
+                riders.team, "online-fraud", "https://img.example/" + "x" * 500, "金实社区")
+        long_link = "https://pan.example.cn/s/1a2b3c4d5e6f7g8h9i0j?photo=IMG_20240501_183012.jpg"
+        riders.clues.report_clue(riders.actor(), riders.team, "online-fraud", long_link,
+                                 "金实社区")
         refused(riders.app, InvalidName, riders.clues.report_clue, riders.actor(),
                 riders.team, "online-fraud", PHOTO, "")
 

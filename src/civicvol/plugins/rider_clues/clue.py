@@ -27,9 +27,12 @@ from civicvol.plugins.rider_clues.errors import (
     ClueNotValid,
     ClueSeenInFuture,
     FeedbackAlreadyGiven,
+    InvalidPhotoReference,
     InvalidSeenTime,
     InvalidVerdict,
 )
+
+MAX_PHOTO_REFERENCE = 500
 
 
 class Verdict(StrEnum):
@@ -43,6 +46,21 @@ class ClueStatus(StrEnum):
     JUDGED = "judged"
     HANDLED = "handled"
     FED_BACK = "fed-back"
+
+
+def check_photo(reference: str) -> str:
+    """Where the rider's photo is: a chat message, a file or a link (the photo stays there)."""
+    text = (reference or "").strip()
+    if not text:
+        raise InvalidPhotoReference(
+            "a clue needs its photo; give where it is (a chat message id, a file or a link)"
+        )
+    if len(text) > MAX_PHOTO_REFERENCE:
+        raise InvalidPhotoReference(
+            f"the photo reference has {len(text)} characters; give a shorter link or id (at "
+            f"most {MAX_PHOTO_REFERENCE})"
+        )
+    return text
 
 
 def check_verdict(value: str) -> Verdict:
@@ -86,7 +104,7 @@ class Clue(CivicAggregate):
                 "the time the rider took the photo"
             )
         return cls(rider_id=rider_id, team_id=team_id, category=category,
-                   photo=check_name(photo, "photo reference"), place=check_name(place, "place"),
+                   photo=check_photo(photo), place=check_name(place, "place"),
                    seen_at=seen_at, description=check_text(description, "description"), by=by)
 
     # --- checks ------------------------------------------------------------------------------

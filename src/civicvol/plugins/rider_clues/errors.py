@@ -18,6 +18,10 @@ class InvalidVerdict(InvalidInput):
     original."""
 
 
+class InvalidPhotoReference(InvalidInput):
+    """A clue without its photo, or a reference too long to be one."""
+
+
 class InvalidSeenTime(InvalidInput):
     pass
 
