@@ -30,6 +30,7 @@ from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import InvalidHours, PermissionDenied
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.plugins import CommandRefusedByPlugin, PluginNotLoaded, Setting, hookimpl
+from civicvol.plugins.errors import PluginHookFailed
 from civicvol.plugins.extensions import PluginExtensions
 from civicvol.plugins.manager import PluginHost
 from civicvol.plugins.testkit import host_with, open_test_district
@@ -363,8 +364,9 @@ class TestReportsAndDemo:
                 return section
 
         app = opened({"usurper": Usurper()})
-        with pytest.raises(CommandRefusedByPlugin, match=r"'usurper'.*'points' is already "
-                                                         "taken"):
+        with pytest.raises(PluginHookFailed, match="plug-in 'usurper' failed in "
+                                                   "report_sections: report section 'points' "
+                                                   "is already taken"):
             district_report(app)
 
     @pytest.mark.hook("build_demo")
@@ -386,6 +388,31 @@ class TestReportsAndDemo:
         ((members, events),) = parts
         assert members >= 2 and events == app.event_count()
         assert stages[-1] == "haircuts"
+
+
+class TestFailuresOutsideCommands:
+    @pytest.mark.hook("build_demo")
+    def test_a_failing_demo_part_names_the_plugin(self, opened: Any) -> None:
+        class Broken:
+            @hookimpl
+            def build_demo(self) -> None:
+                raise LookupError("no team called 学雷锋志愿理发队")
+
+        app = opened({"broken-demo": Broken()})
+        with pytest.raises(PluginHookFailed, match="plug-in 'broken-demo' failed in "
+                                                   "build_demo: LookupError: no team"):
+            build_panlong(app, scale=0.0001)
+
+    @pytest.mark.hook("register_service")
+    def test_a_failing_service_names_the_plugin(self) -> None:
+        class Broken:
+            @hookimpl
+            def register_service(self) -> object:
+                raise ValueError("the calendar is not configured")
+
+        with pytest.raises(PluginHookFailed, match="plug-in 'no-service' failed in "
+                                                   "register_service: ValueError"):
+            open_test_district(Broken(), "no-service")
 
 
 def test_no_plugins_means_the_core_scheme(opened: Any) -> None:

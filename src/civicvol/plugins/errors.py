@@ -24,6 +24,17 @@ class CommandRefusedByPlugin(PluginError, RuleViolation):
             self.exit_code = reason.exit_code
 
 
+class PluginHookFailed(PluginError):
+    """A plug-in's hook raised outside a command (registering transcodings or its service,
+    folding the report, building the demo); ``reason`` is its own error."""
+
+    def __init__(self, message: str, plugin: str, reason: BaseException | None = None) -> None:
+        super().__init__(message, plugin)
+        self.reason = reason
+        if isinstance(reason, CivicVolError):
+            self.exit_code = reason.exit_code
+
+
 class PluginNotLoaded(PluginError, NotFound):
     """The plug-in asked for is not loaded in this application."""
 

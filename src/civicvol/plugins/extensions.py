@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.provenance import PluginProvenance, plugin_provenance_id
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
-from civicvol.plugins.errors import CommandRefusedByPlugin, PluginNotLoaded
+from civicvol.plugins.errors import CommandRefusedByPlugin, PluginHookFailed, PluginNotLoaded
 from civicvol.plugins.manager import HookFailure, PluginHost, PluginRecord
 from civicvol.plugins.settings import resolve_settings
 
@@ -60,7 +60,7 @@ class PluginExtensions(Extensions):
         self._app = app
         for name, function, argnames in self.host.implementations("register_service"):
             args = {"app": app, "settings": dict(self.settings.get(name, {}))}
-            service = function(**{a: args[a] for a in argnames})
+            service = self._attributed(name, "register_service", function, argnames, args)
             if service is not None:
                 self.services[name] = service
 
@@ -76,7 +76,7 @@ class PluginExtensions(Extensions):
 
     # --- the application's fixed points ------------------------------------------------------
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        for _ in self.host.call("register_transcodings", transcoder=transcoder):
+        for _ in self._each("register_transcodings", transcoder=transcoder):
             pass
 
     def before_save(self, app: CivicVol, command: str, actor: Actor,
@@ -122,22 +122,37 @@ class PluginExtensions(Extensions):
 
     def report_sections(self, app: CivicVol) -> list[Any]:
         sections: list[Any] = []
-        for name, result in self.host.call("report_sections", app=app):
+        for name, result in self._each("report_sections", app=app):
             for section in result if isinstance(result, list | tuple) else [result]:
                 if section is None:
                     continue
                 if section.name in CORE_SECTIONS or any(s.name == section.name
                                                         for s in sections):
-                    raise refused(name, "report", f"report section {section.name!r} is "
-                                  "already taken; name it after the plug-in")
+                    raise PluginHookFailed(
+                        f"plug-in {name!r} failed in report_sections: report section "
+                        f"{section.name!r} is already taken; name it after the plug-in", name)
                 sections.append(section)
         return sections
 
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
-        for _ in self.host.call("build_demo", app=app, district=district, progress=progress):
+        for _ in self._each("build_demo", app=app, district=district, progress=progress):
             pass
 
     # --- inside ------------------------------------------------------------------------------
+    def _each(self, hook: str, **args: Any) -> Iterator[tuple[str, Any]]:
+        for name, function, argnames in self.host.implementations(hook):
+            yield name, self._attributed(name, hook, function, argnames, args)
+
+    @staticmethod
+    def _attributed(name: str, hook: str, function: Callable[..., Any], argnames: list[str],
+                    args: dict[str, Any]) -> Any:
+        """Call one implementation; its failure names the plug-in and the hook."""
+        try:
+            return function(**{a: args[a] for a in argnames})
+        except Exception as error:
+            raise PluginHookFailed(f"plug-in {name!r} failed in {hook}: "
+                                   f"{type(error).__name__}: {error}", name, error) from error
+
     def _first_number(self, hook: str, command: str, args: dict[str, Any]) -> int | None:
         for name, function, argnames in self.host.implementations(hook):
             try:
