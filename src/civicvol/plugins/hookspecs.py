@@ -15,8 +15,11 @@ Promises that hold for every hook:
 * **Observer hooks** (:func:`command_committed`) run after the commit, isolated per plug-in:
   an exception is reported (with the plug-in's name) and never reaches the command or the
   other plug-ins.
-* **Registration hooks** (``register_*``) run once while plug-ins are loaded; an exception
-  marks that plug-in failed and unloads it; the others keep working.
+* **Loading hooks** (``register_settings``, ``register_permissions``; ``register_commands``
+  when the CLI starts) run once; an exception marks that plug-in failed and unloads it; the
+  others keep working. The other hooks that run outside a command (``register_transcodings``,
+  ``register_service``, ``report_sections``, ``build_demo``) stop what they were part of with
+  :class:`~civicvol.plugins.errors.PluginHookFailed` naming the plug-in and the hook.
 
 The reference, with an example for each hook, is docs/plugins/hooks.md.
 """
