@@ -12,6 +12,7 @@ from eventsourcing.persistence import JSONTranscoder, Recording
 from eventsourcing.utils import get_topic
 
 from civicvol.app.extensions import Extensions
+from civicvol.domain.errors import CivicVolError
 from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.provenance import PluginProvenance, plugin_provenance_id
 from civicvol.domain.service_order import ServiceOrder
@@ -146,9 +147,12 @@ class PluginExtensions(Extensions):
     @staticmethod
     def _attributed(name: str, hook: str, function: Callable[..., Any], argnames: list[str],
                     args: dict[str, Any]) -> Any:
-        """Call one implementation; its failure names the plug-in and the hook."""
+        """Call one implementation; an unexpected failure names the plug-in and the hook (a
+        CivicVolError, raised on purpose with its own message, passes unchanged)."""
         try:
             return function(**{a: args[a] for a in argnames})
+        except CivicVolError:
+            raise
         except Exception as error:
             raise PluginHookFailed(f"plug-in {name!r} failed in {hook}: "
                                    f"{type(error).__name__}: {error}", name, error) from error

@@ -18,7 +18,8 @@ Promises that hold for every hook:
 * **Loading hooks** (``register_settings``, ``register_permissions``; ``register_commands``
   when the CLI starts) run once; an exception marks that plug-in failed and unloads it; the
   others keep working. The other hooks that run outside a command (``register_transcodings``,
-  ``register_service``, ``report_sections``, ``build_demo``) stop what they were part of with
+  ``register_service``, ``report_sections``, ``build_demo``) stop what they were part of: a
+  ``CivicVolError`` passes as it is, any other exception becomes
   :class:`~civicvol.plugins.errors.PluginHookFailed` naming the plug-in and the hook.
 
 The reference, with an example for each hook, is docs/plugins/hooks.md.
