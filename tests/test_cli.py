@@ -338,6 +338,14 @@ class TestRefusals:
         assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
         assert "store" in lines[0]
 
+    def test_a_file_that_is_not_a_store_is_one_line(self, tmp_path: Path) -> None:
+        notes = tmp_path / "notes.txt"
+        notes.write_text("这不是数据库\n" * 100)
+        result = civicvol(f"sqlite:///{notes}", "report")
+        assert result.exit_code == 7, result.output
+        assert result.stderr.splitlines() == [
+            f"error: cannot open store sqlite:///{notes}: file is not a database"]
+
     def test_a_malformed_store_url_from_the_environment(self) -> None:
         result = civicvol(None, "report", env={"CIVICVOL_STORE": "mysql://db/x"})
         assert result.exit_code == 7

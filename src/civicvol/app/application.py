@@ -9,6 +9,7 @@ decision. A refused command stores nothing.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -94,7 +95,7 @@ class CivicVol(Application[UUID]):
         with preparing_store(store_env):
             try:
                 super().__init__(env=store_env)
-            except (OSError, PersistenceError) as error:
+            except (OSError, PersistenceError, sqlite3.Error) as error:  # e.g. not a database
                 raise StoreError(
                     f"cannot open store {store_name(self.store_url)}: {error}") from None
 
