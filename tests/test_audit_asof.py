@@ -122,3 +122,15 @@ class TestTheDemoAsOf:
         assert set(then["orders"]["by_year"]) == {2023}
         assert then["orders"]["placed"] == now["orders"]["by_year"][2023]
         assert then["volunteers"]["registered"] == now["volunteers"]["registered"]
+
+    def test_the_plug_ins_sections_are_as_of_the_day_too(self) -> None:
+        from civicvol.bootstrap import open_district
+        from civicvol.demo import build_panlong
+
+        app = open_district("memory://")
+        build_panlong(app, scale=0.003)
+        names = [s.name for s in app.extensions.report_sections(app)]
+        then = district_report_as_of(app, date(2023, 12, 31))
+        now = district_report_as_of(app, date(2030, 1, 1))
+        assert names and all(name in then for name in names)
+        assert any(then[name] != now[name] for name in names)

@@ -116,3 +116,18 @@ class TestReplayFindsDiscrepancies:
                                            "--json"])
         assert outcome.exit_code == 0, outcome.output
         assert '"agrees": true' in outcome.output
+
+
+class TestPlugInSections:
+    def test_a_district_with_its_plug_ins_replays_every_section(self) -> None:
+        from civicvol.bootstrap import open_district
+        from civicvol.demo import build_panlong
+
+        app = open_district("memory://")
+        build_panlong(app, scale=0.003)
+        sections = app.extensions.report_sections(app)
+        assert sections, "the built-in plug-ins bring report sections"
+        result = replay(app)
+        assert result.agrees, result.discrepancies
+        for section in sections:
+            assert section.name in result.replayed and section.name in result.live
