@@ -17,7 +17,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     EventStore,
@@ -32,6 +37,7 @@ from eventsourcing.persistence import (
 from civicvol.app.authorization import authorize
 from civicvol.app.extensions import Extensions
 from civicvol.app.provenance import PROVENANCE_TOPICS, ProvenanceMapper
+from civicvol.app.repository import CivicRepository
 from civicvol.app.transcodings import register_value_transcodings
 from civicvol.audit.privacy import KeyedEventStore, PersonalKeys, SealedContactTranscoding
 from civicvol.domain import clock
@@ -125,6 +131,10 @@ class CivicVol(Application[UUID]):
         """Personal data is sealed with per-person keys kept in the store's own database."""
         self.personal_keys.attach(self.recorder)
         return KeyedEventStore(self.mapper, self.recorder, self.personal_keys)
+
+    def construct_repository(self) -> Repository[UUID]:
+        """Aggregates replay without a runtime-protocol check per event (see the module)."""
+        return CivicRepository.adopt(super().construct_repository())
 
     # --- the unit of work --------------------------------------------------------------------
     def commit(
