@@ -4,7 +4,8 @@
    scratch store (a fresh application: by default a temporary SQLite file, so that memory
    does not grow with the log; ``memory://`` for small histories). The scratch store chains
    them again: its head hash must equal the live head, which proves the copy is exact.
-2. The replayed figures are the report folds (core and plug-ins' sections) over the copy.
+2. The replayed figures are the report folds (core and plug-ins' sections) over the copy;
+   the plug-ins' records (clues, sessions, drives ...) are rebuilt from the copy too.
 3. The live figures are computed another way: the core figures from the aggregates as the
    live repository loads them (orders, volunteers, teams, memberships, point accounts), the
    service hours from the hours recorded on completed orders (the other side of each
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 
 from civicvol.app.application import CivicVol
 from civicvol.app.report import DistrictFigures, event_topic, fold_log
@@ -37,6 +38,9 @@ from civicvol.domain.team import Team
 from civicvol.domain.volunteer import Volunteer
 
 PAGE = 1000
+CORE_CREATED = [event_topic(cls, name) for cls, name in (
+    (Volunteer, "Registered"), (Team, "Created"), (Membership, "Joined"),
+    (ServiceOrder, "Placed"), (PointAccount, "Opened"))]
 Progress = Callable[[str, int, int], None]
 
 
@@ -89,17 +93,21 @@ def replay(app: CivicVol, scratch_url: str | None = None, page: int = PAGE,
             result.replayed_head = _head(scratch)
             figures = DistrictFigures()
             sections = scratch.extensions.report_sections(scratch)
+            others = _OtherRecords()
             fold_log(_counting(scratch.all_events(page), lambda n: report("fold", n, total)),
-                     scratch.mapper, [figures, *sections])
+                     scratch.mapper, [figures, others, *sections])
             result.replayed = {**figures.as_dict(),
                                **{s.name: s.as_dict() for s in sections}}
+            result.discrepancies.extend(others.rebuild(scratch))
+            result.aggregates += len(others.ids)
         finally:
             scratch.close()
     with app.personal_keys.withheld():  # the figures need no one's personal data
-        live, result.aggregates, problems = live_figures(
+        live, loaded, problems = live_figures(
             app, page, lambda n: report("aggregates", n, total))
     result.live = live
-    result.discrepancies = [*problems, *compare(live, result.replayed)]
+    result.aggregates += loaded
+    result.discrepancies = [*result.discrepancies, *problems, *compare(live, result.replayed)]
     if result.live_head != result.replayed_head:
         result.discrepancies.insert(0, Discrepancy("chain head", result.live_head,
                                                    result.replayed_head))
@@ -131,10 +139,7 @@ def live_figures(app: CivicVol, page: int = PAGE, progress: Callable[[int], None
     problems: list[Discrepancy] = []
     loaded = 0
     volunteer_hours = Decimal(0)
-    created = {event_topic(cls, name): cls for cls, name in (
-        (Volunteer, "Registered"), (Team, "Created"), (Membership, "Joined"),
-        (ServiceOrder, "Placed"), (PointAccount, "Opened"))}
-    for n in app.all_events(page, topics=list(created)):
+    for n in app.all_events(page, topics=CORE_CREATED):
         ident = _uuid(n.originator_id)
         try:
             aggregate: Any = app.repository.get(ident)
@@ -168,6 +173,29 @@ def live_figures(app: CivicVol, page: int = PAGE, progress: Callable[[int], None
         fold_log(app.all_events(page), app.mapper, sections)
         data.update({s.name: s.as_dict() for s in sections})
     return data, loaded, problems
+
+
+class _OtherRecords:
+    """Collects the records that are not the core's (plug-ins' clues, sessions, drives ...)
+    while the copy is folded, then rebuilds each from the copy: they must all load."""
+
+    def __init__(self) -> None:
+        self.ids: list[UUID] = []
+        self._core = set(CORE_CREATED)
+
+    def fold(self, n: Notification, decode: Callable[[], Any]) -> None:
+        if n.originator_version == 1 and n.topic not in self._core:
+            self.ids.append(_uuid(n.originator_id))
+
+    def rebuild(self, scratch: CivicVol) -> list[Discrepancy]:
+        problems = []
+        for ident in self.ids:
+            try:
+                scratch.repository.get(ident)
+            except Exception as error:  # a record that does not rebuild is a finding
+                problems.append(Discrepancy(f"record {ident}", "rebuilds",
+                                            f"fails: {error}"))
+        return problems
 
 
 def _add_order(figures: DistrictFigures, order: ServiceOrder) -> None:
