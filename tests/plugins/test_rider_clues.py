@@ -9,6 +9,8 @@ from uuid import UUID, uuid4
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civicvol import Actor, CivicVol
 from civicvol.app.report import fold_log
@@ -42,7 +44,7 @@ from civicvol.plugins.rider_clues.errors import (
 from civicvol.plugins.rider_clues.report import RiderCluesFigures
 from civicvol.plugins.testkit import PluginConformance
 from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
-from tests.plugins.demo_part import full_demo_part
+from tests.plugins.districts import district_with, full_demo_part
 from tests.refusal import refused
 
 HANDLER = Actor("clue-handler", "jinshi-grid-1")
@@ -404,3 +406,55 @@ def test_another_plugins_points_rule_decides_the_credit_and_triage_says_so(
     assert riders.clues.triage(HANDLER, riders.report(), "valid") == 10
     assert riders.clues.triage(HANDLER, riders.report("online-fraud"), "valid") == 5
     assert points_of(app, riders.rider) == (0, 15)
+
+
+STEPS = ["valid", "invalid", "duplicate", "handle", "feedback"]
+Outcome = tuple[str, type[Exception] | None]
+
+
+def expected_outcome(status: str, verdict: str | None, step: str) -> Outcome:
+    """The clue's next status after ``step``, or the error that refuses it (the flow's
+    written rules, restated independently of the aggregate)."""
+    if step in ("valid", "invalid", "duplicate"):
+        return ("judged", None) if status == "reported" else (status, ClueAlreadyJudged)
+    if status == "reported":
+        return status, ClueNotJudged
+    if step == "handle":
+        if verdict != "valid":
+            return status, ClueNotValid
+        return ("handled", None) if status == "judged" else (status, ClueAlreadyHandled)
+    if status == "fed-back":
+        return status, FeedbackAlreadyGiven
+    if verdict == "valid" and status == "judged":
+        return status, ClueNotHandled
+    return "fed-back", None
+
+
+class TestClueFlowProperty:
+    @settings(max_examples=30, deadline=None)
+    @given(steps=st.lists(st.sampled_from(STEPS), max_size=6))
+    def test_any_sequence_of_steps_follows_the_flow_and_pays_only_a_valid_verdict(
+            self, steps: list[str]) -> None:
+        with district_with(rider_clues_plugin, "rider-clues") as app:
+            riders = make_riders(app, app.plugin("rider-clues", RiderClues))
+            original = riders.report(rider=riders.other_rider)
+            clue = riders.report()
+            status, verdict = "reported", None
+            act = {
+                "handle": lambda: riders.clues.handle(HANDLER, clue, "物业", "拆线"),
+                "feedback": lambda: riders.clues.give_feedback(HANDLER, clue, "谢谢"),
+            }
+            for step in steps:
+                status_after, error = expected_outcome(status, verdict, step)
+                call = act.get(step) or (lambda step=step: riders.clues.triage(
+                    HANDLER, clue, step,
+                    duplicate_of=original if step == "duplicate" else None))
+                if error is not None:
+                    refused(app, error, call)
+                else:
+                    call()
+                    verdict = step if step in STEPS[:3] else verdict
+                status = status_after
+                assert riders.clues.clue(clue).status.value == status
+            earned = points_of(app, riders.rider)
+            assert earned == ((0, 5) if verdict == "valid" else (0, 0))

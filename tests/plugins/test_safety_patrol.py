@@ -8,6 +8,8 @@ from uuid import UUID, uuid4
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civicvol import Actor, CivicVol
 from civicvol.app.report import fold_log
@@ -37,7 +39,7 @@ from civicvol.plugins.safety_patrol.inspection import Finding
 from civicvol.plugins.safety_patrol.report import SafetyPatrolFigures
 from civicvol.plugins.testkit import PluginConformance
 from tests.conftest import ADMIN
-from tests.plugins.demo_part import full_demo_part
+from tests.plugins.districts import district_with, full_demo_part
 from tests.refusal import refused
 
 MAY_1 = datetime(2024, 5, 1, 2, 0, tzinfo=UTC)
@@ -330,3 +332,32 @@ class TestTheArticlesPatrol:
         patrol = demo.plugin("safety-patrol", SafetyPatrol)
         assert then["overdue"] == len(patrol.overdue(date(2021, 6, 30)))
         assert district_report_as_of(demo, date(2024, 6, 20))["safety-patrol"]["overdue"] > 0
+
+
+class TestOverdueProperty:
+    @settings(max_examples=25, deadline=None)
+    @given(deadline_days=st.integers(min_value=1, max_value=40),
+           visits=st.lists(st.tuples(st.integers(min_value=0, max_value=20), st.booleans()),
+                           max_size=4))
+    def test_a_deadline_hazard_is_overdue_exactly_from_its_deadline_until_closed(
+            self, deadline_days: int, visits: list[tuple[int, bool]]) -> None:
+        with district_with(safety_patrol_plugin, "safety-patrol") as app:
+            patrol = make_patrol(app)
+            found = MAY_1.date()
+            deadline = found + timedelta(days=deadline_days)
+            hazard = patrol.hazard(patrol.inspect(Finding("消防通道被占用", deadline))).id
+            closed_on: date | None = None
+            day = found
+            for gap, fixed in visits:
+                day += timedelta(days=gap)
+                when = datetime.combine(day, MAY_1.timetz())
+                if closed_on is not None:
+                    refused(patrol.app, HazardAlreadyClosed, patrol.reinspect, hazard, fixed,
+                            when)
+                    continue
+                patrol.reinspect(hazard, fixed, when)
+                closed_on = day if fixed else None
+            for offset in range(0, deadline_days + 90, 7):
+                on = found + timedelta(days=offset)
+                expected = on > deadline and (closed_on is None or closed_on > on)
+                assert len(patrol.patrol.overdue(on)) == int(expected), (on, closed_on)
