@@ -340,7 +340,9 @@ class TestReportSection:
         assert figures["by_verdict"] == {"valid": 2, "invalid": 1, "duplicate": 1,
                                          "awaiting triage": 1}
         assert figures["valid_clues"] == 2
-        assert figures["valid_by_category"] == {"飞线充电": 1, "高空抛物": 1}
+        assert figures["by_category_and_verdict"] == {
+            "飞线充电": {"valid": 1, "duplicate": 1}, "高空抛物": {"valid": 1},
+            "网络诈骗": {"invalid": 1}, "餐饮不卫生": {"awaiting triage": 1}}
         assert (figures["points_credited"], figures["points_approved"],
                 figures["points_pending"]) == (10, 5, 5)
         assert (figures["redemptions"], figures["points_redeemed"]) == (1, 5)

@@ -112,8 +112,10 @@ class RiderCluesFigures:
                                 .most_common()),
             "by_verdict": {v: verdicts[v] for v in ("valid", "invalid", "duplicate",
                                                     "awaiting triage") if verdicts[v]},
-            "valid_by_category": dict(Counter(self.label(c["category"]) for c in clues
-                                              if c["verdict"] == "valid").most_common()),
+            "by_category_and_verdict": {
+                self.label(category): dict(Counter(c["verdict"] or "awaiting triage"
+                                                   for c in clues if c["category"] == category))
+                for category in dict(Counter(c["category"] for c in clues).most_common())},
             "valid_clues": verdicts["valid"],
             "handled": sum(1 for c in clues if c["status"] in ("handled", "fed-back")
                            and c["verdict"] == "valid"),
