@@ -31,6 +31,7 @@ from civicvol.plugins.safety_patrol.errors import (
     InvalidCount,
     InvalidDeadline,
     InvalidDrillKind,
+    InvalidRecordTime,
     InvalidReinspectionDay,
     NotAnInspector,
 )
@@ -267,6 +268,12 @@ class TestImportingPaperRecords:
                                           inspector, True)
         refused(patrol.app, InvalidReinspectionDay, patrol.patrol.import_records, ADMIN,
                 patrol.team, (), [before_found])
+
+    def test_a_record_without_a_time_zone_is_refused(self, patrol: Patrol) -> None:
+        naive = InspectionRecord(datetime(2019, 5, 1, 9, 30), UUID(patrol.inspector.id), "1 号院")
+        message = refused(patrol.app, InvalidRecordTime, patrol.patrol.import_records, ADMIN,
+                          patrol.team, [naive])
+        assert "time zone" in message
 
     def test_only_an_administrator_imports(self, patrol: Patrol) -> None:
         refused(patrol.app, PermissionDenied, patrol.patrol.import_records, patrol.inspector,

@@ -22,6 +22,7 @@ from civicvol.plugins.safety_patrol.errors import (
     HazardNotFound,
     HazardOfAnotherTeam,
     InspectionNotFound,
+    InvalidRecordTime,
     NotAnInspector,
 )
 from civicvol.plugins.safety_patrol.hazard import Hazard, today
@@ -62,6 +63,7 @@ class ReinspectionRecord:
     inspector: UUID
     fixed: bool
     note: str = ""
+
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -154,6 +156,12 @@ class SafetyPatrol:
                 members.add(self._check_member(volunteer, team))
             return volunteer
 
+        for when in [r.when for r in inspections] + [r.when for r in reinspections]:
+            if when.tzinfo is None:
+                raise InvalidRecordTime(
+                    f"the record of {when} has no time zone; give e.g. "
+                    "datetime(2019, 5, 1, 9, 30, tzinfo=ZoneInfo('Asia/Shanghai'))"
+                )
         recorded: list[Inspection] = []
         hazards: dict[UUID, Hazard] = {}
         for record in inspections:

@@ -17,6 +17,10 @@ class InvalidReinspectionDay(InvalidInput):
     """A re-inspection dated before the hazard was found."""
 
 
+class InvalidRecordTime(InvalidInput):
+    """An imported record whose time has no time zone."""
+
+
 class InvalidDrillKind(InvalidInput):
     pass
 
