@@ -54,8 +54,12 @@ def authorize(actor: Actor, command: str) -> None:
             raise PermissionDenied(
                 f"{actor.role!r} is not a role; act as one of {', '.join(known_roles())}"
             )
-        who = " or ".join(sorted(allowed)) or "nobody"
+        who = " or ".join(_article(r) for r in sorted(allowed)) or "nobody"
         raise PermissionDenied(
-            f"a {actor.role} may not {command.replace('.', ' ').replace('_', ' ')}; "
-            f"only a {who} may (act with --as ROLE:ID)"
+            f"{_article(actor.role)} may not {command.replace('.', ' ').replace('_', ' ')}; "
+            f"only {who} may (act with --as ROLE:ID)"
         )
+
+
+def _article(role: str) -> str:
+    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"
