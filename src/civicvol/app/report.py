@@ -199,6 +199,25 @@ class DistrictFigures:
         }
 
 
+class EventFold:
+    """A report section folded by topic, for plug-ins: a subclass sets ``name`` and fills
+    ``handlers`` ({topic: handler(notification, decode)}); events of other topics pass by."""
+
+    name: str = ""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, Handler] = {}
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self.handlers)
+
+    def fold(self, notification: Notification, decode: Callable[[], Any]) -> None:
+        handler = self.handlers.get(notification.topic)
+        if handler is not None:
+            handler(notification, decode)
+
+
 def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
              folds: Iterable[Any]) -> None:
     """Feed every notification to each fold; each decodes the event only if it needs it."""
@@ -218,6 +237,11 @@ def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
 def event_topic(aggregate: type, event_name: str) -> str:
     """The stored topic of an aggregate's event class, e.g. ``Volunteer.Registered``."""
     return get_topic(getattr(aggregate, event_name))
+
+
+def originator(notification: Notification) -> UUID:
+    """The id of the aggregate that a stored event belongs to."""
+    return _uuid(notification.originator_id)
 
 
 def _uuid(value: UUID | str) -> UUID:
