@@ -10,46 +10,38 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from civicvol.app.report import event_topic
+from civicvol.app.report import EventFold, event_topic, originator
 from civicvol_newsletter.bulletin import Bulletin, EditorRole
 from civicvol_newsletter.issue import BulletinIssue
 
 Decode = Callable[[], Any]
 
 
-class NewsletterFigures:
+class NewsletterFigures(EventFold):
     name = "newsletter"
 
     def __init__(self) -> None:
+        super().__init__()
         self.bulletins: dict[UUID, str] = {}
         self.editors: dict[tuple[UUID, str], tuple[str, ...]] = {}
         self.issues: list[tuple[str, int, str]] = []  # (date, number, title)
-        self.handlers: dict[str, Callable[[Notification, Decode], None]] = {
+        self.handlers.update({
             event_topic(Bulletin, "Founded"): self._founded,
             event_topic(Bulletin, "EditorAppointed"): self._roles,
             event_topic(Bulletin, "RolesAssigned"): self._roles,
             event_topic(Bulletin, "EditorStoodDown"): self._stood_down,
             event_topic(BulletinIssue, "Published"): self._published,
-        }
-
-    @property
-    def topics(self) -> list[str]:
-        return list(self.handlers)
-
-    def fold(self, notification: Notification, decode: Decode) -> None:
-        handler = self.handlers.get(notification.topic)
-        if handler is not None:
-            handler(notification, decode)
+        })
 
     def _founded(self, n: Notification, decode: Decode) -> None:
-        self.bulletins[_uuid(n.originator_id)] = decode().title
+        self.bulletins[originator(n)] = decode().title
 
     def _roles(self, n: Notification, decode: Decode) -> None:
         e = decode()
-        self.editors[(_uuid(n.originator_id), str(e.volunteer_id))] = tuple(e.roles)
+        self.editors[(originator(n), str(e.volunteer_id))] = tuple(e.roles)
 
     def _stood_down(self, n: Notification, decode: Decode) -> None:
-        self.editors.pop((_uuid(n.originator_id), str(decode().volunteer_id)), None)
+        self.editors.pop((originator(n), str(decode().volunteer_id)), None)
 
     def _published(self, n: Notification, decode: Decode) -> None:
         e = decode()
@@ -68,6 +60,3 @@ class NewsletterFigures:
                                 for r in EditorRole},
         }
 
-
-def _uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from civicvol.app.report import event_topic
+from civicvol.app.report import EventFold, event_topic, originator
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.plugins.haircut_days.session import HaircutSession
@@ -19,59 +19,51 @@ from civicvol.plugins.haircut_days.settings import HOME_VISIT_SERVICE
 Decode = Callable[[], Any]
 
 
-class HaircutFigures:
+class HaircutFigures(EventFold):
     name = "haircut-days"
 
     def __init__(self, session_source: str = "haircut-session") -> None:
+        super().__init__()
         self.session_source = session_source
         self.sessions: dict[UUID, dict[str, Any]] = {}
         self.home_visits: dict[UUID, str] = {}
         self.points = 0
-        self.handlers: dict[str, Callable[[Notification, Decode], None]] = {
+        self.handlers.update({
             event_topic(HaircutSession, "Scheduled"): self._scheduled,
             event_topic(HaircutSession, "Held"): self._held,
             event_topic(HaircutSession, "ServedRecorded"): self._served,
             event_topic(HaircutSession, "Cancelled"): self._cancelled,
             event_topic(ServiceOrder, "Placed"): self._order_placed,
             event_topic(PointAccount, "Credited"): self._credited,
-        }
+        })
         for name in ("Completed", "Rated", "Cancelled", "Declined"):
             self.handlers[event_topic(ServiceOrder, name)] = self._order_moved
-
-    @property
-    def topics(self) -> list[str]:
-        return list(self.handlers)
-
-    def fold(self, notification: Notification, decode: Decode) -> None:
-        handler = self.handlers.get(notification.topic)
-        if handler is not None:
-            handler(notification, decode)
 
     # --- handlers ----------------------------------------------------------------------------
     def _scheduled(self, n: Notification, decode: Decode) -> None:
         e = decode()
-        self.sessions[_uuid(n.originator_id)] = {
+        self.sessions[originator(n)] = {
             "day": e.day, "kind": e.kind, "title": e.title, "partner": e.partner,
             "status": "scheduled", "served": 0, "barbers": (),
         }
 
     def _held(self, n: Notification, decode: Decode) -> None:
         e = decode()
-        session = self.sessions[_uuid(n.originator_id)]
+        session = self.sessions[originator(n)]
         session.update(status="held", served=e.served, barbers=tuple(e.barbers))
 
     def _served(self, n: Notification, decode: Decode) -> None:
-        self.sessions[_uuid(n.originator_id)]["served"] += decode().residents
+        self.sessions[originator(n)]["served"] += decode().residents
 
     def _cancelled(self, n: Notification, _: Decode) -> None:
-        self.sessions[_uuid(n.originator_id)]["status"] = "cancelled"
+        self.sessions[originator(n)]["status"] = "cancelled"
 
     def _order_placed(self, n: Notification, decode: Decode) -> None:
         if decode().service == HOME_VISIT_SERVICE:
-            self.home_visits[_uuid(n.originator_id)] = "requested"
+            self.home_visits[originator(n)] = "requested"
 
     def _order_moved(self, n: Notification, _: Decode) -> None:
-        order = _uuid(n.originator_id)
+        order = originator(n)
         if order in self.home_visits:
             kind = n.topic.rsplit(".", 1)[-1]
             self.home_visits[order] = {"Rated": "completed", "Declined": "requested"}.get(
@@ -107,6 +99,3 @@ class HaircutFigures:
             "latest_session": max((s["day"] for s in held), default=None),
         }
 
-
-def _uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))

@@ -10,37 +10,29 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from civicvol.app.report import event_topic
+from civicvol.app.report import EventFold, event_topic, originator
 from civicvol.plugins.knitting_drives.drive import KnittingDrive
 
 Decode = Callable[[], Any]
 
 
-class KnittingFigures:
+class KnittingFigures(EventFold):
     name = "knitting-drives"
 
     def __init__(self) -> None:
+        super().__init__()
         self.drives: dict[UUID, dict[str, Any]] = {}
         self.by_institution = Counter[str]()
-        self.handlers: dict[str, Callable[[Notification, Decode], None]] = {
+        self.handlers.update({
             event_topic(KnittingDrive, "Launched"): self._launched,
             event_topic(KnittingDrive, "Knitted"): self._knitted,
             event_topic(KnittingDrive, "Delivered"): self._delivered,
             event_topic(KnittingDrive, "Closed"): self._closed,
-        }
-
-    @property
-    def topics(self) -> list[str]:
-        return list(self.handlers)
-
-    def fold(self, notification: Notification, decode: Decode) -> None:
-        handler = self.handlers.get(notification.topic)
-        if handler is not None:
-            handler(notification, decode)
+        })
 
     def _launched(self, n: Notification, decode: Decode) -> None:
         e = decode()
-        self.drives[_uuid(n.originator_id)] = {
+        self.drives[originator(n)] = {
             "title": e.title, "year": e.timestamp.year, "target_sets": e.target_sets,
             "hats": 0, "scarves": 0, "knitters": set(), "sets_delivered": 0,
             "beneficiaries": 0, "closed": False,
@@ -48,20 +40,20 @@ class KnittingFigures:
 
     def _knitted(self, n: Notification, decode: Decode) -> None:
         e = decode()
-        drive = self.drives[_uuid(n.originator_id)]
+        drive = self.drives[originator(n)]
         drive["hats"] += e.hats
         drive["scarves"] += e.scarves
         drive["knitters"].add(e.volunteer_id)
 
     def _delivered(self, n: Notification, decode: Decode) -> None:
         e = decode()
-        drive = self.drives[_uuid(n.originator_id)]
+        drive = self.drives[originator(n)]
         drive["sets_delivered"] += e.sets
         drive["beneficiaries"] += e.beneficiaries
         self.by_institution[e.institution] += e.sets
 
     def _closed(self, n: Notification, _: Decode) -> None:
-        self.drives[_uuid(n.originator_id)]["closed"] = True
+        self.drives[originator(n)]["closed"] = True
 
     def as_dict(self) -> dict[str, Any]:
         drives = sorted(self.drives.values(), key=lambda d: (d["year"], d["title"]))
@@ -84,6 +76,3 @@ class KnittingFigures:
             },
         }
 
-
-def _uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
