@@ -50,8 +50,7 @@ class KnittingDrive(CivicAggregate):
     @classmethod
     def launch(cls, team_id: UUID, title: str, target_sets: int, recipients: list[str] |
                tuple[str, ...], by: Actor) -> KnittingDrive:
-        if (not isinstance(target_sets, int) or isinstance(target_sets, bool)
-                or not 1 <= target_sets <= MAX_TARGET_SETS):
+        if not is_whole(target_sets, 1, MAX_TARGET_SETS):
             raise InvalidTarget(
                 f"a drive's target is a whole number of sets from 1 to {MAX_TARGET_SETS}, "
                 f"not {target_sets!r}"
@@ -94,7 +93,7 @@ class KnittingDrive(CivicAggregate):
         """A knitter finished ``hats`` hats and ``scarves`` scarves; returns the log's id."""
         self.check_is_open()
         for count, what in ((hats, "hats"), (scarves, "scarves")):
-            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            if not is_whole(count, 0):
                 raise InvalidPieces(f"{what} must be a whole number 0 or more, not {count!r}")
         if hats + scarves == 0:
             raise InvalidPieces("log at least one hat or scarf; nothing was finished")
@@ -132,7 +131,7 @@ class KnittingDrive(CivicAggregate):
         """Hand ``sets`` finished sets to ``institution``; returns the delivery's id."""
         self.check_is_open()
         name = self.check_is_recipient(institution)
-        if not isinstance(sets, int) or isinstance(sets, bool) or sets < 1:
+        if not is_whole(sets, 1):
             raise InvalidDelivery(f"deliver at least 1 set, not {sets!r}")
         if sets > self.sets_in_hand:
             raise NotEnoughSets(
@@ -140,8 +139,7 @@ class KnittingDrive(CivicAggregate):
                 f"finished sets in hand ({self.hats} hats, {self.scarves} scarves knitted, "
                 f"{self.sets_delivered} sets delivered); log the knitting first"
             )
-        if (not isinstance(beneficiaries, int) or isinstance(beneficiaries, bool)
-                or not 1 <= beneficiaries <= MAX_BENEFICIARIES_PER_DELIVERY):
+        if not is_whole(beneficiaries, 1, MAX_BENEFICIARIES_PER_DELIVERY):
             raise InvalidDelivery(
                 f"people who benefit must be a whole number from 1 to "
                 f"{MAX_BENEFICIARIES_PER_DELIVERY}, not {beneficiaries!r}"
@@ -176,3 +174,9 @@ def check_recipients(recipients: list[str] | tuple[str, ...]) -> tuple[str, ...]
         raise UnknownInstitution(f"{len(names)} institutions given; name at most "
                                  f"{MAX_RECIPIENTS}")
     return names
+
+
+def is_whole(value: object, low: int, high: int | None = None) -> bool:
+    """A whole number (not a bool) from ``low`` to ``high``."""
+    return (isinstance(value, int) and not isinstance(value, bool) and value >= low
+            and (high is None or value <= high))
