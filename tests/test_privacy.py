@@ -173,13 +173,12 @@ class TestReportsNeverDecrypt:
         assert district_report_as_of(world.app, date(2100, 1, 1))["events"] > 0
 
     def test_replay_reads_no_key(self, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-        from civicvol.audit.privacy import PersonalKeys
         from civicvol.audit.replay import replay
 
         def no_keys(*args: object, **kwargs: object) -> None:
             raise AssertionError("replay read a personal key")
 
-        monkeypatch.setattr(PersonalKeys, "_select", no_keys)
+        monkeypatch.setattr(world.app.personal_keys, "_select", no_keys)
         assert replay(world.app).agrees
         monkeypatch.undo()
         assert world.app.volunteer(world.barber).contact.name == "李师傅"

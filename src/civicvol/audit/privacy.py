@@ -26,6 +26,7 @@ import base64
 import json
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -82,8 +83,27 @@ class PersonalKeys:
             raise StoreError(f"personal data cannot be kept in a {kind or 'unknown'} store; "
                              "use a sqlite://, memory:// or postgresql:// store")
         self._datastore = datastore
-        with self._datastore.transaction(commit=True) as cursor:
-            cursor.execute(ddl)
+        # Opening a store that has the table writes nothing; processes creating a fresh
+        # store together may race on the DDL, and the losers find the table made.
+        for attempt in range(5):
+            if self._table_exists():
+                return
+            try:
+                with self._datastore.transaction(commit=True) as cursor:
+                    cursor.execute(ddl)
+                return
+            except Exception:
+                if attempt == 4 and not self._table_exists():
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def _table_exists(self) -> bool:
+        if self._dialect == "sqlite":
+            rows = self._select("SELECT name, 0 FROM sqlite_master WHERE type = 'table' AND "
+                                "name = ?", [KEYS_TABLE])
+        else:
+            rows = self._select("SELECT to_regclass(%s)::text, 0", [self._table])
+        return bool(rows) and rows[0][0] not in ("", "None")
 
     @property
     def _mark(self) -> str:
