@@ -110,11 +110,10 @@ class RiderCluesFigures:
             "clues_reported": len(clues),
             "by_category": dict(Counter(self.label(c["category"]) for c in clues)
                                 .most_common()),
-            "by_verdict": {v: verdicts[v] for v in ("valid", "invalid", "duplicate",
-                                                    "awaiting triage") if verdicts[v]},
+            "by_verdict": _in_verdict_order(verdicts),
             "by_category_and_verdict": {
-                self.label(category): dict(Counter(c["verdict"] or "awaiting triage"
-                                                   for c in clues if c["category"] == category))
+                self.label(category): _in_verdict_order(Counter(
+                    c["verdict"] or "awaiting triage" for c in clues if c["category"] == category))
                 for category in dict(Counter(c["category"] for c in clues).most_common())},
             "valid_clues": verdicts["valid"],
             "handled": sum(1 for c in clues if c["status"] in ("handled", "fed-back")
@@ -127,6 +126,11 @@ class RiderCluesFigures:
             "points_redeemed": self.points_redeemed,
             "station": self.station,
         }
+
+
+def _in_verdict_order(counts: Counter[str]) -> dict[str, int]:
+    return {v: counts[v] for v in ("valid", "invalid", "duplicate", "awaiting triage")
+            if counts[v]}
 
 
 def _uuid(value: UUID | str) -> UUID:
