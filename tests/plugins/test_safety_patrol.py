@@ -201,7 +201,7 @@ class TestRefusals:
         volunteer = Actor("volunteer", patrol.inspector.id)
         message = refused(patrol.app, PermissionDenied, patrol.patrol.inspect, volunteer,
                           patrol.team, "3 号院")
-        assert "only a inspector may" in message
+        assert "only an inspector may" in message
 
     def test_a_deadline_must_fall_after_the_inspection_day(self, patrol: Patrol) -> None:
         with patrol.app.events_dated(MAY_1):
