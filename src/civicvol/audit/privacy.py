@@ -169,8 +169,9 @@ class PersonalKeys:
         else:
             sql = (f"INSERT INTO {self._table} (subject, key) VALUES (%s, %s) "
                    "ON CONFLICT (subject) DO NOTHING")
+        rows = sorted((self._param(s), k) for s, k in pending.items())  # in index order
         with self._datastore.transaction(commit=True) as cursor:
-            cursor.executemany(sql, [(self._param(s), k) for s, k in pending.items()])
+            cursor.executemany(sql, rows)
         for subject, key in pending.items():
             self._remember(subject, key)
 
