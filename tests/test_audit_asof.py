@@ -57,6 +57,12 @@ class TestReportAsOf:
         assert district_report_as_of(world.app, date(2024, 1, 1))["orders"]["placed"] == 1
         assert end_of_day(date(2023, 12, 31)) == at("2023-12-31T16:00")
 
+    def test_orders_count_in_the_districts_year_as_as_of_does(self, world: World) -> None:
+        order_completed_at(world, "2023-12-31T17:00")  # 01:00 on 1 January in Kunming
+        now = district_report_as_of(world.app, date(2030, 1, 1))
+        assert now["orders"]["by_year"] == {2024: 1}
+        assert district_report_as_of(world.app, date(2023, 12, 31))["orders"]["placed"] == 0
+
     def test_history_imported_after_later_events_still_counts_by_its_own_date(
             self, world: World) -> None:
         order_completed_at(world, "2024-03-01T02:00")

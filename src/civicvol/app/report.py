@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
@@ -24,6 +25,7 @@ from civicvol.domain.team import Team
 from civicvol.domain.volunteer import Volunteer
 
 Handler = Callable[[Notification, Callable[[], Any]], None]
+DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
 
 
 class DistrictFigures:
@@ -100,7 +102,9 @@ class DistrictFigures:
     def _order_placed(self, n: Notification, decode: Callable[[], Any]) -> None:
         e = decode()
         self.orders[_uuid(n.originator_id)] = {
-            "status": "placed", "year": e.timestamp.year, "service": e.service,
+            # The district's year: an order placed at 02:00 on 1 January in Kunming is 2024's.
+            "status": "placed", "year": e.timestamp.astimezone(DISTRICT_TIME).year,
+            "service": e.service,
             "hours": Decimal(0), "served": 0, "stars": None, "declines": 0,
             "beneficiaries": tuple(e.beneficiaries),
         }

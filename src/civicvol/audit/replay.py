@@ -29,7 +29,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification, StoredEvent
 
 from civicvol.app.application import CivicVol
-from civicvol.app.report import DistrictFigures, event_topic, fold_log
+from civicvol.app.report import DISTRICT_TIME, DistrictFigures, event_topic, fold_log
 from civicvol.audit.recorders import as_chained
 from civicvol.domain.membership import Membership
 from civicvol.domain.point_account import PointAccount
@@ -201,7 +201,8 @@ class _OtherRecords:
 def _add_order(figures: DistrictFigures, order: ServiceOrder) -> None:
     done = order.status.value in ("completed", "rated")
     figures.orders[order.id] = {
-        "status": order.status.value, "year": order.created_on.year, "service": order.service,
+        "status": order.status.value, "year": order.created_on.astimezone(DISTRICT_TIME).year,
+        "service": order.service,
         "hours": order.hours if done else Decimal(0), "served": order.served,
         "stars": order.stars, "declines": order.declines,
         "beneficiaries": tuple(order.beneficiaries)}
