@@ -110,3 +110,20 @@ class TestTracePoints:
                                            "trace-points", str(world.barber), "--json"])
         assert outcome.exit_code == 0, outcome.output
         assert json.loads(outcome.output)["entries"][0]["source"] == f"order:{order}"
+
+
+class TestHistoryCommand:
+    def test_the_cli_history_as_json(self, world: World) -> None:
+        if world.app.store_url.startswith("memory"):
+            pytest.skip("a memory:// store is private to its application")
+        order = world.completed_order("2")
+        outcome = CliRunner().invoke(cli, ["--store", world.app.store_url, "audit", "history",
+                                           str(order), "--json"])
+        assert outcome.exit_code == 0, outcome.output
+        rows = json.loads(outcome.output)
+        assert [r["event"] for r in rows][-1] == "ServiceOrder.Completed"
+
+    def test_the_cli_refuses_an_id_that_is_not_one(self, world: World) -> None:
+        outcome = CliRunner().invoke(cli, ["--store", "memory://", "audit", "history",
+                                           "not-an-id"])
+        assert outcome.exit_code == 2 and "is not a record id" in outcome.output

@@ -108,3 +108,20 @@ class TestCertificate:
         forged = runner.invoke(cli, ["--store", url, "audit", "check-certificate",
                                      str(tmp_path / "forged.json"), "--bundle", str(bundle)])
         assert forged.exit_code == 1 and "NOT CONFIRMED" in forged.output
+
+
+class TestUnreadableFiles:
+    def test_a_file_that_is_not_a_certificate_exits_2(self, tmp_path: Path) -> None:
+        (tmp_path / "x.json").write_text("{}", encoding="utf-8")
+        outcome = CliRunner().invoke(cli, ["audit", "check-certificate",
+                                           str(tmp_path / "x.json"), "--bundle",
+                                           str(tmp_path)])
+        assert outcome.exit_code == 2 and "not a civicvol service certificate" in outcome.output
+
+    def test_a_folder_that_is_not_a_bundle_exits_2(self, world: World, tmp_path: Path) -> None:
+        cert = issue_certificate(world.app, world.barber)
+        (tmp_path / "c.json").write_text(json.dumps(cert), encoding="utf-8")
+        outcome = CliRunner().invoke(cli, ["audit", "check-certificate",
+                                           str(tmp_path / "c.json"), "--bundle",
+                                           str(tmp_path / "nothing")])
+        assert outcome.exit_code == 2 and "cannot read audit bundle" in outcome.output
