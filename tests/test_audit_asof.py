@@ -14,17 +14,12 @@ from civicvol.audit.asof import district_report_as_of, end_of_day, parse_day, po
 from civicvol.cli import cli
 from civicvol.domain.errors import InvalidInput
 from tests.conftest import POINTS_AUDITOR, STATION_KEEPER
+from tests.stores import store_for_cli
 from tests.world import World, build_world
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def store_for_cli(app: CivicVol) -> str:
-    if app.store_url.startswith("memory"):
-        pytest.skip("a memory:// store is private to its application; the CLI opens its own")
-    return app.store_url
 
 
 def order_completed_at(world: World, when: str, hours: str = "2") -> None:

@@ -16,6 +16,7 @@ from civicvol.cli import cli
 from civicvol.domain.errors import NotFound
 from civicvol.domain.values import SYSTEM, Source
 from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
+from tests.stores import store_for_cli
 from tests.world import World, build_world
 
 
@@ -103,21 +104,19 @@ class TestTracePoints:
         assert "approved on credit" in entry["approved_by"]
 
     def test_the_cli_trace_as_json(self, world: World) -> None:
-        if world.app.store_url.startswith("memory"):
-            pytest.skip("a memory:// store is private to its application")
+        url = store_for_cli(world.app)
         order = world.completed_order("2")
-        outcome = CliRunner().invoke(cli, ["--store", world.app.store_url, "audit",
-                                           "trace-points", str(world.barber), "--json"])
+        outcome = CliRunner().invoke(cli, ["--store", url, "audit", "trace-points",
+                                           str(world.barber), "--json"])
         assert outcome.exit_code == 0, outcome.output
         assert json.loads(outcome.output)["entries"][0]["source"] == f"order:{order}"
 
 
 class TestHistoryCommand:
     def test_the_cli_history_as_json(self, world: World) -> None:
-        if world.app.store_url.startswith("memory"):
-            pytest.skip("a memory:// store is private to its application")
+        url = store_for_cli(world.app)
         order = world.completed_order("2")
-        outcome = CliRunner().invoke(cli, ["--store", world.app.store_url, "audit", "history",
+        outcome = CliRunner().invoke(cli, ["--store", url, "audit", "history",
                                            str(order), "--json"])
         assert outcome.exit_code == 0, outcome.output
         rows = json.loads(outcome.output)

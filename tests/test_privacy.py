@@ -19,6 +19,7 @@ from civicvol.cli import cli
 from civicvol.domain.errors import PermissionDenied, PersonalDataErased
 from tests.conftest import ADMIN, POINTS_AUDITOR
 from tests.history_fixture import load_history
+from tests.stores import store_for_cli
 from tests.world import World, build_world
 
 
@@ -53,9 +54,7 @@ class TestSealedAtRest:
         assert app.personal_keys.count() == 3
 
     def test_another_process_reads_them_with_the_keys_in_the_store(self, world: World) -> None:
-        if world.app.store_url.startswith("memory"):
-            pytest.skip("a memory:// store is private to its application")
-        other = CivicVol(world.app.store_url)
+        other = CivicVol(store_for_cli(world.app))
         assert other.volunteer(world.barber).contact.phone == "13800138000"
 
 
@@ -145,9 +144,7 @@ class TestErasure:
         assert app.event_count() == before
 
     def test_the_cli_erases_for_an_administrator(self, world: World) -> None:
-        if world.app.store_url.startswith("memory"):
-            pytest.skip("a memory:// store is private to its application")
-        url = world.app.store_url
+        url = store_for_cli(world.app)
         refused = CliRunner().invoke(cli, ["--store", url, "--as", "volunteer:" +
                                            str(world.barber), "volunteer", "erase",
                                            str(world.barber)])

@@ -17,20 +17,18 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, Notification
 
 from civicvol.app.application import CivicVol, parse_id
-from civicvol.app.report import DistrictFigures, fold_log
+from civicvol.app.report import DISTRICT_TIME, DistrictFigures, fold_log
 from civicvol.app.views import points_view
 from civicvol.audit.history import events_of
 from civicvol.domain import clock
 from civicvol.domain.errors import InvalidInput
 from civicvol.domain.point_account import PointAccount, point_account_id
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Events are written with the timestamp first; reading it needs no decoding (and no keys).
 _TIMESTAMP = re.compile(rb'^\{"timestamp":\{"_type_":"datetime_iso","_data_":"([^"]+)"')
 
@@ -45,7 +43,7 @@ def parse_day(text: str) -> date:
 
 def end_of_day(day: date) -> datetime:
     """The first moment after ``day`` in Asia/Shanghai: "as of" counts events before it."""
-    return datetime.combine(day + timedelta(days=1), time(0), SHANGHAI)
+    return datetime.combine(day + timedelta(days=1), time(0), DISTRICT_TIME)
 
 
 def event_time(notification: Notification, mapper: Mapper[UUID]) -> datetime:

@@ -22,7 +22,8 @@ from typing import Any
 from uuid import UUID
 
 from civicvol.app.application import CivicVol
-from civicvol.audit.history import SHANGHAI, events_of, shanghai
+from civicvol.app.report import DISTRICT_TIME
+from civicvol.audit.history import events_of, shanghai
 from civicvol.audit.recorders import as_chained
 from civicvol.audit.verifier import EVENTS_FILE, BundleEvent, parse_event_line, verify_bundle
 from civicvol.domain.errors import CivicVolError, NotFound
@@ -60,7 +61,7 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str,
         services.append({"date": shanghai(event.timestamp)[:10],
                          "order_id": str(event.order_id), "service": service, "place": place,
                          "hours": str(event.hours), "position": link.position})
-    issued = datetime.now(SHANGHAI)
+    issued = datetime.now(DISTRICT_TIME)
     number = "CV-{}-{}".format(issued.strftime("%Y%m%d"), hashlib.sha256(
         f"{volunteer.id}:{position}:{head.hex()}".encode()).hexdigest()[:10].upper())
     return {

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from civicvol.app.application import CivicVol, parse_id
+from civicvol.app.report import DISTRICT_TIME
 from civicvol.audit.recorders import as_chained
 from civicvol.domain.errors import NotFound
 from civicvol.domain.values import ContactDetails
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 _NOT_CHANGES = frozenset(("originator_id", "originator_version", "timestamp",
                           "originator_topic", "by", "class_version"))
 _MAX = 60
@@ -67,4 +66,4 @@ def short(value: Any) -> str:
 
 
 def shanghai(moment: Any) -> str:
-    return str(moment.astimezone(SHANGHAI).isoformat(timespec="seconds"))
+    return str(moment.astimezone(DISTRICT_TIME).isoformat(timespec="seconds"))
