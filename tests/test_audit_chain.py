@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from uuid import uuid4
 
@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from civicvol import CivicVol
 from civicvol.audit.chain import UnchainedStore, link_rows
 from civicvol.audit.checkpoint import sign_checkpoint
-from civicvol.audit.recorders import as_chained
+from civicvol.audit.recorders import ChainedRow, as_chained
 from civicvol.audit.store_verification import verify_store
 from civicvol.audit.verifier import (
     BAD_SIGNATURE,
@@ -110,6 +110,27 @@ class TestTheChain:
         with pytest.raises(errors.OrderAlreadyRated):
             app.rate_order(RESIDENT, order, 4)
         assert as_chained(app.recorder).chain_head() == before
+
+    def test_verification_streams_the_log_a_page_at_a_time(self, memory_app: CivicVol
+                                                            ) -> None:
+        world = build_world(memory_app)
+        for _ in range(4):
+            world.completed_order()
+        recorder = as_chained(memory_app.recorder)
+        asked: list[int] = []
+        read_page = recorder.select_chained
+
+        def spy(after_id: int, limit: int) -> Sequence[ChainedRow]:
+            asked.append(limit)
+            page = read_page(after_id, limit)
+            assert len(page) <= limit
+            return page
+
+        recorder.select_chained = spy  # type: ignore[method-assign]
+        result = verify_store(recorder, page=5)
+        assert result.intact and result.event_count > 20
+        # ceil(n / 5) pages, then one empty read that ends the walk
+        assert set(asked) == {5} and len(asked) == -(-result.event_count // 5) + 1
 
     def test_an_intact_district_verifies_against_its_checkpoint(self, district: CivicVol
                                                                 ) -> None:
