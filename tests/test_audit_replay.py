@@ -131,3 +131,21 @@ class TestPlugInSections:
         assert result.agrees, result.discrepancies
         for section in sections:
             assert section.name in result.replayed and section.name in result.live
+
+
+class TestRecordsThatDoNotRebuild:
+    def test_a_record_of_a_missing_plug_in_is_named(self, app: CivicVol) -> None:
+        from uuid import uuid4
+
+        from eventsourcing.persistence import StoredEvent
+
+        lived_district(app)
+        stray = uuid4()
+        app.recorder.insert_events([StoredEvent(
+            originator_id=stray, originator_version=1,
+            topic="civicvol_retired_plugin.drive:Drive.Launched",
+            state=b'{"timestamp":{"_type_":"datetime_iso","_data_":"2024-01-01T00:00:00+00:00"}}'
+        )])
+        result = replay(app)
+        assert [d.figure for d in result.discrepancies] == [f"record {stray}"]
+        assert "civicvol_retired_plugin" in str(result.discrepancies[0].replayed)
