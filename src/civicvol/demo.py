@@ -83,11 +83,12 @@ def build_panlong(app: CivicVol, scale: float = 1.0, seed: int = 2024,
         raise InvalidInput(f"scale {scale} is out of range; give a number above 0 and at most 1")
     report = progress or (lambda stage, done, total: None)
     district = District(scale=scale, rng=random.Random(seed))
-    _build_teams(app, district)
-    report("teams", len(district.teams), len(district.teams))
-    _register_volunteers(app, district, report)
-    _run_orders(app, district, report)
-    app.extensions.build_demo(app, district, report)
+    with app.bulk_import():
+        _build_teams(app, district)
+        report("teams", len(district.teams), len(district.teams))
+        _register_volunteers(app, district, report)
+        _run_orders(app, district, report)
+        app.extensions.build_demo(app, district, report)
     return district
 
 

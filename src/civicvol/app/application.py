@@ -179,6 +179,25 @@ class CivicVol(Application[UUID]):
         with clock.frozen_at(moment):
             yield
 
+    @contextmanager
+    def bulk_import(self) -> Iterator[None]:
+        """Import many transactions without waiting for the disk after each one.
+
+        On SQLite each commit normally waits until the disk has the data; an import (the demo,
+        a migration) can skip that and make everything durable once at the end of the block.
+        A crash inside the block may lose the last imported transactions, never the store's
+        consistency or its hash chain: run the import again. Other stores ignore this.
+        """
+        set_durable = getattr(self.recorder, "set_durable", None)
+        if set_durable is None:
+            yield
+            return
+        set_durable(False)
+        try:
+            yield
+        finally:
+            set_durable(True)
+
     # --- loading -----------------------------------------------------------------------------
     def load(self, cls: type[A], aggregate_id: UUID | str) -> A:
         ident = parse_id(aggregate_id, _WHAT.get(cls, cls.__name__.lower()))

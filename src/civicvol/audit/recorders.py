@@ -106,6 +106,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         self.select_chained_statement = (
             f"SELECT rowid, * FROM {t} WHERE rowid>? ORDER BY rowid LIMIT ?")
         self.uuid_ids = datastore.originator_id_type == "uuid"
+        self.synchronous = "FULL"
 
     def construct_create_table_statements(self) -> list[str]:
         return [(
@@ -134,9 +135,24 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent],
                       **kwargs: Any) -> Sequence[int] | None:
         connection: SQLiteConnection
-        with (self.datastore.get_connection(commit=True) as connection,
-              _ImmediateTransaction(connection, commit=True) as c, c):
-            return self._insert_events(c, stored_events, **kwargs)
+        with self.datastore.get_connection(commit=True) as connection:
+            # Per connection, outside the transaction: FULL waits for the disk at each commit.
+            connection.cursor().execute(f"PRAGMA synchronous={self.synchronous}")
+            with _ImmediateTransaction(connection, commit=True) as c, c:
+                return self._insert_events(c, stored_events, **kwargs)
+
+    def set_durable(self, durable: bool) -> None:
+        """Wait for the disk at every commit (the default), or not, for a bulk import.
+
+        Without waiting (WAL with synchronous=NORMAL) a crash can lose the last transactions
+        but never corrupts the store or its chain. Turning durability back on checkpoints the
+        log, so everything imported so far is on disk.
+        """
+        self.synchronous = "FULL" if durable else "NORMAL"
+        with self.datastore.get_connection(commit=True) as connection:
+            connection.cursor().execute(f"PRAGMA synchronous={self.synchronous}")
+            if durable and not self.datastore.pool.is_sqlite_memory_mode:
+                connection.cursor().execute("PRAGMA wal_checkpoint(FULL)")
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
