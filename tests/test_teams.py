@@ -87,6 +87,18 @@ class TestMembers:
         assert [type(e).__name__ for e in app.events.get(membership.id)] == [
             "Joined", "Left", "Rejoined"]
 
+    def test_a_volunteer_who_leaves_the_service_no_longer_counts_as_a_member(
+        self, app: CivicVol, corps: UUID
+    ) -> None:
+        from civicvol.app.views import district_report
+
+        barber, helper = volunteer(app), volunteer(app, "王阿姨", "13900139000")
+        app.join_team(ADMIN, corps, barber)
+        app.join_team(ADMIN, corps, helper)
+        app.volunteer_leaves(ADMIN, helper, "搬家")
+        assert team_members(app, corps) == 1
+        assert district_report(app)["volunteers"]["memberships"] == 1
+
     def test_a_member_joins_once(self, app: CivicVol, corps: UUID) -> None:
         barber = volunteer(app)
         app.join_team(ADMIN, corps, barber)

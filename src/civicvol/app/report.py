@@ -28,7 +28,26 @@ Handler = Callable[[Notification, Callable[[], Any]], None]
 DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
 
 
-class DistrictFigures:
+class EventFold:
+    """A report section folded by topic, for plug-ins: a subclass sets ``name`` and fills
+    ``handlers`` ({topic: handler(notification, decode)}); events of other topics pass by."""
+
+    name: str = ""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, Handler] = {}
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self.handlers)
+
+    def fold(self, notification: Notification, decode: Callable[[], Any]) -> None:
+        handler = self.handlers.get(notification.topic)
+        if handler is not None:
+            handler(notification, decode)
+
+
+class DistrictFigures(EventFold):
     """Every figure of the core report, folded event by event."""
 
     def __init__(self) -> None:
@@ -40,7 +59,8 @@ class DistrictFigures:
         self.service_hours = Decimal(0)
         self.points = Counter[str]()
         self.entries: dict[tuple[UUID, str], tuple[int, str]] = {}
-        self.handlers: dict[str, Handler] = {}
+        self.member_volunteer: dict[UUID, UUID] = {}
+        super().__init__()
         on = self._on
         on(Volunteer, "Registered", self._volunteer_status("active"))
         on(Volunteer, "Suspended", self._volunteer_status("suspended"))
@@ -60,15 +80,6 @@ class DistrictFigures:
 
     def _on(self, aggregate: type, event_name: str, handler: Handler) -> None:
         self.handlers[event_topic(aggregate, event_name)] = handler
-
-    @property
-    def topics(self) -> list[str]:
-        return list(self.handlers)
-
-    def fold(self, notification: Notification, decode: Callable[[], Any]) -> None:
-        handler = self.handlers.get(notification.topic)
-        if handler is not None:
-            handler(notification, decode)
 
     # --- handlers ----------------------------------------------------------------------------
     def _volunteer_status(self, status: str) -> Handler:
@@ -90,8 +101,9 @@ class DistrictFigures:
         self.teams[_uuid(n.originator_id)]["dissolved"] = True
 
     def _joined(self, n: Notification, decode: Callable[[], Any]) -> None:
-        oid = _uuid(n.originator_id)
-        self.member_team[oid] = decode().team_id
+        oid, joined = _uuid(n.originator_id), decode()
+        self.member_team[oid] = joined.team_id
+        self.member_volunteer[oid] = joined.volunteer_id
         self.member_active[oid] = True
 
     def _membership(self, active: bool) -> Handler:
@@ -141,9 +153,14 @@ class DistrictFigures:
             self.entries[key] = (points, new)
 
     # --- the figures -------------------------------------------------------------------------
+    def serving_members(self) -> Counter[UUID]:
+        """Active members per team; a volunteer who left the service no longer serves."""
+        return Counter(self.member_team[m] for m, active in self.member_active.items()
+                       if active and self.volunteer_status.get(self.member_volunteer[m])
+                       != "left")
+
     def members_of(self, team_id: UUID) -> int:
-        return sum(1 for m, t in self.member_team.items()
-                   if t == team_id and self.member_active[m])
+        return self.serving_members()[team_id]
 
     def as_dict(self) -> dict[str, Any]:
         status = Counter(self.volunteer_status.values())
@@ -152,7 +169,7 @@ class DistrictFigures:
         by_status = Counter(o["status"] for o in orders)
         completed = [o for o in orders if o["status"] in ("completed", "rated")]
         stars = [o["stars"] for o in orders if o["stars"] is not None]
-        members = Counter(self.member_team[m] for m, a in self.member_active.items() if a)
+        members = self.serving_members()
         largest = max(members.items(), key=lambda kv: kv[1], default=None)
         points = self.points
         return {
@@ -201,25 +218,6 @@ class DistrictFigures:
                 "outstanding": points["approved"] - points["redeemed"],
             },
         }
-
-
-class EventFold:
-    """A report section folded by topic, for plug-ins: a subclass sets ``name`` and fills
-    ``handlers`` ({topic: handler(notification, decode)}); events of other topics pass by."""
-
-    name: str = ""
-
-    def __init__(self) -> None:
-        self.handlers: dict[str, Handler] = {}
-
-    @property
-    def topics(self) -> list[str]:
-        return list(self.handlers)
-
-    def fold(self, notification: Notification, decode: Callable[[], Any]) -> None:
-        handler = self.handlers.get(notification.topic)
-        if handler is not None:
-            handler(notification, decode)
 
 
 def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],

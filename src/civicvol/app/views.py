@@ -86,7 +86,8 @@ def points_view(volunteer_id: UUID, account: PointAccount | None) -> dict[str, A
 def team_members(app: CivicVol, team_id: UUID) -> int:
     """Active members of a team, counted from the membership events."""
     figures = DistrictFigures()
-    topics = [t for t in figures.topics if ":Membership." in t]
+    topics = [t for t in figures.topics
+              if ":Membership." in t or t.endswith(":Volunteer.Left")]
     fold_log(app.all_events(topics=topics), app.mapper, [figures])
     return figures.members_of(team_id)
 
