@@ -58,7 +58,7 @@ from civicvol.domain.point_account import PointAccount, point_account_id
 from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.team import Team
-from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind
+from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind, check_points
 from civicvol.domain.volunteer import Volunteer
 from civicvol.store import default_store_url, preparing_store, store_environment, store_name
 
@@ -458,14 +458,37 @@ class CivicVol(Application[UUID]):
         A plug-in passes its own ``command`` (granted to its roles); by default only the
         system credits points.
         """
+        credited = self.credit_many(actor, [(volunteer_id, points)], source, approved=approved,
+                                    with_aggregates=with_aggregates, command=command)
+        return bool(credited)
+
+    def credit_many(
+        self, actor: Actor, credits: Sequence[tuple[UUID | str, int]], source: Source,
+        *, approved: bool | None = None, with_aggregates: Sequence[Aggregate] = (),
+        command: str = "points.credit",
+    ) -> dict[UUID, int]:
+        """Credit several volunteers for one source (the barbers of a session), in one
+        transaction with ``with_aggregates``.
+
+        The plug-ins' points rules decide each credit; a credit they make 0 is skipped
+        (asking for 0 or fewer points is refused). Returns the points credited to each
+        volunteer; one already credited for ``source`` is left out."""
         authorize(actor, command)
-        volunteer = self.volunteer(volunteer_id)
-        volunteer.check_has_not_left()
-        account = self._open_account(volunteer.id, SYSTEM)
         auto = self.points_scheme.auto_approve if approved is None else approved
-        points = self.extensions.points_for_credit(self, volunteer.id, points, source)
-        credited = account.credit(points, source, by=actor, approved=auto)
-        self.commit(command, actor, *with_aggregates, account)
+        accounts: dict[UUID, PointAccount] = {}
+        credited: dict[UUID, int] = {}
+        for volunteer_id, asked in credits:
+            check_points(asked)
+            volunteer = self.volunteer(volunteer_id)
+            volunteer.check_has_not_left()
+            points = self.extensions.points_for_credit(self, volunteer.id, asked, source)
+            if points <= 0:
+                continue
+            account = accounts.get(volunteer.id) or self._open_account(volunteer.id, SYSTEM)
+            accounts[volunteer.id] = account
+            if account.credit(points, source, by=actor, approved=auto):
+                credited[volunteer.id] = points
+        self.commit(command, actor, *with_aggregates, *accounts.values())
         return credited
 
     def approve_points(self, actor: Actor, volunteer_id: UUID | str,

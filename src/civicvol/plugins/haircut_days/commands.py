@@ -13,9 +13,8 @@ from eventsourcing.application import AggregateNotFoundError
 from civicvol.app.application import CivicVol, check_leads_team, parse_id
 from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
-from civicvol.domain.point_account import PointAccount
 from civicvol.domain.team import Team
-from civicvol.domain.values import SYSTEM, Actor, Role, Source
+from civicvol.domain.values import Actor, Role, Source
 from civicvol.plugins.haircut_days.errors import (
     InvalidSessionDate,
     SessionAlreadyScheduled,
@@ -113,29 +112,10 @@ class HaircutDays:
             self.app.volunteer(barber).check_is_active()
             check_is_member(self.app.membership(team.id, barber), team.id, barber)
         session.hold(present, served, by=actor)
-        credited: dict[UUID, int] = {}
-        accounts: list[PointAccount] = []
-        for barber in present:
-            account, points = self._credit(barber, session, actor)
-            if points > 0:
-                accounts.append(account)
-                credited[barber] = points
-        self.app.commit(HOLD, actor, session, *accounts)
-        return credited
-
-    def _credit(self, barber: UUID, session: HaircutSession,
-                actor: Actor) -> tuple[PointAccount, int]:
-        """Credit one barber as the core ``credit_points`` does (the plug-ins' points rules
-        apply), but leave the saving to the caller: ``credit_points`` saves one account, and
-        the session and every barber's credit must be one transaction."""
-        source = Source(SESSION_SOURCE, str(session.id))
-        points = self.app.extensions.points_for_credit(
-            self.app, barber, self.settings.points_per_session, source)
-        account = self.app.point_account(barber) or PointAccount(volunteer_id=barber, by=SYSTEM)
-        if points > 0:
-            account.credit(points, source, by=actor,
-                           approved=self.app.points_scheme.auto_approve)
-        return account, points
+        each = self.settings.points_per_session  # 0 is a valid setting: sessions earn nothing
+        return self.app.credit_many(
+            actor, [(barber, each) for barber in present] if each > 0 else [],
+            Source(SESSION_SOURCE, str(session.id)), with_aggregates=[session], command=HOLD)
 
     def record_served(self, actor: Actor, session_id: UUID | str, residents: int) -> int:
         """Count more residents served at a held session; a barber who cut hair at it, or the
