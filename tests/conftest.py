@@ -44,6 +44,20 @@ def require_postgres() -> None:
         pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked shared_store opens its store a second time, which memory:// cannot be."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.get_closest_marker("shared_store") and params.get("store_url") == "memory":
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture
 def pg_schema_url() -> Iterator[str]:
     """A store URL for a fresh PostgreSQL schema, dropped after the test."""

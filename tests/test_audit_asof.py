@@ -14,7 +14,7 @@ from civicvol.audit.asof import district_report_as_of, end_of_day, parse_day, po
 from civicvol.cli import cli
 from civicvol.domain.errors import InvalidInput
 from tests.conftest import POINTS_AUDITOR, STATION_KEEPER
-from tests.stores import store_for_cli
+from tests.stores import shared_store, store_for_cli
 from tests.world import World, build_world
 
 
@@ -71,6 +71,7 @@ class TestReportAsOf:
         assert report["events"] == 0
         assert report["volunteers"]["registered"] == 0
 
+    @shared_store
     def test_the_cli_report_as_of_a_date(self, world: World) -> None:
         order_completed_at(world, "2023-06-01T02:00")
         order_completed_at(world, "2024-02-01T02:00")
@@ -103,6 +104,7 @@ class TestPointsAsOf:
         assert (august["balance"], august["redeemed"]) == (5, 15)
         assert points_as_of(app, world.barber, date(2023, 1, 31))["entries"] == []
 
+    @shared_store
     def test_the_cli_points_show_as_of(self, world: World) -> None:
         order_completed_at(world, "2023-06-01T02:00")
         outcome = CliRunner().invoke(cli, ["--store", store_for_cli(world.app), "points", "show",

@@ -16,7 +16,7 @@ from civicvol.cli import cli
 from civicvol.domain.errors import NotFound
 from civicvol.domain.values import SYSTEM, Source
 from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
-from tests.stores import store_for_cli
+from tests.stores import shared_store, store_for_cli
 from tests.world import World, build_world
 
 
@@ -103,6 +103,7 @@ class TestTracePoints:
         assert entry["origin"] == {"kind": "clue", "id": "c-17"}
         assert "approved on credit" in entry["approved_by"]
 
+    @shared_store
     def test_the_cli_trace_as_json(self, world: World) -> None:
         url = store_for_cli(world.app)
         order = world.completed_order("2")
@@ -113,6 +114,7 @@ class TestTracePoints:
 
 
 class TestHistoryCommand:
+    @shared_store
     def test_the_cli_history_as_json(self, world: World) -> None:
         url = store_for_cli(world.app)
         order = world.completed_order("2")

@@ -18,7 +18,7 @@ from civicvol.audit.recorders import as_chained
 from civicvol.cli import cli
 from civicvol.store import store_name
 from tests.conftest import ADMIN
-from tests.stores import store_for_cli
+from tests.stores import shared_store, store_for_cli
 from tests.world import World, build_world
 
 
@@ -88,6 +88,7 @@ class TestCertificate:
         assert cert["volunteer"]["name"] == "[erased]" and cert["hours"] == "3.5"
         assert check_certificate(cert, bundle_of(world.app, tmp_path / "b")) == []
 
+    @shared_store
     def test_the_cli_writes_both_forms_and_checks_them(self, world: World,
                                                        tmp_path: Path) -> None:
         url, runner = store_for_cli(world.app), CliRunner()

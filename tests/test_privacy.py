@@ -19,7 +19,7 @@ from civicvol.cli import cli
 from civicvol.domain.errors import PermissionDenied, PersonalDataErased
 from tests.conftest import ADMIN, POINTS_AUDITOR
 from tests.history_fixture import load_history
-from tests.stores import store_for_cli
+from tests.stores import shared_store, store_for_cli
 from tests.world import World, build_world
 
 
@@ -53,6 +53,7 @@ class TestSealedAtRest:
         assert (after.name, after.subject) == ("王秀英", before)
         assert app.personal_keys.count() == 3
 
+    @shared_store
     def test_another_process_reads_them_with_the_keys_in_the_store(self, world: World) -> None:
         other = CivicVol(store_for_cli(world.app))
         assert other.volunteer(world.barber).contact.phone == "13800138000"
@@ -143,6 +144,7 @@ class TestErasure:
             erase_volunteer(app, ADMIN, volunteer)
         assert app.event_count() == before
 
+    @shared_store
     def test_the_cli_erases_for_an_administrator(self, world: World) -> None:
         url = store_for_cli(world.app)
         refused = CliRunner().invoke(cli, ["--store", url, "--as", "volunteer:" +

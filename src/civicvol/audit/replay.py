@@ -159,6 +159,7 @@ def live_figures(app: CivicVol, page: int = PAGE, progress: Callable[[int], None
                                     "dissolved": aggregate.dissolved}
         elif isinstance(aggregate, Membership):
             figures.member_team[ident] = aggregate.team_id
+            figures.member_volunteer[ident] = aggregate.volunteer_id
             figures.member_active[ident] = aggregate.active
         elif isinstance(aggregate, ServiceOrder):
             _add_order(figures, aggregate)
