@@ -80,6 +80,15 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_schema_url"))
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def disk_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store that other processes (and an insider with SQL) can reach: a SQLite file or a
+    PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'civicvol.db'}"
+    return str(request.getfixturevalue("pg_schema_url"))
+
+
 @pytest.fixture
 def app(store_url: str) -> Iterator[CivicVol]:
     application = CivicVol(store_url)

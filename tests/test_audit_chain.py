@@ -41,14 +41,6 @@ from tests.world import build_world
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def disk_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A store an insider can reach with SQL: a SQLite file or a PostgreSQL schema."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'civicvol.db'}"
-    return str(request.getfixturevalue("pg_schema_url"))
-
-
 @pytest.fixture
 def district(disk_url: str) -> Iterator[CivicVol]:
     """A district with a team, volunteers and three completed orders (about thirty events)."""

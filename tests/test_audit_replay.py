@@ -5,7 +5,6 @@ decodable) shows up as a discrepancy in the figure it changes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,13 +18,6 @@ from tests.history_fixture import load_history
 from tests.world import build_world
 
 SERVICE_RECORDED = "civicvol.domain.volunteer:Volunteer.ServiceRecorded"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def disk_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'civicvol.db'}"
-    return str(request.getfixturevalue("pg_schema_url"))
 
 
 def lived_district(app: CivicVol) -> None:

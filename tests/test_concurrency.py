@@ -108,11 +108,10 @@ def losers(outcomes: dict[str, dict[str, tuple[str, str]]]) -> list[tuple[str, s
             if result[0] != "accepted"]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'shared.db'}"
-    return str(request.getfixturevalue("pg_schema_url"))
+@pytest.fixture
+def shared_store(disk_url: str) -> str:
+    """The store both processes open."""
+    return disk_url
 
 
 class TestTwoVolunteersAcceptTheSameOrder:

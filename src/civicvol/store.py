@@ -8,8 +8,10 @@ the audit hash chain (``APPLICATION_RECORDER_TOPIC``, see :mod:`civicvol.audit.r
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import uuid4
@@ -102,6 +104,8 @@ def preparing_store(env: dict[str, str]) -> Iterator[None]:
     ``CREATE ... IF NOT EXISTS`` is not safe against a concurrent create: two processes
     opening a fresh store at the same moment would otherwise fail with a unique violation.
     """
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        _use_write_ahead_log(env)
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         yield
         return
@@ -130,3 +134,27 @@ def preparing_store(env: dict[str, str]) -> Iterator[None]:
                          f"{str(error).strip().splitlines()[0]}") from None
     with conn:
         yield
+
+
+def _use_write_ahead_log(env: dict[str, str]) -> None:
+    """Put a SQLite file in WAL mode before eventsourcing opens it.
+
+    eventsourcing switches a new file to WAL on its first connection, but SQLite answers
+    that switch with "database is locked" at once, without waiting, when another process is
+    opening the same new file: so processes opening a fresh store together take turns here.
+    """
+    name = env["SQLITE_DBNAME"]
+    if "mode=memory" in name or ":memory:" in name:
+        return
+    timeout = float(env.get("SQLITE_LOCK_TIMEOUT") or 5)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with closing(sqlite3.connect(name, timeout=timeout)) as connection:
+                if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:  # the caller names the store
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)

@@ -98,12 +98,12 @@ class CivicVol(Application[UUID]):
         store_env = {**store_environment(self.store_url), **(env or {})}
         self.personal_keys = PersonalKeys()
         # Processes opening a fresh store at once take turns creating its tables.
-        with preparing_store(store_env):
-            try:
+        try:
+            with preparing_store(store_env):
                 super().__init__(env=store_env)
-            except (OSError, PersistenceError, sqlite3.Error) as error:  # e.g. not a database
-                raise StoreError(
-                    f"cannot open store {store_name(self.store_url)}: {error}") from None
+        except (OSError, PersistenceError, sqlite3.Error) as error:  # e.g. not a database
+            raise StoreError(
+                f"cannot open store {store_name(self.store_url)}: {error}") from None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
