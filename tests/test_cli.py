@@ -150,6 +150,8 @@ class TestCommands:
         ok(store, "team", "leave", district.team, district.helper, "--reason", "搬家",
            actor=f"leader:{district.barber}")
         assert shown(store, "team", "show", district.team)["members"] == 1
+        ok(store, "team", "stand-down-leader", district.team, district.barber, actor=ADMIN)
+        assert shown(store, "team", "show", district.team)["leaders"] == []
         ok(store, "team", "dissolve", district.team, "--reason", "合并", actor=ADMIN)
         assert shown(store, "team", "show", district.team)["dissolved"] is True
 

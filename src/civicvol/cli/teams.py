@@ -56,6 +56,16 @@ def appoint_leader(team_id: str, volunteer_id: str) -> None:
     click.echo(f"volunteer {volunteer_id} leads team {team_id}")
 
 
+@team.command("stand-down-leader")
+@click.argument("team_id")
+@click.argument("volunteer_id")
+def stand_down_leader(team_id: str, volunteer_id: str) -> None:
+    """A leader stands down; they stay a member (administrator)."""
+    s = session()
+    s.app.stand_down_leader(s.actor, team_id, volunteer_id)
+    click.echo(f"volunteer {volunteer_id} no longer leads team {team_id}")
+
+
 @team.command("dissolve")
 @click.argument("team_id")
 @click.option("--reason", required=True)
