@@ -161,3 +161,15 @@ class TestRefusals:
         order = world.placed_order()
         self.refused(world, errors.TeamDissolved, world.app.dispatch_order, DISPATCHER, order,
                      world.other_team)
+
+
+class TestTheReport:
+    def test_orders_are_counted_by_service_and_year_from_the_events(self, world: World) -> None:
+        from civicvol.app.views import district_report
+
+        world.completed_order()
+        world.app.place_order(RESIDENT, "助老陪伴")
+        orders = district_report(world.app)["orders"]
+        assert orders["by_service"] == {"理发": 1, "助老陪伴": 1}
+        assert sum(orders["by_year"].values()) == orders["placed"] == 2
+        assert (orders["completed"], orders["open"]) == (1, 1)

@@ -199,6 +199,7 @@ class DistrictFigures(EventFold):
                 "cancelled": by_status.get("cancelled", 0),
                 "declines": sum(o["declines"] for o in orders),
                 "by_year": dict(sorted(Counter(o["year"] for o in orders).items())),
+                "by_service": dict(Counter(o["service"] for o in orders).most_common()),
                 "average_stars": round(sum(stars) / len(stars), 2) if stars else None,
             },
             "service": {
