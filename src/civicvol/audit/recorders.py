@@ -26,7 +26,6 @@ from eventsourcing.persistence import (
     ApplicationRecorder,
     Notification,
     OperationalError,
-    ProgrammingError,
     StoredEvent,
 )
 from eventsourcing.sqlite import (
@@ -98,8 +97,10 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         super().__init__(datastore, events_table_name)
         t = self.events_table_name
         self.insert_events_statement = (
-            f"INSERT INTO {t} (originator_id, originator_version, topic, state, chain_position,"
-            " chain_hash) VALUES (?,?,?,?,?,?)")
+            f"INSERT INTO {t} (rowid, originator_id, originator_version, topic, state,"
+            " chain_position, chain_hash) VALUES (?,?,?,?,?,?,?)")
+        self.select_last_statement = (
+            f"SELECT rowid, chain_position, chain_hash FROM {t} ORDER BY rowid DESC LIMIT 1")
         self.select_head_statement = (
             f"SELECT chain_position, chain_hash FROM {t} WHERE chain_position IS NOT NULL "
             "ORDER BY rowid DESC LIMIT 1")
@@ -137,7 +138,9 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         connection: SQLiteConnection
         with self.datastore.get_connection(commit=True) as connection:
             # Per connection, outside the transaction: FULL waits for the disk at each commit.
-            connection.cursor().execute(f"PRAGMA synchronous={self.synchronous}")
+            if getattr(connection, "civicvol_synchronous", "FULL") != self.synchronous:
+                connection.cursor().execute(f"PRAGMA synchronous={self.synchronous}")
+                setattr(connection, "civicvol_synchronous", self.synchronous)  # noqa: B010
             with _ImmediateTransaction(connection, commit=True) as c, c:
                 return self._insert_events(c, stored_events, **kwargs)
 
@@ -151,30 +154,33 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         self.synchronous = "FULL" if durable else "NORMAL"
         with self.datastore.get_connection(commit=True) as connection:
             connection.cursor().execute(f"PRAGMA synchronous={self.synchronous}")
+            setattr(connection, "civicvol_synchronous", self.synchronous)  # noqa: B010
             if durable and not self.datastore.pool.is_sqlite_memory_mode:
                 connection.cursor().execute("PRAGMA wal_checkpoint(FULL)")
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
-        # The write lock is held since BEGIN IMMEDIATE, so SQLite numbers the new rows after
-        # the largest rowid, in order (checked below): one executemany for the batch.
-        c.execute(self.select_head_statement)
-        head = c.fetchone()
-        position, prev = (int(head[0]), bytes(head[1])) if head else (0, GENESIS)
-        c.execute(self.select_max_notification_id_statement)
-        last_id = c.fetchone()[0] or 0
+        # The write lock is held since BEGIN IMMEDIATE: the last row gives both the chain's
+        # head and the last notification id, and the new rows take the ids after it.
+        c.execute(self.select_last_statement)
+        last = c.fetchone()
+        if last is None:
+            last_id, position, prev = 0, 0, GENESIS
+        elif last[1] is not None:
+            last_id, position, prev = int(last[0]), int(last[1]), bytes(last[2])
+        else:  # the last row has no link (put there by hand): chain after the last link
+            last_id = int(last[0])
+            c.execute(self.select_head_statement)
+            head = c.fetchone()
+            position, prev = (int(head[0]), bytes(head[1])) if head else (0, GENESIS)
         ids = range(last_id + 1, last_id + 1 + len(stored_events))
         if self.uuid_ids:
             stored_events = [_with_uuid(e) for e in stored_events]
         links = link_rows(position, prev, zip(ids, stored_events, strict=True))
         c.executemany(self.insert_events_statement, [
-            (e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id,
+            (n, e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id,
              e.originator_version, e.topic, e.state, k[0], k[5])
-            for e, k in zip(stored_events, links, strict=True)])
-        c.execute(self.select_max_notification_id_statement)
-        if stored_events and c.fetchone()[0] != ids[-1]:
-            raise ProgrammingError("SQLite did not number the new events densely after the "
-                                   "largest rowid; the chain cannot be kept")
+            for n, e, k in zip(ids, stored_events, links, strict=True)])
         return list(ids)
 
     def chain_head(self) -> tuple[int, bytes]:
