@@ -194,6 +194,18 @@ class TestLeaders:
                           barber)
         assert "does not lead" in message
 
+    def test_a_suspended_leader_cannot_change_the_team(self, app: CivicVol, corps: UUID) -> None:
+        barber, helper = volunteer(app), volunteer(app, "王阿姨", "13900139000")
+        app.join_team(ADMIN, corps, barber)
+        app.appoint_leader(ADMIN, corps, barber)
+        app.suspend_volunteer(ADMIN, barber, "投诉核查中")
+        message = refused(app, errors.VolunteerNotActive, app.join_team, leader_actor(barber),
+                          corps, helper)
+        assert "suspended" in message
+        app.reactivate_volunteer(ADMIN, barber)
+        app.join_team(leader_actor(barber), corps, helper)
+        assert team_members(app, corps) == 2
+
     def test_a_leader_who_leaves_the_team_stops_leading_it(
         self, app: CivicVol, corps: UUID
     ) -> None:

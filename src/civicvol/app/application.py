@@ -293,6 +293,12 @@ class CivicVol(Application[UUID]):
         volunteer.leave(reason, by=actor)
         self.commit("volunteer.leave", actor, volunteer)
 
+    def check_leads(self, actor: Actor, team: Team) -> None:
+        """A leader acts only for a team they lead, and only while they serve themself."""
+        check_leads_team(actor, team)
+        if actor.role == Role.LEADER.value:
+            self.volunteer(actor.id).check_is_active()
+
     # --- teams -------------------------------------------------------------------------------
     def create_team(
         self, actor: Actor, name: str, kind: TeamKind | str,
@@ -307,7 +313,7 @@ class CivicVol(Application[UUID]):
     def join_team(self, actor: Actor, team_id: UUID | str, volunteer_id: UUID | str) -> None:
         authorize(actor, "team.join")
         team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
-        check_leads_team(actor, team)
+        self.check_leads(actor, team)
         team.check_is_not_dissolved()
         volunteer.check_is_active()
         membership = self.membership(team.id, volunteer.id)
@@ -325,7 +331,7 @@ class CivicVol(Application[UUID]):
         """
         authorize(actor, "team.join")
         team = self.team(team_id)
-        check_leads_team(actor, team)
+        self.check_leads(actor, team)
         team.check_is_not_dissolved()
         members = [Membership(team_id=team.id, volunteer_id=v, by=actor) for v in volunteer_ids]
         self.commit("team.join", actor, *members)
@@ -337,7 +343,7 @@ class CivicVol(Application[UUID]):
         if actor.role == Role.VOLUNTEER.value:
             check_acts_for_self(actor, volunteer.id)
         else:
-            check_leads_team(actor, team)
+            self.check_leads(actor, team)
         membership = check_is_member(self.membership(team.id, volunteer.id), team.id,
                                      volunteer.id)
         membership.leave(reason, by=actor)

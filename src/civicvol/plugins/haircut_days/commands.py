@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from civicvol.app.application import CivicVol, check_leads_team, parse_id
+from civicvol.app.application import CivicVol, parse_id
 from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
 from civicvol.domain.team import Team
@@ -127,7 +127,7 @@ class HaircutDays:
             check_is_member(self.app.membership(session.team_id, volunteer.id),
                             session.team_id, volunteer.id)
         else:
-            check_leads_team(actor, self.app.team(session.team_id))
+            self.app.check_leads(actor, self.app.team(session.team_id))
         session.record_served(residents, by=actor)
         self.app.commit(RECORD_SERVED, actor, session)
         return session.served
@@ -135,7 +135,7 @@ class HaircutDays:
     def cancel_session(self, actor: Actor, session_id: UUID | str, reason: str) -> None:
         authorize(actor, CANCEL)
         session = self.session(session_id)
-        check_leads_team(actor, self.app.team(session.team_id))
+        self.app.check_leads(actor, self.app.team(session.team_id))
         session.cancel(reason, by=actor)
         self.app.commit(CANCEL, actor, session)
 
@@ -158,7 +158,7 @@ class HaircutDays:
     def _serving_team(self, actor: Actor, team_id: UUID | str) -> Team:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
-        check_leads_team(actor, team)
+        self.app.check_leads(actor, team)
         return team
 
     def _exists(self, ident: UUID) -> bool:

@@ -9,7 +9,7 @@ from uuid import UUID
 import attrs
 from eventsourcing.application import AggregateNotFoundError
 
-from civicvol.app.application import CivicVol, check_acts_for_self, check_leads_team, parse_id
+from civicvol.app.application import CivicVol, check_acts_for_self, parse_id
 from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
 from civicvol.domain.team import Team
@@ -74,7 +74,7 @@ class KnittingDrives:
         if actor.role == Role.VOLUNTEER.value:
             check_acts_for_self(actor, knitter.id)
         else:
-            check_leads_team(actor, self.app.team(drive.team_id))
+            self.app.check_leads(actor, self.app.team(drive.team_id))
         knitter.check_is_active()
         check_is_member(self.app.membership(drive.team_id, knitter.id), drive.team_id,
                         knitter.id)
@@ -115,5 +115,5 @@ class KnittingDrives:
     def _led_team(self, actor: Actor, team_id: UUID | str) -> Team:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
-        check_leads_team(actor, team)
+        self.app.check_leads(actor, team)
         return team
