@@ -262,6 +262,10 @@ class TestRefusals:
                      "station-keeper", "administrator", "auditor"):
             assert role in message
 
+    def test_an_unknown_role_is_refused_even_for_reading(self, district: District) -> None:
+        message = refused(district.store, "report", actor="mayor:m-1", exit_code=4)
+        assert "'mayor' is not a role" in message
+
     def test_an_auditor_changes_nothing(self, district: District) -> None:
         refused(district.store, "team", "join", district.corps, district.barber,
                 actor="auditor:a-1", exit_code=4)

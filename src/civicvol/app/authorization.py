@@ -47,13 +47,18 @@ def known_roles() -> list[str]:
     return sorted(roles)
 
 
+def check_role(actor: Actor) -> None:
+    """Refuse an actor whose role no command knows (a typing mistake in --as)."""
+    if actor.role not in known_roles() and actor.role != Role.SYSTEM.value:
+        raise PermissionDenied(
+            f"{actor.role!r} is not a role; act as one of {', '.join(known_roles())}"
+        )
+
+
 def authorize(actor: Actor, command: str) -> None:
     allowed = {str(getattr(r, "value", r)) for r in PERMISSIONS.get(command, frozenset())}
     if actor.role not in allowed:
-        if actor.role not in known_roles() and actor.role != Role.SYSTEM.value:
-            raise PermissionDenied(
-                f"{actor.role!r} is not a role; act as one of {', '.join(known_roles())}"
-            )
+        check_role(actor)
         who = " or ".join(_article(r) for r in sorted(allowed)) or "nobody"
         raise PermissionDenied(
             f"{_article(actor.role)} may not {command.replace('.', ' ').replace('_', ' ')}; "

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from civicvol.app.application import CivicVol
+from civicvol.app.authorization import check_role
 from civicvol.domain.errors import CivicVolError, PermissionDenied
 from civicvol.domain.values import Actor
 
@@ -34,6 +35,8 @@ class Session:
     def app(self) -> CivicVol:
         if self._app is None:
             self._app = open_application(self.store_url, self.config)
+            if self.actor_text:  # the plug-ins' roles are known once they are loaded
+                check_role(Actor.parse(self.actor_text))
         return self._app
 
     @property
