@@ -460,3 +460,22 @@ class TestClueFlowProperty:
                 assert riders.clues.clue(clue).status.value == status
             earned = points_of(app, riders.rider)
             assert earned == ((0, 5) if verdict == "valid" else (0, 0))
+
+
+class NoPointsForClues:
+    """A community's rule: clues earn no points this month."""
+
+    @hookimpl
+    def points_for_credit(self, points: int, source: Source) -> int | None:
+        return 0 if source.kind == "clue" else None
+
+
+def test_a_points_rule_that_pays_nothing_leaves_the_clue_valid_and_triage_says_0(
+        plugin_district: District) -> None:
+    app = plugin_district(plugins={"rider-clues": rider_clues_plugin,
+                                   "none": NoPointsForClues()})
+    riders = make_riders(app, app.plugin("rider-clues", RiderClues))
+    clue = riders.report("online-fraud")
+    assert riders.clues.triage(HANDLER, clue, "valid") == 0
+    assert riders.clues.clue(clue).verdict is Verdict.VALID
+    assert points_of(app, riders.rider) == (0, 0)

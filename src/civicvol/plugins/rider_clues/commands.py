@@ -82,13 +82,11 @@ class RiderClues:
         if judged is not Verdict.VALID or points == 0:
             self.app.commit(TRIAGE, actor, clue)
             return 0
-        source = Source("clue", str(clue.id))
-        self.app.credit_points(actor, clue.rider_id, points, source, with_aggregates=[clue],
-                               command=TRIAGE)
-        # Another plug-in's points rule (points_for_credit) may have changed the figure.
-        account = self.app.point_account(clue.rider_id)
-        assert account is not None
-        return account.entries[account.credited_sources[str(source)]].points
+        # Another plug-in's points rule (points_for_credit) may change the figure, even to 0.
+        credited = self.app.credit_many(actor, [(clue.rider_id, points)],
+                                        Source("clue", str(clue.id)), with_aggregates=[clue],
+                                        command=TRIAGE)
+        return credited.get(clue.rider_id, 0)
 
     def handle(self, actor: Actor, clue_id: UUID | str, handled_by: str, action: str) -> None:
         authorize(actor, HANDLE)
