@@ -109,8 +109,7 @@ class CivicVol(Application[UUID]):
         super().register_transcodings(transcoder)
         register_value_transcodings(transcoder)
         transcoder.register(SealedContactTranscoding(self.personal_keys))
-        if hasattr(self, "extensions"):
-            self.extensions.register_transcodings(transcoder)
+        self.extensions.register_transcodings(transcoder)
 
     def construct_mapper(self) -> Mapper[UUID]:
         """A mapper that names the missing plug-in when a stored event's class is not found."""
@@ -199,14 +198,20 @@ class CivicVol(Application[UUID]):
             set_durable(True)
 
     # --- loading -----------------------------------------------------------------------------
-    def load(self, cls: type[A], aggregate_id: UUID | str) -> A:
-        ident = parse_id(aggregate_id, _WHAT.get(cls, cls.__name__.lower()))
-        aggregate: Aggregate | None
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate of that class with that id, or None."""
+        found: Aggregate
         try:
-            aggregate = self.repository.get(ident)
+            found = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            aggregate = None
-        if not isinstance(aggregate, cls):
+            return None
+        return found if isinstance(found, cls) else None
+
+    def load(self, cls: type[A], aggregate_id: UUID | str) -> A:
+        """The aggregate, or the class's NotFound error naming the id."""
+        ident = parse_id(aggregate_id, _WHAT.get(cls, cls.__name__.lower()))
+        aggregate = self.find(cls, ident)
+        if aggregate is None:
             error = _NOT_FOUND.get(cls, NotFound)
             raise error(
                 f"no {_WHAT.get(cls, cls.__name__)} with id {ident} in this store; check the id "
@@ -224,27 +229,19 @@ class CivicVol(Application[UUID]):
         return self.load(ServiceOrder, order_id)
 
     def membership(self, team_id: UUID, volunteer_id: UUID) -> Membership | None:
-        found: Aggregate
-        try:
-            found = self.repository.get(membership_id(team_id, volunteer_id))
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(found, Membership)
-        return found
+        return self.find(Membership, membership_id(team_id, volunteer_id))
+
+    def member(self, team_id: UUID, volunteer_id: UUID) -> Membership:
+        """The volunteer's active membership of the team, or :class:`NotAMember`."""
+        return check_is_member(self.membership(team_id, volunteer_id), team_id, volunteer_id)
 
     def point_account(self, volunteer_id: UUID | str) -> PointAccount | None:
-        ident = parse_id(volunteer_id, "volunteer")
-        found: Aggregate
-        try:
-            found = self.repository.get(point_account_id(ident))
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(found, PointAccount)
-        return found
+        return self.find(PointAccount, point_account_id(parse_id(volunteer_id, "volunteer")))
 
-    def _open_account(self, volunteer_id: UUID, actor: Actor) -> PointAccount:
+    def _open_account(self, volunteer_id: UUID) -> PointAccount:
+        """The volunteer's account, opened (by the system) on their first credit."""
         return self.point_account(volunteer_id) or PointAccount(volunteer_id=volunteer_id,
-                                                               by=actor)
+                                                               by=SYSTEM)
 
     # --- volunteers --------------------------------------------------------------------------
     def register_volunteer(
@@ -344,8 +341,7 @@ class CivicVol(Application[UUID]):
             check_acts_for_self(actor, volunteer.id)
         else:
             self.check_leads(actor, team)
-        membership = check_is_member(self.membership(team.id, volunteer.id), team.id,
-                                     volunteer.id)
+        membership = self.member(team.id, volunteer.id)
         membership.leave(reason, by=actor)
         if volunteer.id in team.leaders:
             # A leader must be a member: one who leaves the team stops leading it.
@@ -356,7 +352,7 @@ class CivicVol(Application[UUID]):
                        volunteer_id: UUID | str) -> None:
         authorize(actor, "team.appoint_leader")
         team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
-        check_is_member(self.membership(team.id, volunteer.id), team.id, volunteer.id)
+        self.member(team.id, volunteer.id)
         team.appoint_leader(volunteer.id, by=actor)
         self.commit("team.appoint_leader", actor, team)
 
@@ -403,8 +399,7 @@ class CivicVol(Application[UUID]):
         volunteer.check_is_active()
         order.accept(volunteer.id, by=actor)
         assert order.team_id is not None
-        membership = check_is_member(self.membership(order.team_id, volunteer.id),
-                                     order.team_id, volunteer.id)
+        membership = self.member(order.team_id, volunteer.id)
         membership.take_order(order.id, by=actor)
         self.commit("order.accept", actor, order, membership)
 
@@ -414,8 +409,7 @@ class CivicVol(Application[UUID]):
         volunteer = self.volunteer(actor.id)
         if order.team_id is not None and order.volunteer_id is None:
             # A dispatched order is declined for the team by one of its members.
-            check_is_member(self.membership(order.team_id, volunteer.id), order.team_id,
-                            volunteer.id)
+            self.member(order.team_id, volunteer.id)
         order.decline(volunteer.id, reason, by=actor)
         self.commit("order.decline", actor, order)
 
@@ -431,7 +425,7 @@ class CivicVol(Application[UUID]):
         points = self.extensions.points_for_order(self, order, self.points_scheme)
         account = None  # a scheme that pays nothing for this order opens no empty account
         if points > 0:
-            account = self._open_account(volunteer.id, SYSTEM)
+            account = self._open_account(volunteer.id)
             account.credit(points, Source("order", str(order.id)), by=actor,
                            approved=self.points_scheme.auto_approve)
         self.commit("order.complete", actor, order, volunteer, account)
@@ -490,7 +484,7 @@ class CivicVol(Application[UUID]):
             points = self.extensions.points_for_credit(self, volunteer.id, asked, source)
             if points <= 0:
                 continue
-            account = accounts.get(volunteer.id) or self._open_account(volunteer.id, SYSTEM)
+            account = accounts.get(volunteer.id) or self._open_account(volunteer.id)
             accounts[volunteer.id] = account
             if account.credit(points, source, by=actor, approved=auto):
                 credited[volunteer.id] = points
