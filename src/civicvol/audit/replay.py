@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -118,18 +119,15 @@ def copy_log(source: CivicVol, target: CivicVol, page: int = PAGE,
              progress: Callable[[int], None] | None = None) -> int:
     """Copy every stored event, as stored, in log order, one page per transaction."""
     copied = 0
-    start = 1
-    while True:
-        notifications = source.recorder.select_notifications(start, page)
-        if not notifications:
-            return copied
+    events = source.all_events(page)
+    while notifications := list(islice(events, page)):
         target.recorder.insert_events([
             StoredEvent(originator_id=n.originator_id, originator_version=n.originator_version,
                         topic=n.topic, state=n.state) for n in notifications])
         copied += len(notifications)
-        start = notifications[-1].id + 1
         if progress:
             progress(copied)
+    return copied
 
 
 def live_figures(app: CivicVol, page: int = PAGE, progress: Callable[[int], None] | None = None
