@@ -89,6 +89,16 @@ class TestVerify:
         (tmp_path / "cp.json").write_text("{}")
         result = audit(store, "verify", "--checkpoint", str(tmp_path / "cp.json"))
         assert result.exit_code == 2 and "not a civicvol checkpoint" in result.stderr
+        assert "written by 'civicvol audit checkpoint'" in result.stderr
+
+    def test_an_unreadable_public_key_exits_two_saying_which_file_to_give(
+        self, store: str, tmp_path: Path
+    ) -> None:
+        (tmp_path / "auditor.pub").write_text("not a key\n")
+        result = audit(store, "verify", "--public-key", str(tmp_path / "auditor.pub"))
+        assert result.exit_code == 2
+        assert f"cannot read public key {tmp_path / 'auditor.pub'}" in result.stderr
+        assert "the .pub file written by 'civicvol audit keygen'" in result.stderr
 
 
 class TestBundles:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
@@ -18,8 +20,15 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from civicvol.audit.recorders import ChainedRecorder
-from civicvol.audit.verifier import Checkpoint, checkpoint_message, load_checkpoint
+from civicvol.audit.verifier import (
+    Checkpoint,
+    checkpoint_message,
+    load_checkpoint,
+    load_public_key,
+)
 from civicvol.domain.errors import CivicVolError
+
+T = TypeVar("T")
 
 
 class AuditFileError(CivicVolError):
@@ -86,11 +95,23 @@ def write_checkpoint(checkpoint: Checkpoint, out: Path) -> None:
     out.write_text(json.dumps(checkpoint.to_json(), indent=2) + "\n", encoding="utf-8")
 
 
-def read_checkpoints(paths: list[Path]) -> list[Checkpoint]:
-    checkpoints = []
+def read_checkpoints(paths: Iterable[Path]) -> list[Checkpoint]:
+    return _read_each(paths, load_checkpoint, "checkpoint",
+                      "give a file written by 'civicvol audit checkpoint'")
+
+
+def read_public_keys(paths: Iterable[Path]) -> list[bytes]:
+    """The raw Ed25519 public keys in ``paths`` (the .pub files of 'civicvol audit keygen')."""
+    return _read_each(paths, load_public_key, "public key",
+                      "give the .pub file written by 'civicvol audit keygen'")
+
+
+def _read_each(paths: Iterable[Path], load: Callable[[Path], T], what: str,
+               remedy: str) -> list[T]:
+    loaded = []
     for path in paths:
         try:
-            checkpoints.append(load_checkpoint(path))
+            loaded.append(load(path))
         except (OSError, ValueError) as error:
-            raise AuditFileError(f"cannot read checkpoint {path}: {error}") from None
-    return checkpoints
+            raise AuditFileError(f"cannot read {what} {path}: {error}; {remedy}") from None
+    return loaded

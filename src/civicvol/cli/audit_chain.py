@@ -21,12 +21,13 @@ from civicvol.audit.checkpoint import (
     generate_key,
     load_private_key,
     read_checkpoints,
+    read_public_keys,
     sign_checkpoint,
     write_checkpoint,
 )
 from civicvol.audit.recorders import as_chained
 from civicvol.audit.store_verification import verify_store
-from civicvol.audit.verifier import VerificationResult, load_public_key, verify_bundle
+from civicvol.audit.verifier import VerificationResult, verify_bundle
 from civicvol.cli.audit import audit
 from civicvol.cli.context import json_option, print_json, session
 from civicvol.store import store_name
@@ -37,16 +38,6 @@ checkpoint_option = click.option(
 public_key_option = click.option(
     "--public-key", "public_key_files", multiple=True, type=click.Path(path_type=Path),
     metavar="FILE", help="Trust only checkpoints signed by this public key (repeatable).")
-
-
-def _trusted(files: tuple[Path, ...]) -> list[bytes]:
-    keys = []
-    for path in files:
-        try:
-            keys.append(load_public_key(path))
-        except (OSError, ValueError) as error:
-            raise AuditFileError(f"cannot read public key {path}: {error}") from None
-    return keys
 
 
 @contextmanager
@@ -116,8 +107,8 @@ def checkpoint(key_file: Path, out: Path) -> None:
 def verify(checkpoint_files: tuple[Path, ...], public_key_files: tuple[Path, ...],
            as_json: bool) -> None:
     """Walk the whole log, recompute the chain, and check the checkpoints."""
-    checkpoints = read_checkpoints(list(checkpoint_files))
-    trusted = _trusted(public_key_files)
+    checkpoints = read_checkpoints(checkpoint_files)
+    trusted = read_public_keys(public_key_files)
     app = session().app
     recorder = as_chained(app.recorder)
     with _progress("verifying", recorder.chain_head()[0]) as advance:
@@ -130,7 +121,7 @@ def verify(checkpoint_files: tuple[Path, ...], public_key_files: tuple[Path, ...
 @checkpoint_option
 def export(directory: Path, checkpoint_files: tuple[Path, ...]) -> None:
     """Write an audit bundle (events.jsonl and manifest.json) into DIRECTORY."""
-    checkpoints = read_checkpoints(list(checkpoint_files))
+    checkpoints = read_checkpoints(checkpoint_files)
     app = session().app
     recorder = as_chained(app.recorder)
     with _progress("exporting", recorder.chain_head()[0]) as advance:
@@ -148,8 +139,8 @@ def export(directory: Path, checkpoint_files: tuple[Path, ...]) -> None:
 def verify_bundle_command(directory: Path, checkpoint_files: tuple[Path, ...],
                           public_key_files: tuple[Path, ...], as_json: bool) -> None:
     """Check an audit bundle without any database."""
-    checkpoints = read_checkpoints(list(checkpoint_files))
-    trusted = _trusted(public_key_files)
+    checkpoints = read_checkpoints(checkpoint_files)
+    trusted = read_public_keys(public_key_files)
     with _progress("verifying bundle", None) as advance:
         try:
             result = verify_bundle(directory, checkpoints, trusted, on_progress=advance)
