@@ -7,7 +7,8 @@ keeps writes cheap and makes an event's link a primary-key lookup. Set through
 ``APPLICATION_RECORDER_TOPIC`` by :mod:`civicvol.store`.
 
 SQLite: the insert transaction begins IMMEDIATE, so the head is read under the write lock and
-two processes cannot fork the chain. PostgreSQL (:mod:`civicvol.audit.recorders_postgres`):
+two processes cannot fork the chain; the last row gives both the head and the last
+notification id, and the new rows are inserted with the ids after it. PostgreSQL (:mod:`civicvol.audit.recorders_postgres`):
 the recorder takes an EXCLUSIVE lock on the events table before reading the head; the
 sequence's gaps never reach the chain's positions.
 
