@@ -84,7 +84,7 @@ class DistrictFigures(EventFold):
     # --- handlers ----------------------------------------------------------------------------
     def _volunteer_status(self, status: str) -> Handler:
         def handle(n: Notification, _: Callable[[], Any]) -> None:
-            self.volunteer_status[_uuid(n.originator_id)] = status
+            self.volunteer_status[originator(n)] = status
         return handle
 
     def _service_recorded(self, n: Notification, decode: Callable[[], Any]) -> None:
@@ -92,28 +92,28 @@ class DistrictFigures(EventFold):
 
     def _team_created(self, n: Notification, decode: Callable[[], Any]) -> None:
         e = decode()
-        self.teams[_uuid(n.originator_id)] = {
+        self.teams[originator(n)] = {
             "name": e.name, "kind": str(getattr(e.kind, "value", e.kind)),
             "community": e.community, "dissolved": False,
         }
 
     def _team_dissolved(self, n: Notification, _: Callable[[], Any]) -> None:
-        self.teams[_uuid(n.originator_id)]["dissolved"] = True
+        self.teams[originator(n)]["dissolved"] = True
 
     def _joined(self, n: Notification, decode: Callable[[], Any]) -> None:
-        oid, joined = _uuid(n.originator_id), decode()
+        oid, joined = originator(n), decode()
         self.member_team[oid] = joined.team_id
         self.member_volunteer[oid] = joined.volunteer_id
         self.member_active[oid] = True
 
     def _membership(self, active: bool) -> Handler:
         def handle(n: Notification, _: Callable[[], Any]) -> None:
-            self.member_active[_uuid(n.originator_id)] = active
+            self.member_active[originator(n)] = active
         return handle
 
     def _order_placed(self, n: Notification, decode: Callable[[], Any]) -> None:
         e = decode()
-        self.orders[_uuid(n.originator_id)] = {
+        self.orders[originator(n)] = {
             # The district's year: an order placed at 02:00 on 1 January in Kunming is 2024's.
             "status": "placed", "year": e.timestamp.astimezone(DISTRICT_TIME).year,
             "service": e.service,
@@ -122,7 +122,7 @@ class DistrictFigures(EventFold):
         }
 
     def _order_event(self, n: Notification, decode: Callable[[], Any]) -> None:
-        order = self.orders[_uuid(n.originator_id)]
+        order = self.orders[originator(n)]
         kind = n.topic.rsplit(".", 1)[-1]
         order["status"] = {"Declined": "placed"}.get(kind, kind.lower())
         if kind == "Declined":
@@ -135,7 +135,7 @@ class DistrictFigures(EventFold):
 
     def _points_event(self, n: Notification, decode: Callable[[], Any]) -> None:
         e = decode()
-        key = (_uuid(n.originator_id), e.entry_id)
+        key = (originator(n), e.entry_id)
         kind = n.topic.rsplit(".", 1)[-1]
         if kind == "Credited":
             status = "approved" if e.approved else "pending"
@@ -244,8 +244,5 @@ def event_topic(aggregate: type, event_name: str) -> str:
 
 def originator(notification: Notification) -> UUID:
     """The id of the aggregate that a stored event belongs to."""
-    return _uuid(notification.originator_id)
-
-
-def _uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
+    oid = notification.originator_id
+    return oid if isinstance(oid, UUID) else UUID(str(oid))
