@@ -8,9 +8,9 @@ keeps writes cheap and makes an event's link a primary-key lookup. Set through
 
 SQLite: the insert transaction begins IMMEDIATE, so the head is read under the write lock and
 two processes cannot fork the chain; the last row gives both the head and the last
-notification id, and the new rows are inserted with the ids after it. PostgreSQL (:mod:`civicvol.audit.recorders_postgres`):
-the recorder takes an EXCLUSIVE lock on the events table before reading the head; the
-sequence's gaps never reach the chain's positions.
+notification id, and the new rows are inserted with the ids after it. PostgreSQL
+(:mod:`civicvol.audit.recorders_postgres`): the recorder takes an EXCLUSIVE lock on the
+events table before reading the head; the sequence's gaps never reach the chain's positions.
 
 A store whose events were written without the chain is refused on opening
 (:class:`~civicvol.audit.chain.UnchainedStore`); an empty old table gets the columns.
@@ -138,10 +138,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                       **kwargs: Any) -> Sequence[int] | None:
         connection: SQLiteConnection
         with self.datastore.get_connection(commit=True) as connection:
-            # Per connection, outside the transaction: FULL waits for the disk at each commit.
-            if getattr(connection, "civicvol_synchronous", "FULL") != self.synchronous:
-                connection.cursor().execute(f"PRAGMA synchronous={self.synchronous}")
-                setattr(connection, "civicvol_synchronous", self.synchronous)  # noqa: B010
+            self._match_synchronous(connection)
             with _ImmediateTransaction(connection, commit=True) as c, c:
                 return self._insert_events(c, stored_events, **kwargs)
 
@@ -154,10 +151,16 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         """
         self.synchronous = "FULL" if durable else "NORMAL"
         with self.datastore.get_connection(commit=True) as connection:
-            connection.cursor().execute(f"PRAGMA synchronous={self.synchronous}")
-            setattr(connection, "civicvol_synchronous", self.synchronous)  # noqa: B010
+            self._match_synchronous(connection)
             if durable and not self.datastore.pool.is_sqlite_memory_mode:
                 connection.cursor().execute("PRAGMA wal_checkpoint(FULL)")
+
+    def _match_synchronous(self, connection: SQLiteConnection) -> None:
+        """Set the connection's synchronous to the recorder's, if it differs (a pragma that is
+        per connection and must run outside a transaction; SQLite's default is FULL)."""
+        if getattr(connection, "civicvol_synchronous", "FULL") != self.synchronous:
+            connection.cursor().execute(f"PRAGMA synchronous={self.synchronous}")
+            setattr(connection, "civicvol_synchronous", self.synchronous)  # noqa: B010
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
