@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import JSONTranscoder, Recording
 from eventsourcing.utils import get_topic
 
@@ -187,11 +186,7 @@ class PluginExtensions(Extensions):
                 writers[writer.name] = writer
         for record in writers.values():
             version = record.version or "unknown"
-            provenance: PluginProvenance | None
-            try:
-                provenance = app.repository.get(plugin_provenance_id(record.name))
-            except AggregateNotFoundError:
-                provenance = None
+            provenance = app.find(PluginProvenance, plugin_provenance_id(record.name))
             if provenance is None:
                 provenance = PluginProvenance(record.name, version, record.modules, by=actor)
             elif not provenance.has_recorded(version, record.modules):

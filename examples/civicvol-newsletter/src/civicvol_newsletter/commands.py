@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from civicvol import Actor, CivicVol
 from civicvol.app.application import check_leads_team, parse_id
 from civicvol.app.authorization import authorize
@@ -34,22 +32,22 @@ class Newsletter:
         self.title = title
 
     def bulletin(self, ident: UUID | str) -> Bulletin:
-        found = self._get(parse_id(ident, "bulletin"))
-        if not isinstance(found, Bulletin):
+        found = self.app.find(Bulletin, parse_id(ident, "bulletin"))
+        if found is None:
             raise BulletinNotFound(f"no bulletin with id {ident} in this store; found one "
                                    "first with 'civicvol newsletter found'")
         return found
 
     def issue(self, bulletin: UUID | str, number: int) -> BulletinIssue | None:
-        found = self._get(BulletinIssue.create_id(parse_id(bulletin, "bulletin"), number))
-        return found if isinstance(found, BulletinIssue) else None
+        return self.app.find(BulletinIssue,
+                             BulletinIssue.create_id(parse_id(bulletin, "bulletin"), number))
 
     def found_bulletin(self, actor: Actor, team_id: UUID | str, title: str = "",
                        community: str = "") -> UUID:
         authorize(actor, FOUND)
         team = self._team(team_id)
         name = title or self.title
-        if self._get(bulletin_id(team.id, name)) is not None:
+        if self.app.find(Bulletin, bulletin_id(team.id, name)) is not None:
             raise BulletinAlreadyFounded(f"team {team.name!r} already publishes {name}; "
                                          "use its id (civicvol newsletter show)")
         bulletin = Bulletin.found(team.id, name, community or team.community, by=actor)
@@ -110,9 +108,3 @@ class Newsletter:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
         return team
-
-    def _get(self, ident: UUID) -> object | None:
-        try:
-            return self.app.repository.get(ident)
-        except AggregateNotFoundError:
-            return None

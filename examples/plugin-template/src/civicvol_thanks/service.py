@@ -9,7 +9,6 @@ from uuid import UUID
 from civicvol.app.application import CivicVol, parse_id
 from civicvol.app.authorization import authorize
 from civicvol.domain.values import Actor, Source
-from eventsourcing.application import AggregateNotFoundError
 
 from civicvol_thanks.card import ThankYouCard, check_message, thank_you_card_id
 from civicvol_thanks.errors import CardAlreadySent, CardNotFound, OrderNotServed
@@ -32,8 +31,9 @@ class ThankYouCards:
         if order.status.value not in SERVED or order.volunteer_id is None:
             raise OrderNotServed(f"order {order.id} is {order.status.value}; thank its "
                                  "volunteer once the order is completed")
-        if self._find(order.id) is not None:
-            raise CardAlreadySent(f"a card for order {order.id} was already sent")
+        if self.app.find(ThankYouCard, thank_you_card_id(order.id)) is not None:
+            raise CardAlreadySent(f"a card for order {order.id} was already sent; see it "
+                                  "with 'civicvol thank-you-cards show'")
         card = ThankYouCard(order.id, order.volunteer_id, check_message(message), by=actor)
         self.app.credit_points(actor, order.volunteer_id, self.points_per_card,
                                Source("thank-you-card", str(card.id)),
@@ -42,15 +42,8 @@ class ThankYouCards:
 
     def card(self, order_id: UUID | str) -> ThankYouCard:
         ident = parse_id(order_id, "order")
-        card = self._find(ident)
+        card = self.app.find(ThankYouCard, thank_you_card_id(ident))
         if card is None:
-            raise CardNotFound(f"no thank-you card for order {ident}")
+            raise CardNotFound(f"no thank-you card for order {ident}; its requester sends "
+                               "one with 'civicvol thank-you-cards send'")
         return card
-
-    def _find(self, order_id: UUID) -> ThankYouCard | None:
-        try:
-            found = self.app.repository.get(thank_you_card_id(order_id))
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(found, ThankYouCard)
-        return found

@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from civicvol.app.application import CivicVol, parse_id
 from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
@@ -45,12 +43,8 @@ class HaircutDays:
     # --- queries -----------------------------------------------------------------------------
     def session(self, session_id: UUID | str) -> HaircutSession:
         ident = parse_id(session_id, "haircut session")
-        found: object
-        try:
-            found = self.app.repository.get(ident)
-        except AggregateNotFoundError:
-            found = None
-        if not isinstance(found, HaircutSession):
+        found = self.app.find(HaircutSession, ident)
+        if found is None:
             raise SessionNotFound(f"no haircut session with id {ident} in this store; list "
                                   "them with 'civicvol haircut-days sessions'")
         return found
@@ -88,7 +82,7 @@ class HaircutDays:
     def _schedule(self, actor: Actor, team: Team, day: date, kind: SessionKind,
                   **details: str) -> UUID:
         ident = haircut_session_id(team.id, day, kind)
-        if self._exists(ident):
+        if self.app.find(HaircutSession, ident) is not None:
             raise SessionAlreadyScheduled(
                 f"team {team.name!r} already has a {kind.value} haircut session on {day} "
                 f"({ident}); hold or cancel that one"
@@ -160,10 +154,3 @@ class HaircutDays:
         team.check_is_not_dissolved()
         self.app.check_leads(actor, team)
         return team
-
-    def _exists(self, ident: UUID) -> bool:
-        try:
-            self.app.repository.get(ident)
-        except AggregateNotFoundError:
-            return False
-        return True

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from uuid import UUID
 
 import attrs
-from eventsourcing.application import AggregateNotFoundError
 
 from civicvol.app.application import CivicVol, check_acts_for_self, parse_id
 from civicvol.app.authorization import authorize
@@ -45,12 +44,8 @@ class KnittingDrives:
 
     def drive(self, drive_id: UUID | str) -> KnittingDrive:
         ident = parse_id(drive_id, "knitting drive")
-        found: object
-        try:
-            found = self.app.repository.get(ident)
-        except AggregateNotFoundError:
-            found = None
-        if not isinstance(found, KnittingDrive):
+        found = self.app.find(KnittingDrive, ident)
+        if found is None:
             raise DriveNotFound(f"no knitting drive with id {ident} in this store; list them "
                                 "with 'civicvol knitting-drives list'")
         return found
