@@ -5,8 +5,9 @@ can copy this one file and check a bundle without civicvol, eventsourcing or the
 
     python verifier.py BUNDLE_DIR [--public-key KEY.pub ...]
 
-The format it checks is specified in ``docs/audit/bundle-format.md``. civicvol's recorders use
-:func:`chain_hash` from here, so the writer and the verifier share one definition of the framing.
+The format it checks is specified in ``docs/audit/bundle-format.md``. :func:`chain_hash` here is
+the definition of the framing; the recorders' write path frames the same bytes inline
+(:func:`civicvol.audit.chain.link_rows`), and a test checks that both agree.
 """
 
 from __future__ import annotations
