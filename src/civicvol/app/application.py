@@ -39,7 +39,7 @@ from civicvol.app.extensions import Extensions
 from civicvol.app.provenance import PROVENANCE_TOPICS, ProvenanceMapper
 from civicvol.app.repository import CivicRepository
 from civicvol.app.transcodings import register_value_transcodings
-from civicvol.audit.privacy import KeyedEventStore, PersonalKeys, SealedContactTranscoding
+from civicvol.audit.privacy import KeyedEventStore, PersonalKeys
 from civicvol.domain import clock
 from civicvol.domain.errors import (
     ConcurrentChange,
@@ -107,8 +107,7 @@ class CivicVol(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        register_value_transcodings(transcoder)
-        transcoder.register(SealedContactTranscoding(self.personal_keys))
+        register_value_transcodings(transcoder, self.personal_keys)
         self.extensions.register_transcodings(transcoder)
 
     def construct_mapper(self) -> Mapper[UUID]:

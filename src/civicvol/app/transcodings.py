@@ -7,7 +7,8 @@ from typing import Any
 import attrs
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from civicvol.domain.values import Actor, ContactDetails, EntryStatus, PointsEntry, Source
+from civicvol.audit.privacy import PersonalKeys, SealedContactTranscoding
+from civicvol.domain.values import Actor, EntryStatus, PointsEntry, Source
 
 
 class AttrsTranscoding(Transcoding):
@@ -31,8 +32,9 @@ class PointsEntryTranscoding(AttrsTranscoding):
         return PointsEntry(**{**data, "status": EntryStatus(data["status"])})
 
 
-def register_value_transcodings(transcoder: JSONTranscoder) -> None:
+def register_value_transcodings(transcoder: JSONTranscoder, keys: PersonalKeys) -> None:
+    """The core's value objects; contact details are sealed under their person's key."""
     transcoder.register(AttrsTranscoding(Actor, "actor"))
     transcoder.register(AttrsTranscoding(Source, "source"))
-    transcoder.register(AttrsTranscoding(ContactDetails, "contact"))
+    transcoder.register(SealedContactTranscoding(keys))
     transcoder.register(PointsEntryTranscoding(PointsEntry, "points_entry"))
