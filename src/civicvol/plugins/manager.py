@@ -69,9 +69,9 @@ class HookFailure:
                 f"{type(self.error).__name__}: {self.error}")
 
 
-def allowed_plugins(value: str | None = None) -> set[str] | None:
+def allowed_plugins() -> set[str] | None:
     """The names allowed by ``CIVICVOL_PLUGINS`` (None: all; empty set: none)."""
-    value = os.environ.get(ALLOW_ENV) if value is None else value
+    value = os.environ.get(ALLOW_ENV)
     if value is None:
         return None
     return {name.strip() for name in value.split(",") if name.strip()}
@@ -169,11 +169,6 @@ class PluginHost:
             self.pm.unregister(record.plugin)
         self._fail(record, reason)
 
-    def unregister(self, name: str) -> None:
-        record = self.records.pop(name, None)
-        if record is not None and record.status == LOADED and record.plugin is not None:
-            self.pm.unregister(record.plugin)
-
     # --- queries -----------------------------------------------------------------------------
     def loaded(self) -> list[PluginRecord]:
         return [r for r in self.records.values() if r.status == LOADED]
@@ -183,13 +178,6 @@ class PluginHost:
         caller = getattr(self.pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
             yield impl.plugin_name, impl.function, list(impl.argnames)
-
-    def call(self, hook: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
-        """Call each plug-in's implementation of ``hook`` in turn: (plug-in, result).
-
-        Exceptions propagate from this generator; callers decide whose fault it is."""
-        for name, function, argnames in self.implementations(hook):
-            yield name, function(**{a: kwargs[a] for a in argnames})
 
     # --- inside ------------------------------------------------------------------------------
     def _record(self, record: PluginRecord) -> PluginRecord:
