@@ -153,6 +153,20 @@ class TestAnIntactBundle:
         assert run.returncode == 0, run.stderr
         assert run.stdout.startswith(f"intact: {len(bundle.lines)} events")
 
+    def test_the_verifier_says_what_to_give_when_an_argument_is_wrong(
+        self, bundle: Bundle, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from civicvol.audit import verifier
+
+        (tmp_path / "auditor.pub").write_text("not a key\n")
+        assert verifier.main([str(bundle.folder), "--public-key",
+                              str(tmp_path / "auditor.pub")]) == 2
+        assert "cannot read public key" in capsys.readouterr().err
+        assert verifier.main([str(bundle.folder), "--public-key"]) == 2
+        assert capsys.readouterr().err.startswith("usage: python verifier.py BUNDLE_DIR")
+        assert verifier.main([str(tmp_path / "nowhere")]) == 2
+        assert "give the folder written by 'civicvol audit export'" in capsys.readouterr().err
+
     def test_a_tampered_store_is_not_exported(self, tmp_path: Path) -> None:
         app = CivicVol(f"sqlite:///{tmp_path / 'c.db'}")
         build_world(app)

@@ -101,7 +101,8 @@ def load_certificate(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise CertificateError(f"cannot read certificate {path}: {error}") from None
+        raise CertificateError(f"cannot read certificate {path}: {error}; give the FILE.json "
+                               "written by 'civicvol certificate ID --out FILE'") from None
     if not isinstance(data, dict) or data.get("format") != CERTIFICATE_FORMAT:
         raise CertificateError(f"{path} is not a civicvol service certificate (JSON); write "
                                "one with 'civicvol certificate ID --json'")
@@ -114,7 +115,8 @@ def check_certificate(cert: dict[str, Any], bundle: str | Path) -> list[str]:
     try:
         result = verify_bundle(folder)
     except (OSError, ValueError) as error:
-        raise CertificateError(f"cannot read audit bundle {folder}: {error}") from None
+        raise CertificateError(f"cannot read audit bundle {folder}: {error}; give the folder "
+                               "written by 'civicvol audit export'") from None
     if not result.intact:
         return [f"the bundle does not verify: {result.finding}"]
     position, head = int(cert["chain"]["position"]), cert["chain"]["head_hash"]

@@ -399,18 +399,25 @@ def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint]
 def main(argv: list[str] | None = None) -> int:
     """``python verifier.py BUNDLE_DIR [--public-key FILE ...]``: exit 0 when intact."""
     args = list(sys.argv[1:] if argv is None else argv)
-    keys: list[bytes] = []
-    while "--public-key" in args:
+    key_files: list[str] = []
+    while "--public-key" in args[:-1]:
         at = args.index("--public-key")
-        keys.append(load_public_key(args[at + 1]))
+        key_files.append(args[at + 1])
         del args[at:at + 2]
-    if len(args) != 1:
+    if len(args) != 1 or args[0].startswith("--"):
         print("usage: python verifier.py BUNDLE_DIR [--public-key KEY.pub ...]", file=sys.stderr)
+        return 2
+    try:
+        keys = [load_public_key(path) for path in key_files]
+    except (OSError, ValueError) as error:
+        print(f"error: cannot read public key: {error}; give the .pub file of the key that "
+              "signed the checkpoints", file=sys.stderr)
         return 2
     try:
         result = verify_bundle(args[0], trusted_keys=keys)
     except (OSError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: cannot read the bundle in {args[0]}: {error}; give the folder written by "
+              "'civicvol audit export'", file=sys.stderr)
         return 2
     if result.finding:
         print(f"NOT INTACT at {result.finding}")

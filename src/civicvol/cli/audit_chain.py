@@ -145,7 +145,8 @@ def verify_bundle_command(directory: Path, checkpoint_files: tuple[Path, ...],
         try:
             result = verify_bundle(directory, checkpoints, trusted, on_progress=advance)
         except (OSError, ValueError) as error:
-            raise AuditFileError(f"cannot read the bundle in {directory}: {error}") from None
+            raise AuditFileError(f"cannot read the bundle in {directory}: {error}; give the "
+                                 "folder written by 'civicvol audit export'") from None
     _report(result, f"bundle {directory}", as_json)
 
 
