@@ -27,7 +27,9 @@ def trace_points(app: CivicVol, volunteer_id: UUID | str) -> dict[str, Any]:
     chain = as_chained(app.recorder)
     actions: list[dict[str, Any]] = []
     entries: dict[str, dict[str, Any]] = {}
+    account: Any = None  # rebuilt from the events read here, not loaded a second time
     for event in events_of(app, account_id):
+        account = event.mutate(account)
         action = _ACTIONS.get(type(event).__name__)
         if action is None:
             continue
@@ -58,7 +60,6 @@ def trace_points(app: CivicVol, volunteer_id: UUID | str) -> dict[str, Any]:
             entry["reason"] = event.reason
         actions.append({"action": action, "entry": entry_id, "points": entry["points"],
                         "event": cause})
-    account = app.point_account(volunteer.id)
     return {"volunteer_id": str(volunteer.id), "balance": account.balance if account else 0,
             "entries": list(entries.values()), "actions": actions}
 
