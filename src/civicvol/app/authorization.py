@@ -40,10 +40,9 @@ def grant(command: str, *roles: str) -> None:
 
 
 def known_roles() -> list[str]:
-    roles = {r.value for r in Role if r is not Role.SYSTEM}
-    for allowed in PERMISSIONS.values():
-        roles |= {str(getattr(r, "value", r)) for r in allowed}
-    roles.discard(Role.SYSTEM.value)
+    """Every role some command is granted to, the core's and the plug-ins' (not "system")."""
+    roles = {str(r) for r in Role}.union(*(map(str, a) for a in PERMISSIONS.values()))
+    roles.discard(Role.SYSTEM)
     return sorted(roles)
 
 
@@ -56,12 +55,12 @@ def check_role(actor: Actor) -> None:
 
 
 def authorize(actor: Actor, command: str) -> None:
-    allowed = {str(getattr(r, "value", r)) for r in PERMISSIONS.get(command, frozenset())}
+    allowed = {str(r) for r in PERMISSIONS.get(command, frozenset())}
     if actor.role not in allowed:
         check_role(actor)
         who = " or ".join(_article(r) for r in sorted(allowed)) or "nobody"
         raise PermissionDenied(
-            f"{_article(actor.role)} may not {command.replace('.', ' ').replace('_', ' ')}; "
+            f"{_article(actor.role)} may not make the command {command!r}; "
             f"only {who} may (act with --as ROLE:ID)"
         )
 
