@@ -149,5 +149,3 @@ def verify_bundle_command(directory: Path, checkpoint_files: tuple[Path, ...],
                                  "folder written by 'civicvol audit export'") from None
     _report(result, f"bundle {directory}", as_json)
 
-
-COMMANDS: list[click.Command] = []  # the commands above are attached to the audit group
