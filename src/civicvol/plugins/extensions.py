@@ -17,7 +17,7 @@ from civicvol.domain.provenance import PluginProvenance, plugin_provenance_id
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
 from civicvol.plugins.errors import CommandRefusedByPlugin, PluginHookFailed, PluginNotLoaded
-from civicvol.plugins.manager import HookFailure, PluginHost, PluginRecord
+from civicvol.plugins.manager import HookCall, HookFailure, PluginHost, PluginRecord
 from civicvol.plugins.settings import resolve_settings
 
 if TYPE_CHECKING:
@@ -58,9 +58,9 @@ class PluginExtensions(Extensions):
         if self._app is not None:
             return
         self._app = app
-        for name, function, argnames in self.host.implementations("register_service"):
+        for name, call in self.host.implementations("register_service"):
             args = {"app": app, "settings": dict(self.settings.get(name, {}))}
-            service = self._attributed(name, "register_service", function, argnames, args)
+            service = self._attributed(name, "register_service", call, args)
             if service is not None:
                 self.services[name] = service
 
@@ -81,10 +81,10 @@ class PluginExtensions(Extensions):
 
     def before_save(self, app: CivicVol, command: str, actor: Actor,
                     events: Sequence[Any]) -> None:
-        for name, function, argnames in self.host.implementations("validate_command"):
-            args = {"app": app, "command": command, "actor": actor, "events": events}
+        args = {"app": app, "command": command, "actor": actor, "events": events}
+        for name, call in self.host.implementations("validate_command"):
             try:
-                veto = function(**{a: args[a] for a in argnames})
+                veto = call(args)
             except Exception as error:
                 raise refused(name, command, str(error) or type(error).__name__, error) \
                     from error
@@ -100,9 +100,9 @@ class PluginExtensions(Extensions):
                 self._recorded.add(self._pending.pop(event.originator_id))
         args = {"app": app, "command": command, "actor": actor, "events": events,
                 "recordings": recordings}
-        for name, function, argnames in self.host.implementations("command_committed"):
+        for name, call in self.host.implementations("command_committed"):
             try:
-                function(**{a: args[a] for a in argnames})
+                call(args)
             except Exception as error:  # isolated: report it, go on with the others
                 failure = HookFailure(name, "command_committed", command, error)
                 self.host.failures.append(failure)
@@ -140,16 +140,15 @@ class PluginExtensions(Extensions):
 
     # --- inside ------------------------------------------------------------------------------
     def _each(self, hook: str, **args: Any) -> Iterator[tuple[str, Any]]:
-        for name, function, argnames in self.host.implementations(hook):
-            yield name, self._attributed(name, hook, function, argnames, args)
+        for name, call in self.host.implementations(hook):
+            yield name, self._attributed(name, hook, call, args)
 
     @staticmethod
-    def _attributed(name: str, hook: str, function: Callable[..., Any], argnames: list[str],
-                    args: dict[str, Any]) -> Any:
+    def _attributed(name: str, hook: str, call: HookCall, args: dict[str, Any]) -> Any:
         """Call one implementation; an unexpected failure names the plug-in and the hook (a
         CivicVolError, raised on purpose with its own message, passes unchanged)."""
         try:
-            return function(**{a: args[a] for a in argnames})
+            return call(args)
         except CivicVolError:
             raise
         except Exception as error:
@@ -157,9 +156,9 @@ class PluginExtensions(Extensions):
                                    f"{type(error).__name__}: {error}", name, error) from error
 
     def _first_number(self, hook: str, command: str, args: dict[str, Any]) -> int | None:
-        for name, function, argnames in self.host.implementations(hook):
+        for name, call in self.host.implementations(hook):
             try:
-                result = function(**{a: args[a] for a in argnames})
+                result = call(args)
             except Exception as error:
                 raise refused(name, command, str(error) or type(error).__name__, error) \
                     from error

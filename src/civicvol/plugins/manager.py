@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import metadata
 from typing import Any
 
@@ -26,6 +26,8 @@ from civicvol.plugins.settings import Setting
 
 ALLOW_ENV = "CIVICVOL_PLUGINS"
 LOADED, FAILED, DISABLED, INCOMPATIBLE = "loaded", "failed", "disabled", "incompatible"
+# One hook implementation, called with the hook's arguments by name.
+HookCall = Callable[[Mapping[str, Any]], Any]
 
 
 @attrs.define
@@ -173,11 +175,11 @@ class PluginHost:
     def loaded(self) -> list[PluginRecord]:
         return [r for r in self.records.values() if r.status == LOADED]
 
-    def implementations(self, hook: str) -> Iterator[tuple[str, Callable[..., Any], list[str]]]:
-        """(plug-in name, function, argument names) of a hook, in pluggy's call order."""
+    def implementations(self, hook: str) -> Iterator[tuple[str, HookCall]]:
+        """(plug-in name, call) of each implementation of a hook, in pluggy's call order."""
         caller = getattr(self.pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
-            yield impl.plugin_name, impl.function, list(impl.argnames)
+            yield impl.plugin_name, bound(impl)
 
     # --- inside ------------------------------------------------------------------------------
     def _record(self, record: PluginRecord) -> PluginRecord:
@@ -214,7 +216,7 @@ class PluginHost:
         """Call one plug-in's implementation of ``hook`` (None if it has none)."""
         for name, impl in self._impls_of(record.plugin):
             if name == hook:
-                return impl.function(**{a: kwargs[a] for a in impl.argnames})
+                return bound(impl)(kwargs)
         return None
 
     def _granter(self, record: PluginRecord) -> Callable[..., None]:
@@ -222,6 +224,14 @@ class PluginHost:
             grant(command, *roles)
             record.permissions.setdefault(command, []).extend(roles)
         return plugin_grant
+
+
+def bound(impl: pluggy.HookImpl) -> HookCall:
+    """Call ``impl`` with the arguments it names, picked from a hook's arguments: a plug-in
+    declares only the arguments it uses."""
+    def call(args: Mapping[str, Any]) -> Any:
+        return impl.function(**{a: args[a] for a in impl.argnames})
+    return call
 
 
 def event_modules(plugin: object) -> tuple[str, ...]:
