@@ -14,7 +14,7 @@ from typing import Any
 from civicvol.audit.chain import originator_text
 from civicvol.audit.checkpoint import AuditFileError
 from civicvol.audit.recorders import ChainedRecorder
-from civicvol.audit.store_verification import Walk, chained_events, classify
+from civicvol.audit.store_verification import PAGE, Walk, chained_events, classify
 from civicvol.audit.verifier import (
     BUNDLE_FORMAT,
     BUNDLE_FORMAT_VERSION,
@@ -76,7 +76,7 @@ def export_bundle(recorder: ChainedRecorder, store: str, out: Path,
                 originator_version=event.originator_version, topic=event.topic,
                 state=event.state, prev_hash=walk.head, hash=link.hash)))
             walk.accept(link)
-            if on_progress is not None and link.position % 2000 == 0:
+            if on_progress is not None and link.position % PAGE == 0:
                 on_progress(link.position)
     count, head = walk.position - 1, walk.head
     keys = sorted({c.public_key.hex() for c in checkpoints})
