@@ -57,9 +57,9 @@ def register_permissions(grant: Callable[..., None]) -> None:
 
 @hookimpl
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> KnittingDrives:
-    return KnittingDrives(app, KnittingSettings(
-        points_per_piece=int(settings.get("points_per_piece", 2)),
-        recipients=tuple(settings.get("recipients", c.RECIPIENTS))))
+    # Resolved settings hold every key: a value from civicvol.toml, else the default above.
+    return KnittingDrives(app, KnittingSettings(points_per_piece=settings["points_per_piece"],
+                                                recipients=tuple(settings["recipients"])))
 
 
 @hookimpl
