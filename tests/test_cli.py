@@ -336,6 +336,7 @@ class TestRefusals:
         "sqlite:///",
         "sqlite:////no/such/folder/civicvol.db",
         "postgresql://postgres@127.0.0.1:5432/",
+        "postgresql://postgres@127.0.0.1:port/test",
     ])
     def test_a_malformed_store_url_is_one_line(self, url: str) -> None:
         result = civicvol(url, "report")

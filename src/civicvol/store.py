@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 from uuid import uuid4
 
 from civicvol.audit.recorders import CHAINED_RECORDER_TOPICS
@@ -33,52 +33,63 @@ def store_environment(url: str) -> dict[str, str]:
     scheme = parts.scheme.lower()
     if scheme == "memory":
         # An in-memory SQLite database, private to this application object.
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": f"file:civicvol-{uuid4().hex}?mode=memory&cache=shared",
-            "APPLICATION_RECORDER_TOPIC": CHAINED_RECORDER_TOPICS["eventsourcing.sqlite"],
-        }
-    if scheme == "sqlite":
-        path = unquote(parts.path)
-        if parts.netloc:
-            raise StoreError(
-                f"store URL {url!r} has a host; write sqlite:///relative.db or "
-                "sqlite:////absolute/path.db"
-            )
-        path = path[1:] if path.startswith("/") else path
-        if not path:
-            raise StoreError(f"store URL {url!r} names no file; write e.g. sqlite:///civicvol.db")
-        folder = Path(path).resolve().parent
-        if not folder.is_dir():
-            raise StoreError(f"the folder {folder} for store {url!r} does not exist; create it "
-                             "or choose another path")
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path,
-                "SQLITE_LOCK_TIMEOUT": "10",
-                "APPLICATION_RECORDER_TOPIC": CHAINED_RECORDER_TOPICS["eventsourcing.sqlite"]}
-    if scheme in ("postgresql", "postgres"):
-        dbname = parts.path.lstrip("/")
-        if not dbname:
-            raise StoreError(f"store URL {url!r} names no database; write e.g. "
-                             "postgresql://postgres@127.0.0.1:5432/test")
-        env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": dbname,
-            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-            "POSTGRES_PORT": str(parts.port or 5432),
-            "POSTGRES_USER": unquote(parts.username or "postgres"),
-            "POSTGRES_PASSWORD": unquote(parts.password or ""),
-            "POSTGRES_CONNECT_TIMEOUT": "5",
-            "POSTGRES_LOCK_TIMEOUT": "10",
-            "APPLICATION_RECORDER_TOPIC": CHAINED_RECORDER_TOPICS["eventsourcing.postgres"],
-        }
-        schema = parse_qs(parts.query).get("schema")
-        if schema:
-            env["POSTGRES_SCHEMA"] = schema[0]
-        return env
-    raise StoreError(
-        f"store URL {url!r} is not understood; use sqlite:///file.db, memory:// or "
-        "postgresql://user@host:5432/database"
-    )
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+               "SQLITE_DBNAME": f"file:civicvol-{uuid4().hex}?mode=memory&cache=shared"}
+    elif scheme == "sqlite":
+        env = _sqlite_environment(url, parts)
+    elif scheme in ("postgresql", "postgres"):
+        env = _postgres_environment(url, parts)
+    else:
+        raise StoreError(
+            f"store URL {url!r} is not understood; use sqlite:///file.db, memory:// or "
+            "postgresql://user@host:5432/database"
+        )
+    env["APPLICATION_RECORDER_TOPIC"] = CHAINED_RECORDER_TOPICS[env["PERSISTENCE_MODULE"]]
+    return env
+
+
+def _sqlite_environment(url: str, parts: SplitResult) -> dict[str, str]:
+    if parts.netloc:
+        raise StoreError(
+            f"store URL {url!r} has a host; write sqlite:///relative.db or "
+            "sqlite:////absolute/path.db"
+        )
+    path = unquote(parts.path)
+    path = path[1:] if path.startswith("/") else path
+    if not path:
+        raise StoreError(f"store URL {url!r} names no file; write e.g. sqlite:///civicvol.db")
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise StoreError(f"the folder {folder} for store {url!r} does not exist; create it "
+                         "or choose another path")
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "10"}
+
+
+def _postgres_environment(url: str, parts: SplitResult) -> dict[str, str]:
+    dbname = parts.path.lstrip("/")
+    if not dbname:
+        raise StoreError(f"store URL {url!r} names no database; write e.g. "
+                         "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise StoreError(f"store URL {url!r} has a port that is not a number; write e.g. "
+                         "postgresql://postgres@127.0.0.1:5432/test") from None
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(port),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_LOCK_TIMEOUT": "10",
+    }
+    schema = parse_qs(parts.query).get("schema")
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema[0]
+    return env
 
 
 def store_name(url: str) -> str:
