@@ -22,16 +22,17 @@ from typing import Any
 from uuid import UUID
 
 from civicvol.app.application import CivicVol
-from civicvol.app.report import DISTRICT_TIME
+from civicvol.app.report import DISTRICT_TIME, event_topic
 from civicvol.audit.history import events_of, shanghai
 from civicvol.audit.recorders import as_chained
 from civicvol.audit.verifier import EVENTS_FILE, BundleEvent, parse_event_line, verify_bundle
 from civicvol.domain.errors import CivicVolError, NotFound
+from civicvol.domain.volunteer import Volunteer
 
 CERTIFICATE_FORMAT = "civicvol-service-certificate"
 CERTIFICATE_VERSION = 1
 DEFAULT_ISSUER = "盘龙区新时代文明实践中心"
-SERVICE_TOPIC = "civicvol.domain.volunteer:Volunteer.ServiceRecorded"
+SERVICE_TOPIC = event_topic(Volunteer, "ServiceRecorded")
 
 
 class CertificateError(CivicVolError):
@@ -43,9 +44,9 @@ class CertificateError(CivicVolError):
 def issue_certificate(app: CivicVol, volunteer_id: UUID | str,
                       issuer: str = DEFAULT_ISSUER) -> dict[str, Any]:
     """The certificate of every service recorded up to the chain's head at this moment."""
-    position, head = as_chained(app.recorder).chain_head()
-    volunteer = app.volunteer(volunteer_id)
     chain = as_chained(app.recorder)
+    position, head = chain.chain_head()
+    volunteer = app.volunteer(volunteer_id)
     services: list[dict[str, str | int]] = []
     for event in events_of(app, volunteer.id):
         if type(event).__name__ != "ServiceRecorded":
