@@ -18,6 +18,7 @@ from uuid import UUID
 import attrs
 
 from civicvol.app.application import CivicVol
+from civicvol.domain.errors import InvalidInput
 from civicvol.domain.values import Actor
 
 FULL_TEAMS = (1, 8, 360)
@@ -78,8 +79,6 @@ def build_panlong(app: CivicVol, scale: float = 1.0, seed: int = 2024,
                   progress: Progress | None = None) -> District:
     """Build the district into ``app``'s store; ``progress(stage, done, total)`` reports."""
     if not 0 < scale <= 1:
-        from civicvol.domain.errors import InvalidInput
-
         raise InvalidInput(f"scale {scale} is out of range; give a number above 0 and at most 1")
     report = progress or (lambda stage, done, total: None)
     district = District(scale=scale, rng=random.Random(seed))
