@@ -141,10 +141,6 @@ class EntryNotPending(RuleViolation):
     pass
 
 
-class DuplicateEntry(RuleViolation):
-    pass
-
-
 # --- storage -----------------------------------------------------------------------------------
 class ConcurrentChange(CivicVolError):
     """Someone else changed the same record at the same moment; the command was not stored."""
