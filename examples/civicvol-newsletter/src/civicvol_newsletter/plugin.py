@@ -44,7 +44,7 @@ def register_permissions(grant: Callable[..., None]) -> None:
 
 @hookimpl
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> Newsletter:
-    return Newsletter(app, title=str(settings.get("title", "《龙江居民简报》")))
+    return Newsletter(app, title=str(settings["title"]))  # resolved: always holds the key
 
 
 @hookimpl
