@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import TopicError, get_topic
 
-from civicvol.domain.provenance import PluginProvenance
+from civicvol.domain.provenance import PluginProvenance, is_within
 from civicvol.plugins.errors import PluginMissing, UnknownEventTopic
 
 PROVENANCE_TOPICS = [get_topic(getattr(PluginProvenance, name))
@@ -46,7 +46,7 @@ class ProvenanceMapper(Mapper[UUID]):
                 versions.append(event.version)
                 modules.update(event.modules)
         for plugin, versions, modules in writers.values():
-            if any(module == m or module.startswith(m + ".") for m in modules):
+            if any(is_within(module, m) for m in modules):
                 return PluginMissing(
                     f"this store holds events of plug-in {plugin!r} (version "
                     f"{', '.join(versions)}), which is not installed or not loaded; install "

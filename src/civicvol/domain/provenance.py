@@ -38,3 +38,9 @@ class PluginProvenance(CivicAggregate):
 
 def plugin_provenance_id(plugin: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"civicvol:plugin-provenance:{plugin}")
+
+
+def is_within(module: str, package: str) -> bool:
+    """Whether ``module`` is ``package`` or one of its submodules: the rule that makes an
+    event class a plug-in's (writing events and naming a missing writer agree on it)."""
+    return module == package or module.startswith(package + ".")

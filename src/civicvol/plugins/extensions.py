@@ -13,7 +13,7 @@ from eventsourcing.utils import get_topic
 from civicvol.app.extensions import Extensions
 from civicvol.domain.errors import CivicVolError
 from civicvol.domain.points_scheme import PointsScheme
-from civicvol.domain.provenance import PluginProvenance, plugin_provenance_id
+from civicvol.domain.provenance import PluginProvenance, is_within, plugin_provenance_id
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
 from civicvol.plugins.errors import CommandRefusedByPlugin, PluginHookFailed, PluginNotLoaded
@@ -200,7 +200,7 @@ class PluginExtensions(Extensions):
     def _writer(self, cls: type) -> PluginRecord | None:
         module = get_topic(cls).partition(":")[0]
         matches = [(len(m), r) for r in self.host.loaded() for m in r.modules
-                   if module == m or module.startswith(m + ".")]
+                   if is_within(module, m)]
         return max(matches, key=lambda x: x[0])[1] if matches else None
 
 
