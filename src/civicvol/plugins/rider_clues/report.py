@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from civicvol.app.report import event_topic
+from civicvol.app.report import EventFold, event_topic, originator
 from civicvol.domain.point_account import PointAccount
 from civicvol.plugins.rider_clues.categories import DEFAULT_STATION, ClueCategories
 from civicvol.plugins.rider_clues.clue import Clue
@@ -18,48 +18,40 @@ from civicvol.plugins.rider_clues.clue import Clue
 Decode = Callable[[], Any]
 
 
-class RiderCluesFigures:
+class RiderCluesFigures(EventFold):
     """Every clue's state and the points they earned, one event at a time."""
 
     name = "rider-clues"
 
     def __init__(self, categories: ClueCategories | None = None,
                  station: str = DEFAULT_STATION) -> None:
+        super().__init__()
         self.categories = categories or ClueCategories()
         self.station = station
         self.clues: dict[UUID, dict[str, Any]] = {}
         self.clue_credits: dict[tuple[UUID, str], tuple[int, str]] = {}
         self.redemptions = 0
         self.points_redeemed = 0
-        self.handlers: dict[str, Callable[[Notification, Decode], None]] = {
+        self.handlers.update({
             event_topic(Clue, "Reported"): self._reported,
             event_topic(Clue, "Judged"): self._judged,
             event_topic(Clue, "Handled"): self._step("handled"),
             event_topic(Clue, "FedBack"): self._step("fed-back"),
             event_topic(PointAccount, "Credited"): self._credited,
             event_topic(PointAccount, "Redeemed"): self._redeemed,
-        }
+        })
         for name in ("Approved", "Rejected", "Reversed"):
             self.handlers[event_topic(PointAccount, name)] = self._credit_moved
-
-    @property
-    def topics(self) -> list[str]:
-        return list(self.handlers)
 
     @property
     def clue_topics(self) -> list[str]:
         """The clues' own events: enough to list them."""
         return [event_topic(Clue, name) for name in ("Reported", "Judged", "Handled", "FedBack")]
 
-    def fold(self, notification: Notification, decode: Decode) -> None:
-        handler = self.handlers.get(notification.topic)
-        if handler is not None:
-            handler(notification, decode)
-
     # --- handlers ----------------------------------------------------------------------------
     def _reported(self, n: Notification, decode: Decode) -> None:
         e = decode()
-        self.clues[_uuid(n.originator_id)] = {
+        self.clues[originator(n)] = {
             "id": str(e.originator_id), "rider": str(e.rider_id), "category": e.category,
             "place": e.place, "seen_at": e.seen_at.isoformat(), "status": "reported",
             "verdict": None, "duplicate_of": None, "reported_on": e.timestamp.isoformat(),
@@ -67,23 +59,23 @@ class RiderCluesFigures:
 
     def _judged(self, n: Notification, decode: Decode) -> None:
         e = decode()
-        clue = self.clues[_uuid(n.originator_id)]
+        clue = self.clues[originator(n)]
         clue["status"], clue["verdict"] = "judged", str(e.verdict)
         clue["duplicate_of"] = str(e.duplicate_of) if e.duplicate_of else None
 
     def _step(self, status: str) -> Callable[[Notification, Decode], None]:
         def handle(n: Notification, _: Decode) -> None:
-            self.clues[_uuid(n.originator_id)]["status"] = status
+            self.clues[originator(n)]["status"] = status
         return handle
 
     def _credited(self, n: Notification, decode: Decode) -> None:
         e = decode()
         if e.source.kind == "clue":
             status = "approved" if e.approved else "pending"
-            self.clue_credits[(_uuid(n.originator_id), e.entry_id)] = (e.points, status)
+            self.clue_credits[(originator(n), e.entry_id)] = (e.points, status)
 
     def _credit_moved(self, n: Notification, decode: Decode) -> None:
-        key = (_uuid(n.originator_id), decode().entry_id)
+        key = (originator(n), decode().entry_id)
         if key in self.clue_credits:
             status = {"Approved": "approved", "Rejected": "rejected"}.get(
                 n.topic.rsplit(".", 1)[-1], "reversed")
@@ -132,6 +124,3 @@ def _in_verdict_order(counts: Counter[str]) -> dict[str, int]:
     return {v: counts[v] for v in ("valid", "invalid", "duplicate", "awaiting triage")
             if counts[v]}
 
-
-def _uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))

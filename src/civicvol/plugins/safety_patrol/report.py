@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from civicvol.app.report import event_topic
+from civicvol.app.report import EventFold, event_topic, originator
 from civicvol.plugins.safety_patrol.drill import Drill, DrillKind
 from civicvol.plugins.safety_patrol.hazard import Hazard, district_day, today
 from civicvol.plugins.safety_patrol.inspection import Inspection
@@ -25,10 +25,11 @@ from civicvol.plugins.safety_patrol.lecture import Lecture
 Decode = Callable[[], Any]
 
 
-class SafetyPatrolFigures:
+class SafetyPatrolFigures(EventFold):
     name = "safety-patrol"
 
     def __init__(self, as_of: date | None = None) -> None:
+        super().__init__()
         self.as_of = as_of
         self.day = as_of or today()
         self.inspections = 0
@@ -36,18 +37,15 @@ class SafetyPatrolFigures:
         self.drills = Counter[str]()
         self.reinspections = 0
         self.hazards: dict[UUID, dict[str, Any]] = {}
-        self.handlers: dict[str, Callable[[Notification, Any], None]] = {
+        # Each handler is given the decoded event (the fold decodes it to read its day).
+        self.handlers.update({
             event_topic(Inspection, "Recorded"): self._inspected,
             event_topic(Hazard, "Found"): self._found,
             event_topic(Hazard, "Closed"): self._reinspected,
             event_topic(Hazard, "StillOpen"): self._reinspected,
             event_topic(Lecture, "Held"): self._lecture,
             event_topic(Drill, "Held"): self._drill,
-        }
-
-    @property
-    def topics(self) -> list[str]:
-        return list(self.handlers)
+        })
 
     @property
     def hazard_topics(self) -> list[str]:
@@ -68,7 +66,7 @@ class SafetyPatrolFigures:
         self.inspections += 1
 
     def _found(self, n: Notification, e: Any) -> None:
-        self.hazards[_uuid(n.originator_id)] = {
+        self.hazards[originator(n)] = {
             "id": str(e.originator_id), "inspection": str(e.inspection_id), "place": e.place,
             "description": e.description, "found_on": district_day(e.timestamp),
             "fixed_on_spot": e.fixed_on_spot,
@@ -79,7 +77,7 @@ class SafetyPatrolFigures:
 
     def _reinspected(self, n: Notification, e: Any) -> None:
         self.reinspections += 1
-        hazard = self.hazards[_uuid(n.originator_id)]
+        hazard = self.hazards[originator(n)]
         hazard["reinspections"] += 1
         if n.topic.endswith(".Closed"):
             hazard["closed_on"] = date.fromisoformat(e.closed_on)
@@ -121,6 +119,3 @@ class SafetyPatrolFigures:
             "disaster_medicine_trainings": self.drills[DrillKind.DISASTER_MEDICINE.value],
         }
 
-
-def _uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
