@@ -66,8 +66,9 @@ class ChainedRecorder(Protocol):
         """Whether a row after notification id ``after_id`` claims chain ``position``."""
 
 
-def _link(notification_id: int, originator_id: Any, version: int, position: Any,
-          digest: Any) -> ChainLink | None:
+def chain_link(notification_id: int, originator_id: Any, version: int, position: Any,
+               digest: Any) -> ChainLink | None:
+    """The link a stored row carries (None where it has none)."""
     if position is None or digest is None:
         return None
     return ChainLink(int(position), int(notification_id), str(originator_id), int(version),
@@ -75,8 +76,8 @@ def _link(notification_id: int, originator_id: Any, version: int, position: Any,
 
 
 def chained_row(notification: Notification, position: Any, digest: Any) -> ChainedRow:
-    return notification, _link(notification.id, notification.originator_id,
-                               notification.originator_version, position, digest)
+    return notification, chain_link(notification.id, notification.originator_id,
+                                    notification.originator_version, position, digest)
 
 
 # --- SQLite ----------------------------------------------------------------------------------
@@ -230,8 +231,8 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             return c.fetchone() is not None
 
     def _row_link(self, row: Any) -> ChainLink | None:
-        return _link(row["rowid"], self.convert_originator_id(row["originator_id"]),
-                     row["originator_version"], row["chain_position"], row["chain_hash"])
+        return chain_link(row["rowid"], self.convert_originator_id(row["originator_id"]),
+                          row["originator_version"], row["chain_position"], row["chain_hash"])
 
 
 def _with_uuid(event: StoredEvent) -> StoredEvent:
@@ -257,4 +258,4 @@ def as_chained(recorder: ApplicationRecorder) -> ChainedRecorder:
 
 
 __all__ = ["CHAINED_RECORDER_TOPICS", "ChainedRecorder", "ChainedRow",
-           "ChainedSQLiteApplicationRecorder", "as_chained", "chained_row"]
+           "ChainedSQLiteApplicationRecorder", "as_chained", "chain_link", "chained_row"]

@@ -24,7 +24,7 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from civicvol.audit.chain import ChainLink, link_rows, unchained_store_error
-from civicvol.audit.recorders import CHAIN_COLUMNS, ChainedRow, chained_row
+from civicvol.audit.recorders import CHAIN_COLUMNS, ChainedRow, chain_link, chained_row
 from civicvol.audit.verifier import GENESIS
 
 
@@ -156,8 +156,5 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     @staticmethod
     def _row_link(row: Any) -> ChainLink | None:
-        return chained_row(
-            Notification(id=row["notification_id"], originator_id=row["originator_id"],
-                         originator_version=row["originator_version"], topic=row["topic"],
-                         state=b""),
-            row["chain_position"], row["chain_hash"])[1]
+        return chain_link(row["notification_id"], row["originator_id"],
+                          row["originator_version"], row["chain_position"], row["chain_hash"])
