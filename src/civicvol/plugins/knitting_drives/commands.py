@@ -74,13 +74,10 @@ class KnittingDrives:
         check_is_member(self.app.membership(drive.team_id, knitter.id), drive.team_id,
                         knitter.id)
         log_id = drive.log_knitting(knitter.id, hats, scarves, by=actor)
-        points = self.settings.points_per_piece * (hats + scarves)
-        if points <= 0:
-            self.app.commit(LOG, actor, drive)
-        else:
-            self.app.credit_points(actor, knitter.id, points,
-                                   Source(KNITTING_SOURCE, f"{drive.id}/{log_id}"),
-                                   with_aggregates=[drive], command=LOG)
+        points = self.settings.points_per_piece * (hats + scarves)  # 0 when the setting is 0
+        self.app.credit_many(actor, [(knitter.id, points)] if points > 0 else [],
+                             Source(KNITTING_SOURCE, f"{drive.id}/{log_id}"),
+                             with_aggregates=[drive], command=LOG)
         return log_id
 
     def add_recipient(self, actor: Actor, drive_id: UUID | str, institution: str) -> None:
