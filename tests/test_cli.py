@@ -140,6 +140,15 @@ class TestCommands:
         assert "balance 0" in ok(store, "points", "show", district.barber).stdout
         assert "District report" in ok(store, "report").stdout
 
+    def test_the_tables_print_brackets_as_typed(self, district: District) -> None:
+        store = district.store
+        bracketed = created(store, "volunteer", "register", "--name", "王[/b]", "--phone",
+                            "13700137000", "--community", "东庄[red]社区")
+        table = ok(store, "volunteer", "show", bracketed).stdout
+        assert "王[/b]" in table and "东庄[red]社区" in table
+        ok(store, "volunteer", "erase", district.helper, "--reason", "本人申请", actor=ADMIN)
+        assert ok(store, "volunteer", "show", district.helper).stdout.count("[erased]") == 2
+
     def test_a_team_shows_its_members_parent_and_leaders(self, district: District) -> None:
         store = district.store
         ok(store, "team", "appoint-leader", district.team, district.barber, actor=ADMIN)

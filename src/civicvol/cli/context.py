@@ -17,7 +17,9 @@ from civicvol.domain.errors import CivicVolError, PermissionDenied
 from civicvol.domain.values import Actor
 
 T = TypeVar("T")
-console = Console()
+# No markup: the tables show what users typed (names, places, reasons), and a "[...]" in it,
+# such as an erased name's "[erased]", must print as written, not be read as a style.
+console = Console(markup=False)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of, parse_day
@@ -28,8 +29,8 @@ def report(as_json: bool, as_of: str | None) -> None:
 
 def print_report(data: dict[str, Any]) -> None:
     as_of = f", as of the end of {data['as_of']}" if "as_of" in data else ""
-    console.print(f"[bold]District report[/bold]  store {data['store']}, {data['events']} "
-                  f"events{as_of}")
+    console.print(Text.assemble(("District report", "bold"),
+                                f"  store {data['store']}, {data['events']} events{as_of}"))
     for section, figures in data.items():
         if not isinstance(figures, dict):
             continue
