@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from civicvol import CivicVol
 from civicvol.cli import cli
+from civicvol.cli.context import cell
 
 ADMIN = "administrator:admin-1"
 RESIDENT = "resident:r-1001"
@@ -148,6 +149,13 @@ class TestCommands:
         assert "王[/b]" in table and "东庄[red]社区" in table
         ok(store, "volunteer", "erase", district.helper, "--reason", "本人申请", actor=ADMIN)
         assert ok(store, "volunteer", "show", district.helper).stdout.count("[erased]") == 2
+
+    def test_a_table_cell_reads_as_plain_text(self) -> None:
+        assert cell({"飞线充电": {"valid": 2, "invalid": 1}, "网络诈骗": {}}) == (
+            "飞线充电 (valid: 2, invalid: 1), 网络诈骗 (-)")
+        assert cell({"name": "理发队", "members": 9}) == "name: 理发队, members: 9"
+        assert (cell(["理发", "助老"]), cell([]), cell(None), cell(0)) == (
+            "理发, 助老", "-", "-", "0")
 
     def test_a_team_shows_its_members_parent_and_leaders(self, district: District) -> None:
         store = district.store

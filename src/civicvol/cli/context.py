@@ -95,10 +95,20 @@ def print_record(title: str, data: dict[str, Any]) -> None:
     table.add_column(style="bold")
     table.add_column()
     for key, value in data.items():
-        if isinstance(value, list | tuple):
-            value = ", ".join(str(v) for v in value) or "-"
-        table.add_row(key.replace("_", " "), "-" if value is None else str(value))
+        table.add_row(key.replace("_", " "), cell(value))
     console.print(table)
+
+
+def cell(value: Any) -> str:
+    """A value as a table shows it: lists joined, mappings as "key: value", nothing as -."""
+    if value is None:
+        return "-"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} ({cell(v)})" if isinstance(v, dict) else f"{k}: {cell(v)}"
+                         for k, v in value.items()) or "-"
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(v) for v in value) or "-"
+    return str(value)
 
 
 def created(what: str, ident: object) -> None:

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of, parse_day
-from civicvol.cli.context import console, json_option, print_json, session
+from civicvol.cli.context import cell, console, json_option, print_json, session
 from civicvol.demo import build_panlong
 
 
@@ -38,9 +38,7 @@ def print_report(data: dict[str, Any]) -> None:
         table.add_column(style="bold")
         table.add_column(justify="right")
         for key, value in figures.items():
-            if isinstance(value, dict):
-                value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"
-            table.add_row(key.replace("_", " "), "-" if value is None else str(value))
+            table.add_row(key.replace("_", " "), cell(value))
         console.print(table)
 
 
