@@ -32,6 +32,7 @@ from civicvol.app import authorization
 from civicvol.app.application import CivicVol
 from civicvol.app.report import fold_log
 from civicvol.domain.points_scheme import PointsScheme
+from civicvol.domain.provenance import is_within
 from civicvol.domain.values import Actor
 from civicvol.plugins import hookspecs
 from civicvol.plugins.errors import CommandRefusedByPlugin
@@ -135,7 +136,7 @@ class VetoPluginEvents:
     def validate_command(self, events: Sequence[Any]) -> str | None:
         for event in events:
             module = get_topic(type(event)).partition(":")[0]
-            if any(module == m or module.startswith(m + ".") for m in self.modules):
+            if any(is_within(module, m) for m in self.modules):
                 return "the conformance test refuses every command of the plug-in"
         return None
 
@@ -173,18 +174,17 @@ class PluginConformance:
         assert isinstance(extensions, PluginExtensions)
         return extensions.host.records[self.name]
 
-    def plugin_topics(self, app: CivicVol) -> list[str]:
+    def plugin_notifications(self, app: CivicVol) -> list[Any]:
+        """The stored events of the plug-in's own classes, in order."""
         modules = self.record(app).modules
-        return [n.topic for n in app.all_events()
-                if any(n.topic.partition(":")[0] == m
-                       or n.topic.startswith(m + ".") for m in modules)]
+        return [n for n in app.all_events()
+                if any(is_within(n.topic.partition(":")[0], m) for m in modules)]
+
+    def plugin_topics(self, app: CivicVol) -> list[str]:
+        return [n.topic for n in self.plugin_notifications(app)]
 
     def plugin_aggregate_ids(self, app: CivicVol) -> list[Any]:
-        modules = self.record(app).modules
-        ids = {n.originator_id: None for n in app.all_events()
-               if any(n.topic.partition(":")[0] == m or n.topic.startswith(m + ".")
-                      for m in modules)}
-        return list(ids)
+        return list(dict.fromkeys(n.originator_id for n in self.plugin_notifications(app)))
 
     def sections(self, app: CivicVol) -> list[Any]:
         extensions = app.extensions
