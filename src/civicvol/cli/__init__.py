@@ -28,7 +28,8 @@ class CivicVolGroup(click.Group):
 @click.option("--store", envvar=STORE_ENV, default=None, metavar="URL",
               help="sqlite:///file.db (default: civicvol.db here), memory://, postgresql://...")
 @click.option("--as", "actor", default=None, metavar="ROLE:ID",
-              help="Who makes the command, e.g. resident:r-1001 or volunteer:<id>.")
+              help="Who makes the command, e.g. resident:r-1001 or volunteer:<id>; "
+                   "needed by every command that changes the store.")
 @click.option("--config", default=None, metavar="PATH",
               help="civicvol.toml with the plug-ins' settings (default: $CIVICVOL_CONFIG, "
                    "else the one beside the SQLite store file).")

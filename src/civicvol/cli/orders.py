@@ -17,8 +17,8 @@ def order() -> None:
 
 @order.command("place")
 @click.option("--service", required=True, help="Service category, e.g. 理发 or 助老.")
-@click.option("--description", default="")
-@click.option("--place", default="")
+@click.option("--description", default="", help="What is needed, free text.")
+@click.option("--place", default="", help="Where, e.g. 东庄社区 3 栋.")
 @click.option("--wanted-time", default="", help="When the service is wanted, free text.")
 @click.option("--beneficiary", "beneficiaries", multiple=True,
               help="A group served (elderly, left-behind children, disabled ...); repeatable.")
@@ -34,7 +34,8 @@ def place(service: str, description: str, place: str, wanted_time: str,
 
 @order.command("dispatch")
 @click.argument("order_id")
-@click.option("--team", "team_id", required=True)
+@click.option("--team", "team_id", required=True, metavar="TEAM_ID",
+              help="The team that is to serve it.")
 def dispatch(order_id: str, team_id: str) -> None:
     """The practice centre dispatches an order to a team (派单)."""
     s = session()
@@ -45,7 +46,7 @@ def dispatch(order_id: str, team_id: str) -> None:
 @order.command("accept")
 @click.argument("order_id")
 def accept(order_id: str) -> None:
-    """A member of the dispatched team accepts the order (接单)."""
+    """A member of the dispatched team accepts the order (接单): --as volunteer:<id>."""
     s = session()
     s.app.accept_order(s.actor, order_id)
     click.echo(f"order {order_id} accepted by volunteer {s.actor.id}")
@@ -53,8 +54,10 @@ def accept(order_id: str) -> None:
 
 @order.command("complete")
 @click.argument("order_id")
-@click.option("--hours", required=True, type=str, help="Service hours, e.g. 2 or 1.5.")
-@click.option("--served", default=0, type=int, help="How many people were served.")
+@click.option("--hours", required=True, metavar="HOURS",
+              help="Service hours, more than 0 and at most 24, e.g. 2 or 1.5.")
+@click.option("--served", default=0, type=int, show_default=True,
+              help="How many people were served.")
 def complete(order_id: str, hours: str, served: int) -> None:
     """The accepting volunteer completes the order, with service hours."""
     s = session()
@@ -65,7 +68,7 @@ def complete(order_id: str, hours: str, served: int) -> None:
 @order.command("rate")
 @click.argument("order_id")
 @click.option("--stars", required=True, type=int, help="1 to 5.")
-@click.option("--comment", default="")
+@click.option("--comment", default="", help="What the resident says (optional).")
 def rate(order_id: str, stars: int, comment: str) -> None:
     """The requester rates the service once (评单)."""
     s = session()
@@ -75,9 +78,10 @@ def rate(order_id: str, stars: int, comment: str) -> None:
 
 @order.command("decline")
 @click.argument("order_id")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why, in a few words.")
 def decline(order_id: str, reason: str) -> None:
-    """Give the order back to the centre for re-dispatch."""
+    """Give the order back to the centre for re-dispatch (a member of the dispatched team,
+    or the volunteer who accepted it)."""
     s = session()
     s.app.decline_order(s.actor, order_id, reason)
     click.echo(f"order {order_id} declined; it waits for the centre to dispatch it again")
@@ -85,7 +89,7 @@ def decline(order_id: str, reason: str) -> None:
 
 @order.command("cancel")
 @click.argument("order_id")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why, in a few words.")
 def cancel(order_id: str, reason: str) -> None:
     """Cancel an open order (its requester or a dispatcher)."""
     s = session()

@@ -19,7 +19,8 @@ def points() -> None:
 @points.command("approve")
 @click.argument("volunteer_id")
 @click.option("--all", "approve_all", is_flag=True, help="Approve every pending credit.")
-@click.option("--entry", "entry_id", default=None, help="Approve one entry, e.g. E3.")
+@click.option("--entry", "entry_id", default=None, metavar="ENTRY_ID",
+              help="Approve one entry, e.g. E3 (see 'points show').")
 def approve(volunteer_id: str, approve_all: bool, entry_id: str | None) -> None:
     """Approve pending credits (points auditor)."""
     if approve_all == (entry_id is not None):
@@ -31,8 +32,9 @@ def approve(volunteer_id: str, approve_all: bool, entry_id: str | None) -> None:
 
 @points.command("reject")
 @click.argument("volunteer_id")
-@click.option("--entry", "entry_id", required=True)
-@click.option("--reason", required=True)
+@click.option("--entry", "entry_id", required=True, metavar="ENTRY_ID",
+              help="The pending credit, e.g. E3 (see 'points show').")
+@click.option("--reason", required=True, help="Why, in a few words.")
 def reject(volunteer_id: str, entry_id: str, reason: str) -> None:
     """Reject a pending credit (points auditor)."""
     s = session()
@@ -42,10 +44,11 @@ def reject(volunteer_id: str, entry_id: str, reason: str) -> None:
 
 @points.command("reverse")
 @click.argument("volunteer_id")
-@click.option("--entry", "entry_id", required=True)
-@click.option("--reason", required=True)
+@click.option("--entry", "entry_id", required=True, metavar="ENTRY_ID",
+              help="The credit, e.g. E1 (see 'points show').")
+@click.option("--reason", required=True, help="Why, in a few words.")
 def reverse(volunteer_id: str, entry_id: str, reason: str) -> None:
-    """Reverse a credit (points auditor)."""
+    """Reverse a credit, pending or approved, e.g. of a disputed order (points auditor)."""
     s = session()
     s.app.reverse_points(s.actor, volunteer_id, entry_id, reason)
     click.echo(f"entry {entry_id} reversed")
@@ -53,9 +56,10 @@ def reverse(volunteer_id: str, entry_id: str, reason: str) -> None:
 
 @points.command("redeem")
 @click.argument("volunteer_id")
-@click.option("--points", "amount", required=True, type=int)
-@click.option("--gift", required=True)
-@click.option("--station", required=True)
+@click.option("--points", "amount", required=True, type=int, metavar="N",
+              help="How many approved points the gift costs.")
+@click.option("--gift", required=True, help="The gift, e.g. 毛巾.")
+@click.option("--station", required=True, help="The station that hands it out.")
 def redeem(volunteer_id: str, amount: int, gift: str, station: str) -> None:
     """Spend approved points on a gift at a station (station keeper)."""
     s = session()

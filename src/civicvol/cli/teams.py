@@ -15,10 +15,11 @@ def team() -> None:
 
 
 @team.command("create")
-@click.option("--name", required=True)
-@click.option("--kind", required=True, type=click.Choice([k.value for k in TeamKind]))
-@click.option("--parent", default=None, metavar="TEAM_ID")
-@click.option("--community", default="")
+@click.option("--name", required=True, help="1 to 60 characters.")
+@click.option("--kind", required=True, type=click.Choice([k.value for k in TeamKind]),
+              help="The district's one corps (总队), a standing team or a special team.")
+@click.option("--parent", default=None, metavar="TEAM_ID", help="The team it belongs to.")
+@click.option("--community", default="", help="The community it serves, if one.")
 def create(name: str, kind: str, parent: str | None, community: str) -> None:
     """Create a team (administrator)."""
     s = session()
@@ -38,9 +39,10 @@ def join(team_id: str, volunteer_id: str) -> None:
 @team.command("leave")
 @click.argument("team_id")
 @click.argument("volunteer_id")
-@click.option("--reason", default="")
+@click.option("--reason", default="", help="Why (optional).")
 def leave(team_id: str, volunteer_id: str, reason: str) -> None:
-    """Take a volunteer off a team."""
+    """Take a volunteer off a team (administrator, a leader of the team, or the volunteer);
+    a leader who leaves stops leading it."""
     s = session()
     s.app.leave_team(s.actor, team_id, volunteer_id, reason)
     click.echo(f"volunteer {volunteer_id} left team {team_id}")
@@ -68,7 +70,7 @@ def stand_down_leader(team_id: str, volunteer_id: str) -> None:
 
 @team.command("dissolve")
 @click.argument("team_id")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why, in a few words.")
 def dissolve(team_id: str, reason: str) -> None:
     """Dissolve a team (administrator)."""
     s = session()

@@ -7,6 +7,8 @@ import click
 from civicvol.app.views import volunteer_view
 from civicvol.cli.context import created, json_option, print_json, print_record, session
 
+PHONE_HELP = "A mainland mobile (13800138000) or a landline with area code (0871-63123456)."
+
 
 @click.group()
 def volunteer() -> None:
@@ -14,10 +16,10 @@ def volunteer() -> None:
 
 
 @volunteer.command("register")
-@click.option("--name", required=True)
-@click.option("--phone", required=True)
-@click.option("--community", required=True)
-@click.option("--skill", "skills", multiple=True, help="Repeat for several skills.")
+@click.option("--name", required=True, help="1 to 60 characters.")
+@click.option("--phone", required=True, help=PHONE_HELP)
+@click.option("--community", required=True, help="The community (社区) they serve in.")
+@click.option("--skill", "skills", multiple=True, help="A skill, e.g. 理发; repeatable.")
 def register(name: str, phone: str, community: str, skills: tuple[str, ...]) -> None:
     """Register a volunteer (administrator)."""
     s = session()
@@ -26,8 +28,8 @@ def register(name: str, phone: str, community: str, skills: tuple[str, ...]) -> 
 
 @volunteer.command("update-contact")
 @click.argument("volunteer_id")
-@click.option("--name", required=True)
-@click.option("--phone", required=True)
+@click.option("--name", required=True, help="1 to 60 characters.")
+@click.option("--phone", required=True, help=PHONE_HELP)
 def update_contact(volunteer_id: str, name: str, phone: str) -> None:
     """Change a volunteer's name and phone (administrator, or the volunteer)."""
     s = session()
@@ -37,7 +39,7 @@ def update_contact(volunteer_id: str, name: str, phone: str) -> None:
 
 @volunteer.command("suspend")
 @click.argument("volunteer_id")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why, in a few words.")
 def suspend(volunteer_id: str, reason: str) -> None:
     """Suspend a volunteer (administrator)."""
     s = session()
@@ -56,7 +58,7 @@ def reactivate(volunteer_id: str) -> None:
 
 @volunteer.command("leave")
 @click.argument("volunteer_id")
-@click.option("--reason", default="")
+@click.option("--reason", default="", help="Why (optional).")
 def leave(volunteer_id: str, reason: str) -> None:
     """Record that a volunteer leaves the service (administrator, or the volunteer)."""
     s = session()
