@@ -204,6 +204,8 @@ class TestCommands:
            actor=POINTS_AUDITOR)
         result = ok(store, "points", "approve", barber, "--all", actor=POINTS_AUDITOR)
         assert "approved 2 entries: E1, E2" in result.stdout
+        again = ok(store, "points", "approve", barber, "--all", actor=POINTS_AUDITOR)
+        assert again.stdout == "approved nothing: no credit is pending\n"
         ok(store, "points", "reverse", barber, "--entry", "E1", "--reason", "争议",
            actor=POINTS_AUDITOR)
         points = shown(store, "points", "show", barber)

@@ -27,7 +27,11 @@ def approve(volunteer_id: str, approve_all: bool, entry_id: str | None) -> None:
         raise InvalidInput("say which credits to approve: either --all or --entry ENTRY_ID")
     s = session()
     approved = s.app.approve_points(s.actor, volunteer_id, entry_id)
-    click.echo(f"approved {len(approved)} entries: {', '.join(approved) or 'none pending'}")
+    if not approved:
+        click.echo("approved nothing: no credit is pending")
+        return
+    click.echo(f"approved {len(approved)} {'entry' if len(approved) == 1 else 'entries'}: "
+               f"{', '.join(approved)}")
 
 
 @points.command("reject")
