@@ -18,7 +18,7 @@ import pytest
 
 from civicvol import Actor, CivicVol
 from civicvol.app.views import district_report
-from civicvol.domain.errors import InvalidId, NotAMember, PermissionDenied
+from civicvol.domain.errors import InvalidId, NotAMember, PermissionDenied, VolunteerNotActive
 from civicvol.plugins.manager import load_plugins
 from civicvol.plugins.testkit import PluginConformance, open_test_district
 from tests.conftest import ADMIN, RESIDENT
@@ -134,6 +134,16 @@ class TestEditors:
                 "《龙江青年》")
 
 
+    def test_a_suspended_leader_changes_no_editors(self, lj: Longjiang) -> None:
+        lj.app.suspend_volunteer(ADMIN, lj.leader, "暂停服务")
+        refused(lj.app, VolunteerNotActive, lj.news.appoint_editor, lj.leader_actor,
+                lj.bulletin, lj.outsider, ["informant"])
+        refused(lj.app, VolunteerNotActive, lj.news.assign_roles, lj.leader_actor,
+                lj.bulletin, lj.editors[1], ["mediator"])
+        refused(lj.app, VolunteerNotActive, lj.news.stand_down_editor, lj.leader_actor,
+                lj.bulletin, lj.editors[1], "搬家")
+
+
 class TestIssues:
     def test_issues_are_numbered_in_order_and_record_their_editors(
             self, lj: Longjiang) -> None:
@@ -167,6 +177,16 @@ class TestIssues:
         message = refused(lj.app, errors().InvalidIssue, lj.news.publish_issue,
                           lj.leader_actor, lj.bulletin, 1, "x", "2021-04-15")
         assert "name the editors" in message
+
+    def test_a_leader_publishes_only_for_the_team_they_lead(self, lj: Longjiang) -> None:
+        other = lj.app.create_team(ADMIN, "金实骑手", "special", community="金实社区")
+        lj.app.join_team(ADMIN, other, lj.outsider)
+        lj.app.appoint_leader(ADMIN, other, lj.outsider)
+        refused(lj.app, PermissionDenied, lj.news.publish_issue,
+                Actor("leader", str(lj.outsider)), lj.bulletin, 1, "x", "2021-04-15",
+                editors=[lj.editors[0]])
+        lj.news.publish_issue(lj.leader_actor, lj.bulletin, 1, "第1期", "2021-04-15",
+                              editors=[lj.editors[0]])
 
     def test_bad_titles_dates_and_ids_are_refused(self, lj: Longjiang) -> None:
         refused(lj.app, errors().InvalidIssue, lj.news.publish_issue, lj.editor(), lj.bulletin,

@@ -8,7 +8,7 @@ from datetime import date
 from uuid import UUID
 
 from civicvol import Actor, CivicVol
-from civicvol.app.application import check_leads_team, parse_id
+from civicvol.app.application import parse_id
 from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
 from civicvol.domain.team import Team
@@ -60,7 +60,7 @@ class Newsletter:
         (宣讲员), mediator (调解员) and/or informant (信息员)."""
         authorize(actor, APPOINT_EDITOR)
         bulletin = self.bulletin(bulletin_ref)
-        check_leads_team(actor, self._team(bulletin.team_id))
+        self.app.check_leads(actor, self._team(bulletin.team_id))
         volunteer = self.app.volunteer(volunteer_id)
         volunteer.check_is_active()
         check_is_member(self.app.membership(bulletin.team_id, volunteer.id), bulletin.team_id,
@@ -72,7 +72,7 @@ class Newsletter:
                      roles: Sequence[str]) -> None:
         authorize(actor, ASSIGN_ROLES)
         bulletin = self.bulletin(bulletin_ref)
-        check_leads_team(actor, self._team(bulletin.team_id))
+        self.app.check_leads(actor, self._team(bulletin.team_id))
         bulletin.assign_roles(parse_id(volunteer_id, "volunteer"), tuple(roles), by=actor)
         self.app.commit(ASSIGN_ROLES, actor, bulletin)
 
@@ -80,7 +80,7 @@ class Newsletter:
                           volunteer_id: UUID | str, reason: str = "") -> None:
         authorize(actor, STAND_DOWN_EDITOR)
         bulletin = self.bulletin(bulletin_ref)
-        check_leads_team(actor, self._team(bulletin.team_id))
+        self.app.check_leads(actor, self._team(bulletin.team_id))
         bulletin.stand_down_editor(parse_id(volunteer_id, "volunteer"), reason, by=actor)
         self.app.commit(STAND_DOWN_EDITOR, actor, bulletin)
 
@@ -93,6 +93,8 @@ class Newsletter:
         bulletin = self.bulletin(bulletin_ref)
         if actor.role == EDITOR_ROLE:
             bulletin.check_is_editor(parse_id(actor.id, "editor (volunteer)"))
+        else:
+            self.app.check_leads(actor, self._team(bulletin.team_id))
         names = tuple(parse_id(e, "editor (volunteer)") for e in editors)
         if not names and actor.role == EDITOR_ROLE:
             names = (parse_id(actor.id, "editor (volunteer)"),)
