@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
+
+from eventsourcing.persistence import Notification
 
 from civicvol.app.application import CivicVol
 from civicvol.app.report import DistrictFigures, fold_log
@@ -94,15 +97,21 @@ def team_members(app: CivicVol, team_id: UUID) -> int:
 
 def district_report(app: CivicVol) -> DistrictReport:
     """Every figure of the district, computed from the events; plug-ins add their sections."""
+    return {"store": app.store_url, "events": app.event_count(),
+            **fold_report(app, app.all_events())}
+
+
+def fold_report(app: CivicVol, notifications: Iterable[Notification], *,
+                sections: Sequence[Any] | None = None, also: Sequence[Any] = ()
+                ) -> DistrictReport:
+    """The core figures and the plug-ins' sections (``app``'s unless ``sections`` are given)
+    folded over ``notifications``; the folds in ``also`` are fed the same events."""
     figures = DistrictFigures()
-    sections = app.extensions.report_sections(app)
-    fold_log(app.all_events(), app.mapper, [figures, *sections])
-    report: DistrictReport = {"store": app.store_url, "events": app.event_count(),
-                              **figures.as_dict()}
-    for section in sections:
-        report[section.name] = section.as_dict()
-    return report
+    if sections is None:
+        sections = app.extensions.report_sections(app)
+    fold_log(notifications, app.mapper, [figures, *also, *sections])
+    return {**figures.as_dict(), **{s.name: s.as_dict() for s in sections}}
 
 
-__all__ = ["district_report", "order_view", "points_view", "team_members",
+__all__ = ["district_report", "fold_report", "order_view", "points_view", "team_members",
            "team_view", "volunteer_view"]

@@ -22,8 +22,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, Notification
 
 from civicvol.app.application import CivicVol, parse_id
-from civicvol.app.report import DISTRICT_TIME, DistrictFigures, fold_log
-from civicvol.app.views import points_view
+from civicvol.app.report import DISTRICT_TIME
+from civicvol.app.views import fold_report, points_view
 from civicvol.audit.history import events_of
 from civicvol.domain import clock
 from civicvol.domain.errors import InvalidInput
@@ -66,18 +66,13 @@ def events_before(app: CivicVol, moment: datetime) -> Iterator[Notification]:
 def district_report_as_of(app: CivicVol, day: date) -> dict[str, Any]:
     """Every figure of the district report (plug-ins' sections too) at the end of ``day``."""
     moment = end_of_day(day)
-    figures = DistrictFigures()
     # Sections whose figures depend on "today" (hazards overdue) are made on the day itself.
     with clock.frozen_at(moment - timedelta(microseconds=1)):
         sections = app.extensions.report_sections(app)
     counted = _Counter()
-    fold_log(counted.count(events_before(app, moment)), app.mapper, [figures, *sections])
-    report: dict[str, Any] = {"store": app.store_url, "as_of": day.isoformat(),
-                              "until": moment.isoformat(), "events": counted.seen,
-                              **figures.as_dict()}
-    for section in sections:
-        report[section.name] = section.as_dict()
-    return report
+    figures = fold_report(app, counted.count(events_before(app, moment)), sections=sections)
+    return {"store": app.store_url, "as_of": day.isoformat(), "until": moment.isoformat(),
+            "events": counted.seen, **figures}
 
 
 def aggregate_as_of(app: CivicVol, aggregate_id: UUID, moment: datetime) -> Aggregate | None:

@@ -31,6 +31,7 @@ from eventsourcing.persistence import Notification, StoredEvent
 
 from civicvol.app.application import CivicVol
 from civicvol.app.report import DISTRICT_TIME, DistrictFigures, event_topic, fold_log
+from civicvol.app.views import fold_report
 from civicvol.audit.recorders import as_chained
 from civicvol.domain.membership import Membership
 from civicvol.domain.point_account import PointAccount
@@ -92,13 +93,10 @@ def replay(app: CivicVol, scratch_url: str | None = None, page: int = PAGE,
             result.events = copy_log(app, scratch, page, lambda n: report("copy", n, total))
             result.live_head = _head(app)
             result.replayed_head = _head(scratch)
-            figures = DistrictFigures()
-            sections = scratch.extensions.report_sections(scratch)
             others = _OtherRecords()
-            fold_log(_counting(scratch.all_events(page), lambda n: report("fold", n, total)),
-                     scratch.mapper, [figures, others, *sections])
-            result.replayed = {**figures.as_dict(),
-                               **{s.name: s.as_dict() for s in sections}}
+            result.replayed = fold_report(
+                scratch, _counting(scratch.all_events(page), lambda n: report("fold", n, total)),
+                also=[others])
             result.discrepancies.extend(others.rebuild(scratch))
             result.aggregates += len(others.ids)
         finally:
