@@ -246,6 +246,12 @@ class TestTheSessionDay:
         assert dz.haircuts.record_served(dz.as_volunteer(dz.barber), session, 6) == 26
         assert dz.haircuts.session(session).served == 26
 
+    def test_a_suspended_barber_counts_no_residents(self, dz: Dongzhuang) -> None:
+        session = dz.held(served=20)
+        dz.app.suspend_volunteer(ADMIN, dz.barber, "体检未通过")
+        refused(dz.app, VolunteerNotActive, dz.haircuts.record_served,
+                dz.as_volunteer(dz.barber), session, 6)
+
     def test_residents_are_counted_by_the_team_only_and_after_the_session(
             self, dz: Dongzhuang) -> None:
         scheduled = dz.scheduled()

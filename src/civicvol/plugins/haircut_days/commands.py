@@ -112,12 +112,13 @@ class HaircutDays:
             Source(SESSION_SOURCE, str(session.id)), with_aggregates=[session], command=HOLD)
 
     def record_served(self, actor: Actor, session_id: UUID | str, residents: int) -> int:
-        """Count more residents served at a held session; a barber of the team (a member),
-        or the team's leader, records them. Returns the session's total."""
+        """Count more residents served at a held session; a serving barber of the team (a
+        member), or the team's leader, records them. Returns the session's total."""
         authorize(actor, RECORD_SERVED)
         session = self.session(session_id)
         if actor.role == Role.VOLUNTEER.value:
             volunteer = self.app.volunteer(actor.id)
+            volunteer.check_is_active()
             check_is_member(self.app.membership(session.team_id, volunteer.id),
                             session.team_id, volunteer.id)
         else:
