@@ -9,10 +9,6 @@ class InvalidDeadline(InvalidInput):
     """A rectification deadline that is not a date after the inspection day."""
 
 
-class InvalidHazardOutcome(InvalidInput):
-    """A hazard must be either fixed on the spot or given a deadline, not both or neither."""
-
-
 class InvalidReinspectionDay(InvalidInput):
     """A re-inspection dated before the hazard was found."""
 

@@ -75,9 +75,6 @@ class Hazard(CivicAggregate):
     def found_on(self) -> date:
         return district_day(self.created_on)
 
-    def is_overdue(self, on: date) -> bool:
-        return self.deadline is not None and not self.closed and on > self.deadline
-
     # --- re-inspection -----------------------------------------------------------------------
     def reinspect(self, inspector_id: UUID, fixed: bool, note: str, by: Actor) -> None:
         """``inspector_id`` looked at the hazard again today (the clock's day)."""
