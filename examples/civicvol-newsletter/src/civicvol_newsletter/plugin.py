@@ -55,7 +55,7 @@ def register_commands(cli: click.Group) -> None:
 
 
 @hookimpl
-def report_sections(app: CivicVol) -> NewsletterFigures:
+def report_sections() -> NewsletterFigures:
     return NewsletterFigures()
 
 

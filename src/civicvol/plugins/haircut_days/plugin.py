@@ -78,7 +78,7 @@ def register_commands(cli: click.Group) -> None:
 
 
 @hookimpl
-def report_sections(app: CivicVol) -> HaircutFigures:
+def report_sections() -> HaircutFigures:
     return HaircutFigures(c.SESSION_SOURCE)
 
 

@@ -70,7 +70,7 @@ def register_commands(cli: click.Group) -> None:
 
 
 @hookimpl
-def report_sections(app: CivicVol) -> KnittingFigures:
+def report_sections() -> KnittingFigures:
     return KnittingFigures()
 
 
