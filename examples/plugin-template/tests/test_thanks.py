@@ -58,6 +58,15 @@ class TestThankYouCards:
         account = app.point_account(barber)
         assert account is not None and account.pending == 10 + 5
 
+    def test_a_card_may_earn_no_points(self, plugin_district: Callable[..., CivicVol]) -> None:
+        app = plugin_district(plugin, name="thank-you-cards",
+                              config={"thank-you-cards": {"points_per_card": 0}})
+        order, barber = served_order(app)
+        cards(app).send(RESIDENT, order, "谢谢!")
+        assert cards(app).card(order).volunteer_id == barber
+        account = app.point_account(barber)
+        assert account is not None and account.pending == 10  # the hour of service only
+
     def test_a_negative_setting_is_refused_naming_the_plugin_and_key(
         self, plugin_district: Callable[..., CivicVol]
     ) -> None:

@@ -35,9 +35,10 @@ class ThankYouCards:
             raise CardAlreadySent(f"a card for order {order.id} was already sent; see it "
                                   "with 'civicvol thank-you-cards show'")
         card = ThankYouCard(order.id, order.volunteer_id, check_message(message), by=actor)
-        self.app.credit_points(actor, order.volunteer_id, self.points_per_card,
-                               Source("thank-you-card", str(card.id)),
-                               with_aggregates=[card], command=SEND)
+        # A points_per_card of 0 sends the card and credits nothing (a credit of 0 is refused).
+        credits = [(order.volunteer_id, self.points_per_card)] if self.points_per_card else []
+        self.app.credit_many(actor, credits, Source("thank-you-card", str(card.id)),
+                             with_aggregates=[card], command=SEND)
         return card.id
 
     def card(self, order_id: UUID | str) -> ThankYouCard:
