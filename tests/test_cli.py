@@ -370,7 +370,19 @@ class TestRefusals:
         result = civicvol(f"sqlite:///{notes}", "report")
         assert result.exit_code == 7, result.output
         assert result.stderr.splitlines() == [
-            f"error: cannot open store sqlite:///{notes}: file is not a database"]
+            f"error: cannot open store sqlite:///{notes}: file is not a database; check that "
+            "--store (or CIVICVOL_STORE) names a civicvol store"]
+
+    def test_a_folder_is_not_a_store(self, tmp_path: Path) -> None:
+        result = civicvol(f"sqlite:///{tmp_path}", "report")
+        assert result.exit_code == 7
+        assert result.stderr.startswith(f"error: store URL 'sqlite:///{tmp_path}' names a "
+                                         "folder; name a file in it")
+
+    def test_no_one_acts_as_the_system(self, district: District) -> None:
+        message = refused(district.store, "order", "place", "--service", "理发",
+                          actor="system:x", exit_code=4)
+        assert "'system' is civicvol's own role" in message
 
     def test_a_malformed_store_url_from_the_environment(self) -> None:
         result = civicvol(None, "report", env={"CIVICVOL_STORE": "mysql://db/x"})

@@ -106,7 +106,7 @@ class TestRefusals:
         self.refused(world, errors.NotTheAcceptingVolunteer, world.app.complete_order,
                      world.as_volunteer(world.helper), order, "1")
 
-    @pytest.mark.parametrize("hours", ["0", "-1", "25", "abc", "1.234"])
+    @pytest.mark.parametrize("hours", ["0", "-1", "25", "abc", "1.234", "NaN", "Infinity"])
     def test_absurd_hours_are_refused(self, world: World, hours: str) -> None:
         order = world.accepted_order()
         message = self.refused(world, errors.InvalidHours, world.app.complete_order,

@@ -172,6 +172,7 @@ class TestRedemption:
         message = refused(world.app, errors.InsufficientPoints, world.app.redeem_points,
                           STATION_KEEPER, world.barber, 21, GIFT, STATION)
         assert "20 approved points" in message and "50 still wait" in message
+        assert "redeem at most 20" in message
         world.app.redeem_points(STATION_KEEPER, world.barber, 20, GIFT, STATION)
         assert account(world).balance == 0
 
@@ -223,7 +224,7 @@ class TestReversal:
         world.app.redeem_points(STATION_KEEPER, world.barber, 15, GIFT, STATION)
         message = refused(world.app, errors.InsufficientPoints, world.app.reverse_points,
                           POINTS_AUDITOR, world.barber, entry, "争议")
-        assert "cannot reverse 20 points" in message
+        assert "cannot reverse 20 points" in message and "were spent" in message
         assert account(world).balance == 5
 
     def test_a_redemption_or_a_reversed_credit_cannot_be_reversed(self, world: World) -> None:

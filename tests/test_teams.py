@@ -122,7 +122,7 @@ class TestMembers:
     def test_only_a_member_leaves(self, app: CivicVol, corps: UUID) -> None:
         barber = volunteer(app)
         message = refused(app, errors.NotAMember, app.leave_team, ADMIN, corps, barber)
-        assert "civicvol team join" in message
+        assert "nothing to take them off" in message
         app.join_team(ADMIN, corps, barber)
         app.leave_team(ADMIN, corps, barber)
         refused(app, errors.NotAMember, app.leave_team, ADMIN, corps, barber)
@@ -243,6 +243,11 @@ class TestDissolving:
     def test_a_team_is_dissolved_once(self, app: CivicVol, corps: UUID) -> None:
         app.dissolve_team(ADMIN, corps, "机构调整")
         refused(app, errors.TeamDissolved, app.dissolve_team, ADMIN, corps, "again")
+
+    def test_a_team_is_dissolved_for_a_stated_reason(self, app: CivicVol, corps: UUID) -> None:
+        message = refused(app, errors.InvalidInput, app.dissolve_team, ADMIN, corps, " ")
+        assert "reason for dissolving is empty" in message
+        assert not app.team(corps).dissolved
 
     def test_only_an_administrator_dissolves(self, app: CivicVol, corps: UUID) -> None:
         barber = volunteer(app)

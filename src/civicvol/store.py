@@ -58,6 +58,9 @@ def _sqlite_environment(url: str, parts: SplitResult) -> dict[str, str]:
     path = path[1:] if path.startswith("/") else path
     if not path:
         raise StoreError(f"store URL {url!r} names no file; write e.g. sqlite:///civicvol.db")
+    if Path(path).is_dir():
+        raise StoreError(f"store URL {url!r} names a folder; name a file in it, e.g. "
+                         f"sqlite:///{Path(path) / 'civicvol.db'}")
     folder = Path(path).resolve().parent
     if not folder.is_dir():
         raise StoreError(f"the folder {folder} for store {url!r} does not exist; create it "
@@ -142,7 +145,8 @@ def preparing_store(env: dict[str, str]) -> Iterator[None]:
     except psycopg.Error as error:
         raise StoreError(f"cannot reach PostgreSQL store {env['POSTGRES_HOST']}:"
                          f"{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}: "
-                         f"{str(error).strip().splitlines()[0]}") from None
+                         f"{str(error).strip().splitlines()[0]}; start the server, or check "
+                         "the host, port and database in the URL") from None
     with conn:
         yield
 

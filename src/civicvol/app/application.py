@@ -45,6 +45,7 @@ from civicvol.domain.errors import (
     ConcurrentChange,
     EntryNotFound,
     InvalidId,
+    NotAMember,
     NotFound,
     OrderNotFound,
     PermissionDenied,
@@ -103,7 +104,8 @@ class CivicVol(Application[UUID]):
                 super().__init__(env=store_env)
         except (OSError, PersistenceError, sqlite3.Error) as error:  # e.g. not a database
             raise StoreError(
-                f"cannot open store {store_name(self.store_url)}: {error}") from None
+                f"cannot open store {store_name(self.store_url)}: {error}; check that --store "
+                "(or CIVICVOL_STORE) names a civicvol store") from None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -213,8 +215,8 @@ class CivicVol(Application[UUID]):
         if aggregate is None:
             error = _NOT_FOUND.get(cls, NotFound)
             raise error(
-                f"no {_WHAT.get(cls, cls.__name__)} with id {ident} in this store; check the id "
-                "(list them with 'civicvol report' or the show commands)"
+                f"no {_WHAT.get(cls, cls.__name__)} with id {ident} in this store; check the id, "
+                "and that --store (or CIVICVOL_STORE) names the store it was created in"
             )
         return aggregate
 
@@ -340,7 +342,10 @@ class CivicVol(Application[UUID]):
             check_acts_for_self(actor, volunteer.id)
         else:
             self.check_leads(actor, team)
-        membership = self.member(team.id, volunteer.id)
+        membership = self.membership(team.id, volunteer.id)
+        if membership is None or not membership.active:
+            raise NotAMember(f"volunteer {volunteer.id} is not a member of team {team.name!r}, "
+                             "so there is nothing to take them off")
         membership.leave(reason, by=actor)
         if volunteer.id in team.leaders:
             # A leader must be a member: one who leaves the team stops leading it.
@@ -557,16 +562,18 @@ def parse_id(value: UUID | str, what: str) -> UUID:
     try:
         return UUID(str(value).strip())
     except ValueError:
+        article = "an" if what[:1] in "aeiou" else "a"
         raise InvalidId(
-            f"{value!r} is not a {what} id; ids look like 3f2b9c1e-...; copy it from the "
-            "command that created it"
+            f"{value!r} is not {article} {what} id; ids look like 3f2b9c1e-...; copy it from "
+            "the command that created it"
         ) from None
 
 
 def check_acts_for_self(actor: Actor, volunteer_id: UUID) -> None:
     if actor.role == Role.VOLUNTEER.value and actor.id != str(volunteer_id):
         raise PermissionDenied(
-            f"volunteer {actor.id} may do this only for themself, not for {volunteer_id}"
+            f"volunteer {actor.id} may do this only for themself, not for {volunteer_id}; an "
+            "administrator may do it for anyone (--as administrator:ID)"
         )
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from civicvol.app.application import CivicVol
 from civicvol.app.authorization import check_role
 from civicvol.domain.errors import CivicVolError, PermissionDenied
-from civicvol.domain.values import Actor
+from civicvol.domain.values import Actor, Role
 
 T = TypeVar("T")
 # No markup: the tables show what users typed (names, places, reasons), and a "[...]" in it,
@@ -38,7 +38,7 @@ class Session:
         if self._app is None:
             self._app = open_application(self.store_url, self.config)
             if self.actor_text:  # the plug-ins' roles are known once they are loaded
-                check_role(Actor.parse(self.actor_text))
+                check_role(self.actor)
         return self._app
 
     @property
@@ -46,7 +46,11 @@ class Session:
         if not self.actor_text:
             raise PermissionDenied("this command changes the store: say who makes it with "
                                    "--as ROLE:ID (e.g. --as administrator:admin-1)")
-        return Actor.parse(self.actor_text)
+        actor = Actor.parse(self.actor_text)
+        if actor.role == Role.SYSTEM:
+            raise PermissionDenied("'system' is civicvol's own role and cannot be acted as; "
+                                   "act as a person's role, e.g. --as administrator:admin-1")
+        return actor
 
     def close(self) -> None:
         if self._app is not None:

@@ -73,16 +73,19 @@ class PointAccount(CivicAggregate):
         entry = self.check_entry(entry_id)
         if entry.kind != "credit" or entry.status is not EntryStatus.PENDING:
             raise EntryNotPending(
-                f"entry {entry_id} is {entry.kind} {entry.status.value}; only a pending "
-                "credit can be approved or rejected"
+                f"entry {entry_id} is {_described(entry)}; only a pending credit can be "
+                "approved or rejected (take back an approved one with 'points reverse')"
             )
         return entry
 
     def check_can_spend(self, points: int, doing: str) -> None:
         if points > self.balance:
+            advice = (f"redeem at most {self.balance}" if doing == "redeem" else
+                      "they were spent, so the credit can no longer be taken back")
             raise InsufficientPoints(
                 f"cannot {doing} {points} points: volunteer {self.volunteer_id} has "
-                f"{self.balance} approved points ({self.pending} still wait for the audit)"
+                f"{self.balance} approved points ({self.pending} still wait for the audit); "
+                f"{advice}"
             )
 
     # --- commands ----------------------------------------------------------------------------
@@ -142,8 +145,8 @@ class PointAccount(CivicAggregate):
         if entry.kind != "credit" or entry.status in (EntryStatus.REJECTED,
                                                        EntryStatus.REVERSED):
             raise EntryNotPending(
-                f"entry {entry_id} is {entry.kind} {entry.status.value}; only a pending or "
-                "approved credit can be reversed"
+                f"entry {entry_id} is {_described(entry)}; only a pending or approved credit "
+                "can be reversed"
             )
         if entry.status is EntryStatus.APPROVED:
             self.check_can_spend(entry.points, "reverse")
@@ -155,6 +158,14 @@ class PointAccount(CivicAggregate):
         if entry.status is EntryStatus.APPROVED:
             self.balance -= entry.points
         self.entries[entry_id] = attrs.evolve(entry, status=EntryStatus.REVERSED, reason=reason)
+
+
+def _described(entry: PointsEntry) -> str:
+    """E.g. "an approved credit", "a redemption"."""
+    if entry.kind == "redemption":
+        return "a redemption"
+    status = entry.status.value
+    return f"{'an' if status[0] in 'aeiou' else 'a'} {status} credit"
 
 
 def point_account_id(volunteer_id: UUID) -> UUID:

@@ -90,7 +90,7 @@ class Team(CivicAggregate):
 
     def dissolve(self, reason: str, by: Actor) -> None:
         self.check_is_not_dissolved()
-        self._dissolve(check_text(reason, "reason for dissolving"), by)
+        self._dissolve(check_text(reason, "reason for dissolving", required=True), by)
 
     @event("Dissolved")
     def _dissolve(self, reason: str, by: Actor) -> None:

@@ -206,7 +206,9 @@ def check_hours(value: Decimal | float | str | int) -> Decimal:
         hours = Decimal(str(value))
     except InvalidOperation:
         raise InvalidHours(f"service hours {value!r} is not a number; give e.g. 2 or 1.5") from None
-    if not hours.is_finite() or hours <= 0:
+    if not hours.is_finite():
+        raise InvalidHours(f"service hours {value!r} is not a number; give e.g. 2 or 1.5")
+    if hours <= 0:
         raise InvalidHours(f"service hours must be more than 0, not {value}; give e.g. 2 or 1.5")
     if hours > MAX_HOURS_PER_ORDER:
         raise InvalidHours(

@@ -107,7 +107,8 @@ class Volunteer(CivicAggregate):
     def reactivate(self, by: Actor) -> None:
         self.check_has_not_left()
         if self.status is VolunteerStatus.ACTIVE:
-            raise VolunteerAlreadyActive(f"volunteer {self.id} is already active")
+            raise VolunteerAlreadyActive(f"volunteer {self.id} is already active; only a "
+                                         "suspended volunteer can be reactivated")
         self._reactivate(by)
 
     @event("Reactivated")
