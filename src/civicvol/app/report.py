@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
 
+from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.membership import Membership
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.service_order import ServiceOrder
@@ -25,7 +25,6 @@ from civicvol.domain.team import Team
 from civicvol.domain.volunteer import Volunteer
 
 Handler = Callable[[Notification, Callable[[], Any]], None]
-DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
 
 
 class EventFold:

@@ -22,10 +22,10 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, Notification
 
 from civicvol.app.application import CivicVol, parse_id
-from civicvol.app.report import DISTRICT_TIME
 from civicvol.app.views import fold_report, points_view
 from civicvol.audit.history import events_of
 from civicvol.domain import clock
+from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
 from civicvol.domain.point_account import PointAccount, point_account_id
 

@@ -22,10 +22,11 @@ from typing import Any
 from uuid import UUID
 
 from civicvol.app.application import CivicVol
-from civicvol.app.report import DISTRICT_TIME, event_topic
+from civicvol.app.report import event_topic
 from civicvol.audit.history import events_of, shanghai
 from civicvol.audit.recorders import as_chained
 from civicvol.audit.verifier import EVENTS_FILE, BundleEvent, parse_event_line, verify_bundle
+from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError, NotFound
 from civicvol.domain.volunteer import Volunteer
 

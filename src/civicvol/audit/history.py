@@ -11,8 +11,8 @@ from typing import Any
 from uuid import UUID
 
 from civicvol.app.application import CivicVol, parse_id
-from civicvol.app.report import DISTRICT_TIME
 from civicvol.audit.recorders import as_chained
+from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import NotFound
 from civicvol.domain.values import ContactDetails
 

@@ -30,9 +30,10 @@ from uuid import UUID
 from eventsourcing.persistence import Notification, StoredEvent
 
 from civicvol.app.application import CivicVol
-from civicvol.app.report import DISTRICT_TIME, DistrictFigures, event_topic, fold_log
+from civicvol.app.report import DistrictFigures, event_topic, fold_log
 from civicvol.app.views import fold_report
 from civicvol.audit.recorders import as_chained
+from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.membership import Membership
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.service_order import ServiceOrder

@@ -11,6 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+# The district's own clock: days ("as of", years in reports, deadlines) end at its midnight.
+DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
 
 _fixed: ContextVar[datetime | None] = ContextVar("civicvol_clock", default=None)
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import click
 from rich.table import Table
 
 from civicvol.app.report import fold_log
 from civicvol.cli.context import console, created, json_option, print_json, print_record, session
+from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.plugins.rider_clues.commands import RiderClues
 from civicvol.plugins.rider_clues.errors import InvalidSeenTime
 from civicvol.plugins.rider_clues.report import RiderCluesFigures
 from civicvol.plugins.rider_clues.views import clue_view
 
 # Riders write the time they saw something as local time; Kunming is on China Standard Time.
-CHINA = timezone(timedelta(hours=8), "CST")
 
 
 def service() -> RiderClues:
@@ -30,7 +30,7 @@ def parse_seen_at(text: str | None) -> datetime | None:
     except ValueError:
         raise InvalidSeenTime(f"the time seen {text!r} is not a date and time; write it like "
                               "2024-05-01T18:30 (China time) or 2024-05-01T10:30+00:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+    return moment if moment.tzinfo else moment.replace(tzinfo=DISTRICT_TIME)
 
 
 @click.group("rider-clues")

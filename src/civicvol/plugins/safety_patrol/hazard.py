@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
-from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import event
 
 from civicvol.domain import clock
 from civicvol.domain.base import CivicAggregate
+from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.values import Actor, check_name, check_text
 from civicvol.plugins.safety_patrol.errors import (
     HazardAlreadyClosed,
@@ -28,7 +28,6 @@ from civicvol.plugins.safety_patrol.errors import (
 # A rectification is ordered for weeks, not years: a longer deadline is a typing mistake.
 MAX_DEADLINE_DAYS = 366
 # Deadlines are the district's calendar days: Kunming keeps China Standard Time.
-DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
 
 
 def district_day(moment: datetime) -> date:
