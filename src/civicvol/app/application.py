@@ -208,16 +208,21 @@ class CivicVol(Application[UUID]):
             return None
         return found if isinstance(found, cls) else None
 
-    def load(self, cls: type[A], aggregate_id: UUID | str) -> A:
-        """The aggregate, or the class's NotFound error naming the id."""
-        ident = parse_id(aggregate_id, _WHAT.get(cls, cls.__name__.lower()))
+    def load(self, cls: type[A], aggregate_id: UUID | str, *, what: str = "",
+             not_found: type[NotFound] | None = None, hint: str = "") -> A:
+        """The aggregate, or a NotFound error naming the id and saying where to look.
+
+        Plug-ins name their record (``what="knitting drive"``), their own error class and
+        a ``hint`` such as the command that lists them.
+        """
+        what = what or _WHAT.get(cls, cls.__name__.lower())
+        ident = parse_id(aggregate_id, what)
         aggregate = self.find(cls, ident)
         if aggregate is None:
-            error = _NOT_FOUND.get(cls, NotFound)
-            raise error(
-                f"no {_WHAT.get(cls, cls.__name__)} with id {ident} in this store; check the id, "
-                "and that --store (or CIVICVOL_STORE) names the store it was created in"
-            )
+            error = not_found or _NOT_FOUND.get(cls, NotFound)
+            raise error(f"no {what} with id {ident} in this store; " + (
+                hint or "check the id, and that --store (or CIVICVOL_STORE) names the store "
+                "it was created in"))
         return aggregate
 
     def volunteer(self, volunteer_id: UUID | str) -> Volunteer:

@@ -32,11 +32,8 @@ class Newsletter:
         self.title = title
 
     def bulletin(self, ident: UUID | str) -> Bulletin:
-        found = self.app.find(Bulletin, parse_id(ident, "bulletin"))
-        if found is None:
-            raise BulletinNotFound(f"no bulletin with id {ident} in this store; found one "
-                                   "first with 'civicvol newsletter found'")
-        return found
+        return self.app.load(Bulletin, ident, what="bulletin", not_found=BulletinNotFound,
+                             hint="found one first with 'civicvol newsletter found'")
 
     def issue(self, bulletin: UUID | str, number: int) -> BulletinIssue | None:
         return self.app.find(BulletinIssue,

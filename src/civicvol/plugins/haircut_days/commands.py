@@ -42,12 +42,9 @@ class HaircutDays:
 
     # --- queries -----------------------------------------------------------------------------
     def session(self, session_id: UUID | str) -> HaircutSession:
-        ident = parse_id(session_id, "haircut session")
-        found = self.app.find(HaircutSession, ident)
-        if found is None:
-            raise SessionNotFound(f"no haircut session with id {ident} in this store; list "
-                                  "them with 'civicvol haircut-days sessions'")
-        return found
+        return self.app.load(HaircutSession, session_id, what="haircut session",
+                             not_found=SessionNotFound,
+                             hint="list them with 'civicvol haircut-days sessions'")
 
     def session_day(self, year: int, month: int) -> date:
         """The month's regular session day: its last working day."""

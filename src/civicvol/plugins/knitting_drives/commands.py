@@ -8,7 +8,7 @@ from uuid import UUID
 
 import attrs
 
-from civicvol.app.application import CivicVol, check_acts_for_self, parse_id
+from civicvol.app.application import CivicVol, check_acts_for_self
 from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
 from civicvol.domain.team import Team
@@ -43,12 +43,9 @@ class KnittingDrives:
         self.settings = settings or KnittingSettings()
 
     def drive(self, drive_id: UUID | str) -> KnittingDrive:
-        ident = parse_id(drive_id, "knitting drive")
-        found = self.app.find(KnittingDrive, ident)
-        if found is None:
-            raise DriveNotFound(f"no knitting drive with id {ident} in this store; list them "
-                                "with 'civicvol knitting-drives list'")
-        return found
+        return self.app.load(KnittingDrive, drive_id, what="knitting drive",
+                             not_found=DriveNotFound,
+                             hint="list them with 'civicvol knitting-drives list'")
 
     def launch_drive(self, actor: Actor, team_id: UUID | str, title: str, target_sets: int,
                      recipients: Sequence[str] = ()) -> UUID:

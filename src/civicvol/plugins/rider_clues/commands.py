@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from civicvol.app.application import CivicVol, parse_id
+from civicvol.app.application import CivicVol
 from civicvol.app.authorization import authorize
 from civicvol.domain import clock
-from civicvol.domain.errors import NotFound
 from civicvol.domain.values import Actor, Source
 from civicvol.plugins.rider_clues.categories import DEFAULT_STATION, ClueCategories
 from civicvol.plugins.rider_clues.clue import Clue, Verdict, check_verdict
@@ -40,12 +39,8 @@ class RiderClues:
         self.station = station
 
     def clue(self, clue_id: UUID | str, error: type[ClueNotFound] = ClueNotFound) -> Clue:
-        ident = parse_id(clue_id, "clue")
-        try:
-            return self.app.load(Clue, ident)
-        except NotFound:
-            raise error(f"no clue with id {ident} in this store; list the clues with "
-                        "'civicvol rider-clues list'") from None
+        return self.app.load(Clue, clue_id, what="clue", not_found=error,
+                             hint="list the clues with 'civicvol rider-clues list'")
 
     # --- 发现 ----------------------------------------------------------------------------------
     def report_clue(self, actor: Actor, team_id: UUID | str, category: str, photo: str,

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 import attrs
-from eventsourcing.domain import Aggregate
 
-from civicvol.app.application import CivicVol, parse_id
+from civicvol.app.application import CivicVol
 from civicvol.app.authorization import authorize
 from civicvol.app.report import fold_log
-from civicvol.domain.errors import NotFound
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor
 from civicvol.plugins.safety_patrol.drill import Drill
@@ -65,9 +63,6 @@ class ReinspectionRecord:
     note: str = ""
 
 
-A = TypeVar("A", bound=Aggregate)
-
-
 class SafetyPatrol:
     """安全小红帽's records over one application's store."""
 
@@ -88,20 +83,14 @@ class SafetyPatrol:
         return figures.overdue()
 
     def inspection(self, inspection_id: UUID | str) -> Inspection:
-        return self._load(Inspection, inspection_id, "inspection", InspectionNotFound,
-                          "'civicvol safety-patrol hazards --json' names each hazard's inspection")
+        return self.app.load(Inspection, inspection_id, what="inspection",
+                             not_found=InspectionNotFound,
+                             hint="'civicvol safety-patrol hazards --json' names each hazard's "
+                             "inspection")
 
     def hazard(self, hazard_id: UUID | str) -> Hazard:
-        return self._load(Hazard, hazard_id, "hazard", HazardNotFound,
-                          "list them with 'civicvol safety-patrol hazards'")
-
-    def _load(self, cls: type[A], ident: UUID | str, what: str, error: type[NotFound],
-              hint: str) -> A:
-        key = parse_id(ident, what)
-        try:
-            return self.app.load(cls, key)
-        except NotFound:
-            raise error(f"no {what} with id {key} in this store; {hint}") from None
+        return self.app.load(Hazard, hazard_id, what="hazard", not_found=HazardNotFound,
+                             hint="list them with 'civicvol safety-patrol hazards'")
 
     def check_inspector(self, actor: Actor, team_id: UUID | str) -> tuple[UUID, Team]:
         """The inspector acting, who must be an active member of the (serving) patrol team."""
