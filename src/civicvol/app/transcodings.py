@@ -8,7 +8,7 @@ import attrs
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from civicvol.audit.privacy import PersonalKeys, SealedContactTranscoding
-from civicvol.domain.values import Actor, EntryStatus, PointsEntry, Source
+from civicvol.domain.values import Actor, ContactDetails, EntryStatus, PointsEntry, Source
 
 
 class AttrsTranscoding(Transcoding):
@@ -32,9 +32,12 @@ class PointsEntryTranscoding(AttrsTranscoding):
         return PointsEntry(**{**data, "status": EntryStatus(data["status"])})
 
 
-def register_value_transcodings(transcoder: JSONTranscoder, keys: PersonalKeys) -> None:
-    """The core's value objects; contact details are sealed under their person's key."""
+def register_value_transcodings(transcoder: JSONTranscoder,
+                                keys: PersonalKeys | None = None) -> None:
+    """The core's value objects. Contact details are sealed under their person's key; without
+    ``keys`` (the bare benchmark) they are written in the clear."""
     transcoder.register(AttrsTranscoding(Actor, "actor"))
     transcoder.register(AttrsTranscoding(Source, "source"))
-    transcoder.register(SealedContactTranscoding(keys))
+    transcoder.register(SealedContactTranscoding(keys) if keys is not None
+                        else AttrsTranscoding(ContactDetails, "contact"))
     transcoder.register(PointsEntryTranscoding(PointsEntry, "points_entry"))
