@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import (
@@ -62,6 +62,9 @@ from civicvol.domain.team import Team
 from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind, check_points
 from civicvol.domain.volunteer import Volunteer
 from civicvol.store import default_store_url, preparing_store, store_environment, store_name
+
+if TYPE_CHECKING:
+    from civicvol.views import Views
 
 A = TypeVar("A", bound=Aggregate)
 P = TypeVar("P")
@@ -131,6 +134,17 @@ class CivicVol(Application[UUID]):
         """Personal data is sealed with per-person keys kept in the store's own database."""
         self.personal_keys.attach(self.recorder)
         return KeyedEventStore(self.mapper, self.recorder, self.personal_keys)
+
+    @property
+    def views(self) -> Views:
+        """The read side (:mod:`civicvol.views`): the core's views and the plug-ins'."""
+        views = self.__dict__.get("_views")
+        if views is None:
+            from civicvol.views import CORE_VIEWS, Views
+
+            views = Views(self, [*CORE_VIEWS, *self.extensions.views()])
+            self.__dict__["_views"] = views
+        return views
 
     def construct_repository(self) -> Repository[UUID]:
         """Aggregates replay without a runtime-protocol check per event (see the module)."""

@@ -38,6 +38,10 @@ class Extensions:
         ``as_dict()``, fed the same events as the core figures."""
         return []
 
+    def views(self) -> list[type[Any]]:
+        """The plug-ins' view classes (subclasses of :class:`civicvol.views.View`)."""
+        return []
+
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
         """Add the plug-ins' parts to ``civicvol demo`` (``district`` is a
         :class:`civicvol.demo.District`)."""

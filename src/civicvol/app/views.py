@@ -87,18 +87,22 @@ def points_view(volunteer_id: UUID, account: PointAccount | None) -> dict[str, A
 
 
 def team_members(app: CivicVol, team_id: UUID) -> int:
-    """Active members of a team, counted from the membership events."""
-    figures = DistrictFigures()
-    topics = [t for t in figures.topics
-              if ":Membership." in t or t.endswith(":Volunteer.Left")]
-    fold_log(app.all_events(topics=topics), app.mapper, [figures])
-    return figures.members_of(team_id)
+    """Members serving in a team, from the memberships view."""
+    return app.views.memberships.serving().get(str(team_id), 0)
 
 
 def district_report(app: CivicVol) -> DistrictReport:
-    """Every figure of the district, computed from the events; plug-ins add their sections."""
-    return {"store": app.store_url, "events": app.event_count(),
-            **fold_report(app, app.all_events())}
+    """Every figure of the district, from the views (kept from the events); plug-ins add
+    their sections, each folded only over the events since it was last folded."""
+    from civicvol.views.figures import district_figures
+    from civicvol.views.sections import SavedSections
+
+    head = app.views.head()
+    figures = district_figures(app.views)
+    sections = app.extensions.report_sections(app)
+    SavedSections(app.views.db).fold(app, sections, head)
+    return {"store": app.store_url, "events": app.event_count(), **figures,
+            **{s.name: s.as_dict() for s in sections}}
 
 
 def fold_report(app: CivicVol, notifications: Iterable[Notification], *,

@@ -156,3 +156,7 @@ class StoreError(CivicVolError):
     """The store URL or the store itself is not usable."""
 
     exit_code = 7
+
+
+class ViewsBehind(StoreError):
+    """The views did not reach a position in time: is a follower running?"""

@@ -23,7 +23,8 @@ from civicvol.plugins.settings import resolve_settings
 if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
 
-CORE_SECTIONS = {"store", "events", "teams", "volunteers", "orders", "service", "points"}
+CORE_SECTIONS = {"store", "events", "teams", "volunteers", "orders", "cycle", "service",
+                 "points"}
 
 
 class PluginExtensions(Extensions):
@@ -119,6 +120,24 @@ class PluginExtensions(Extensions):
         args = {"app": app, "volunteer_id": volunteer_id, "points": points, "source": source}
         decided = self._first_number("points_for_credit", "points.credit", args)
         return points if decided is None else decided
+
+    def views(self) -> list[type[Any]]:
+        from civicvol.views import CORE_VIEWS, View
+
+        taken = {v.name for v in CORE_VIEWS}
+        found: list[type[Any]] = []
+        for name, result in self._each("register_views"):
+            for cls in result if isinstance(result, list | tuple) else [result]:
+                if cls is None:
+                    continue
+                if not (isinstance(cls, type) and issubclass(cls, View)) or cls.name in taken:
+                    raise PluginHookFailed(
+                        f"plug-in {name!r} failed in register_views: {cls!r} is not a "
+                        "civicvol.views.View subclass with a name of its own (name it after "
+                        "the plug-in)", name)
+                taken.add(cls.name)
+                found.append(cls)
+        return found
 
     def report_sections(self, app: CivicVol) -> list[Any]:
         sections: list[Any] = []

@@ -137,6 +137,18 @@ def report_sections(app: CivicVol) -> Any:
 
 
 @hookspec
+def register_views() -> Any:
+    """Return a view class (or a list of them) the plug-in brings to the read side.
+
+    A view subclasses :class:`civicvol.views.View`: a ``name`` of its own (after the plug-in),
+    its ``tables`` (DDL naming each table as ``{view_table_name}``), and handlers registered in
+    ``setup()`` with ``self.on(EventClass, handler)``. civicvol creates its tables, keeps it
+    caught up with the log exactly once, rebuilds it with ``civicvol views rebuild``, and gives
+    it to the plug-in's queries as ``app.views.<name>``.
+    """
+
+
+@hookspec
 def build_demo(app: CivicVol, district: District,
                progress: Callable[[str, int, int], None]) -> None:
     """Add the plug-in's part to ``civicvol demo`` through its own commands, after the core

@@ -1,0 +1,100 @@
+"""The district figures: every figure of the report, read from the views' counters (kept
+incrementally as the views fold the log), plus the plug-ins' sections."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from civicvol.views.runner import Views
+
+FUNNEL = ("placed", "dispatched", "accepted", "completed", "rated", "cancelled")
+
+
+def district_figures(views: Views) -> dict[str, Any]:
+    views.catch_up()
+    db = views.db
+    teams, orders = db.all_counters("teams"), db.all_counters("orders")
+    volunteers = db.counters("volunteers", "status")
+    points = db.counters("points", "points")
+    serving = {k: n for k, n in db.counters("memberships", "serving").items() if n}
+    kinds = teams.get("kind", {})
+    largest = max(serving.items(), key=lambda kv: (kv[1], kv[0]), default=None)
+    largest_team = views.teams.get(largest[0]) if largest else None
+    status = orders.get("status", {})
+    stage = orders.get("stage", {})
+    stars = orders.get("stars", {})
+    by_channel: dict[str, dict[str, int]] = {}
+    for key, n in sorted(orders.get("stage_by_channel", {}).items()):
+        stage_name, channel = key.split("|", 1)
+        by_channel.setdefault(channel, {s: 0 for s in FUNNEL})[stage_name] = n
+    declines = orders.get("declines", {}).get("all", 0)
+    return {
+        "teams": {
+            "total": sum(kinds.values()),
+            "corps": kinds.get("corps", 0),
+            "standing": kinds.get("standing", 0),
+            "special": kinds.get("special", 0),
+            "dissolved": teams.get("dissolved", {}).get("all", 0),
+            "communities": views.teams.communities(),
+            "largest": ({"name": largest_team["name"], "members": largest[1]}
+                        if largest and largest_team else None),
+        },
+        "volunteers": {
+            "registered": sum(volunteers.values()),
+            "active": volunteers.get("active", 0),
+            "suspended": volunteers.get("suspended", 0),
+            "left": volunteers.get("left", 0),
+            "memberships": sum(serving.values()),
+        },
+        "orders": {
+            "placed": stage.get("placed", 0),
+            "open": sum(status.get(s, 0) for s in ("placed", "dispatched", "accepted")),
+            "completed": status.get("completed", 0) + status.get("rated", 0),
+            "rated": status.get("rated", 0),
+            "cancelled": status.get("cancelled", 0),
+            "declines": declines,
+            "by_year": _sorted(orders.get("by_year", {})),
+            "by_service": _most_common(orders.get("by_service", {})),
+            "average_stars": (round(stars["sum"] / stars["count"], 2)
+                              if stars.get("count") else None),
+        },
+        "cycle": {
+            **{s: stage.get(s, 0) for s in FUNNEL},
+            "declined": declines,
+            "waiting_for_dispatch": status.get("placed", 0),
+            "waiting_for_a_volunteer": status.get("dispatched", 0),
+            "in_service": status.get("accepted", 0),
+            "waiting_for_rating": status.get("completed", 0),
+            "by_channel": by_channel,
+            "by_month": _sorted(orders.get("by_month", {})),
+        },
+        "service": {
+            "hours": str(Decimal(orders.get("hours", {}).get("completed", 0)) / 100),
+            "people_served": orders.get("served", {}).get("completed", 0),
+            "beneficiary_groups": _most_common(orders.get("beneficiaries", {})),
+        },
+        "points": {
+            "credited": points.get("credited", 0),
+            "approved": points.get("approved", 0),
+            "pending": points.get("pending", 0),
+            "rejected": points.get("rejected", 0),
+            "reversed": points.get("reversed", 0),
+            "redeemed": points.get("redeemed", 0),
+            "redemptions": points.get("redemptions", 0),
+            "outstanding": points.get("approved", 0) - points.get("redeemed", 0),
+        },
+    }
+
+
+def _sorted(counts: dict[str, int]) -> dict[Any, int]:
+    return {_key(k): n for k, n in sorted(counts.items()) if n}
+
+
+def _most_common(counts: dict[str, int]) -> dict[str, int]:
+    return {k: n for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n}
+
+
+def _key(key: str) -> Any:
+    return int(key) if key.isdigit() else key

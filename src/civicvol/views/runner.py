@@ -1,0 +1,196 @@
+"""Keeping the views caught up with the log: inline before each query, or by a follower.
+
+Catching up reads the notifications after the lowest tracked position, page by page, with
+the views' topics as the filter, decodes each event once for every view that folds it, and
+writes each page's rows and positions in one transaction, re-reading the positions under the
+views' locks: a second process catching up the same views at the same moment skips what the
+first applied, so no event is ever applied twice, and a crash loses at most an uncommitted
+page, which the next catch-up reads again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.persistence import Notification
+
+from civicvol.views.database import ViewDatabase
+from civicvol.views.view import View
+
+if TYPE_CHECKING:
+    from civicvol.app.application import CivicVol
+
+PAGE = 2000
+log = logging.getLogger(__name__)
+_CONTACT_TOPICS = ("civicvol.domain.volunteer:Volunteer.Registered",
+                   "civicvol.domain.volunteer:Volunteer.ContactUpdated")
+
+
+class Views:
+    """The application's views (``app.views``): ``app.views.orders.list(...)`` and so on."""
+
+    def __init__(self, app: CivicVol, view_classes: Iterable[type[View]]) -> None:
+        self.app = app
+        self.db = ViewDatabase(app.recorder.datastore)
+        self.db.create_common()
+        self.by_name: dict[str, View] = {}
+        for cls in view_classes:
+            view = cls(self)
+            view.create()
+            self.by_name[view.name] = view
+        self.skipped: list[str] = []
+        self.auto = True  # catch up before every query (the embedded default)
+
+    def __getattr__(self, name: str) -> Any:
+        by_name = self.__dict__.get("by_name", {})
+        if name in by_name:
+            return by_name[name]
+        raise AttributeError(name)
+
+    def __iter__(self) -> Any:
+        return iter(self.by_name.values())
+
+    def named(self, names: Sequence[str] = ()) -> list[View]:
+        from civicvol.domain.errors import InvalidInput
+
+        unknown = [n for n in names if n not in self.by_name]
+        if unknown:
+            raise InvalidInput(f"no view named {', '.join(unknown)}; the views are "
+                               f"{', '.join(self.by_name)}")
+        return [self.by_name[n] for n in names] if names else list(self.by_name.values())
+
+    # --- freshness ---------------------------------------------------------------------------
+    def head(self) -> int:
+        return int(self.app.recorder.max_notification_id() or 0)
+
+    def status(self) -> list[dict[str, Any]]:
+        head, positions = self.head(), self.db.positions()
+        return [{"view": v.name, "position": positions.get(v.name, 0), "head": head,
+                 "lag": head - positions.get(v.name, 0)} for v in self]
+
+    def catch_up(self, names: Sequence[str] = (), *, force: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> int:
+        """Fold every event not yet in the views; returns how many events were read."""
+        if not self.auto and not force:
+            return 0
+        views = self.named(names)
+        head = self.head()
+        positions = self.db.positions()
+        lagging = [v for v in views if positions.get(v.name, 0) < head]
+        if not lagging:
+            return 0
+        start = min(positions.get(v.name, 0) for v in lagging)
+        topics = sorted({t for v in lagging for t in v.topics})
+        read = 0
+        while start < head:
+            batch = self.app.recorder.select_notifications(
+                start + 1, PAGE, stop=head, topics=topics)
+            reached = batch[-1].id if len(batch) == PAGE else head
+            self._apply(lagging, batch, reached)
+            read += len(batch)
+            start = reached
+            if progress is not None:
+                progress(start, head)
+        return read
+
+    def _apply(self, views: Sequence[View], batch: Sequence[Notification], reached: int) -> None:
+        decoded = self._decode(batch)
+        with self.db.writing(*(v.name for v in views)) as c:
+            positions = self.db.positions(c)  # under the lock: what another process did counts
+            for view in views:
+                done = positions.get(view.name, 0)
+                if done >= reached:
+                    continue
+                view.apply(c, [e for e in decoded if e[0] > done and e[1] in view.handlers])
+                self.db.track(c, view.name, reached)
+
+    def _decode(self, batch: Sequence[Notification]) -> list[tuple[int, str, Any]]:
+        keys = self.app.personal_keys
+        subjects = []
+        for n in batch:  # load the page's personal keys in a few statements, not one each
+            if n.topic in _CONTACT_TOPICS:
+                contact = json.loads(n.state).get("contact", {}).get("_data_", {})
+                if "subject" in contact:
+                    from uuid import UUID
+
+                    subjects.append(UUID(contact["subject"]))
+        if subjects:
+            keys.prefetch(subjects)
+        decoded = []
+        for n in batch:
+            try:
+                decoded.append((n.id, n.topic, self.app.mapper.to_domain_event(n)))
+            except Exception as error:  # one bad event never takes the views down
+                note = f"event at position {n.id} ({n.topic}) could not be read: {error}"
+                if note not in self.skipped:
+                    self.skipped.append(note)
+                    log.warning("views skipped %s", note)
+        return decoded
+
+    def rebuild(self, names: Sequence[str] = (),
+                progress: Callable[[int, int], None] | None = None) -> int:
+        """Refold views from position 1. Each view is cleared and refolded in one transaction,
+        so queries see the old rows until the new ones are complete (then swapped in)."""
+        read = 0
+        for view in self.named(names):
+            head = self.head()
+            topics = list(view.topics)
+            with self.db.writing(view.name) as c:
+                view.clear(c)
+                start = 0
+                while start < head:
+                    batch = self.app.recorder.select_notifications(
+                        start + 1, PAGE, stop=head, topics=topics)
+                    view.apply(c, [e for e in self._decode(batch) if e[1] in view.handlers])
+                    start = batch[-1].id if len(batch) == PAGE else head
+                    read += len(batch)
+                    if progress is not None:
+                        progress(start, head)
+                self.db.track(c, view.name, head)
+        return read
+
+    def wait(self, position: int, timeout: float = 10.0) -> None:
+        """Wait until every view has reached ``position`` (a follower elsewhere applies it)."""
+        from civicvol.domain.errors import ViewsBehind
+
+        deadline = time.monotonic() + timeout
+        while True:
+            positions = self.db.positions()
+            if all(positions.get(v.name, 0) >= position for v in self):
+                return
+            if time.monotonic() > deadline:
+                raise ViewsBehind(f"the views did not reach position {position} within "
+                                  f"{timeout:g} s; is 'civicvol views run' running?")
+            time.sleep(0.05)
+
+    def follow(self, names: Sequence[str] = (), *, stop_after: float | None = None) -> None:
+        """Follow the log: catch up, then fold new events as they are recorded (PostgreSQL's
+        LISTEN/NOTIFY subscription; on SQLite, polling) until ``stop_after`` seconds."""
+        import threading
+
+        self.catch_up(names, force=True)
+        subscribe = getattr(self.app.recorder, "subscribe", None)
+        if self.db.dialect == "postgres" and subscribe is not None:
+            with subscribe(gt=self.head()) as subscription:
+                timer = threading.Timer(stop_after, subscription.stop) if stop_after else None
+                if timer is not None:
+                    timer.start()
+                try:
+                    # Each notification wakes the follower; catching up folds everything
+                    # recorded since, in pages, under the views' locks.
+                    for notification in subscription:
+                        if notification.id > min(p["position"] for p in self.status()
+                                                 if not names or p["view"] in names):
+                            self.catch_up(names, force=True)
+                finally:
+                    if timer is not None:
+                        timer.cancel()
+            return
+        deadline = None if stop_after is None else time.monotonic() + stop_after
+        while deadline is None or time.monotonic() < deadline:
+            if not self.catch_up(names, force=True):
+                time.sleep(0.2)

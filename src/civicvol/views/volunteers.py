@@ -1,0 +1,159 @@
+"""The volunteers view: community, skills, status, hours and orders of every volunteer, their
+contact details sealed as in their events, and the blind-index tags that find them
+(:mod:`civicvol.views.search`). Counters: ``status``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from civicvol.audit.privacy import SealedContactTranscoding
+from civicvol.domain.values import ContactDetails
+from civicvol.domain.volunteer import Volunteer
+from civicvol.views.database import Cursor
+from civicvol.views.search import index_key, name_tags, normal, phone_tag
+from civicvol.views.view import Counts, View, centi, hours_text, moment, page
+
+COLUMNS = ("id", "contact", "community", "skills", "status", "hours", "orders_completed",
+           "registered_at", "erased")
+STATUS = {"Registered": "active", "Suspended": "suspended", "Reactivated": "active",
+          "Left": "left"}
+
+
+class VolunteersView(View):
+    name = "volunteers"
+    tables = (
+        "CREATE TABLE IF NOT EXISTS {view_volunteers} (id TEXT PRIMARY KEY, contact TEXT, "
+        "community TEXT, skills TEXT, status TEXT, hours INTEGER, orders_completed INTEGER, "
+        "registered_at TEXT, erased INTEGER, position BIGINT)",
+        "CREATE INDEX IF NOT EXISTS view_volunteers_community ON {view_volunteers} "
+        "(community, status)",
+        "CREATE TABLE IF NOT EXISTS {view_volunteer_tags} (volunteer_id TEXT, kind TEXT, "
+        "tag INTEGER, PRIMARY KEY (kind, tag, volunteer_id))",
+        "CREATE INDEX IF NOT EXISTS view_volunteer_tags_volunteer ON {view_volunteer_tags} "
+        "(volunteer_id)",
+    )
+
+    def setup(self) -> None:
+        self.sealing = SealedContactTranscoding(self.views.app.personal_keys)
+        self.key = index_key(self.db)
+        self.on(Volunteer.Registered, self._registered)
+        self.on(Volunteer.ContactUpdated, self._contact_updated)
+        for name in ("Suspended", "Reactivated", "Left"):
+            self.on(getattr(Volunteer, name), self._status)
+        self.on(Volunteer.ServiceRecorded, self._service)
+        self.on(Volunteer.PersonalDataErased, self._erased)
+
+    def _registered(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
+        vid = str(e.originator_id)
+        c.execute("INSERT INTO {view_volunteers} (id, contact, community, skills, status, "
+                  "hours, orders_completed, registered_at, erased, position) VALUES "
+                  "(?, ?, ?, ?, 'active', 0, 0, ?, 0, ?)",
+                  [vid, self._seal(e.contact), e.community,
+                   json.dumps(list(e.skills), ensure_ascii=False), moment(e), position])
+        self._tag(c, vid, e.contact)
+        counts["status", "active"] += 1
+
+    def _contact_updated(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
+        vid = str(e.originator_id)
+        c.execute("UPDATE {view_volunteers} SET contact = ? WHERE id = ?",
+                  [self._seal(e.contact), vid])
+        c.execute("DELETE FROM {view_volunteer_tags} WHERE volunteer_id = ?", [vid])
+        self._tag(c, vid, e.contact)
+
+    def _status(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
+        vid = str(e.originator_id)
+        row = c.execute("SELECT status FROM {view_volunteers} WHERE id = ?", [vid]).one()
+        new = STATUS[type(e).__name__]
+        c.execute("UPDATE {view_volunteers} SET status = ? WHERE id = ?", [new, vid])
+        if row is not None:
+            counts["status", str(row[0])] -= 1
+        counts["status", new] += 1
+
+    def _service(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
+        c.execute("UPDATE {view_volunteers} SET hours = hours + ?, "
+                  "orders_completed = orders_completed + 1 WHERE id = ?",
+                  [centi(e.hours), str(e.originator_id)])
+
+    def _erased(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
+        vid = str(e.originator_id)
+        c.execute("UPDATE {view_volunteers} SET contact = NULL, erased = 1 WHERE id = ?", [vid])
+        c.execute("DELETE FROM {view_volunteer_tags} WHERE volunteer_id = ?", [vid])
+
+    def _seal(self, contact: ContactDetails) -> str | None:
+        if contact.is_erased:
+            return None
+        return json.dumps(self.sealing.encode(contact), ensure_ascii=False)
+
+    def _tag(self, c: Cursor, vid: str, contact: ContactDetails) -> None:
+        if contact.is_erased:
+            return
+        tags = [(vid, "p", phone_tag(self.key, contact.phone))]
+        tags += [(vid, "n", t) for t in sorted(name_tags(self.key, contact.name))]
+        c.executemany("INSERT INTO {view_volunteer_tags} (volunteer_id, kind, tag) "
+                      "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", tags)
+
+    # --- queries -----------------------------------------------------------------------------
+    def get(self, volunteer_id: str) -> dict[str, Any] | None:
+        found = self._volunteers("WHERE id = ?", [volunteer_id])
+        return found[0] if found else None
+
+    def search(self, *, phone: str | None = None, name: str | None = None,
+               community: str | None = None, skill: str | None = None,
+               status: str | None = None, team: str | None = None,
+               limit: int | None = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Volunteers matching every filter: ``phone`` exactly, ``name`` in part."""
+        where, params = [], []
+        if phone is not None:
+            where.append("id IN (SELECT volunteer_id FROM {view_volunteer_tags} "
+                         "WHERE kind = 'p' AND tag = ?)")
+            params.append(phone_tag(self.key, phone))
+        if name is not None and normal(name):
+            tags = sorted(name_tags(self.key, name))
+            where.append("id IN (SELECT volunteer_id FROM {view_volunteer_tags} WHERE kind = "
+                         f"'n' AND tag IN ({', '.join('?' * len(tags))}) GROUP BY volunteer_id "
+                         "HAVING COUNT(*) = ?)")
+            params += [*tags, len(tags)]
+        for column, value in (("community", community), ("status", status)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if skill is not None:
+            where.append("skills LIKE ?")
+            params.append("%" + json.dumps(skill, ensure_ascii=False) + "%")
+        if team is not None:
+            where.append("id IN (SELECT volunteer_id FROM {view_memberships} WHERE team_id = ? "
+                         "AND active = 1)")
+            params.append(team)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        if phone is None and not (name and normal(name)):
+            return self._volunteers(clause + " ORDER BY position" + page(limit, offset),
+                                    params)
+        # The tags narrowed the search to a few candidates: open them and keep true matches.
+        found = [v for v in self._volunteers(clause + " ORDER BY position", params)
+                 if (phone is None or normal(v["phone"]) == normal(phone))
+                 and (not name or normal(name) in normal(v["name"]))]
+        end = None if limit is None else offset + limit
+        return found[offset:end]
+
+    def _volunteers(self, clause: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        rows = self.rows(f"SELECT {', '.join(COLUMNS)} FROM {{view_volunteers}} {clause}",
+                         params)
+        contacts = [json.loads(r[1]) if r[1] else None for r in rows]
+        self.views.app.personal_keys.prefetch(
+            UUID(c["subject"]) for c in contacts if c and "subject" in c)
+        result = []
+        for row, sealed in zip(rows, contacts, strict=True):
+            contact = self.sealing.decode(sealed) if sealed else ContactDetails.erased(None)
+            v = dict(zip(COLUMNS, row, strict=True))
+            del v["contact"]
+            result.append({
+                "id": v["id"], "name": contact.name, "phone": contact.phone,
+                "community": v["community"], "skills": json.loads(v["skills"] or "[]"),
+                "status": v["status"], "service_hours": hours_text(int(v["hours"])),
+                "orders_completed": int(v["orders_completed"]),
+                "registered_at": v["registered_at"], "erased": bool(v["erased"]),
+            })
+        return result
