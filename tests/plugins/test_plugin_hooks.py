@@ -34,6 +34,7 @@ from civicvol.plugins.errors import PluginHookFailed
 from civicvol.plugins.extensions import PluginExtensions
 from civicvol.plugins.manager import PluginHost
 from civicvol.plugins.testkit import host_with, open_test_district
+from civicvol.views import View
 from tests.conftest import ADMIN, RESIDENT
 from tests.world import World, build_world
 
@@ -368,6 +369,47 @@ class TestReportsAndDemo:
                                                    "report_sections: report section 'points' "
                                                    "is already taken"):
             district_report(app)
+
+    @pytest.mark.hook("register_views")
+    def test_a_plugins_view_follows_the_log_and_rebuilds_to_the_same_rows(
+            self, opened: Any) -> None:
+        class ServicesView(View):
+            name = "services_seen"
+            tables = ("CREATE TABLE IF NOT EXISTS {services_seen} (service TEXT PRIMARY KEY, "
+                      "orders INTEGER)",)
+
+            def setup(self) -> None:
+                self.on(ServiceOrder, "Placed", self.placed)
+
+            def placed(self, c: Any, e: Any, position: int, counts: Any) -> None:
+                c.execute("INSERT INTO {services_seen} (service, orders) VALUES (?, 1) ON "
+                          "CONFLICT (service) DO UPDATE SET orders = {services_seen}.orders + 1",
+                          [e.service])
+
+        class Services:
+            @hookimpl
+            def register_views(self) -> object:
+                return ServicesView
+
+        world: World = build_world(opened({"services": Services()}))
+        world.completed_order(hours="1.5")
+        world.completed_order(hours="2")
+        view = world.app.views.services_seen
+        live = view.rows("SELECT service, orders FROM {services_seen} ORDER BY service")
+        assert live == [("理发", 2)]
+        world.app.views.rebuild(["services_seen"])
+        assert view.rows("SELECT service, orders FROM {services_seen} ORDER BY service") == live
+
+    @pytest.mark.hook("register_views")
+    def test_a_view_that_is_not_a_view_names_the_plugin(self, opened: Any) -> None:
+        class Wrong:
+            @hookimpl
+            def register_views(self) -> object:
+                return dict
+
+        app = opened({"wrong": Wrong()})
+        with pytest.raises(PluginHookFailed, match="plug-in 'wrong' failed in register_views"):
+            app.views.status()
 
     @pytest.mark.hook("build_demo")
     def test_a_plugin_adds_its_part_to_the_demo(self, opened: Any) -> None:

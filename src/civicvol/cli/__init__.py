@@ -52,10 +52,12 @@ def _register_commands() -> None:
         points,
         reports,
         teams,
+        views,
         volunteers,
     )
 
-    for module in (volunteers, teams, orders, points, reports, audit, audit_history, plugins):
+    for module in (volunteers, teams, orders, points, reports, audit, audit_history, plugins,
+                   views):
         for command in module.COMMANDS:
             cli.add_command(command)
     plugins.mount_plugin_commands(cli)

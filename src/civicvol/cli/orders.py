@@ -8,6 +8,10 @@ import click
 
 from civicvol.app.views import order_view
 from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.cli.listing import paging, print_rows
+
+ORDER_COLUMNS = ("id", "status", "service", "channel", "place", "placed_at", "team_id",
+                 "volunteer_id")
 
 
 @click.group()
@@ -30,6 +34,52 @@ def place(service: str, description: str, place: str, wanted_time: str,
     s = session()
     created("order", s.app.place_order(s.actor, service, description, place, wanted_time,
                                        beneficiaries, channel=channel))
+
+
+@order.command("queue")
+@paging()
+@json_option
+def queue(limit: int, offset: int, as_json: bool) -> None:
+    """The dispatcher's queue: orders placed or declined back, waiting for dispatch, oldest
+    first."""
+    rows = session().app.views.orders.queue(limit=limit, offset=offset)
+    print_rows("waiting for dispatch", rows, ("id", "service", "place", "wanted_time",
+                                              "placed_at", "declines", "requester"),
+               as_json, empty="no order is waiting for dispatch")
+
+
+@order.command("list")
+@click.option("--status", default=None,
+              type=click.Choice(["open", "placed", "dispatched", "accepted", "completed",
+                                 "rated", "cancelled"]), help="Only orders in this status.")
+@click.option("--team", "team_id", default=None, metavar="TEAM_ID", help="Dispatched to it.")
+@click.option("--community", default=None, help="Served by a team of this community.")
+@click.option("--service", default=None, help="Of this service, e.g. 理发.")
+@click.option("--volunteer", "volunteer_id", default=None, metavar="VOLUNTEER_ID",
+              help="Accepted by this volunteer.")
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Placed on or after.")
+@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Placed on or before.")
+@paging()
+@json_option
+def list_orders(status: str | None, team_id: str | None, community: str | None,
+                service: str | None, volunteer_id: str | None, since: str | None,
+                until: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """Orders, oldest first, filtered by any of the options."""
+    from civicvol.audit.asof import parse_day
+
+    app = session().app
+    rows = app.views.orders.list(
+        status=status, team=_id(team_id, "team"), community=community, service=service,
+        volunteer=_id(volunteer_id, "volunteer"),
+        since=parse_day(since).isoformat() if since else None,
+        until=parse_day(until).isoformat() if until else None, limit=limit, offset=offset)
+    print_rows("orders", rows, ORDER_COLUMNS, as_json, empty="no order matches")
+
+
+def _id(value: str | None, what: str) -> str | None:
+    from civicvol.app.application import parse_id
+
+    return str(parse_id(value, what)) if value is not None else None
 
 
 @order.command("dispatch")

@@ -8,6 +8,7 @@ from rich.table import Table
 from civicvol.app.views import points_view
 from civicvol.audit.asof import parse_day, points_as_of
 from civicvol.cli.context import console, json_option, print_json, session
+from civicvol.cli.listing import paging, print_rows
 from civicvol.domain.errors import InvalidInput
 
 
@@ -70,6 +71,23 @@ def redeem(volunteer_id: str, amount: int, gift: str, station: str) -> None:
     entry = s.app.redeem_points(s.actor, volunteer_id, amount, gift, station)
     click.echo(f"{amount} points redeemed for {gift} at {station}", err=True)
     click.echo(entry)
+
+
+@points.command("pending")
+@click.option("--community", default=None, help="Volunteers of this community.")
+@click.option("--team", "team_id", default=None, metavar="TEAM_ID", help="Members of this team.")
+@paging(default=100)
+@json_option
+def pending(community: str | None, team_id: str | None, limit: int, offset: int,
+            as_json: bool) -> None:
+    """The points auditor's queue: credits waiting for the audit, oldest first."""
+    from civicvol.app.application import parse_id
+
+    rows = session().app.views.points.pending(
+        community=community, team=str(parse_id(team_id, "team")) if team_id else None,
+        limit=limit, offset=offset)
+    print_rows("pending credits", rows, ("volunteer_id", "entry_id", "points", "source", "at"),
+               as_json, empty="no credit is waiting for the points audit")
 
 
 @points.command("show")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from civicvol.app.views import team_members, team_view
 from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.cli.listing import paging, print_rows
 from civicvol.domain.values import TeamKind
 
 
@@ -87,6 +90,65 @@ def show(team_id: str, as_json: bool) -> None:
     found = app.team(team_id)
     data = team_view(found, team_members(app, found.id))
     print_json(data) if as_json else print_record("team", data)
+
+
+@team.command("list")
+@click.option("--kind", default=None, type=click.Choice([k.value for k in TeamKind]))
+@click.option("--community", default=None, help="Teams of this community.")
+@click.option("--tree", is_flag=True, help="Show the teams under their parent teams.")
+@paging(default=500)
+@json_option
+def list_teams(kind: str | None, community: str | None, tree: bool, limit: int, offset: int,
+               as_json: bool) -> None:
+    """The district's teams, with their members."""
+    teams = session().app.views.teams.list(kind=kind, community=community, limit=limit,
+                                           offset=offset)
+    if tree and not as_json:
+        print_tree(teams)
+        return
+    print_rows("teams", teams, ("id", "name", "kind", "community", "members", "dissolved"),
+               as_json, empty="no team matches")
+
+
+def print_tree(teams: list[dict[str, Any]]) -> None:
+    from rich.tree import Tree
+
+    from civicvol.cli.context import console
+
+    ids = {t["id"] for t in teams}
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    for t in teams:
+        children.setdefault(t["parent_id"] if t["parent_id"] in ids else None, []).append(t)
+    root = Tree("teams")
+
+    def grow(node: Tree, parent: str | None) -> None:
+        for t in children.get(parent, []):
+            grow(node.add(f"{t['name']} ({t['kind']}, {t['members']} members) {t['id']}"),
+                 t["id"])
+
+    grow(root, None)
+    console.print(root)
+
+
+@team.command("members")
+@click.argument("team_id")
+@click.option("--past", is_flag=True, help="Also those who left.")
+@paging(default=100)
+@json_option
+def members(team_id: str, past: bool, limit: int, offset: int, as_json: bool) -> None:
+    """A team's roster, in the order they joined."""
+    app = session().app
+    found = app.team(team_id)
+    rows = app.views.memberships.members(str(found.id), include_past=past, limit=limit,
+                                         offset=offset)
+    people = {v["id"]: v for v in app.views.volunteers.search(
+        team=str(found.id), limit=None)} if rows else {}
+    for row in rows:
+        person = people.get(row["volunteer_id"], {})
+        row["name"], row["community"] = person.get("name"), person.get("community")
+    print_rows(f"members of {found.name}", rows, ("volunteer_id", "name", "community",
+                                                   "joined_at", "active", "orders_taken"),
+               as_json, empty=f"team {found.name!r} has no members")
 
 
 COMMANDS = [team]

@@ -6,6 +6,7 @@ import click
 
 from civicvol.app.views import volunteer_view
 from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.cli.listing import paging, print_rows
 
 PHONE_HELP = "A mainland mobile (13800138000) or a landline with area code (0871-63123456)."
 
@@ -70,9 +71,54 @@ def leave(volunteer_id: str, reason: str) -> None:
 @click.argument("volunteer_id")
 @json_option
 def show(volunteer_id: str, as_json: bool) -> None:
-    """Show a volunteer's record."""
-    data = volunteer_view(session().app.volunteer(volunteer_id))
+    """Show a volunteer's record, with their teams, points and open orders."""
+    app = session().app
+    found = app.volunteer(volunteer_id)
+    vid = str(found.id)
+    account = app.views.points.account(vid)
+    data = {**volunteer_view(found), "teams": app.views.memberships.teams_of(vid),
+            "points_balance": account["balance"], "points_pending": account["pending"],
+            "open_orders": [o["id"] for o in app.views.orders.of_volunteer(vid)
+                            if o["status"] in ("dispatched", "accepted")]}
     print_json(data) if as_json else print_record("volunteer", data)
+
+
+@volunteer.command("search")
+@click.option("--phone", default=None, help="The phone number, exactly.")
+@click.option("--name", default=None, help="Part of the name, e.g. 李.")
+@click.option("--community", default=None, help="Registered in this community.")
+@click.option("--skill", default=None, help="Has this skill, e.g. 理发.")
+@click.option("--status", default=None, type=click.Choice(["active", "suspended", "left"]))
+@click.option("--team", "team_id", default=None, metavar="TEAM_ID", help="A member of it.")
+@paging()
+@json_option
+def search(phone: str | None, name: str | None, community: str | None, skill: str | None,
+           status: str | None, team_id: str | None, limit: int, offset: int,
+           as_json: bool) -> None:
+    """Find volunteers by phone, part of the name, community, skill, status or team."""
+    from civicvol.app.application import parse_id
+
+    app = session().app
+    rows = app.views.volunteers.search(
+        phone=phone, name=name, community=community, skill=skill, status=status,
+        team=str(parse_id(team_id, "team")) if team_id else None, limit=limit, offset=offset)
+    print_rows("volunteers", rows, ("id", "name", "phone", "community", "status",
+                                    "service_hours"), as_json,
+               empty="no volunteer matches; try part of the name, or fewer filters")
+
+
+@volunteer.command("orders")
+@click.argument("volunteer_id")
+@paging()
+@json_option
+def orders(volunteer_id: str, limit: int, offset: int, as_json: bool) -> None:
+    """A volunteer's orders: open ones first, then past ones, newest first."""
+    app = session().app
+    vid = str(app.volunteer(volunteer_id).id)
+    rows = app.views.orders.of_volunteer(vid, limit=limit, offset=offset)
+    print_rows(f"orders of {vid}", rows, ("id", "status", "service", "place", "accepted_at",
+                                          "completed_at", "hours"), as_json,
+               empty=f"volunteer {vid} has taken no order yet")
 
 
 COMMANDS = [volunteer]

@@ -25,11 +25,11 @@ class MembershipsView(View):
     )
 
     def setup(self) -> None:
-        self.on(Membership.Joined, self._joined)
-        self.on(Membership.Rejoined, self._rejoined)
-        self.on(Membership.Left, self._left)
-        self.on(Membership.OrderTaken, self._order_taken)
-        self.on(Volunteer.Left, self._volunteer_left)
+        self.on(Membership, "Joined", self._joined)
+        self.on(Membership, "Rejoined", self._rejoined)
+        self.on(Membership, "Left", self._left)
+        self.on(Membership, "OrderTaken", self._order_taken)
+        self.on(Volunteer, "Left", self._volunteer_left)
 
     def _joined(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         serving = not self._departed(c, str(e.volunteer_id))

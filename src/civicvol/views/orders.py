@@ -28,6 +28,9 @@ STAGES = {"Dispatched": ("dispatched", "dispatched_at"), "Accepted": ("accepted"
           "Cancelled": ("cancelled", "cancelled_at"), "Declined": ("placed", None)}
 
 
+Rows = list[dict[str, Any]]
+
+
 class OrdersView(View):
     name = "orders"
     tables = (
@@ -43,9 +46,9 @@ class OrdersView(View):
     )
 
     def setup(self) -> None:
-        self.on(ServiceOrder.Placed, self._placed)
+        self.on(ServiceOrder, "Placed", self._placed)
         for name in STAGES:
-            self.on(getattr(ServiceOrder, name), self._stage)
+            self.on(ServiceOrder, name, self._stage)
 
     def _placed(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         placed = e.timestamp.astimezone(DISTRICT_TIME)
@@ -72,7 +75,8 @@ class OrdersView(View):
         old, channel, beneficiaries, dispatched_at, accepted_at = row
         kind = type(e).__name__
         status, column = STAGES[kind]
-        sets, params = ["status = ?"], [status]
+        sets: list[str] = ["status = ?"]
+        params: list[Any] = [status]
         if column is not None:
             sets.append(f"{column} = ?")
             params.append(moment(e))
@@ -114,7 +118,7 @@ class OrdersView(View):
                          [order_id])
         return _order(rows[0]) if rows else None
 
-    def queue(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    def queue(self, limit: int | None = None, offset: int = 0) -> Rows:
         """The dispatcher's queue: orders placed or declined back, oldest first."""
         return self.list(status="placed", limit=limit, offset=offset)
 
@@ -123,10 +127,11 @@ class OrdersView(View):
              volunteer: str | None = None, since: str | None = None,
              until: str | None = None, channel: str | None = None,
              limit: int | None = None, offset: int = 0,
-             newest_first: bool = False) -> list[dict[str, Any]]:
+             newest_first: bool = False) -> Rows:
         """Orders matching every filter given; ``since``/``until`` are district dates
         (YYYY-MM-DD, inclusive) of placing."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         for column, value in (("status", status), ("team_id", team), ("service", service),
                               ("volunteer_id", volunteer), ("channel", channel)):
             if value is not None:
@@ -151,7 +156,7 @@ class OrdersView(View):
         return [_order(r) for r in rows]
 
     def of_volunteer(self, volunteer_id: str, limit: int | None = None,
-                     offset: int = 0) -> list[dict[str, Any]]:
+                     offset: int = 0) -> Rows:
         """A volunteer's orders: open ones first, then past ones, newest first."""
         marks = ", ".join("?" * len(OPEN))
         rows = self.rows(

@@ -34,11 +34,11 @@ class PointsView(View):
     )
 
     def setup(self) -> None:
-        self.on(PointAccount.Opened, self._opened)
-        self.on(PointAccount.Credited, self._credited)
-        self.on(PointAccount.Redeemed, self._redeemed)
+        self.on(PointAccount, "Opened", self._opened)
+        self.on(PointAccount, "Credited", self._credited)
+        self.on(PointAccount, "Redeemed", self._redeemed)
         for name in MOVES:
-            self.on(getattr(PointAccount, name), self._moved)
+            self.on(PointAccount, name, self._moved)
 
     def _opened(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         c.execute("INSERT INTO {view_point_accounts} (account_id, volunteer_id, balance, pending, "

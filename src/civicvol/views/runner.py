@@ -35,7 +35,7 @@ class Views:
 
     def __init__(self, app: CivicVol, view_classes: Iterable[type[View]]) -> None:
         self.app = app
-        self.db = ViewDatabase(app.recorder.datastore)
+        self.db = ViewDatabase(getattr(app.recorder, "datastore", None))
         self.db.create_common()
         self.by_name: dict[str, View] = {}
         for cls in view_classes:
@@ -133,24 +133,14 @@ class Views:
 
     def rebuild(self, names: Sequence[str] = (),
                 progress: Callable[[int, int], None] | None = None) -> int:
-        """Refold views from position 1. Each view is cleared and refolded in one transaction,
-        so queries see the old rows until the new ones are complete (then swapped in)."""
+        """Refold views from position 1: each view's rows, counters and position are cleared in
+        one transaction, then it catches up page by page like any lagging view (a query made
+        meanwhile catches it up itself, so it never sees a half-built view)."""
         read = 0
         for view in self.named(names):
-            head = self.head()
-            topics = list(view.topics)
             with self.db.writing(view.name) as c:
                 view.clear(c)
-                start = 0
-                while start < head:
-                    batch = self.app.recorder.select_notifications(
-                        start + 1, PAGE, stop=head, topics=topics)
-                    view.apply(c, [e for e in self._decode(batch) if e[1] in view.handlers])
-                    start = batch[-1].id if len(batch) == PAGE else head
-                    read += len(batch)
-                    if progress is not None:
-                        progress(start, head)
-                self.db.track(c, view.name, head)
+            read += self.catch_up([view.name], force=True, progress=progress)
         return read
 
     def wait(self, position: int, timeout: float = 10.0) -> None:

@@ -39,7 +39,7 @@ class SavedSections:
             position = 0
             if row is not None and row[0] == print_:
                 try:
-                    section.__dict__.update(pickle.loads(bytes(row[2])))  # noqa: S301
+                    section.__dict__.update(pickle.loads(bytes(row[2])))
                     position = int(row[1])
                 except Exception:  # a state this code cannot read: fold from the start
                     position = 0

@@ -17,6 +17,9 @@ from civicvol.views.view import Counts, View, moment, page
 COLUMNS = ("id", "name", "kind", "parent_id", "community", "leaders", "dissolved", "created_at")
 
 
+Rows = list[dict[str, Any]]
+
+
 class TeamsView(View):
     name = "teams"
     tables = (
@@ -27,10 +30,10 @@ class TeamsView(View):
     )
 
     def setup(self) -> None:
-        self.on(Team.Created, self._created)
-        self.on(Team.LeaderAppointed, self._leaders)
-        self.on(Team.LeaderStoodDown, self._leaders)
-        self.on(Team.Dissolved, self._dissolved)
+        self.on(Team, "Created", self._created)
+        self.on(Team, "LeaderAppointed", self._leaders)
+        self.on(Team, "LeaderStoodDown", self._leaders)
+        self.on(Team, "Dissolved", self._dissolved)
 
     def _created(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         kind = str(getattr(e.kind, "value", e.kind))
@@ -66,8 +69,9 @@ class TeamsView(View):
 
     def list(self, *, kind: str | None = None, community: str | None = None,
              parent: str | None = None, include_dissolved: bool = True,
-             limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
-        where, params = [], []
+             limit: int | None = None, offset: int = 0) -> Rows:
+        where: list[str] = []
+        params: list[Any] = []
         for column, value in (("kind", kind), ("community", community), ("parent_id", parent)):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -82,7 +86,7 @@ class TeamsView(View):
                          "WHERE community <> ''")
         return int(rows[0][0])
 
-    def _teams(self, clause: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    def _teams(self, clause: str, params: Sequence[Any]) -> Rows:
         rows = self.rows(f"SELECT {', '.join(COLUMNS)} FROM {{view_teams}} {clause}", params)
         members = self.views.memberships.serving()
         teams = []

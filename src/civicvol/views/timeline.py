@@ -22,7 +22,7 @@ class TimelineView(View):
 
     def setup(self) -> None:
         for name in STAGE:
-            self.on(getattr(ServiceOrder, name), self._stage)
+            self.on(ServiceOrder, name, self._stage)
 
     def _stage(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         oid = str(e.originator_id)

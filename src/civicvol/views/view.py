@@ -57,10 +57,11 @@ class View(Projection[ViewTracking]):
     def setup(self) -> None:
         """Fill ``handlers`` with :meth:`on`."""
 
-    def on(self, event_class: type, handler: Handler) -> None:
+    def on(self, aggregate: type, event_name: str, handler: Handler) -> None:
+        """Fold ``aggregate``'s event ``event_name`` (e.g. ``Team, "Created"``) with ``handler``."""
         from eventsourcing.utils import get_topic
 
-        self.handlers[get_topic(event_class)] = handler
+        self.handlers[get_topic(getattr(aggregate, event_name))] = handler
 
     @property
     def topics(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -116,11 +117,11 @@ class View(Projection[ViewTracking]):
 def moment(event: Any) -> str:
     """An event's time as stored in views: ISO 8601 in district time (sorts as text)."""
     stamp: datetime = event.timestamp
-    return stamp.astimezone(DISTRICT_TIME).isoformat(timespec="seconds")
+    return str(stamp.astimezone(DISTRICT_TIME).isoformat(timespec="seconds"))
 
 
 def day(event: Any) -> str:
-    return event.timestamp.astimezone(DISTRICT_TIME).date().isoformat()
+    return str(event.timestamp.astimezone(DISTRICT_TIME).date().isoformat())
 
 
 def centi(hours: Any) -> int:

@@ -39,12 +39,12 @@ class VolunteersView(View):
     def setup(self) -> None:
         self.sealing = SealedContactTranscoding(self.views.app.personal_keys)
         self.key = index_key(self.db)
-        self.on(Volunteer.Registered, self._registered)
-        self.on(Volunteer.ContactUpdated, self._contact_updated)
+        self.on(Volunteer, "Registered", self._registered)
+        self.on(Volunteer, "ContactUpdated", self._contact_updated)
         for name in ("Suspended", "Reactivated", "Left"):
-            self.on(getattr(Volunteer, name), self._status)
-        self.on(Volunteer.ServiceRecorded, self._service)
-        self.on(Volunteer.PersonalDataErased, self._erased)
+            self.on(Volunteer, name, self._status)
+        self.on(Volunteer, "ServiceRecorded", self._service)
+        self.on(Volunteer, "PersonalDataErased", self._erased)
 
     def _registered(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         vid = str(e.originator_id)
@@ -105,7 +105,8 @@ class VolunteersView(View):
                status: str | None = None, team: str | None = None,
                limit: int | None = 50, offset: int = 0) -> list[dict[str, Any]]:
         """Volunteers matching every filter: ``phone`` exactly, ``name`` in part."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if phone is not None:
             where.append("id IN (SELECT volunteer_id FROM {view_volunteer_tags} "
                          "WHERE kind = 'p' AND tag = ?)")

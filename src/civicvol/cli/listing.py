@@ -1,0 +1,40 @@
+"""Lists for the terminal: full ids (to copy), the columns that matter, ``--limit/--offset``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+from rich.table import Table
+
+from civicvol.cli.context import cell, console, print_json
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def paging(default: int = 50) -> Callable[[F], F]:
+    def decorate(function: F) -> F:
+        function = click.option("--offset", default=0, type=click.IntRange(min=0),
+                                show_default=True, help="Skip this many first.")(function)
+        return click.option("--limit", default=default, type=click.IntRange(min=1),
+                            show_default=True, help="Show at most this many.")(function)
+    return decorate
+
+
+def print_rows(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str],
+               as_json: bool, *, empty: str) -> None:
+    if as_json:
+        print_json(list(rows))
+        return
+    if not rows:
+        click.echo(empty)
+        return
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        # ids are never cut: they are what the next command takes
+        table.add_column(column.replace("_", " "), no_wrap=column.endswith("id"),
+                         overflow="fold")
+    for row in rows:
+        table.add_row(*(cell(row.get(c)) for c in columns))
+    console.print(table)
