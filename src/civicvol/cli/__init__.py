@@ -33,12 +33,15 @@ class CivicVolGroup(click.Group):
 @click.option("--config", default=None, metavar="PATH",
               help="civicvol.toml with the plug-ins' settings (default: $CIVICVOL_CONFIG, "
                    "else the one beside the SQLite store file).")
+@click.option("--wait", "wait", default=None, type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Queries wait up to SECONDS for a follower ('civicvol views run') to bring "
+                   "the views to the log's head, instead of catching them up themselves.")
 @click.version_option(package_name="civicvol")
 @click.pass_context
 def cli(ctx: click.Context, store: str | None, actor: str | None,
-        config: str | None) -> None:
+        config: str | None, wait: float | None) -> None:
     """civicvol: a district's volunteer service as an event-sourced history."""
-    ctx.obj = Session(store_url=store, actor_text=actor, config=config)
+    ctx.obj = Session(store_url=store, actor_text=actor, config=config, wait=wait)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -27,16 +27,19 @@ class Session:
     """The application for the chosen store, opened on first use, and the acting actor."""
 
     def __init__(self, store_url: str | None, actor_text: str | None,
-                 config: str | None = None) -> None:
+                 config: str | None = None, wait: float | None = None) -> None:
         self.store_url = store_url
         self.actor_text = actor_text
         self.config = config
+        self.wait = wait
         self._app: CivicVol | None = None
 
     @property
     def app(self) -> CivicVol:
         if self._app is None:
             self._app = open_application(self.store_url, self.config)
+            if self.wait is not None:
+                self._app.views.wait_for_follower = self.wait
             if self.actor_text:  # the plug-ins' roles are known once they are loaded
                 check_role(self.actor)
         return self._app

@@ -39,6 +39,10 @@ class Cursor:
         return [tuple(r.values()) if isinstance(r, dict) else tuple(r)
                 for r in self.raw.fetchall()]
 
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(r) if isinstance(r, dict) else {k: r[k] for k in r.keys()}
+                for r in self.raw.fetchall()]
+
     def one(self) -> tuple[Any, ...] | None:
         row = self.raw.fetchone()
         if row is None:
@@ -108,7 +112,8 @@ class ViewDatabase:
             yield cursor
 
     def create(self, statements: Sequence[str]) -> None:
-        with self.writing() as c:
+        # One process at a time: PostgreSQL's CREATE ... IF NOT EXISTS races with itself.
+        with self.writing("(tables)") as c:
             for statement in statements:
                 c.execute(statement)
 

@@ -44,6 +44,10 @@ class Views:
             self.by_name[view.name] = view
         self.skipped: list[str] = []
         self.auto = True  # catch up before every query (the embedded default)
+        # Seconds a query waits for a follower ('civicvol views run') to reach the log's head,
+        # instead of catching up itself; None: catch up inline.
+        self.wait_for_follower: float | None = None
+        self.page_size = PAGE
 
     def __getattr__(self, name: str) -> Any:
         by_name = self.__dict__.get("by_name", {})
@@ -77,6 +81,9 @@ class Views:
         """Fold every event not yet in the views; returns how many events were read."""
         if not self.auto and not force:
             return 0
+        if self.wait_for_follower is not None and not force:
+            self.wait(self.head(), self.wait_for_follower)
+            return 0
         views = self.named(names)
         head = self.head()
         positions = self.db.positions()
@@ -88,8 +95,8 @@ class Views:
         read = 0
         while start < head:
             batch = self.app.recorder.select_notifications(
-                start + 1, PAGE, stop=head, topics=topics)
-            reached = batch[-1].id if len(batch) == PAGE else head
+                start + 1, self.page_size, stop=head, topics=topics)
+            reached = batch[-1].id if len(batch) == self.page_size else head
             self._apply(lagging, batch, reached)
             read += len(batch)
             start = reached
@@ -142,6 +149,29 @@ class Views:
                 view.clear(c)
             read += self.catch_up([view.name], force=True, progress=progress)
         return read
+
+    def snapshot(self, names: Sequence[str] = (), *, portable: bool = False
+                 ) -> dict[str, Any]:
+        """Each view's rows and counters, caught up (see :meth:`View.snapshot`)."""
+        self.catch_up(names, force=True)
+        return {v.name: v.snapshot(portable=portable) for v in self.named(names)}
+
+    def differences(self, names: Sequence[str] = ()) -> list[str]:
+        """What a rebuild from position 1 would change: the rows that differ, per view.
+        Rebuilds into a scratch copy would need the personal keys; this rebuilds in place
+        and says what the rebuild corrected."""
+        before = self.snapshot(names)
+        self.rebuild(names)
+        after = self.snapshot(names)
+        found = []
+        for view, tables in before.items():
+            for table, rows in tables.items():
+                if rows != after[view][table]:
+                    extra = len(set(map(repr, rows)) - set(map(repr, after[view][table])))
+                    missing = len(set(map(repr, after[view][table])) - set(map(repr, rows)))
+                    found.append(f"view {view}, {table}: {extra} rows the rebuild removed, "
+                                 f"{missing} rows it added")
+        return found
 
     def wait(self, position: int, timeout: float = 10.0) -> None:
         """Wait until every view has reached ``position`` (a follower elsewhere applies it)."""

@@ -23,7 +23,7 @@ KEY_TABLE = "civicvol_view_index_key"
 
 def index_key(db: ViewDatabase) -> bytes:
     """The district's index key, made on first use."""
-    with db.writing() as c:
+    with db.writing("(tables)") as c:
         c.execute(f"CREATE TABLE IF NOT EXISTS {{{KEY_TABLE}}} (id INTEGER PRIMARY KEY, "
                   f"key {db.blob} NOT NULL)")
         c.execute(f"INSERT INTO {{{KEY_TABLE}}} (id, key) VALUES (1, ?) "

@@ -24,6 +24,8 @@ STATUS = {"Registered": "active", "Suspended": "suspended", "Reactivated": "acti
 
 class VolunteersView(View):
     name = "volunteers"
+    unstable_columns = ("contact",)
+    store_specific_tables = ("view_volunteer_tags",)
     tables = (
         "CREATE TABLE IF NOT EXISTS {view_volunteers} (id TEXT PRIMARY KEY, contact TEXT, "
         "community TEXT, skills TEXT, status TEXT, hours INTEGER, orders_completed INTEGER, "
