@@ -40,7 +40,7 @@ class Cursor:
                 for r in self.raw.fetchall()]
 
     def dicts(self) -> list[dict[str, Any]]:
-        return [dict(r) if isinstance(r, dict) else {k: r[k] for k in r.keys()}
+        return [dict(r) if isinstance(r, dict) else dict(zip(r.keys(), tuple(r), strict=True))
                 for r in self.raw.fetchall()]
 
     def one(self) -> tuple[Any, ...] | None:
