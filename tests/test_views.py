@@ -155,6 +155,29 @@ class TestTheReportShowsTheCycle:
         assert Decimal(live["service"]["hours"]) == Decimal("3.75")
 
 
+class TestOneBadEvent:
+    def test_an_event_the_views_cannot_read_is_named_and_the_rest_still_counts(
+            self, world: World) -> None:
+        from uuid import uuid4
+
+        from eventsourcing.persistence import StoredEvent
+        from eventsourcing.utils import get_topic
+
+        from civicvol.domain.service_order import ServiceOrder
+
+        world.placed_order()
+        world.app.recorder.insert_events([StoredEvent(
+            originator_id=uuid4(), originator_version=1,
+            topic=get_topic(ServiceOrder.Placed), state=b'{"not": "an order"}')])
+        bad = world.app.event_count()
+        world.placed_order()
+        report = district_report(world.app)
+        assert report["orders"]["placed"] == 2
+        assert [(s["view"], s["position"]) for s in report["skipped_events"]] == [
+            ("orders", bad), ("timeline", bad)]
+        assert len(world.app.views.orders.queue()) == 2
+
+
 class TestFreshnessAndRebuild:
     def test_a_rebuild_from_position_1_gives_the_same_rows(self, world: World) -> None:
         world.completed_order()

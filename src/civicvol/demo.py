@@ -80,7 +80,7 @@ def build_panlong(app: CivicVol, scale: float = 1.0, seed: int = 2024,
     """Build the district into ``app``'s store; ``progress(stage, done, total)`` reports."""
     if not 0 < scale <= 1:
         raise InvalidInput(f"scale {scale} is out of range; give a number above 0 and at most 1")
-    report = progress or (lambda stage, done, total: None)
+    report = _keeping_views_current(app, progress or (lambda stage, done, total: None))
     district = District(scale=scale, rng=random.Random(seed))
     with app.bulk_import():
         _build_teams(app, district)
@@ -89,6 +89,21 @@ def build_panlong(app: CivicVol, scale: float = 1.0, seed: int = 2024,
         _run_orders(app, district, report)
         app.extensions.build_demo(app, district, report)
     return district
+
+
+def _keeping_views_current(app: CivicVol, report: Progress, every: int = 20_000) -> Progress:
+    """Report progress, and fold the new events into the views every ``every`` events and at
+    the end of each stage, so the views are current when the demo is built."""
+    folded = [app.views.head()]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        head = app.event_count()
+        if head - folded[0] >= every or done >= total:
+            app.views.catch_up(force=True)
+            folded[0] = head
+        report(stage, done, total)
+
+    return progress
 
 
 def _build_teams(app: CivicVol, d: District) -> None:

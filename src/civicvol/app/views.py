@@ -101,8 +101,12 @@ def district_report(app: CivicVol) -> DistrictReport:
     figures = district_figures(app.views)
     sections = app.extensions.report_sections(app)
     SavedSections(app.views.db).fold(app, sections, head)
-    return {"store": app.store_url, "events": app.event_count(), **figures,
-            **{s.name: s.as_dict() for s in sections}}
+    report = {"store": app.store_url, "events": app.event_count(), **figures,
+              **{s.name: s.as_dict() for s in sections}}
+    skipped = app.views.skipped()
+    if skipped:  # never silently: the figures leave these events out
+        report["skipped_events"] = skipped
+    return report
 
 
 def fold_report(app: CivicVol, notifications: Iterable[Notification], *,

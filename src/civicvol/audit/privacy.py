@@ -122,6 +122,10 @@ class PersonalKeys:
         finally:
             self._withheld = False
 
+    @property
+    def is_withheld(self) -> bool:
+        return self._withheld
+
     # --- keys --------------------------------------------------------------------------------
     def prefetch(self, subjects: Iterable[UUID]) -> None:
         """Load the keys of ``subjects`` in a few statements; remember which have none yet."""
@@ -237,7 +241,7 @@ class SealedContactTranscoding(Transcoding):
         if "subject" not in data:
             return ContactDetails(name=data["name"], phone=data["phone"])
         subject = UUID(data["subject"])
-        key = None if data.get("erased") else self.keys.key_for(subject)
+        key = None if data.get("erased") or self.keys.is_withheld else self.keys.key_for(subject)
         if key is None:
             return ContactDetails.erased(subject)
         sealed = base64.b64decode(data["sealed"])

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
 
 CORE_SECTIONS = {"store", "events", "teams", "volunteers", "orders", "cycle", "service",
-                 "points"}
+                 "points", "skipped_events"}
 
 
 class PluginExtensions(Extensions):

@@ -7,6 +7,7 @@ every query, so a query sees every committed command.
 
 from __future__ import annotations
 
+from civicvol.views.directory import DirectoryView
 from civicvol.views.memberships import MembershipsView
 from civicvol.views.orders import OrdersView
 from civicvol.views.points import PointsView
@@ -16,7 +17,7 @@ from civicvol.views.timeline import TimelineView
 from civicvol.views.view import View
 from civicvol.views.volunteers import VolunteersView
 
-CORE_VIEWS: tuple[type[View], ...] = (OrdersView, VolunteersView, TeamsView, MembershipsView,
-                                      PointsView, TimelineView)
+CORE_VIEWS: tuple[type[View], ...] = (OrdersView, VolunteersView, DirectoryView, TeamsView,
+                                      MembershipsView, PointsView, TimelineView)
 
 __all__ = ["CORE_VIEWS", "View", "Views"]

@@ -19,6 +19,7 @@ from civicvol.domain.errors import StoreError
 
 TRACKING = "civicvol_view_tracking"
 COUNTERS = "civicvol_view_counters"
+SKIPPED = "civicvol_view_skipped"
 
 
 class Cursor:
@@ -123,7 +124,20 @@ class ViewDatabase:
             "position BIGINT NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {{{COUNTERS}}} (view TEXT, name TEXT, key TEXT, "
             "n BIGINT NOT NULL, PRIMARY KEY (view, name, key))",
+            f"CREATE TABLE IF NOT EXISTS {{{SKIPPED}}} (view TEXT, position BIGINT, topic TEXT, "
+            "reason TEXT, PRIMARY KEY (view, position))",
         ])
+
+    def skip(self, c: Cursor, view: str, position: int, topic: str, reason: str) -> None:
+        c.execute(f"INSERT INTO {{{SKIPPED}}} (view, position, topic, reason) VALUES "
+                  "(?, ?, ?, ?) ON CONFLICT (view, position) DO NOTHING",
+                  [view, position, topic, reason[:500]])
+
+    def skipped(self) -> list[dict[str, Any]]:
+        with self.reading() as c:
+            return [{"view": v, "position": int(p), "topic": t, "reason": r} for v, p, t, r in
+                    c.execute(f"SELECT view, position, topic, reason FROM {{{SKIPPED}}} "
+                              "ORDER BY position, view").all()]
 
     # --- tracking ----------------------------------------------------------------------------
     def positions(self, c: Cursor | None = None) -> dict[str, int]:

@@ -30,6 +30,13 @@ _CONTACT_TOPICS = ("civicvol.domain.volunteer:Volunteer.Registered",
                    "civicvol.domain.volunteer:Volunteer.ContactUpdated")
 
 
+class Unreadable:
+    """An event the views could not decode (a damaged event, a missing plug-in)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
 class Views:
     """The application's views (``app.views``): ``app.views.orders.list(...)`` and so on."""
 
@@ -42,7 +49,6 @@ class Views:
             view = cls(self)
             view.create()
             self.by_name[view.name] = view
-        self.skipped: list[str] = []
         self.auto = True  # catch up before every query (the embedded default)
         # Seconds a query waits for a follower ('civicvol views run') to reach the log's head,
         # instead of catching up itself; None: catch up inline.
@@ -68,6 +74,11 @@ class Views:
         return [self.by_name[n] for n in names] if names else list(self.by_name.values())
 
     # --- freshness ---------------------------------------------------------------------------
+    @property
+    def counting(self) -> list[str]:
+        """The views that read no personal data (the report's)."""
+        return [v.name for v in self if not v.reads_personal_data]
+
     def head(self) -> int:
         return int(self.app.recorder.max_notification_id() or 0)
 
@@ -97,26 +108,46 @@ class Views:
             batch = self.app.recorder.select_notifications(
                 start + 1, self.page_size, stop=head, topics=topics)
             reached = batch[-1].id if len(batch) == self.page_size else head
-            self._apply(lagging, batch, reached)
+            self._apply(lagging, batch, reached,
+                        personal=any(v.reads_personal_data for v in lagging))
             read += len(batch)
             start = reached
             if progress is not None:
                 progress(start, head)
         return read
 
-    def _apply(self, views: Sequence[View], batch: Sequence[Notification], reached: int) -> None:
-        decoded = self._decode(batch)
+    def _apply(self, views: Sequence[View], batch: Sequence[Notification], reached: int, *,
+               personal: bool) -> None:
+        decoded = self._decode(batch, personal=personal)
+        try:
+            self._fold(views, decoded, reached, careful=False)
+        except Exception:  # a handler failed: fold the page again, event by event
+            self._fold(views, decoded, reached, careful=True)
+
+    def _fold(self, views: Sequence[View], decoded: Sequence[tuple[int, str, Any]],
+              reached: int, *, careful: bool) -> None:
         with self.db.writing(*(v.name for v in views)) as c:
             positions = self.db.positions(c)  # under the lock: what another process did counts
             for view in views:
                 done = positions.get(view.name, 0)
                 if done >= reached:
                     continue
-                view.apply(c, [e for e in decoded if e[0] > done and e[1] in view.handlers])
+                mine = [e for e in decoded if e[0] > done and e[1] in view.handlers]
+                failed = view.apply(c, [e for e in mine if not isinstance(e[2], Unreadable)],
+                                    careful=careful)
+                failed += [(p, t, e.reason) for p, t, e in mine if isinstance(e, Unreadable)]
+                for position, topic, reason in failed:
+                    log.warning("view %s skips the event at position %s (%s): %s",
+                                view.name, position, topic, reason)
+                    self.db.skip(c, view.name, position, topic, reason)
                 self.db.track(c, view.name, reached)
 
-    def _decode(self, batch: Sequence[Notification]) -> list[tuple[int, str, Any]]:
+    def _decode(self, batch: Sequence[Notification], *,
+                personal: bool = True) -> list[tuple[int, str, Any]]:
         keys = self.app.personal_keys
+        if not personal:  # views that only count never open anyone's details
+            with keys.withheld():
+                return self._decode_each(batch)
         subjects = []
         for n in batch:  # load the page's personal keys in a few statements, not one each
             if n.topic in _CONTACT_TOPICS:
@@ -127,16 +158,22 @@ class Views:
                     subjects.append(UUID(contact["subject"]))
         if subjects:
             keys.prefetch(subjects)
-        decoded = []
+        return self._decode_each(batch)
+
+    def _decode_each(self, batch: Sequence[Notification]) -> list[tuple[int, str, Any]]:
+        decoded: list[tuple[int, str, Any]] = []
         for n in batch:
             try:
                 decoded.append((n.id, n.topic, self.app.mapper.to_domain_event(n)))
-            except Exception as error:  # one bad event never takes the views down
-                note = f"event at position {n.id} ({n.topic}) could not be read: {error}"
-                if note not in self.skipped:
-                    self.skipped.append(note)
-                    log.warning("views skipped %s", note)
+            except Exception as error:  # one bad event never takes the views down: it is
+                # recorded as skipped (civicvol_view_skipped), and the report names it
+                decoded.append((n.id, n.topic, Unreadable(f"{type(error).__name__}: {error}")))
         return decoded
+
+    def skipped(self) -> list[dict[str, Any]]:
+        """The events the views could not read, with the reason: a view that skipped one is
+        incomplete until it is rebuilt with the code (or plug-in) that reads it."""
+        return self.db.skipped()
 
     def rebuild(self, names: Sequence[str] = (),
                 progress: Callable[[int, int], None] | None = None) -> int:

@@ -63,8 +63,8 @@ class TeamsView(View):
         counts["dissolved", "all"] += 1
 
     # --- queries -----------------------------------------------------------------------------
-    def get(self, team_id: str) -> dict[str, Any] | None:
-        found = self._teams("WHERE id = ?", [team_id])
+    def get(self, team_id: str, *, fresh: bool = True) -> dict[str, Any] | None:
+        found = self._teams("WHERE id = ?", [team_id], fresh=fresh)
         return found[0] if found else None
 
     def list(self, *, kind: str | None = None, community: str | None = None,
@@ -81,14 +81,15 @@ class TeamsView(View):
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return self._teams(f"{clause} ORDER BY position{page(limit, offset)}", params)
 
-    def communities(self) -> int:
+    def communities(self, *, fresh: bool = True) -> int:
         rows = self.rows("SELECT COUNT(DISTINCT community) FROM {view_teams} "
-                         "WHERE community <> ''")
+                         "WHERE community <> ''", fresh=fresh)
         return int(rows[0][0])
 
-    def _teams(self, clause: str, params: Sequence[Any]) -> Rows:
-        rows = self.rows(f"SELECT {', '.join(COLUMNS)} FROM {{view_teams}} {clause}", params)
-        members = self.views.memberships.serving()
+    def _teams(self, clause: str, params: Sequence[Any], *, fresh: bool = True) -> Rows:
+        rows = self.rows(f"SELECT {', '.join(COLUMNS)} FROM {{view_teams}} {clause}", params,
+                         fresh=fresh)
+        members = self.db.counters("memberships", "serving")
         teams = []
         for row in rows:
             t = dict(zip(COLUMNS, row, strict=True))

@@ -17,7 +17,7 @@ from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 
 from civicvol.domain.clock import DISTRICT_TIME
-from civicvol.views.database import COUNTERS, TRACKING, Cursor, ViewDatabase
+from civicvol.views.database import COUNTERS, SKIPPED, TRACKING, Cursor, ViewDatabase
 
 if TYPE_CHECKING:
     from civicvol.views.runner import Views
@@ -49,6 +49,8 @@ class View(Projection[ViewTracking]):
     # Columns whose bytes differ between two folds of the same events (sealed with a fresh
     # nonce), and tables that depend on this store's keys: left out of comparisons.
     unstable_columns: tuple[str, ...] = ()
+    # Whether folding needs the events' personal data (decoded with the people's keys).
+    reads_personal_data = False
     store_specific_tables: tuple[str, ...] = ()
 
     def __init__(self, views: Views) -> None:
@@ -85,15 +87,35 @@ class View(Projection[ViewTracking]):
             c.execute(f"DELETE FROM {{{table}}}")
         c.execute(f"DELETE FROM {{{COUNTERS}}} WHERE view = ?", [self.name])
         c.execute(f"DELETE FROM {{{TRACKING}}} WHERE view = ?", [self.name])
+        c.execute(f"DELETE FROM {{{SKIPPED}}} WHERE view = ?", [self.name])
 
-    def apply(self, c: Cursor, events: Sequence[tuple[int, str, Any]]) -> None:
-        """Fold a batch of (position, topic, event) in the batch's transaction."""
+    def apply(self, c: Cursor, events: Sequence[tuple[int, str, Any]], *,
+              careful: bool = False) -> list[tuple[int, str, str]]:
+        """Fold a batch of (position, topic, event) in the batch's transaction.
+
+        ``careful``: each event in a savepoint, and an event whose handler fails is left out
+        (returned as (position, topic, reason)) instead of failing the batch."""
         counts: Counts = Counter()
+        failed = []
         for position, topic, event in events:
             handler = self.handlers.get(topic)
-            if handler is not None:
+            if handler is None:
+                continue
+            if not careful:
                 handler(c, event, position, counts)
+                continue
+            mine: Counts = Counter()
+            c.execute("SAVEPOINT civicvol_event")
+            try:
+                handler(c, event, position, mine)
+            except Exception as error:
+                c.execute("ROLLBACK TO SAVEPOINT civicvol_event")
+                failed.append((position, topic, f"{type(error).__name__}: {error}"))
+            else:
+                counts.update(mine)
+            c.execute("RELEASE SAVEPOINT civicvol_event")
         c.add(self.name, counts)
+        return failed
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """eventsourcing's projection interface: fold one event and track it, exactly once."""
@@ -124,9 +146,11 @@ class View(Projection[ViewTracking]):
         return result
 
     # --- reading -----------------------------------------------------------------------------
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Rows of a query, after catching the views up (read-your-writes)."""
-        self.views.catch_up()
+    def rows(self, sql: str, params: Sequence[Any] = (), *,
+             fresh: bool = True) -> list[tuple[Any, ...]]:
+        """Rows of a query, after catching the views up (read-your-writes) if ``fresh``."""
+        if fresh:
+            self.views.catch_up()
         with self.db.reading() as c:
             return c.execute(sql, params).all()
 

@@ -1,6 +1,7 @@
-"""The volunteers view: community, skills, status, hours and orders of every volunteer, their
-contact details sealed as in their events, and the blind-index tags that find them
-(:mod:`civicvol.views.search`). Counters: ``status``."""
+"""The volunteers view: community, skills, status, hours and orders of every volunteer.
+Counters: ``status``. It holds no personal data and reads no key; the contact details and the
+tags that find people are in the directory view (:mod:`civicvol.views.directory`), which
+:meth:`VolunteersView.search` reads too."""
 
 from __future__ import annotations
 
@@ -18,31 +19,25 @@ from civicvol.views.view import Counts, View, centi, hours_text, moment, page
 
 COLUMNS = ("id", "contact", "community", "skills", "status", "hours", "orders_completed",
            "registered_at", "erased")
+SELECTED = ("id", "d.contact", *COLUMNS[2:])
 STATUS = {"Registered": "active", "Suspended": "suspended", "Reactivated": "active",
           "Left": "left"}
 
 
 class VolunteersView(View):
     name = "volunteers"
-    unstable_columns = ("contact",)
-    store_specific_tables = ("view_volunteer_tags",)
     tables = (
-        "CREATE TABLE IF NOT EXISTS {view_volunteers} (id TEXT PRIMARY KEY, contact TEXT, "
+        "CREATE TABLE IF NOT EXISTS {view_volunteers} (id TEXT PRIMARY KEY, "
         "community TEXT, skills TEXT, status TEXT, hours INTEGER, orders_completed INTEGER, "
         "registered_at TEXT, erased INTEGER, position BIGINT)",
         "CREATE INDEX IF NOT EXISTS view_volunteers_community ON {view_volunteers} "
         "(community, status)",
-        "CREATE TABLE IF NOT EXISTS {view_volunteer_tags} (volunteer_id TEXT, kind TEXT, "
-        "tag INTEGER, PRIMARY KEY (kind, tag, volunteer_id))",
-        "CREATE INDEX IF NOT EXISTS view_volunteer_tags_volunteer ON {view_volunteer_tags} "
-        "(volunteer_id)",
     )
 
     def setup(self) -> None:
         self.sealing = SealedContactTranscoding(self.views.app.personal_keys)
         self.key = index_key(self.db)
         self.on(Volunteer, "Registered", self._registered)
-        self.on(Volunteer, "ContactUpdated", self._contact_updated)
         for name in ("Suspended", "Reactivated", "Left"):
             self.on(Volunteer, name, self._status)
         self.on(Volunteer, "ServiceRecorded", self._service)
@@ -50,20 +45,12 @@ class VolunteersView(View):
 
     def _registered(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         vid = str(e.originator_id)
-        c.execute("INSERT INTO {view_volunteers} (id, contact, community, skills, status, "
+        c.execute("INSERT INTO {view_volunteers} (id, community, skills, status, "
                   "hours, orders_completed, registered_at, erased, position) VALUES "
-                  "(?, ?, ?, ?, 'active', 0, 0, ?, 0, ?)",
-                  [vid, self._seal(e.contact), e.community,
-                   json.dumps(list(e.skills), ensure_ascii=False), moment(e), position])
-        self._tag(c, vid, e.contact)
+                  "(?, ?, ?, 'active', 0, 0, ?, 0, ?)",
+                  [vid, e.community, json.dumps(list(e.skills), ensure_ascii=False),
+                   moment(e), position])
         counts["status", "active"] += 1
-
-    def _contact_updated(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
-        vid = str(e.originator_id)
-        c.execute("UPDATE {view_volunteers} SET contact = ? WHERE id = ?",
-                  [self._seal(e.contact), vid])
-        c.execute("DELETE FROM {view_volunteer_tags} WHERE volunteer_id = ?", [vid])
-        self._tag(c, vid, e.contact)
 
     def _status(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         vid = str(e.originator_id)
@@ -80,22 +67,8 @@ class VolunteersView(View):
                   [centi(e.hours), str(e.originator_id)])
 
     def _erased(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
-        vid = str(e.originator_id)
-        c.execute("UPDATE {view_volunteers} SET contact = NULL, erased = 1 WHERE id = ?", [vid])
-        c.execute("DELETE FROM {view_volunteer_tags} WHERE volunteer_id = ?", [vid])
-
-    def _seal(self, contact: ContactDetails) -> str | None:
-        if contact.is_erased:
-            return None
-        return json.dumps(self.sealing.encode(contact), ensure_ascii=False)
-
-    def _tag(self, c: Cursor, vid: str, contact: ContactDetails) -> None:
-        if contact.is_erased:
-            return
-        tags = [(vid, "p", phone_tag(self.key, contact.phone))]
-        tags += [(vid, "n", t) for t in sorted(name_tags(self.key, contact.name))]
-        c.executemany("INSERT INTO {view_volunteer_tags} (volunteer_id, kind, tag) "
-                      "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", tags)
+        c.execute("UPDATE {view_volunteers} SET erased = 1 WHERE id = ?",
+                  [str(e.originator_id)])
 
     # --- queries -----------------------------------------------------------------------------
     def get(self, volunteer_id: str) -> dict[str, Any] | None:
@@ -110,12 +83,12 @@ class VolunteersView(View):
         where: list[str] = []
         params: list[Any] = []
         if phone is not None:
-            where.append("id IN (SELECT volunteer_id FROM {view_volunteer_tags} "
+            where.append("id IN (SELECT volunteer_id FROM {view_directory_tags} "
                          "WHERE kind = 'p' AND tag = ?)")
             params.append(phone_tag(self.key, phone))
         if name is not None and normal(name):
             tags = sorted(name_tags(self.key, name))
-            where.append("id IN (SELECT volunteer_id FROM {view_volunteer_tags} WHERE kind = "
+            where.append("id IN (SELECT volunteer_id FROM {view_directory_tags} WHERE kind = "
                          f"'n' AND tag IN ({', '.join('?' * len(tags))}) GROUP BY volunteer_id "
                          "HAVING COUNT(*) = ?)")
             params += [*tags, len(tags)]
@@ -142,8 +115,8 @@ class VolunteersView(View):
         return found[offset:end]
 
     def _volunteers(self, clause: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-        rows = self.rows(f"SELECT {', '.join(COLUMNS)} FROM {{view_volunteers}} {clause}",
-                         params)
+        rows = self.rows(f"SELECT {', '.join(SELECTED)} FROM {{view_volunteers}} LEFT JOIN "
+                         "{view_directory} d ON d.volunteer_id = id " + clause, params)
         contacts = [json.loads(r[1]) if r[1] else None for r in rows]
         self.views.app.personal_keys.prefetch(
             UUID(c["subject"]) for c in contacts if c and "subject" in c)

@@ -1,0 +1,62 @@
+"""The directory view: each volunteer's contact details, sealed under their own key as in
+their events, and the blind-index tags that find them (:mod:`civicvol.views.search`).
+
+It is the only view that reads personal data: it opens each registration's details (with the
+person's key) to make the tags, and seals them again for the view. Views that only count,
+and the district report, never wait for it and never read a key.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from civicvol.audit.privacy import SealedContactTranscoding
+from civicvol.domain.values import ContactDetails
+from civicvol.domain.volunteer import Volunteer
+from civicvol.views.database import Cursor
+from civicvol.views.search import index_key, name_tags, phone_tag
+from civicvol.views.view import Counts, View
+
+
+class DirectoryView(View):
+    name = "directory"
+    reads_personal_data = True
+    unstable_columns = ("contact",)  # sealed again with a fresh nonce at every fold
+    store_specific_tables = ("view_directory_tags",)  # made under this store's index key
+    tables = (
+        "CREATE TABLE IF NOT EXISTS {view_directory} (volunteer_id TEXT PRIMARY KEY, "
+        "contact TEXT)",
+        "CREATE TABLE IF NOT EXISTS {view_directory_tags} (volunteer_id TEXT, kind TEXT, "
+        "tag INTEGER, PRIMARY KEY (kind, tag, volunteer_id))",
+        "CREATE INDEX IF NOT EXISTS view_directory_tags_volunteer ON {view_directory_tags} "
+        "(volunteer_id)",
+    )
+
+    def setup(self) -> None:
+        self.sealing = SealedContactTranscoding(self.views.app.personal_keys)
+        self.key = index_key(self.db)
+        self.on(Volunteer, "Registered", self._contact)
+        self.on(Volunteer, "ContactUpdated", self._contact)
+        self.on(Volunteer, "PersonalDataErased", self._erased)
+
+    def _contact(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
+        vid = str(e.originator_id)
+        self._erased(c, e, position, counts)
+        if e.contact.is_erased:  # the key is gone already: nothing to find them by
+            return
+        c.execute("INSERT INTO {view_directory} (volunteer_id, contact) VALUES (?, ?)",
+                  [vid, json.dumps(self.sealing.encode(e.contact), ensure_ascii=False)])
+        tags = [(vid, "p", phone_tag(self.key, e.contact.phone))]
+        tags += [(vid, "n", t) for t in sorted(name_tags(self.key, e.contact.name))]
+        c.executemany("INSERT INTO {view_directory_tags} (volunteer_id, kind, tag) "
+                      "VALUES (?, ?, ?)", tags)
+
+    def _erased(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
+        vid = str(e.originator_id)
+        c.execute("DELETE FROM {view_directory} WHERE volunteer_id = ?", [vid])
+        c.execute("DELETE FROM {view_directory_tags} WHERE volunteer_id = ?", [vid])
+
+    def contact(self, sealed: str | None) -> ContactDetails:
+        """Open a sealed copy (``[erased]`` once the person's key is gone)."""
+        return self.sealing.decode(json.loads(sealed)) if sealed else ContactDetails.erased(None)
