@@ -27,14 +27,29 @@ class Cursor:
 
     def __init__(self, db: ViewDatabase, raw: Any) -> None:
         self.db, self.raw = db, raw
+        self._deferred: dict[str, list[tuple[Any, ...]]] = {}
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        if self._deferred:
+            self.flush()
         self.raw.execute(self.db.sql(sql), tuple(params))
         return self
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if self._deferred:
+            self.flush()
         if rows:
             self.raw.executemany(self.db.sql(sql), [tuple(r) for r in rows])
+
+    def defer(self, sql: str, params: Sequence[Any]) -> None:
+        """Run an INSERT later, with others of its kind in one executemany: before the next
+        statement of any other kind (so a later read sees it), or at the end of the batch."""
+        self._deferred.setdefault(sql, []).append(tuple(params))
+
+    def flush(self) -> None:
+        deferred, self._deferred = self._deferred, {}
+        for sql, rows in deferred.items():
+            self.raw.executemany(self.db.sql(sql), rows)
 
     def all(self) -> list[tuple[Any, ...]]:
         return [tuple(r.values()) if isinstance(r, dict) else tuple(r)
@@ -53,10 +68,27 @@ class Cursor:
     def add(self, view: str, counts: Counter[tuple[str, str]]) -> None:
         """Add ``counts`` ({(name, key): n}) to the view's counters."""
         rows = [(view, name, key, n) for (name, key), n in counts.items() if n]
+        if not rows:
+            return
         self.executemany(
             "INSERT INTO {civicvol_view_counters} (view, name, key, n) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (view, name, key) DO UPDATE SET n = {civicvol_view_counters}.n "
             "+ excluded.n", rows)
+
+
+def _without_waiting_for_the_disk(connection: Any) -> None:
+    """Views commit with SQLite's synchronous=NORMAL: a crash may lose the last view
+    transactions, but each takes its tracked position with it, so the next catch-up folds
+    those events again. The chained recorder sets FULL back before it stores events (the
+    same per-connection marker, see civicvol.audit.recorders)."""
+    if getattr(connection, "civicvol_synchronous", "FULL") != "NORMAL":
+        connection.cursor().execute("PRAGMA synchronous=NORMAL")
+        setattr(connection, "civicvol_synchronous", "NORMAL")  # noqa: B010
+    if not getattr(connection, "civicvol_view_cache", False):
+        # The views' indexes take rows in random order (ids, tags): a page cache of 64 MiB
+        # instead of SQLite's 2 MiB keeps their B-trees in memory while a catch-up runs.
+        connection.cursor().execute("PRAGMA cache_size=-65536")
+        setattr(connection, "civicvol_view_cache", True)  # noqa: B010
 
 
 class ViewDatabase:
@@ -77,7 +109,8 @@ class ViewDatabase:
         """The statement in this database's dialect."""
         cached = self._sql_cache.get(statement)
         if cached is None:
-            text = re.sub(r"\{(\w+)\}", lambda m: self.table(m.group(1)), statement)
+            text = re.sub(r"\{(\w+)\}", lambda m: self.table(m.group(1)), statement.replace(
+                "{without_rowid}", "WITHOUT ROWID" if self.dialect == "sqlite" else ""))
             if self.dialect == "postgres":
                 text = text.replace("?", "%s")
             cached = self._sql_cache[statement] = text
@@ -101,9 +134,12 @@ class ViewDatabase:
         if self.dialect == "sqlite":
             from civicvol.audit.recorders import _ImmediateTransaction
 
-            with self.datastore.get_connection(commit=True) as connection, \
-                    _ImmediateTransaction(connection, commit=True) as raw, raw:
-                yield Cursor(self, raw)
+            with self.datastore.get_connection(commit=True) as connection:
+                _without_waiting_for_the_disk(connection)
+                with _ImmediateTransaction(connection, commit=True) as raw, raw:
+                    cursor = Cursor(self, raw)
+                    yield cursor
+                    cursor.flush()
             return
         with self.datastore.transaction(commit=True) as raw:
             cursor = Cursor(self, raw)
@@ -111,6 +147,7 @@ class ViewDatabase:
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext(?))",
                                [f"civicvol-view:{self.schema}:{view}"])
             yield cursor
+            cursor.flush()
 
     def create(self, statements: Sequence[str]) -> None:
         # One process at a time: PostgreSQL's CREATE ... IF NOT EXISTS races with itself.

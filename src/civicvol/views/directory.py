@@ -28,7 +28,7 @@ class DirectoryView(View):
         "CREATE TABLE IF NOT EXISTS {view_directory} (volunteer_id TEXT PRIMARY KEY, "
         "contact TEXT)",
         "CREATE TABLE IF NOT EXISTS {view_directory_tags} (volunteer_id TEXT, kind TEXT, "
-        "tag INTEGER, PRIMARY KEY (kind, tag, volunteer_id))",
+        "tag INTEGER, PRIMARY KEY (kind, tag, volunteer_id)) {without_rowid}",
         "CREATE INDEX IF NOT EXISTS view_directory_tags_volunteer ON {view_directory_tags} "
         "(volunteer_id)",
     )
@@ -42,15 +42,19 @@ class DirectoryView(View):
 
     def _contact(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         vid = str(e.originator_id)
-        self._erased(c, e, position, counts)
+        if type(e).__name__ == "ContactUpdated":
+            self._erased(c, e, position, counts)  # the old details and tags go
         if e.contact.is_erased:  # the key is gone already: nothing to find them by
             return
-        c.execute("INSERT INTO {view_directory} (volunteer_id, contact) VALUES (?, ?)",
-                  [vid, json.dumps(self.sealing.encode(e.contact), ensure_ascii=False)])
-        tags = [(vid, "p", phone_tag(self.key, e.contact.phone))]
-        tags += [(vid, "n", t) for t in sorted(name_tags(self.key, e.contact.name))]
-        c.executemany("INSERT INTO {view_directory_tags} (volunteer_id, kind, tag) "
-                      "VALUES (?, ?, ?)", tags)
+        # The sealed form as the event stored it, else sealed again (a fresh nonce).
+        sealed = self.views.sealed_contacts.get(position) or json.dumps(
+            self.sealing.encode(e.contact), ensure_ascii=False)
+        c.defer("INSERT INTO {view_directory} (volunteer_id, contact) VALUES (?, ?)",
+                [vid, sealed])
+        tags = "INSERT INTO {view_directory_tags} (volunteer_id, kind, tag) VALUES (?, ?, ?)"
+        c.defer(tags, [vid, "p", phone_tag(self.key, e.contact.phone)])
+        for tag in sorted(name_tags(self.key, e.contact.name)):
+            c.defer(tags, [vid, "n", tag])
 
     def _erased(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         vid = str(e.originator_id)

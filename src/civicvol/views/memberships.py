@@ -31,9 +31,14 @@ class MembershipsView(View):
         self.on(Membership, "OrderTaken", self._order_taken)
         self.on(Volunteer, "Left", self._volunteer_left)
 
+    def begin(self, c: Cursor) -> None:
+        # Few volunteers leave the service: their ids are looked up at every join.
+        self.departed = {str(v) for (v,) in c.execute(
+            "SELECT volunteer_id FROM {view_departed}").all()}
+
     def _joined(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
-        serving = not self._departed(c, str(e.volunteer_id))
-        c.execute("INSERT INTO {view_memberships} (id, team_id, volunteer_id, active, joined_at, "
+        serving = str(e.volunteer_id) not in self.departed
+        c.defer("INSERT INTO {view_memberships} (id, team_id, volunteer_id, active, joined_at, "
                   "orders_taken, position) VALUES (?, ?, ?, ?, ?, 0, ?)",
                   [str(e.originator_id), str(e.team_id), str(e.volunteer_id), int(serving),
                    moment(e), position])
@@ -42,7 +47,7 @@ class MembershipsView(View):
     def _rejoined(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         row = c.execute("SELECT team_id, volunteer_id FROM {view_memberships} WHERE id = ?",
                         [str(e.originator_id)]).one()
-        if row is None or self._departed(c, str(row[1])):
+        if row is None or str(row[1]) in self.departed:
             return
         c.execute("UPDATE {view_memberships} SET active = 1, joined_at = ?, left_at = NULL "
                   "WHERE id = ?", [moment(e), str(e.originator_id)])
@@ -63,6 +68,7 @@ class MembershipsView(View):
     def _volunteer_left(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         """A volunteer who leaves the service stops serving in every team."""
         vid = str(e.originator_id)
+        self.departed.add(vid)
         c.execute("INSERT INTO {view_departed} (volunteer_id) VALUES (?) ON CONFLICT DO NOTHING",
                   [vid])
         for (team_id,) in c.execute("SELECT team_id FROM {view_memberships} WHERE "
@@ -70,11 +76,6 @@ class MembershipsView(View):
             counts["serving", str(team_id)] -= 1
         c.execute("UPDATE {view_memberships} SET active = 0, left_at = ? WHERE volunteer_id = ? "
                   "AND active = 1", [moment(e), vid])
-
-    @staticmethod
-    def _departed(c: Cursor, volunteer_id: str) -> bool:
-        return c.execute("SELECT 1 FROM {view_departed} WHERE volunteer_id = ?",
-                         [volunteer_id]).one() is not None
 
     # --- queries -----------------------------------------------------------------------------
     def serving(self) -> dict[str, int]:

@@ -52,7 +52,7 @@ class OrdersView(View):
 
     def _placed(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         placed = e.timestamp.astimezone(DISTRICT_TIME)
-        c.execute("INSERT INTO {view_orders} (id, status, channel, service, description, place, "
+        c.defer("INSERT INTO {view_orders} (id, status, channel, service, description, place, "
                   "wanted_time, requester, beneficiaries, placed_at, declines, hours, served, "
                   "position) VALUES (?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
                   [str(e.originator_id), e.channel, e.service, e.description, e.place,

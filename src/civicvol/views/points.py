@@ -41,7 +41,7 @@ class PointsView(View):
             self.on(PointAccount, name, self._moved)
 
     def _opened(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
-        c.execute("INSERT INTO {view_point_accounts} (account_id, volunteer_id, balance, pending, "
+        c.defer("INSERT INTO {view_point_accounts} (account_id, volunteer_id, balance, pending, "
                   "redeemed) VALUES (?, ?, 0, 0, 0)", [str(e.originator_id), str(e.volunteer_id)])
 
     def _entry(self, c: Cursor, e: Any, position: int, kind: str, status: str,

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
@@ -24,7 +26,9 @@ from civicvol.views.view import View
 if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
 
-PAGE = 2000
+PAGE = 5000
+# The sealed contact details in a stored event's state: a flat JSON object (hex, base64).
+_SEALED = re.compile(rb'"contact":\{"_type_":"contact","_data_":(\{[^{}]*\})\}')
 log = logging.getLogger(__name__)
 _CONTACT_TOPICS = ("civicvol.domain.volunteer:Volunteer.Registered",
                    "civicvol.domain.volunteer:Volunteer.ContactUpdated")
@@ -54,6 +58,9 @@ class Views:
         # instead of catching up itself; None: catch up inline.
         self.wait_for_follower: float | None = None
         self.page_size = PAGE
+        # The sealed contact details of the page's events by position, as stored: the
+        # directory keeps them as they are instead of sealing them again.
+        self.sealed_contacts: dict[int, str] = {}
 
     def __getattr__(self, name: str) -> Any:
         by_name = self.__dict__.get("by_name", {})
@@ -149,13 +156,14 @@ class Views:
             with keys.withheld():
                 return self._decode_each(batch)
         subjects = []
+        self.sealed_contacts = {}
         for n in batch:  # load the page's personal keys in a few statements, not one each
-            if n.topic in _CONTACT_TOPICS:
-                contact = json.loads(n.state).get("contact", {}).get("_data_", {})
-                if "subject" in contact:
-                    from uuid import UUID
-
+            found = _SEALED.search(n.state) if n.topic in _CONTACT_TOPICS else None
+            if found is not None:
+                contact = json.loads(found.group(1))
+                if "sealed" in contact:
                     subjects.append(UUID(contact["subject"]))
+                    self.sealed_contacts[n.id] = found.group(1).decode()
         if subjects:
             keys.prefetch(subjects)
         return self._decode_each(batch)
@@ -177,15 +185,14 @@ class Views:
 
     def rebuild(self, names: Sequence[str] = (),
                 progress: Callable[[int, int], None] | None = None) -> int:
-        """Refold views from position 1: each view's rows, counters and position are cleared in
-        one transaction, then it catches up page by page like any lagging view (a query made
-        meanwhile catches it up itself, so it never sees a half-built view)."""
-        read = 0
-        for view in self.named(names):
-            with self.db.writing(view.name) as c:
+        """Refold views from position 1: their rows, counters and positions are cleared in one
+        transaction, then they catch up together, page by page, like any lagging views (a
+        query made meanwhile catches them up itself, so it never sees a half-built view)."""
+        views = self.named(names)
+        with self.db.writing(*(v.name for v in views)) as c:
+            for view in views:
                 view.clear(c)
-            read += self.catch_up([view.name], force=True, progress=progress)
-        return read
+        return self.catch_up([v.name for v in views], force=True, progress=progress)
 
     def snapshot(self, names: Sequence[str] = (), *, portable: bool = False
                  ) -> dict[str, Any]:

@@ -29,8 +29,8 @@ class TimelineView(View):
         kind = type(e).__name__
         if kind == "Placed":
             channel = str(e.channel)
-            c.execute("INSERT INTO {view_order_channels} (id, channel) VALUES (?, ?)",
-                      [oid, channel])
+            c.defer("INSERT INTO {view_order_channels} (id, channel) VALUES (?, ?)",
+                    [oid, channel])
         else:
             row = c.execute("SELECT channel FROM {view_order_channels} WHERE id = ?",
                             [oid]).one()

@@ -76,7 +76,7 @@ class View(Projection[ViewTracking]):
     @property
     def table_names(self) -> list[str]:
         return [s.split("{", 1)[1].split("}", 1)[0] for s in self.tables
-                if s.lstrip().upper().startswith("CREATE TABLE")]
+                if s.lstrip().upper().startswith("CREATE TABLE")]  # the first {name}
 
     def create(self) -> None:
         self.db.create(self.tables)
@@ -97,6 +97,7 @@ class View(Projection[ViewTracking]):
         (returned as (position, topic, reason)) instead of failing the batch."""
         counts: Counts = Counter()
         failed = []
+        self.begin(c)
         for position, topic, event in events:
             handler = self.handlers.get(topic)
             if handler is None:
@@ -116,6 +117,9 @@ class View(Projection[ViewTracking]):
             c.execute("RELEASE SAVEPOINT civicvol_event")
         c.add(self.name, counts)
         return failed
+
+    def begin(self, c: Cursor) -> None:
+        """Called before each batch (a view may load what its handlers look up often)."""
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """eventsourcing's projection interface: fold one event and track it, exactly once."""

@@ -45,7 +45,7 @@ class VolunteersView(View):
 
     def _registered(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         vid = str(e.originator_id)
-        c.execute("INSERT INTO {view_volunteers} (id, community, skills, status, "
+        c.defer("INSERT INTO {view_volunteers} (id, community, skills, status, "
                   "hours, orders_completed, registered_at, erased, position) VALUES "
                   "(?, ?, ?, 'active', 0, 0, ?, 0, ?)",
                   [vid, e.community, json.dumps(list(e.skills), ensure_ascii=False),
