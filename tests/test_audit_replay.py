@@ -72,6 +72,19 @@ class TestReplayAgrees:
         assert replay(app).aggregates == 13
 
 
+class TestReplayChecksTheViews:
+    def test_a_view_row_changed_by_hand_is_a_discrepancy(self, app: CivicVol) -> None:
+        lived_district(app)
+        assert replay(app).agrees
+        app.views.catch_up()
+        with app.views.db.writing("orders") as c:
+            c.execute("UPDATE {view_orders} SET status = 'cancelled' WHERE status = 'rated'")
+        result = replay(app)
+        assert [d.figure for d in result.discrepancies] == ["view orders: view_orders"]
+        assert str(result.discrepancies[0]).startswith(
+            "view orders: view_orders: live '1 rows not in the rebuild'")
+
+
 class TestReplayFindsDiscrepancies:
     def test_hours_altered_on_a_volunteer_disagree_with_the_order(
             self, district: CivicVol) -> None:

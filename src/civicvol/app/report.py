@@ -169,7 +169,10 @@ class DistrictFigures(EventFold):
         completed = [o for o in orders if o["status"] in ("completed", "rated")]
         stars = [o["stars"] for o in orders if o["stars"] is not None]
         members = self.serving_members()
-        largest = max(members.items(), key=lambda kv: kv[1], default=None)
+        # The most members; of teams as large, the one created first.
+        created = {team: i for i, team in enumerate(self.teams)}
+        largest = max(members.items(), key=lambda kv: (kv[1], -created.get(kv[0], 0)),
+                      default=None)
         points = self.points
         return {
             "teams": {
@@ -202,7 +205,7 @@ class DistrictFigures(EventFold):
                 "average_stars": round(sum(stars) / len(stars), 2) if stars else None,
             },
             "service": {
-                "hours": str(self.service_hours),
+                "hours": hours_text(self.service_hours),
                 "people_served": sum(o["served"] for o in completed),
                 "beneficiary_groups": dict(Counter(
                     b for o in completed for b in o["beneficiaries"]).most_common()),
@@ -234,6 +237,12 @@ def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
 
         for f in folds:
             f.fold(n, decode)
+
+
+def hours_text(hours: Decimal) -> str:
+    """Hours as reports print them, one way for every sum: 8.5, 10, 0 (never 8.50)."""
+    text = format(hours.quantize(Decimal("0.01")), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def event_topic(aggregate: type, event_name: str) -> str:

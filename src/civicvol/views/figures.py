@@ -3,8 +3,9 @@ incrementally as the views fold the log), plus the plug-ins' sections."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from civicvol.views.view import hours_text
 
 if TYPE_CHECKING:
     from civicvol.views.runner import Views
@@ -20,8 +21,10 @@ def district_figures(views: Views) -> dict[str, Any]:
     points = db.counters("points", "points")
     serving = {k: n for k, n in db.counters("memberships", "serving").items() if n}
     kinds = teams.get("kind", {})
-    largest = max(serving.items(), key=lambda kv: (kv[1], kv[0]), default=None)
-    largest_team = views.teams.get(largest[0], fresh=False) if largest else None
+    most = max(serving.values(), default=0)
+    # The most members; of teams as large, the one created first (as the log's fold says).
+    largest_team = views.teams.first_of([t for t, n in serving.items() if n == most])
+    largest = (largest_team["id"], most) if largest_team else None
     status = orders.get("status", {})
     stage = orders.get("stage", {})
     stars = orders.get("stars", {})
@@ -71,7 +74,7 @@ def district_figures(views: Views) -> dict[str, Any]:
             "by_month": _sorted(orders.get("by_month", {})),
         },
         "service": {
-            "hours": str(Decimal(orders.get("hours", {}).get("completed", 0)) / 100),
+            "hours": hours_text(orders.get("hours", {}).get("completed", 0)),
             "people_served": orders.get("served", {}).get("completed", 0),
             "beneficiary_groups": _most_common(orders.get("beneficiaries", {})),
         },

@@ -81,6 +81,14 @@ class TeamsView(View):
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return self._teams(f"{clause} ORDER BY position{page(limit, offset)}", params)
 
+    def first_of(self, team_ids: Sequence[str]) -> dict[str, Any] | None:
+        """Of these teams, the one created first (without catching up: for the report)."""
+        if not team_ids:
+            return None
+        found = self._teams(f"WHERE id IN ({', '.join('?' * len(team_ids))}) ORDER BY "
+                            "position LIMIT 1", list(team_ids), fresh=False)
+        return found[0] if found else None
+
     def communities(self, *, fresh: bool = True) -> int:
         rows = self.rows("SELECT COUNT(DISTINCT community) FROM {view_teams} "
                          "WHERE community <> ''", fresh=fresh)

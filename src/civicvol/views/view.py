@@ -183,7 +183,9 @@ def centi(hours: Any) -> int:
 def hours_text(centis: int) -> str:
     from decimal import Decimal
 
-    return str(Decimal(centis) / 100)
+    from civicvol.app.report import hours_text as text
+
+    return text(Decimal(centis) / 100)
 
 
 def page(limit: int | None, offset: int) -> str:
