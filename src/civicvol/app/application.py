@@ -74,6 +74,11 @@ _NOT_FOUND: dict[type[Aggregate], type[NotFound]] = {
     Team: TeamNotFound,
     ServiceOrder: OrderNotFound,
 }
+_LISTED_BY: dict[type[Aggregate], str] = {
+    Volunteer: "'civicvol volunteer search' lists volunteers",
+    Team: "'civicvol team list' lists teams",
+    ServiceOrder: "'civicvol order list' lists orders",
+}
 _WHAT: dict[type[Aggregate], str] = {
     Volunteer: "volunteer",
     Team: "team",
@@ -235,8 +240,8 @@ class CivicVol(Application[UUID]):
         if aggregate is None:
             error = not_found or _NOT_FOUND.get(cls, NotFound)
             raise error(f"no {what} with id {ident} in this store; " + (
-                hint or "check the id, and that --store (or CIVICVOL_STORE) names the store "
-                "it was created in"))
+                hint or f"check the id ({_LISTED_BY.get(cls, 'printed when it was created')}), "
+                "and that --store (or CIVICVOL_STORE) names the store it was created in"))
         return aggregate
 
     def volunteer(self, volunteer_id: UUID | str) -> Volunteer:

@@ -38,7 +38,8 @@ def aggregate_history(app: CivicVol, aggregate_id: UUID | str) -> list[dict[str,
         })
     if not rows:
         raise NotFound(f"no record with id {ident} in this store; check the id (it is printed "
-                       "when the record is created, and listed by the show commands)")
+                       "when the record is created; 'civicvol volunteer search', 'team list', "
+                       "'order list' and 'points pending' list them)")
     return rows
 
 
