@@ -51,11 +51,13 @@ def _register_commands() -> None:
         plugins,
         points,
         reports,
+        stores,
         teams,
         volunteers,
     )
 
-    for module in (volunteers, teams, orders, points, reports, audit, audit_history, plugins):
+    for module in (volunteers, teams, orders, points, reports, audit, audit_history, plugins,
+                   stores):
         for command in module.COMMANDS:
             cli.add_command(command)
     plugins.mount_plugin_commands(cli)

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of, parse_day
-from civicvol.cli.context import cell, console, json_option, print_json, session
+from civicvol.cli.context import cell, console, json_option, print_json, session, writes
 from civicvol.demo import build_panlong
 
 
@@ -42,6 +42,7 @@ def print_report(data: dict[str, Any]) -> None:
         console.print(table)
 
 
+@writes
 @click.command("demo")
 @click.option("--scale", default=1.0, type=float, show_default=True,
               help="Share of the full district to build, e.g. 0.01 for a small one.")

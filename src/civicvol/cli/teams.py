@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from civicvol.app.views import team_members, team_view
-from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.domain.values import TeamKind
 
 
@@ -14,6 +14,7 @@ def team() -> None:
     """Create teams and manage their members and leaders."""
 
 
+@writes
 @team.command("create")
 @click.option("--name", required=True, help="1 to 60 characters.")
 @click.option("--kind", required=True, type=click.Choice([k.value for k in TeamKind]),
@@ -26,6 +27,7 @@ def create(name: str, kind: str, parent: str | None, community: str) -> None:
     created("team", s.app.create_team(s.actor, name, kind, parent=parent, community=community))
 
 
+@writes
 @team.command("join")
 @click.argument("team_id")
 @click.argument("volunteer_id")
@@ -36,6 +38,7 @@ def join(team_id: str, volunteer_id: str) -> None:
     click.echo(f"volunteer {volunteer_id} joined team {team_id}")
 
 
+@writes
 @team.command("leave")
 @click.argument("team_id")
 @click.argument("volunteer_id")
@@ -48,6 +51,7 @@ def leave(team_id: str, volunteer_id: str, reason: str) -> None:
     click.echo(f"volunteer {volunteer_id} left team {team_id}")
 
 
+@writes
 @team.command("appoint-leader")
 @click.argument("team_id")
 @click.argument("volunteer_id")
@@ -58,6 +62,7 @@ def appoint_leader(team_id: str, volunteer_id: str) -> None:
     click.echo(f"volunteer {volunteer_id} leads team {team_id}")
 
 
+@writes
 @team.command("stand-down-leader")
 @click.argument("team_id")
 @click.argument("volunteer_id")
@@ -68,6 +73,7 @@ def stand_down_leader(team_id: str, volunteer_id: str) -> None:
     click.echo(f"volunteer {volunteer_id} no longer leads team {team_id}")
 
 
+@writes
 @team.command("dissolve")
 @click.argument("team_id")
 @click.option("--reason", required=True, help="Why, in a few words.")
