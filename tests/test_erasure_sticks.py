@@ -5,6 +5,7 @@ build without SQLITE_SECURE_DELETE does by default)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -13,9 +14,11 @@ from typing import Any
 
 import psycopg
 import pytest
+from click.testing import CliRunner, Result
 
 from civicvol import Actor, CivicVol
 from civicvol.app.erasure import erase_volunteer
+from civicvol.cli import cli
 
 ADMIN = Actor("administrator", "admin-1")
 
@@ -108,3 +111,32 @@ class TestOnPostgres:
             other = app.personal_keys.key_for(app.volunteer(ids[1]).contact.subject or subject)
         assert key not in pages
         assert other is not None and other in pages
+
+
+class TestAKeyLostWithoutAnErasure:
+    """The keys are outside the chain: verify checks them against the erasures recorded."""
+
+    def test_audit_verify_names_a_key_deleted_by_hand(self, tmp_path: Path) -> None:
+        store = f"sqlite:///{tmp_path / 'civicvol.db'}"
+        with closing(CivicVol(store)) as app:
+            kept, erased, tampered = app.register_volunteers(ADMIN, [
+                ("王伟", "13800138000", "东庄", ()), ("李娜", "13900139000", "东庄", ()),
+                ("张敏", "13700137000", "东庄", ())])
+            erase_volunteer(app, ADMIN, erased, "本人申请")
+            subject = app.volunteer(tampered).contact.subject
+        intact = verify(store)
+        assert intact.exit_code == 0 and "is intact: 4 events" in intact.stdout
+        with closing(sqlite3.connect(tmp_path / "civicvol.db")) as db:
+            db.execute("DELETE FROM civicvol_personal_keys WHERE subject = ?", [str(subject)])
+            assert db.total_changes == 1
+            db.commit()
+        outcome = verify(store)
+        assert outcome.exit_code == 1, outcome.output
+        assert "NOT intact" in outcome.stdout and str(tampered) in outcome.stdout
+        assert str(erased) not in outcome.stdout and str(kept) not in outcome.stdout
+        report = json.loads(verify(store, "--json").stdout)
+        assert (report["intact"], report["personal_keys_lost"]) == (False, [str(tampered)])
+
+
+def verify(store: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--store", store, "audit", "verify", *args])

@@ -233,6 +233,19 @@ class PersonalKeys:
                         "kept its old copy in the write-ahead log (-wal file); run the erasure "
                         "again when they are done")
 
+    def held(self, subjects: Iterable[UUID]) -> set[UUID]:
+        """Which of ``subjects`` have a key in the store (read from the table, not the
+        cache: for audits)."""
+        wanted = list(dict.fromkeys(subjects))
+        found: set[UUID] = set()
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i:i + _CHUNK]
+            marks = ", ".join([self._mark] * len(chunk))
+            found.update(UUID(s) for s, _ in self._select(
+                f"SELECT subject, 0 FROM {self._table} WHERE subject IN ({marks})",
+                [self._param(s) for s in chunk]))
+        return found
+
     def exists(self, subject: UUID) -> bool:
         return self.key_for(subject) is not None
 
