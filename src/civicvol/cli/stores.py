@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from civicvol.audit.checkpoint import load_private_key, sign_checkpoint, write_checkpoint
 from civicvol.cli.context import session, writes
 from civicvol.store import store_name
+from civicvol.store_backup import backup_store
 
 
 @writes
@@ -22,4 +26,25 @@ def init() -> None:
         click.echo(f"store {name} is ready")
 
 
-COMMANDS = [init]
+@click.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--key", "key_file", type=click.Path(path_type=Path), metavar="KEYFILE",
+              help="Sign a checkpoint of the copy's chain head into DEST.checkpoint.json.")
+def backup(dest: Path, key_file: Path | None) -> None:
+    """Copy the live store to DEST (SQLite's online backup; PostgreSQL: pg_dump)."""
+    key = load_private_key(key_file) if key_file else None  # a bad key: before copying
+    app = session().app
+    copy = backup_store(app, dest)
+    click.echo(f"backup of {copy.event_count} events written to {dest}", err=True)
+    if key is not None:
+        out = checkpoint_path(dest)
+        write_checkpoint(sign_checkpoint(key, store_name(app.store_url), copy), out)
+        click.echo(f"checkpoint of the backup written to {out}", err=True)
+    click.echo(copy.head_hash.hex())
+
+
+def checkpoint_path(dest: Path) -> Path:
+    return dest.with_name(dest.name + ".checkpoint.json")
+
+
+COMMANDS = [init, backup]
