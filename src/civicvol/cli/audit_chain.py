@@ -32,6 +32,7 @@ from civicvol.audit.store_verification import verify_store
 from civicvol.audit.verifier import VerificationResult, verify_bundle
 from civicvol.cli.audit import audit
 from civicvol.cli.context import json_option, print_json, session
+from civicvol.demo import interrupted_demo_warning
 from civicvol.store import store_name
 
 checkpoint_option = click.option(
@@ -122,6 +123,8 @@ def verify(checkpoint_files: tuple[Path, ...], public_key_files: tuple[Path, ...
     recorder = as_chained(app.recorder)
     with _progress("verifying", recorder.chain_head()[0]) as advance:
         result = verify_store(recorder, checkpoints, trusted, on_progress=advance)
+    if warning := interrupted_demo_warning(app):
+        click.echo(warning, err=True)
     _report(result, f"store {store_name(app.store_url)}", as_json,
             keys_lost_without_erasure(app))
 
