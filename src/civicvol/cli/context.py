@@ -28,6 +28,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 
 _WRITERS: set[click.Command] = set()
 _THROWAWAY_OK: set[click.Command] = set()
+_STORELESS: set[click.Command] = set()
 C = TypeVar("C", bound=click.Command)
 
 
@@ -42,6 +43,13 @@ def shows_throwaway(command: C) -> C:
     """Mark a writing command whose output is the point even when nothing is kept (the demo,
     which prints its report): it may run on ``memory://``."""
     _THROWAWAY_OK.add(command)
+    return command
+
+
+def needs_no_store(command: C) -> C:
+    """Mark a command that reads no record, only the plug-ins' settings (a calendar): it
+    runs on a missing store, which it leaves missing."""
+    _STORELESS.add(command)
     return command
 
 
@@ -68,8 +76,9 @@ class Session:
         if self._app is None:
             command = click.get_current_context().command
             url = self.store_url or default_store_url()
-            create = command in _WRITERS
-            if create and url.lower().startswith("memory:") and command not in _THROWAWAY_OK:
+            writes = command in _WRITERS
+            create = writes or command in _STORELESS
+            if writes and url.lower().startswith("memory:") and command not in _THROWAWAY_OK:
                 raise StoreKeepsNothing(
                     "memory:// keeps nothing after this command, so the change would vanish; "
                     "give --store a file (sqlite:///civicvol.db) or a PostgreSQL database")

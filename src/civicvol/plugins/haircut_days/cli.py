@@ -9,7 +9,15 @@ import attrs
 import click
 
 from civicvol.app.report import event_topic
-from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
+from civicvol.cli.context import (
+    created,
+    json_option,
+    needs_no_store,
+    print_json,
+    print_record,
+    session,
+    writes,
+)
 from civicvol.domain import clock
 from civicvol.domain.errors import InvalidInput
 from civicvol.plugins.haircut_days.commands import HaircutDays
@@ -54,6 +62,7 @@ def haircut_days() -> None:
     """学雷锋志愿理发队: free haircuts on the last working day of every month."""
 
 
+@needs_no_store
 @haircut_days.command("calendar")
 @click.option("--from", "start", default=None, metavar="DATE",
               help="First day to look from (default: today, Beijing time).")

@@ -12,6 +12,7 @@ from civicvol.cli.context import (
     console,
     created,
     json_option,
+    needs_no_store,
     print_json,
     print_record,
     session,
@@ -148,6 +149,7 @@ def list_clues(verdict: str | None, as_json: bool) -> None:
     console.print(table)
 
 
+@needs_no_store
 @rider_clues.command("categories")
 @json_option
 def categories(as_json: bool) -> None:
