@@ -18,8 +18,11 @@ from uuid import UUID
 import attrs
 
 from civicvol.app.application import CivicVol
-from civicvol.domain.errors import InvalidInput
+from civicvol.app.report import event_topic
+from civicvol.domain.demo_run import DemoRun
+from civicvol.domain.errors import InvalidInput, StoreNotEmpty
 from civicvol.domain.values import Actor
+from civicvol.store import store_name
 
 FULL_TEAMS = (1, 8, 360)
 FULL_VOLUNTEERS = 153_523
@@ -76,18 +79,33 @@ class District:
 
 
 def build_panlong(app: CivicVol, scale: float = 1.0, seed: int = 2024,
-                  progress: Progress | None = None) -> District:
-    """Build the district into ``app``'s store; ``progress(stage, done, total)`` reports."""
+                  progress: Progress | None = None, *, into_existing: bool = False) -> District:
+    """Build the district into ``app``'s store; ``progress(stage, done, total)`` reports.
+
+    The store must be empty (:class:`StoreNotEmpty`), unless ``into_existing``: a second
+    district stacked on a first one is a muddle no report can untangle. The run's start and
+    end are recorded (:class:`DemoRun`), so an interrupted demo is named as such.
+    """
     if not 0 < scale <= 1:
         raise InvalidInput(f"scale {scale} is out of range; give a number above 0 and at most 1")
+    if app.event_count() and not into_existing:
+        interrupted = " (an interrupted demo)" if interrupted_demos(app) else ""
+        raise StoreNotEmpty(
+            f"store {store_name(app.store_url)} already holds a district{interrupted}: "
+            f"{app.event_count()} events; build the demo into a new store (e.g. --store "
+            "sqlite:///demo.db), or add --into-existing to build a second district into it")
     report = _keeping_views_current(app, progress or (lambda stage, done, total: None))
     district = District(scale=scale, rng=random.Random(seed))
+    run = DemoRun(scale=scale, seed=seed, by=ADMIN)
+    app.commit("demo.start", ADMIN, run)
     with app.bulk_import():
         _build_teams(app, district)
         report("teams", len(district.teams), len(district.teams))
         _register_volunteers(app, district, report)
         _run_orders(app, district, report)
         app.extensions.build_demo(app, district, report)
+    run.finish(by=ADMIN)  # after the import is durable: Finished means all of it is kept
+    app.commit("demo.finish", ADMIN, run)
     return district
 
 
@@ -104,6 +122,23 @@ def _keeping_views_current(app: CivicVol, report: Progress, every: int = 20_000)
         report(stage, done, total)
 
     return progress
+
+
+def interrupted_demos(app: CivicVol) -> list[UUID]:
+    """The demo runs that started in this store and never finished."""
+    started, finished = (event_topic(DemoRun, "Started"), event_topic(DemoRun, "Finished"))
+    runs: dict[UUID, bool] = {}
+    for n in app.all_events(topics=(started, finished)):
+        runs[UUID(str(n.originator_id))] = n.topic == finished
+    return [run for run, done in runs.items() if not done]
+
+
+def interrupted_demo_warning(app: CivicVol) -> str:
+    """A warning line for a store holding an interrupted demo ('' if it holds none)."""
+    if not interrupted_demos(app):
+        return ""
+    return ("warning: this store holds an interrupted demo (started, never finished): its "
+            "figures are a half-built district; build the demo again into a new store")
 
 
 def _build_teams(app: CivicVol, d: District) -> None:

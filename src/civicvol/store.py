@@ -18,6 +18,7 @@ from uuid import uuid4
 
 from civicvol.audit.recorders import CHAINED_RECORDER_TOPICS
 from civicvol.domain.errors import StoreError
+from civicvol.store_opening import check_sqlite_store, check_tables, postgres_tables
 
 STORE_ENV = "CIVICVOL_STORE"
 DEFAULT_STORE = "sqlite:///civicvol.db"
@@ -111,14 +112,19 @@ def prepare_store(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def preparing_store(env: dict[str, str]) -> Iterator[None]:
-    """Create the PostgreSQL schema named in the URL, and keep other processes from setting
-    up the same store until the block (which creates the tables) ends.
+def preparing_store(env: dict[str, str], *, create: bool = True,
+                    name: str = "") -> Iterator[None]:
+    """Check that the store is there (or, with ``create``, may be made) and is civicvol's
+    (see :mod:`civicvol.store_opening`); create the PostgreSQL schema named in the URL, and
+    keep other processes from setting up the same store until the block (which creates the
+    tables) ends.
 
     ``CREATE ... IF NOT EXISTS`` is not safe against a concurrent create: two processes
     opening a fresh store at the same moment would otherwise fail with a unique violation.
     """
+    name = name or env.get("SQLITE_DBNAME") or env.get("POSTGRES_DBNAME", "")
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        check_sqlite_store(env, name, create=create)
         _use_write_ahead_log(env)
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         yield
@@ -140,7 +146,8 @@ def preparing_store(env: dict[str, str]) -> Iterator[None]:
         # A session lock: held until the connection closes, whatever happens in the block.
         conn.execute("SELECT pg_advisory_lock(hashtext(%s))",
                      [f"civicvol-setup:{schema or 'public'}"])
-        if schema:
+        tables = postgres_tables(conn, schema or "public")
+        if schema and create:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     except psycopg.Error as error:
         raise StoreError(f"cannot reach PostgreSQL store {env['POSTGRES_HOST']}:"
@@ -148,6 +155,7 @@ def preparing_store(env: dict[str, str]) -> Iterator[None]:
                          f"{str(error).strip().splitlines()[0]}; start the server, or check "
                          "the host, port and database in the URL") from None
     with conn:
+        check_tables(tables, name, create=create)
         yield
 
 

@@ -428,7 +428,8 @@ class TestReportsAndDemo:
         build_panlong(app, scale=0.0001, progress=lambda stage, done, total:
                       stages.append(stage))
         ((members, events),) = parts
-        assert members >= 2 and events == app.event_count()
+        # the plug-in's part comes last; only the demo's Finished marker follows it
+        assert members >= 2 and events == app.event_count() - 1
         assert stages[-1] == "haircuts"
 
 

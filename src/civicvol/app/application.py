@@ -40,6 +40,7 @@ from civicvol.app.provenance import PROVENANCE_TOPICS, ProvenanceMapper
 from civicvol.app.repository import CivicRepository
 from civicvol.app.transcodings import register_value_transcodings
 from civicvol.audit.privacy import KeyedEventStore, PersonalKeys
+from civicvol.audit.recorders import as_chained
 from civicvol.domain import clock
 from civicvol.domain.errors import (
     ConcurrentChange,
@@ -100,7 +101,11 @@ class CivicVol(Application[UUID]):
         points_scheme: PointsScheme | None = None,
         extensions: Extensions | None = None,
         env: dict[str, str] | None = None,
+        create: bool = True,
     ) -> None:
+        """Open the store; with ``create=False`` it must exist already
+        (:class:`~civicvol.domain.errors.StoreMissing` otherwise). A database of another
+        application is refused (:class:`~civicvol.domain.errors.NotACivicVolStore`)."""
         self.store_url = store or default_store_url()
         self.points_scheme = points_scheme or PointsScheme()
         self.extensions = extensions or Extensions()
@@ -108,7 +113,7 @@ class CivicVol(Application[UUID]):
         self.personal_keys = PersonalKeys()
         # Processes opening a fresh store at once take turns creating its tables.
         try:
-            with preparing_store(store_env):
+            with preparing_store(store_env, create=create, name=store_name(self.store_url)):
                 super().__init__(env=store_env)
         except (OSError, PersistenceError, sqlite3.Error) as error:  # e.g. not a database
             raise StoreError(
@@ -567,7 +572,9 @@ class CivicVol(Application[UUID]):
 
     # --- the log -----------------------------------------------------------------------------
     def event_count(self) -> int:
-        return int(self.recorder.max_notification_id() or 0)
+        """The events in the store, counted from the audit chain: PostgreSQL's notification
+        ids have gaps where a refused write took a number from the sequence."""
+        return as_chained(self.recorder).chain_head()[0]
 
     def all_events(self, page: int = 1000, topics: Sequence[str] = ()) -> Iterator[Any]:
         """Every stored event in order, read page by page (memory does not grow with the log)."""

@@ -33,7 +33,7 @@ def erase_volunteer(app: CivicVol, actor: Actor, volunteer_id: UUID | str,
             f"volunteer {volunteer.id}'s contact details were stored before encryption at rest "
             "and cannot be crypto-shredded; export and rebuild the store to erase them"
         )
-    if volunteer.personal_data_erased:
+    if volunteer.personal_data_erased:  # again: finish an interrupted or busy erasure
         if not app.personal_keys.destroy(subject):
             raise PersonalDataErased(f"volunteer {volunteer.id}'s personal data is already "
                                      "erased; there is nothing left to erase")

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
-from civicvol.audit.recorders import ChainedRecorder
 from civicvol.audit.verifier import (
     Checkpoint,
     checkpoint_message,
@@ -76,7 +75,13 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def sign_checkpoint(key: Ed25519PrivateKey, store: str, recorder: ChainedRecorder,
+class ChainHead(Protocol):
+    """Anything that knows a chain's head: a chained recorder, or a backup's copy of it."""
+
+    def chain_head(self) -> tuple[int, bytes]: ...
+
+
+def sign_checkpoint(key: Ed25519PrivateKey, store: str, recorder: ChainHead,
                     signed_at: datetime | None = None) -> Checkpoint:
     """A checkpoint of the chain's head now, signed with ``key``."""
     count, head = recorder.chain_head()

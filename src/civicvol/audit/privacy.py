@@ -43,12 +43,13 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 
-from civicvol.domain.errors import StoreError
+from civicvol.domain.errors import StoreBusy, StoreError
 from civicvol.domain.values import ContactDetails
 
 KEYS_TABLE = "civicvol_personal_keys"
 CACHE_SIZE = 50_000
 _CHUNK = 500
+SCRUB_TRIES, SCRUB_WAIT = 50, 0.1  # wait up to 5 s for readers to let the log be truncated
 
 
 class PersonalKeys:
@@ -175,6 +176,7 @@ class PersonalKeys:
                    "ON CONFLICT (subject) DO NOTHING")
         rows = sorted((self._param(s), k) for s, k in pending.items())  # in index order
         with self._datastore.transaction(commit=True) as cursor:
+            self._zero_what_is_freed(cursor)
             cursor.executemany(sql, rows)
         for subject, key in pending.items():
             self._remember(subject, key)
@@ -188,9 +190,65 @@ class PersonalKeys:
         existed = bool(self._select(f"SELECT subject, 0 FROM {self._table} WHERE subject = "
                                     f"{self._mark}", [self._param(subject)]))
         with self._datastore.transaction(commit=True) as cursor:
+            self._zero_what_is_freed(cursor)
             cursor.execute(f"DELETE FROM {self._table} WHERE subject = {self._mark}",
                            (self._param(subject),))
+        self.scrub()
         return existed
+
+    # --- erasure that sticks -----------------------------------------------------------------
+    def _zero_what_is_freed(self, cursor: Any) -> None:
+        """SQLite overwrites deleted rows and freed pages with zeros only with secure_delete
+        on, which is a build option (off by default in SQLite's own sources): turn it on for
+        every write to the keys table, so no key survives in the database's free space."""
+        if self._dialect == "sqlite":
+            cursor.execute("PRAGMA secure_delete=ON")
+
+    def scrub(self) -> None:
+        """Make a destroyed key physically gone from the store's files.
+
+        SQLite: the write-ahead log still holds the pages written before the delete (the key
+        among them) until a checkpoint copies them back and truncates it; other readers can
+        hold that off for a moment, so this waits a little (bounded). PostgreSQL: VACUUM FULL
+        rewrites the keys table, leaving no dead row behind (the server's own WAL and old
+        backups are the operator's: see docs/privacy.md). Raises :class:`StoreBusy` if the
+        log could not be truncated; running the erasure again finishes it.
+        """
+        if self._dialect == "postgres":
+            with self._datastore.get_connection() as conn:
+                autocommit = conn.autocommit
+                conn.autocommit = True  # VACUUM runs outside a transaction
+                try:
+                    conn.execute(f"VACUUM FULL {self._table}")
+                finally:
+                    conn.autocommit = autocommit
+            return
+        if self._datastore.pool.is_sqlite_memory_mode:
+            return
+        for _ in range(SCRUB_TRIES):
+            with self._datastore.get_connection(commit=True) as connection:
+                cursor = connection.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = cursor.fetchone()
+            if not busy[0]:
+                return
+            time.sleep(SCRUB_WAIT)
+        raise StoreBusy("the personal key is destroyed, but other processes reading the store "
+                        "kept its old copy in the write-ahead log (-wal file); run the erasure "
+                        "again when they are done")
+
+    def held(self, subjects: Iterable[UUID]) -> set[UUID]:
+        """Which of ``subjects`` have a key in the store (read from the table, not the
+        cache: for audits)."""
+        wanted = list(dict.fromkeys(subjects))
+        found: set[UUID] = set()
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i:i + _CHUNK]
+            marks = ", ".join([self._mark] * len(chunk))
+            found.update(UUID(s) for s, _ in self._select(
+                f"SELECT subject, 0 FROM {self._table} WHERE subject IN ({marks})",
+                [self._param(s) for s in chunk]))
+        return found
 
     def exists(self, subject: UUID) -> bool:
         return self.key_for(subject) is not None

@@ -54,13 +54,14 @@ def _register_commands() -> None:
         plugins,
         points,
         reports,
+        stores,
         teams,
         views,
         volunteers,
     )
 
     for module in (volunteers, teams, orders, points, reports, audit, audit_history, plugins,
-                   views):
+                   views, stores):
         for command in module.COMMANDS:
             cli.add_command(command)
     plugins.mount_plugin_commands(cli)

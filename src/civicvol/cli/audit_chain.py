@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import UUID
 
 import click
 from rich.console import Console
@@ -25,11 +26,13 @@ from civicvol.audit.checkpoint import (
     sign_checkpoint,
     write_checkpoint,
 )
+from civicvol.audit.personal_keys_check import describe, keys_lost_without_erasure
 from civicvol.audit.recorders import as_chained
 from civicvol.audit.store_verification import verify_store
 from civicvol.audit.verifier import VerificationResult, verify_bundle
 from civicvol.cli.audit import audit
 from civicvol.cli.context import json_option, print_json, session
+from civicvol.demo import interrupted_demo_warning
 from civicvol.store import store_name
 
 checkpoint_option = click.option(
@@ -49,10 +52,13 @@ def _progress(what: str, total: int | None) -> Iterator[Callable[[int], None]]:
         yield lambda done: bar.update(task, completed=done)
 
 
-def _report(result: VerificationResult, what: str, as_json: bool) -> None:
+def _report(result: VerificationResult, what: str, as_json: bool,
+            lost_keys: list[UUID] | None = None) -> None:
+    lost = lost_keys or []
     if as_json:
         print_json({
-            "intact": result.intact,
+            "intact": result.intact and not lost,
+            "personal_keys_lost": [str(v) for v in lost],
             "event_count": result.event_count,
             "head_hash": result.head_hash.hex(),
             "checkpoints_checked": result.checkpoints_checked,
@@ -60,6 +66,10 @@ def _report(result: VerificationResult, what: str, as_json: bool) -> None:
                 "position": result.finding.position, "kind": result.finding.kind,
                 "detail": result.finding.detail},
         })
+    elif result.finding is None and lost:
+        click.echo(f"{what} is NOT intact: the chain of {result.event_count} events holds, "
+                   "but personal keys are missing (keys-lost)")
+        click.echo(f"  {describe(lost)}")
     elif result.finding is None:
         click.echo(f"{what} is intact: {result.event_count} events, head "
                    f"{result.head_hash.hex()}, {result.checkpoints_checked} checkpoint(s) "
@@ -68,7 +78,7 @@ def _report(result: VerificationResult, what: str, as_json: bool) -> None:
         click.echo(f"{what} is NOT intact: first bad position {result.finding.position} "
                    f"({result.finding.kind})")
         click.echo(f"  {result.finding.detail}")
-    if result.finding is not None:
+    if result.finding is not None or lost:
         sys.exit(1)
 
 
@@ -113,7 +123,10 @@ def verify(checkpoint_files: tuple[Path, ...], public_key_files: tuple[Path, ...
     recorder = as_chained(app.recorder)
     with _progress("verifying", recorder.chain_head()[0]) as advance:
         result = verify_store(recorder, checkpoints, trusted, on_progress=advance)
-    _report(result, f"store {store_name(app.store_url)}", as_json)
+    if warning := interrupted_demo_warning(app):
+        click.echo(warning, err=True)
+    _report(result, f"store {store_name(app.store_url)}", as_json,
+            keys_lost_without_erasure(app))
 
 
 @audit.command("export")

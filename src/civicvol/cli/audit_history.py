@@ -35,7 +35,7 @@ from civicvol.audit.history import aggregate_history
 from civicvol.audit.replay import replay
 from civicvol.audit.trace import trace_points
 from civicvol.cli.audit import audit
-from civicvol.cli.context import console, json_option, print_json, session
+from civicvol.cli.context import console, json_option, print_json, session, writes
 from civicvol.cli.volunteers import volunteer
 
 stderr = Console(stderr=True)
@@ -156,6 +156,7 @@ def certificate(volunteer_id: str, out: Path | None, issuer: str, as_json: bool)
         click.echo(certificate_markdown(cert))
 
 
+@writes
 @volunteer.command("erase")
 @click.argument("volunteer_id")
 @click.option("--reason", default="", help="Why (the person's request, ...); no personal data.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -13,8 +14,10 @@ from rich.table import Table
 
 from civicvol.app.application import CivicVol
 from civicvol.app.authorization import check_role
-from civicvol.domain.errors import CivicVolError, PermissionDenied
+from civicvol.domain.errors import CivicVolError, PermissionDenied, StoreKeepsNothing
 from civicvol.domain.values import Actor, Role
+from civicvol.store import default_store_url, store_environment
+from civicvol.store_opening import remove_if_empty, sqlite_file
 
 T = TypeVar("T")
 # No markup: the tables show what users typed (names, places, reasons), and a "[...]" in it,
@@ -23,8 +26,41 @@ console = Console(markup=False)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
+_WRITERS: set[click.Command] = set()
+_THROWAWAY_OK: set[click.Command] = set()
+_STORELESS: set[click.Command] = set()
+C = TypeVar("C", bound=click.Command)
+
+
+def writes(command: C) -> C:
+    """Mark a command that changes the store: only such a command may create a missing store
+    (and a refused one leaves no file behind). Put it above the ``@group.command`` line."""
+    _WRITERS.add(command)
+    return command
+
+
+def shows_throwaway(command: C) -> C:
+    """Mark a writing command whose output is the point even when nothing is kept (the demo,
+    which prints its report): it may run on ``memory://``."""
+    _THROWAWAY_OK.add(command)
+    return command
+
+
+def needs_no_store(command: C) -> C:
+    """Mark a command that reads no record, only the plug-ins' settings (a calendar): it
+    runs on a missing store, which it leaves missing."""
+    _STORELESS.add(command)
+    return command
+
+
 class Session:
-    """The application for the chosen store, opened on first use, and the acting actor."""
+    """The application for the chosen store, opened on first use, and the acting actor.
+
+    The current command decides how the store is opened: a read command needs an existing
+    store; a writing one (:func:`writes`) may create it, and if it stores nothing (refused),
+    the new file is removed again on close. A write to ``memory://`` would vanish at exit, so
+    it is refused unless the command only shows what it built (:func:`shows_throwaway`).
+    """
 
     def __init__(self, store_url: str | None, actor_text: str | None,
                  config: str | None = None, wait: float | None = None) -> None:
@@ -32,12 +68,25 @@ class Session:
         self.actor_text = actor_text
         self.config = config
         self.wait = wait
+        self.keep_new_store = False  # ``init`` keeps the empty store it made
         self._app: CivicVol | None = None
+        self._new_file: Path | None = None
 
     @property
     def app(self) -> CivicVol:
         if self._app is None:
-            self._app = open_application(self.store_url, self.config)
+            command = click.get_current_context().command
+            url = self.store_url or default_store_url()
+            writes = command in _WRITERS
+            create = writes or command in _STORELESS
+            if writes and url.lower().startswith("memory:") and command not in _THROWAWAY_OK:
+                raise StoreKeepsNothing(
+                    "memory:// keeps nothing after this command, so the change would vanish; "
+                    "give --store a file (sqlite:///civicvol.db) or a PostgreSQL database")
+            file = sqlite_file(store_environment(url))
+            if create and file is not None and not file.exists():
+                self._new_file = file
+            self._app = open_application(url, self.config, create=create)
             if self.wait is not None:
                 self._app.views.wait_for_follower = self.wait
             if self.actor_text:  # the plug-ins' roles are known once they are loaded
@@ -56,18 +105,22 @@ class Session:
         return actor
 
     def close(self) -> None:
-        if self._app is not None:
-            self._app.close()
+        if self._app is None:
+            return
+        self._app.close()
+        if self._new_file is not None and not self.keep_new_store:
+            remove_if_empty(self._new_file)  # a refused first write conjures no store
 
 
-def open_application(store_url: str | None, config: str | None = None) -> CivicVol:
+def open_application(store_url: str | None, config: str | None = None, *,
+                     create: bool = True) -> CivicVol:
     """The application the CLI works on, with the CLI's plug-ins; an observer hook's failure
     is printed on stderr as a warning."""
     from civicvol.bootstrap import open_district
     from civicvol.cli.plugins import plugin_host, warn_on_stderr
 
     return open_district(store_url, plugins=plugin_host(), config=config,
-                         on_failure=warn_on_stderr)
+                         on_failure=warn_on_stderr, create=create)
 
 
 def run_guarded(call: Callable[[], T]) -> T:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import click
 
 from civicvol.app.views import order_view
-from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.cli.listing import paging, print_rows
 
 ORDER_COLUMNS = ("id", "status", "service", "channel", "place", "placed_at", "team_id",
@@ -19,6 +19,7 @@ def order() -> None:
     """Place, dispatch, accept, complete and rate service orders."""
 
 
+@writes
 @order.command("place")
 @click.option("--service", required=True, help="Service category, e.g. 理发 or 助老.")
 @click.option("--description", default="", help="What is needed, free text.")
@@ -82,6 +83,7 @@ def _id(value: str | None, what: str) -> str | None:
     return str(parse_id(value, what)) if value is not None else None
 
 
+@writes
 @order.command("dispatch")
 @click.argument("order_id")
 @click.option("--team", "team_id", required=True, metavar="TEAM_ID",
@@ -93,6 +95,7 @@ def dispatch(order_id: str, team_id: str) -> None:
     click.echo(f"order {order_id} dispatched to team {team_id}")
 
 
+@writes
 @order.command("accept")
 @click.argument("order_id")
 def accept(order_id: str) -> None:
@@ -102,6 +105,7 @@ def accept(order_id: str) -> None:
     click.echo(f"order {order_id} accepted by volunteer {s.actor.id}")
 
 
+@writes
 @order.command("complete")
 @click.argument("order_id")
 @click.option("--hours", required=True, metavar="HOURS",
@@ -115,6 +119,7 @@ def complete(order_id: str, hours: str, served: int) -> None:
     click.echo(f"order {order_id} completed ({Decimal(hours)} hours)")
 
 
+@writes
 @order.command("rate")
 @click.argument("order_id")
 @click.option("--stars", required=True, type=int, help="1 to 5.")
@@ -126,6 +131,7 @@ def rate(order_id: str, stars: int, comment: str) -> None:
     click.echo(f"order {order_id} rated {stars} stars")
 
 
+@writes
 @order.command("decline")
 @click.argument("order_id")
 @click.option("--reason", required=True, help="Why, in a few words.")
@@ -137,6 +143,7 @@ def decline(order_id: str, reason: str) -> None:
     click.echo(f"order {order_id} declined; it waits for the centre to dispatch it again")
 
 
+@writes
 @order.command("cancel")
 @click.argument("order_id")
 @click.option("--reason", required=True, help="Why, in a few words.")

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from civicvol.app.views import points_view
 from civicvol.audit.asof import parse_day, points_as_of
-from civicvol.cli.context import console, json_option, print_json, session
+from civicvol.cli.context import console, json_option, print_json, session, writes
 from civicvol.cli.listing import paging, print_rows
 from civicvol.domain.errors import InvalidInput
 
@@ -17,6 +17,7 @@ def points() -> None:
     """Audit, redeem and show volunteers' points."""
 
 
+@writes
 @points.command("approve")
 @click.argument("volunteer_id")
 @click.option("--all", "approve_all", is_flag=True, help="Approve every pending credit.")
@@ -35,6 +36,7 @@ def approve(volunteer_id: str, approve_all: bool, entry_id: str | None) -> None:
                f"{', '.join(approved)}")
 
 
+@writes
 @points.command("reject")
 @click.argument("volunteer_id")
 @click.option("--entry", "entry_id", required=True, metavar="ENTRY_ID",
@@ -47,6 +49,7 @@ def reject(volunteer_id: str, entry_id: str, reason: str) -> None:
     click.echo(f"entry {entry_id} rejected")
 
 
+@writes
 @points.command("reverse")
 @click.argument("volunteer_id")
 @click.option("--entry", "entry_id", required=True, metavar="ENTRY_ID",
@@ -59,6 +62,7 @@ def reverse(volunteer_id: str, entry_id: str, reason: str) -> None:
     click.echo(f"entry {entry_id} reversed")
 
 
+@writes
 @points.command("redeem")
 @click.argument("volunteer_id")
 @click.option("--points", "amount", required=True, type=int, metavar="N",

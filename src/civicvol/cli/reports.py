@@ -12,8 +12,16 @@ from rich.text import Text
 
 from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of, parse_day
-from civicvol.cli.context import cell, console, json_option, print_json, session
-from civicvol.demo import build_panlong
+from civicvol.cli.context import (
+    cell,
+    console,
+    json_option,
+    print_json,
+    session,
+    shows_throwaway,
+    writes,
+)
+from civicvol.demo import build_panlong, interrupted_demo_warning
 
 
 @click.command("report")
@@ -25,6 +33,8 @@ def report(as_json: bool, as_of: str | None) -> None:
     app = session().app
     data = (district_report_as_of(app, parse_day(as_of)) if as_of else district_report(app))
     print_json(data) if as_json else print_report(data)
+    if warning := interrupted_demo_warning(app):
+        click.echo(warning, err=True)
 
 
 def print_report(data: dict[str, Any]) -> None:
@@ -42,12 +52,17 @@ def print_report(data: dict[str, Any]) -> None:
         console.print(table)
 
 
+@writes
+@shows_throwaway
 @click.command("demo")
 @click.option("--scale", default=1.0, type=float, show_default=True,
               help="Share of the full district to build, e.g. 0.01 for a small one.")
 @click.option("--seed", default=2024, type=int, show_default=True)
-def demo(scale: float, seed: int) -> None:
-    """Build the Panlong District of the article into the store, then print its report."""
+@click.option("--into-existing", is_flag=True,
+              help="Build into a store that already holds events (a second district).")
+def demo(scale: float, seed: int, into_existing: bool) -> None:
+    """Build the Panlong District of the article into an empty store, then print its
+    report."""
     app = session().app
     started = time.perf_counter()
     columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
@@ -60,7 +75,8 @@ def demo(scale: float, seed: int) -> None:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        build_panlong(app, scale=scale, seed=seed, progress=progress)
+        build_panlong(app, scale=scale, seed=seed, progress=progress,
+                      into_existing=into_existing)
     built = time.perf_counter() - started
     print_report(district_report(app))
     console.print(f"built in {built:.1f} s, reported in "

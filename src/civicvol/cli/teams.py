@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from civicvol.app.views import team_members, team_view
-from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.cli.listing import paging, print_rows
 from civicvol.domain.values import TeamKind
 
@@ -17,6 +17,7 @@ def team() -> None:
     """Create teams and manage their members and leaders."""
 
 
+@writes
 @team.command("create")
 @click.option("--name", required=True, help="1 to 60 characters.")
 @click.option("--kind", required=True, type=click.Choice([k.value for k in TeamKind]),
@@ -29,6 +30,7 @@ def create(name: str, kind: str, parent: str | None, community: str) -> None:
     created("team", s.app.create_team(s.actor, name, kind, parent=parent, community=community))
 
 
+@writes
 @team.command("join")
 @click.argument("team_id")
 @click.argument("volunteer_id")
@@ -39,6 +41,7 @@ def join(team_id: str, volunteer_id: str) -> None:
     click.echo(f"volunteer {volunteer_id} joined team {team_id}")
 
 
+@writes
 @team.command("leave")
 @click.argument("team_id")
 @click.argument("volunteer_id")
@@ -51,6 +54,7 @@ def leave(team_id: str, volunteer_id: str, reason: str) -> None:
     click.echo(f"volunteer {volunteer_id} left team {team_id}")
 
 
+@writes
 @team.command("appoint-leader")
 @click.argument("team_id")
 @click.argument("volunteer_id")
@@ -61,6 +65,7 @@ def appoint_leader(team_id: str, volunteer_id: str) -> None:
     click.echo(f"volunteer {volunteer_id} leads team {team_id}")
 
 
+@writes
 @team.command("stand-down-leader")
 @click.argument("team_id")
 @click.argument("volunteer_id")
@@ -71,6 +76,7 @@ def stand_down_leader(team_id: str, volunteer_id: str) -> None:
     click.echo(f"volunteer {volunteer_id} no longer leads team {team_id}")
 
 
+@writes
 @team.command("dissolve")
 @click.argument("team_id")
 @click.option("--reason", required=True, help="Why, in a few words.")

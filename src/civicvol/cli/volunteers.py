@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from civicvol.app.views import volunteer_view
-from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.cli.listing import paging, print_rows
 
 PHONE_HELP = "A mainland mobile (13800138000) or a landline with area code (0871-63123456)."
@@ -16,6 +16,7 @@ def volunteer() -> None:
     """Register volunteers and look after their records."""
 
 
+@writes
 @volunteer.command("register")
 @click.option("--name", required=True, help="1 to 60 characters.")
 @click.option("--phone", required=True, help=PHONE_HELP)
@@ -27,6 +28,7 @@ def register(name: str, phone: str, community: str, skills: tuple[str, ...]) -> 
     created("volunteer", s.app.register_volunteer(s.actor, name, phone, community, skills))
 
 
+@writes
 @volunteer.command("update-contact")
 @click.argument("volunteer_id")
 @click.option("--name", required=True, help="1 to 60 characters.")
@@ -38,6 +40,7 @@ def update_contact(volunteer_id: str, name: str, phone: str) -> None:
     click.echo(f"contact of {volunteer_id} updated")
 
 
+@writes
 @volunteer.command("suspend")
 @click.argument("volunteer_id")
 @click.option("--reason", required=True, help="Why, in a few words.")
@@ -48,6 +51,7 @@ def suspend(volunteer_id: str, reason: str) -> None:
     click.echo(f"volunteer {volunteer_id} suspended")
 
 
+@writes
 @volunteer.command("reactivate")
 @click.argument("volunteer_id")
 def reactivate(volunteer_id: str) -> None:
@@ -57,6 +61,7 @@ def reactivate(volunteer_id: str) -> None:
     click.echo(f"volunteer {volunteer_id} reactivated")
 
 
+@writes
 @volunteer.command("leave")
 @click.argument("volunteer_id")
 @click.option("--reason", default="", help="Why (optional).")

@@ -158,5 +158,21 @@ class StoreError(CivicVolError):
     exit_code = 7
 
 
+class StoreMissing(StoreError):
+    """The store named does not exist, and the command does not create one."""
+
+
+class NotACivicVolStore(StoreError):
+    """The database named holds another application's tables, not a civicvol store."""
+
+
+class StoreKeepsNothing(StoreError):
+    """A write to a ``memory://`` store from the command line, which would vanish at exit."""
+
+
+class StoreNotEmpty(StoreError):
+    """The store already holds a district, and the command builds a new one."""
+
+
 class ViewsBehind(StoreError):
     """The views did not reach a position in time: is a follower running?"""

@@ -9,7 +9,15 @@ import attrs
 import click
 
 from civicvol.app.report import event_topic
-from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.cli.context import (
+    created,
+    json_option,
+    needs_no_store,
+    print_json,
+    print_record,
+    session,
+    writes,
+)
 from civicvol.domain import clock
 from civicvol.domain.errors import InvalidInput
 from civicvol.plugins.haircut_days.commands import HaircutDays
@@ -54,6 +62,7 @@ def haircut_days() -> None:
     """学雷锋志愿理发队: free haircuts on the last working day of every month."""
 
 
+@needs_no_store
 @haircut_days.command("calendar")
 @click.option("--from", "start", default=None, metavar="DATE",
               help="First day to look from (default: today, Beijing time).")
@@ -89,6 +98,7 @@ def calendar(start: str | None, months: int, ics_file: Path | None, fallback: st
             click.echo(f"{d.isoformat()} {d:%A}")
 
 
+@writes
 @haircut_days.command("schedule")
 @click.argument("team_id")
 @click.option("--month", default=None, metavar="YYYY-MM",
@@ -105,6 +115,7 @@ def schedule(team_id: str, month: str | None, day: str | None, place: str) -> No
     created(f"haircut session on {when}", svc.schedule_session(s.actor, team_id, when, place))
 
 
+@writes
 @haircut_days.command("schedule-special")
 @click.argument("team_id")
 @click.option("--date", "day", required=True, metavar="DATE")
@@ -119,6 +130,7 @@ def schedule_special(team_id: str, day: str, title: str, partner: str, place: st
     created(f"special haircut session on {day}", ident)
 
 
+@writes
 @haircut_days.command("hold")
 @click.argument("session_id")
 @click.option("--barber", "barbers", multiple=True, required=True, metavar="VOLUNTEER_ID",
@@ -133,6 +145,7 @@ def hold(session_id: str, barbers: tuple[str, ...], served: int) -> None:
                f"{sum(credited.values())} points in all (pending the points audit)")
 
 
+@writes
 @haircut_days.command("record-served")
 @click.argument("session_id")
 @click.argument("residents", type=int)
@@ -143,6 +156,7 @@ def record_served(session_id: str, residents: int) -> None:
     click.echo(f"session {session_id}: {total} residents served")
 
 
+@writes
 @haircut_days.command("cancel")
 @click.argument("session_id")
 @click.option("--reason", required=True)
@@ -153,6 +167,7 @@ def cancel(session_id: str, reason: str) -> None:
     click.echo(f"session {session_id} cancelled")
 
 
+@writes
 @haircut_days.command("home-visit")
 @click.argument("team_id")
 @click.option("--place", required=True, help="Where the resident lives.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from civicvol.app.report import event_topic, fold_log
-from civicvol.cli.context import created, json_option, print_json, print_record, session
+from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.plugins.knitting_drives.commands import KnittingDrives
 from civicvol.plugins.knitting_drives.drive import KnittingDrive
 from civicvol.plugins.knitting_drives.report import KnittingFigures
@@ -32,6 +32,7 @@ def knitting_drives() -> None:
     """龙江爱心织女队: knitting drives of hats and scarves for nursing homes and schools."""
 
 
+@writes
 @knitting_drives.command("launch")
 @click.argument("team_id")
 @click.option("--title", required=True)
@@ -45,6 +46,7 @@ def launch(team_id: str, title: str, target_sets: int, recipients: tuple[str, ..
                                                      recipients))
 
 
+@writes
 @knitting_drives.command("log")
 @click.argument("drive_id")
 @click.argument("knitter_id")
@@ -57,6 +59,7 @@ def log(drive_id: str, knitter_id: str, hats: int, scarves: int) -> None:
     click.echo(f"logged {hats} hats and {scarves} scarves as {log_id}")
 
 
+@writes
 @knitting_drives.command("add-recipient")
 @click.argument("drive_id")
 @click.argument("institution")
@@ -67,6 +70,7 @@ def add_recipient(drive_id: str, institution: str) -> None:
     click.echo(f"{institution} now receives from drive {drive_id}")
 
 
+@writes
 @knitting_drives.command("deliver")
 @click.argument("drive_id")
 @click.option("--to", "institution", required=True, help="The recipient institution.")
@@ -79,6 +83,7 @@ def deliver(drive_id: str, institution: str, sets: int, beneficiaries: int) -> N
     click.echo(f"delivery {delivery}: {sets} sets to {institution}, {beneficiaries} people")
 
 
+@writes
 @knitting_drives.command("close")
 @click.argument("drive_id")
 @click.option("--note", default="")

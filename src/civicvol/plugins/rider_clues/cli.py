@@ -8,7 +8,16 @@ import click
 from rich.table import Table
 
 from civicvol.app.report import fold_log
-from civicvol.cli.context import console, created, json_option, print_json, print_record, session
+from civicvol.cli.context import (
+    console,
+    created,
+    json_option,
+    needs_no_store,
+    print_json,
+    print_record,
+    session,
+    writes,
+)
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.plugins.rider_clues.commands import RiderClues
 from civicvol.plugins.rider_clues.errors import InvalidSeenTime
@@ -38,6 +47,7 @@ def rider_clues() -> None:
     """先锋骑手: riders' snap reports (随手拍), 发现→处置→反馈→激励."""
 
 
+@writes
 @rider_clues.command("report")
 @click.option("--team", "team_id", required=True, help="The rider team's id.")
 @click.option("--category", required=True, help="e.g. flying-wire-charging or 飞线充电.")
@@ -54,6 +64,7 @@ def report(team_id: str, category: str, photo: str, place: str, seen_at: str | N
     created("clue", clue)
 
 
+@writes
 @rider_clues.command("triage")
 @click.argument("clue_id")
 @click.option("--verdict", required=True, type=click.Choice(["valid", "invalid", "duplicate"]))
@@ -67,6 +78,7 @@ def triage(clue_id: str, verdict: str, duplicate_of: str | None, note: str) -> N
     click.echo(f"clue {clue_id} judged {verdict}{tail}")
 
 
+@writes
 @rider_clues.command("handle")
 @click.argument("clue_id")
 @click.option("--by", "handled_by", required=True, help="Who handled it, e.g. 物业, 网格员.")
@@ -78,6 +90,7 @@ def handle(clue_id: str, handled_by: str, action: str) -> None:
     click.echo(f"clue {clue_id} handled by {handled_by}")
 
 
+@writes
 @rider_clues.command("feedback")
 @click.argument("clue_id")
 @click.option("--message", required=True)
@@ -88,6 +101,7 @@ def feedback(clue_id: str, message: str) -> None:
     click.echo(f"feedback on clue {clue_id} given")
 
 
+@writes
 @rider_clues.command("redeem")
 @click.argument("rider_id")
 @click.option("--points", "amount", required=True, type=int)
@@ -135,6 +149,7 @@ def list_clues(verdict: str | None, as_json: bool) -> None:
     console.print(table)
 
 
+@needs_no_store
 @rider_clues.command("categories")
 @json_option
 def categories(as_json: bool) -> None:

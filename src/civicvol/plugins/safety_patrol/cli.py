@@ -9,7 +9,15 @@ import click
 from rich.table import Table
 
 from civicvol.app.report import fold_log
-from civicvol.cli.context import console, created, json_option, print_json, print_record, session
+from civicvol.cli.context import (
+    console,
+    created,
+    json_option,
+    print_json,
+    print_record,
+    session,
+    writes,
+)
 from civicvol.plugins.safety_patrol.commands import SafetyPatrol
 from civicvol.plugins.safety_patrol.drill import DRILL_LABELS
 from civicvol.plugins.safety_patrol.errors import HazardNotFound, InvalidAsOf, InvalidDeadline
@@ -33,6 +41,7 @@ def safety_patrol() -> None:
     """安全小红帽: courtyard inspections, hazards, lectures and drills."""
 
 
+@writes
 @safety_patrol.command("inspect")
 @click.option("--team", "team_id", required=True, help="The patrol team's id.")
 @click.option("--place", required=True, help="The courtyard inspected.")
@@ -59,6 +68,7 @@ def inspect(team_id: str, place: str, fixed: tuple[str, ...], rectify: tuple[str
     created("inspection", inspection)
 
 
+@writes
 @safety_patrol.command("reinspect")
 @click.argument("hazard_id")
 @click.option("--fixed/--still-open", required=True,
@@ -70,6 +80,7 @@ def reinspect(hazard_id: str, fixed: bool, note: str) -> None:
     click.echo(f"hazard {hazard_id} {'closed' if fixed else 'still open'}")
 
 
+@writes
 @safety_patrol.command("lecture")
 @click.option("--team", "team_id", required=True)
 @click.option("--topic", required=True, help="e.g. 消防安全, 防灾减灾, 居民医疗急救知识.")
@@ -81,6 +92,7 @@ def lecture(team_id: str, topic: str, place: str, audience: int) -> None:
                                               audience))
 
 
+@writes
 @safety_patrol.command("drill")
 @click.option("--team", "team_id", required=True)
 @click.option("--kind", required=True,

@@ -1,0 +1,50 @@
+"""civicvol init / backup: making a store, and copying one safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from civicvol.audit.checkpoint import load_private_key, sign_checkpoint, write_checkpoint
+from civicvol.cli.context import session, writes
+from civicvol.store import store_name
+from civicvol.store_backup import backup_store
+
+
+@writes
+@click.command("init")
+def init() -> None:
+    """Create an empty store at --store (a SQLite file readable by you only)."""
+    s = session()
+    s.keep_new_store = True
+    count = s.app.event_count()
+    name = store_name(s.app.store_url)
+    if count:
+        click.echo(f"store {name} already exists ({count} events); nothing changed")
+    else:
+        click.echo(f"store {name} is ready")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--key", "key_file", type=click.Path(path_type=Path), metavar="KEYFILE",
+              help="Sign a checkpoint of the copy's chain head into DEST.checkpoint.json.")
+def backup(dest: Path, key_file: Path | None) -> None:
+    """Copy the live store to DEST (SQLite's online backup; PostgreSQL: pg_dump)."""
+    key = load_private_key(key_file) if key_file else None  # a bad key: before copying
+    app = session().app
+    copy = backup_store(app, dest)
+    click.echo(f"backup of {copy.event_count} events written to {dest}", err=True)
+    if key is not None:
+        out = checkpoint_path(dest)
+        write_checkpoint(sign_checkpoint(key, store_name(app.store_url), copy), out)
+        click.echo(f"checkpoint of the backup written to {out}", err=True)
+    click.echo(copy.head_hash.hex())
+
+
+def checkpoint_path(dest: Path) -> Path:
+    return dest.with_name(dest.name + ".checkpoint.json")
+
+
+COMMANDS = [init, backup]
