@@ -31,13 +31,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import JSONTranscoder
-
 from civicvol.plugins.markers import hookspec
 
 if TYPE_CHECKING:
     import click
-    from eventsourcing.persistence import Recording
+    from eventsourcing.persistence import JSONTranscoder, Recording
 
     from civicvol.app.application import CivicVol
     from civicvol.demo import District

@@ -18,16 +18,18 @@ from civicvol.plugins.haircut_days.errors import (
     SessionAlreadyScheduled,
     SessionNotFound,
 )
+from civicvol.plugins.haircut_days.permissions import (
+    CANCEL,
+    HOLD,
+    RECORD_SERVED,
+    REQUEST_HOME_VISIT,
+    SCHEDULE,
+    SESSION_SOURCE,
+)
 from civicvol.plugins.haircut_days.session import HaircutSession, SessionKind, haircut_session_id
 from civicvol.plugins.haircut_days.settings import HOME_VISIT_SERVICE, HaircutSettings
 from civicvol.plugins.haircut_days.working_days import last_working_day, session_days
 
-SCHEDULE = "haircut.schedule"
-HOLD = "haircut.hold"
-RECORD_SERVED = "haircut.record_served"
-CANCEL = "haircut.cancel"
-REQUEST_HOME_VISIT = "haircut.request_home_visit"
-SESSION_SOURCE = "haircut-session"
 # The practice centre's standing instruction sends home-haircut requests straight to the
 # team; the dispatch is recorded as made on that instruction, by this plug-in.
 HOME_VISIT_DISPATCHER = Actor(Role.DISPATCHER.value, "haircut-days")

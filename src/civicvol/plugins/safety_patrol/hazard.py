@@ -24,9 +24,9 @@ from civicvol.plugins.safety_patrol.errors import (
     InvalidDeadline,
     InvalidReinspectionDay,
 )
+from civicvol.plugins.safety_patrol.permissions import MAX_DEADLINE_DAYS
 
 # A rectification is ordered for weeks, not years: a longer deadline is a typing mistake.
-MAX_DEADLINE_DAYS = 366
 # Deadlines are the district's calendar days: Kunming keeps China Standard Time.
 
 
