@@ -296,9 +296,11 @@ class CivicVol(Application[UUID]):
         volunteer.leave(reason, by=actor)
         self.commit("volunteer.leave", actor, volunteer)
 
-    def check_leads(self, actor: Actor, team: Team) -> None:
-        """A leader acts only for a team they lead, and only while they serve themself."""
-        check_leads_team(actor, team)
+    def check_leads(self, actor: Actor, team: Team, doing: str = "change its members") -> None:
+        """Let only an administrator or an active leader of ``team`` go on; refuse everyone
+        else with :class:`PermissionDenied` saying what they may not do (``doing``, in the
+        command's own words: "cancel its haircut sessions")."""
+        check_leads_team(actor, team, doing)
         if actor.role == Role.LEADER.value:
             self.volunteer(actor.id).check_is_active()
 
@@ -582,10 +584,18 @@ def check_acts_for_self(actor: Actor, volunteer_id: UUID) -> None:
         )
 
 
-def check_leads_team(actor: Actor, team: Team) -> None:
-    if actor.role == Role.LEADER.value and parse_id(actor.id, "volunteer") not in team.leaders:
+def check_leads_team(actor: Actor, team: Team, doing: str = "change its members") -> None:
+    """Refuse anyone but an administrator or a leader of ``team`` (see ``check_leads``)."""
+    if actor.role == Role.ADMINISTRATOR.value:
+        return
+    if actor.role != Role.LEADER.value:
+        raise PermissionDenied(
+            f"{actor.role} {actor.id} may not {doing} for team {team.name!r}; only its leaders "
+            "(--as leader:VOLUNTEER_ID) or an administrator may"
+        )
+    if parse_id(actor.id, "volunteer") not in team.leaders:
         raise PermissionDenied(
             f"{actor.id} does not lead team {team.name!r}; only its leaders or an administrator "
-            "may change its members"
+            f"may {doing}"
         )
 

@@ -121,7 +121,8 @@ class HaircutDays:
             check_is_member(self.app.membership(session.team_id, volunteer.id),
                             session.team_id, volunteer.id)
         else:
-            self.app.check_leads(actor, self.app.team(session.team_id))
+            self.app.check_leads(actor, self.app.team(session.team_id),
+                                 "record the residents served at its haircut sessions")
         session.record_served(residents, by=actor)
         self.app.commit(RECORD_SERVED, actor, session)
         return session.served
@@ -129,7 +130,8 @@ class HaircutDays:
     def cancel_session(self, actor: Actor, session_id: UUID | str, reason: str) -> None:
         authorize(actor, CANCEL)
         session = self.session(session_id)
-        self.app.check_leads(actor, self.app.team(session.team_id))
+        self.app.check_leads(actor, self.app.team(session.team_id),
+                             "cancel its haircut sessions")
         session.cancel(reason, by=actor)
         self.app.commit(CANCEL, actor, session)
 
@@ -152,5 +154,5 @@ class HaircutDays:
     def _serving_team(self, actor: Actor, team_id: UUID | str) -> Team:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
-        self.app.check_leads(actor, team)
+        self.app.check_leads(actor, team, "schedule or hold its haircut sessions")
         return team

@@ -56,7 +56,8 @@ class KnittingDrives:
         if actor.role == Role.VOLUNTEER.value:
             check_acts_for_self(actor, knitter.id)
         else:
-            self.app.check_leads(actor, self.app.team(drive.team_id))
+            self.app.check_leads(actor, self.app.team(drive.team_id),
+                                 "log knitting for its drives")
         knitter.check_is_active()
         check_is_member(self.app.membership(drive.team_id, knitter.id), drive.team_id,
                         knitter.id)
@@ -94,5 +95,5 @@ class KnittingDrives:
     def _led_team(self, actor: Actor, team_id: UUID | str) -> Team:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
-        self.app.check_leads(actor, team)
+        self.app.check_leads(actor, team, "run its knitting drives")
         return team
