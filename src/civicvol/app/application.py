@@ -553,7 +553,10 @@ class CivicVol(Application[UUID]):
         return int(self.recorder.max_notification_id() or 0)
 
     def all_events(self, page: int = 1000, topics: Sequence[str] = ()) -> Iterator[Any]:
-        """Every stored event in order, read page by page (memory does not grow with the log)."""
+        """Every stored event in log order, as eventsourcing's notifications (the stored bytes,
+        with ``id``, ``originator_id``, ``originator_version``, ``topic`` and ``state``), read
+        page by page (memory does not grow with the log); ``topics`` keeps only those topics.
+        For the domain events themselves, use :meth:`decoded_events`."""
         start = 1
         while True:
             notifications = self.recorder.select_notifications(start, page, topics=topics)
@@ -561,6 +564,14 @@ class CivicVol(Application[UUID]):
                 return
             yield from notifications
             start = notifications[-1].id + 1
+
+    def decoded_events(self, page: int = 1000,
+                       topics: Sequence[str] = ()) -> Iterator[tuple[int, Any]]:
+        """``(position, domain event)`` for every stored event in log order: the position is
+        the event's notification id (the one a hook's ``recordings`` carry), the event is
+        decoded as the application reads it (``self.mapper.to_domain_event``)."""
+        for notification in self.all_events(page, topics):
+            yield notification.id, self.mapper.to_domain_event(notification)
 
 
 def parse_id(value: UUID | str, what: str) -> UUID:
