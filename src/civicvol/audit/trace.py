@@ -71,9 +71,8 @@ def _approve(entry: dict[str, Any], by: str, when: str) -> None:
 def source_of(app: CivicVol, source: Source) -> dict[str, Any]:
     """The record a credit names, and the event that earned it (for an order: its completion)."""
     found: dict[str, Any] = {"kind": source.kind, "id": source.id}
-    try:
-        ident = UUID(source.id)
-    except ValueError:
+    ident = source.record_id
+    if ident is None:
         return found
     events = list(events_of(app, ident))
     if not events:
