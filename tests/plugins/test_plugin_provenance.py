@@ -167,7 +167,25 @@ class TestMissingPlugin:
         found = json.loads(result.stdout)
         assert (found["plugin"], found["version"]) == ("notes", "0.3.0")
         assert "plug-in 'notes' (version 0.3.0), which is not installed" in found["message"]
+        # Only installing helps: a plug-in installed but left out by CIVICVOL_PLUGINS still
+        # reads its events (its classes import), so the message does not send users there.
+        assert "CIVICVOL_PLUGINS" not in found["message"]
         assert found["teams"] == 1  # the core report still reads the history
+
+    def test_a_plugin_installed_but_not_loaded_still_reads_its_events(
+        self, site: FakeSite, tmp_path: Path
+    ) -> None:
+        store = f"sqlite:///{tmp_path / 'd.db'}"
+        app = open_with_notes(store, notes_module(site))
+        try:
+            note = app.plugin("notes").write(EDITOR, "第39期简报已出")
+        finally:
+            app.close()
+        without = open_district(store, plugins=PluginHost())
+        try:
+            assert without.repository.get(note).id == note
+        finally:
+            without.close()
 
     def test_an_unknown_class_with_no_recorded_writer_is_named(self) -> None:
         app = CivicVol("memory://")
