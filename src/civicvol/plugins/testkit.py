@@ -190,7 +190,8 @@ class PluginConformance:
     def sections(self, app: CivicVol) -> list[Any]:
         extensions = app.extensions
         assert isinstance(extensions, PluginExtensions)
-        result = extensions.host.call_one(self.record(app), "report_sections", app=app)
+        result = extensions.host.call_one(self.record(app), "report_sections", app=app,
+                                          **extensions.own_arguments(app, self.name))
         return [s for s in (result if isinstance(result, list | tuple) else [result])
                 if s is not None]
 

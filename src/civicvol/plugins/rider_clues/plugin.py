@@ -51,11 +51,9 @@ def register_commands(cli: click.Group) -> None:
 
 
 @hookimpl
-def report_sections(app: CivicVol) -> RiderCluesFigures:
-    from civicvol.plugins.rider_clues.commands import RiderClues
+def report_sections(service: RiderClues) -> RiderCluesFigures:
     from civicvol.plugins.rider_clues.report import RiderCluesFigures
 
-    service = app.plugin(NAME, RiderClues)
     return RiderCluesFigures(service.categories, service.station)
 
 
