@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from civicvol.app.erasure import erase_volunteer
+from civicvol.app.missing import describe_missing
 from civicvol.audit.certificate import (
     DEFAULT_ISSUER,
     certificate_markdown,
@@ -59,6 +60,8 @@ def replay_command(as_json: bool, scratch: str | None) -> None:
             bar.update(tasks[stage], completed=done)
 
         result = replay(app, scratch_url=scratch, progress=progress)
+    for line in describe_missing(result.missing_plugins):
+        click.echo(line, err=True)
     if as_json:
         print_json(result.as_dict())
     else:
