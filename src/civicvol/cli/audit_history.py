@@ -101,6 +101,11 @@ def history(record_id: str, as_json: bool) -> None:
 def trace(volunteer_id: str, as_json: bool) -> None:
     """Every point credited, approved, rejected, reversed or redeemed, and its cause."""
     data = trace_points(session().app, volunteer_id)
+    missing = {e["origin"]["missing_plugin"]["message"] for e in data["entries"]
+               if "missing_plugin" in e.get("origin", {})}
+    for message in sorted(missing):  # each missing plug-in once; the other entries trace
+        click.echo(f"warning: some credits cannot be followed to their record: {message}",
+                   err=True)
     if as_json:
         print_json(data)
         return
