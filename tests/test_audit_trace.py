@@ -103,6 +103,27 @@ class TestTracePoints:
         assert entry["origin"] == {"kind": "clue", "id": "c-17"}
         assert "approved on credit" in entry["approved_by"]
 
+    def test_a_credit_of_a_missing_plug_in_is_named_and_the_rest_still_traces(
+        self, world: World
+    ) -> None:
+        from uuid import uuid4
+
+        from eventsourcing.persistence import StoredEvent
+
+        app = world.app
+        order = world.completed_order("2")
+        stray = uuid4()
+        app.recorder.insert_events([StoredEvent(
+            originator_id=stray, originator_version=1,
+            topic="civicvol_retired_plugin.shift:Shift.Logged",
+            state=b'{"timestamp":{"_type_":"datetime_iso","_data_":"2024-01-01T00:00:00+00:00"}}'
+        )])
+        app.credit_points(SYSTEM, world.barber, 3, Source("shift", str(stray)))
+        entries = trace_points(app, world.barber)["entries"]
+        assert [e["source"] for e in entries] == [f"order:{order}", f"shift:{stray}"]
+        assert entries[0]["origin"]["event"]["name"].endswith("Completed")
+        assert "civicvol_retired_plugin" in entries[1]["origin"]["missing_plugin"]["message"]
+
     @shared_store
     def test_the_cli_trace_as_json(self, world: World) -> None:
         url = store_for_cli(world.app)

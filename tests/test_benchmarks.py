@@ -21,3 +21,13 @@ def test_the_order_cycle_benchmark_runs_every_side_to_the_same_events() -> None:
     # Every side ran and stored the same events (the script fails otherwise).
     assert "throughput ratio civicvol / bare eventsourcing" in done.stdout
     assert "throughput ratio civicvol / bare, lean" in done.stdout
+
+
+def test_the_startup_benchmark_reports_every_case_as_ratios() -> None:
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "startup.py"), "--rounds", "1"],
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr + done.stdout
+    for case in ("civicvol --version", "civicvol --help", "civicvol plugins --json",
+                 "civicvol volunteer show (read)", "import civicvol"):
+        assert case in done.stdout
+    assert "x eventsourcing floor" in done.stdout

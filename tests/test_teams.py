@@ -151,6 +151,32 @@ class TestLeaders:
         app.leave_team(leader_actor(barber), corps, helper, "调走")
         assert team_members(app, corps) == 1
 
+    def test_check_leads_lets_only_a_leader_of_the_team_or_an_administrator_through(
+        self, app: CivicVol, corps: UUID
+    ) -> None:
+        barber = volunteer(app)
+        app.join_team(ADMIN, corps, barber)
+        app.appoint_leader(ADMIN, corps, barber)
+        team = app.team(corps)
+        app.check_leads(ADMIN, team, "cancel its haircut sessions")
+        app.check_leads(leader_actor(barber), team, "cancel its haircut sessions")
+        for outsider in (Actor("volunteer", str(barber)), RESIDENT, DISPATCHER):
+            with pytest.raises(errors.PermissionDenied) as refusal:
+                app.check_leads(outsider, team, "cancel its haircut sessions")
+            assert str(refusal.value).startswith(
+                f"{outsider.role} {outsider.id} may not cancel its haircut sessions for team "
+                "'盘龙区志愿服务总队'; only its leaders")
+
+    def test_a_leader_of_another_team_is_refused_in_the_commands_words(
+        self, app: CivicVol, corps: UUID
+    ) -> None:
+        barber = volunteer(app)
+        other = app.create_team(ADMIN, "安全小红帽", "special", parent=corps)
+        app.join_team(ADMIN, corps, barber)
+        app.appoint_leader(ADMIN, corps, barber)
+        with pytest.raises(errors.PermissionDenied, match=r"may run its knitting drives$"):
+            app.check_leads(leader_actor(barber), app.team(other), "run its knitting drives")
+
     def test_a_leader_changes_only_their_own_team(self, app: CivicVol, corps: UUID) -> None:
         barber, helper = volunteer(app), volunteer(app, "王阿姨", "13900139000")
         other = app.create_team(ADMIN, "安全小红帽", "special", parent=corps)

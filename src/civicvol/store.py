@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 from uuid import uuid4
 
-from civicvol.audit.recorders import CHAINED_RECORDER_TOPICS
 from civicvol.domain.errors import StoreError
 from civicvol.store_opening import check_sqlite_store, check_tables, postgres_tables
 
@@ -45,6 +44,8 @@ def store_environment(url: str) -> dict[str, str]:
             f"store URL {url!r} is not understood; use sqlite:///file.db, memory:// or "
             "postgresql://user@host:5432/database"
         )
+    from civicvol.audit.recorders import CHAINED_RECORDER_TOPICS  # eventsourcing: on use
+
     env["APPLICATION_RECORDER_TOPIC"] = CHAINED_RECORDER_TOPICS[env["PERSISTENCE_MODULE"]]
     return env
 

@@ -464,3 +464,48 @@ def test_no_plugins_means_the_core_scheme(opened: Any) -> None:
     account = world.app.point_account(world.barber)
     assert account is not None and account.pending == 20
     assert isinstance(extensions_of(world.app).host, PluginHost)
+
+
+# --- a plug-in's own arguments -----------------------------------------------------------------
+class QuietHours:
+    """Vetoes orders wanted at the hour its own setting names; reads it from ``settings``."""
+
+    @hookimpl
+    def register_settings(self) -> dict[str, Any]:
+        from civicvol.plugins.settings import Setting
+
+        return {"quiet": Setting("午休", "a time of day when no service is given")}
+
+    @hookimpl
+    def register_service(self, settings: Any) -> dict[str, Any]:
+        return {"quiet": settings["quiet"]}
+
+    @hookimpl
+    def validate_command(self, command: str, events: Sequence[Any], settings: Any,
+                         service: Any) -> str | None:
+        assert service == {"quiet": settings["quiet"]}
+        if command == "order.place" and any(settings["quiet"] in getattr(e, "wanted_time", "")
+                                            for e in events):
+            return f"no service during {settings['quiet']}"
+        return None
+
+    @hookimpl
+    def report_sections(self, settings: Any, service: Any) -> Any:
+        return None if service == {"quiet": settings["quiet"]} else 1 / 0
+
+
+class TestAPluginsOwnArguments:
+    @pytest.mark.hook("validate_command")
+    def test_a_hook_gets_its_settings_under_whatever_name_it_is_registered(
+        self, plugin_district: Any
+    ) -> None:
+        from civicvol.app.views import district_report
+        from civicvol.plugins.errors import CommandRefusedByPlugin
+        from tests.conftest import RESIDENT
+
+        app = plugin_district(QuietHours(), name="quiet-hours-2",
+                              config={"quiet-hours-2": {"quiet": "夜里"}})
+        with pytest.raises(CommandRefusedByPlugin, match="no service during 夜里"):
+            app.place_order(RESIDENT, "理发", wanted_time="夜里十点")
+        app.place_order(RESIDENT, "理发", wanted_time="午休")
+        assert district_report(app)["orders"]["placed"] == 1

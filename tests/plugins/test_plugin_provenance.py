@@ -167,7 +167,56 @@ class TestMissingPlugin:
         found = json.loads(result.stdout)
         assert (found["plugin"], found["version"]) == ("notes", "0.3.0")
         assert "plug-in 'notes' (version 0.3.0), which is not installed" in found["message"]
+        # Only installing helps: a plug-in installed but left out by CIVICVOL_PLUGINS still
+        # reads its events (its classes import), so the message does not send users there.
+        assert "CIVICVOL_PLUGINS" not in found["message"]
         assert found["teams"] == 1  # the core report still reads the history
+
+    def test_a_plugin_installed_but_not_loaded_still_reads_its_events(
+        self, site: FakeSite, tmp_path: Path
+    ) -> None:
+        store = f"sqlite:///{tmp_path / 'd.db'}"
+        app = open_with_notes(store, notes_module(site))
+        try:
+            note = app.plugin("notes").write(EDITOR, "第39期简报已出")
+        finally:
+            app.close()
+        without = open_district(store, plugins=PluginHost())
+        try:
+            assert without.repository.get(note).id == note
+        finally:
+            without.close()
+
+    def test_the_report_names_a_missing_plugin_once_and_carries_on(
+        self, site: FakeSite, tmp_path: Path
+    ) -> None:
+        store = f"sqlite:///{tmp_path / 'd.db'}"
+        app = open_with_notes(store, notes_module(site))
+        try:
+            app.create_team(EDITOR, "龙江编辑部", "special")
+            first = app.plugin("notes").write(EDITOR, "第39期简报已出")
+            second = app.plugin("notes").write(EDITOR, "第40期简报在编")
+        finally:
+            app.close()
+        env = {**os.environ, "PYTHONPATH": str(Path(civicvol.__file__).resolve().parents[1])}
+        result = subprocess.run(
+            [sys.executable, "-c", "from civicvol.cli import main; main()", "--store", store,
+             "report", "--json"],
+            capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=120)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["teams"]["total"] == 1  # the core figures are all there
+        assert report["missing_plugins"] == [{
+            "plugin": "notes", "versions": ["0.3.0"], "events_skipped": 2,
+            "records_not_rebuilt": sorted([str(first), str(second)])}]
+        assert result.stderr.count("plug-in 'notes' (version 0.3.0) is not installed") == 1
+        replayed = subprocess.run(
+            [sys.executable, "-c", "from civicvol.cli import main; main()", "--store", store,
+             "audit", "replay"],
+            capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=120)
+        assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+        assert "DISCREPANCY" not in replayed.stdout and "every figure agrees" in replayed.stdout
+        assert replayed.stderr.count("plug-in 'notes' (version 0.3.0) is not installed") == 1
 
     def test_an_unknown_class_with_no_recorded_writer_is_named(self) -> None:
         app = CivicVol("memory://")

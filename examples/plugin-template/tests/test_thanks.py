@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -100,3 +102,31 @@ class TestThankYouCardsConform(PluginConformance):
     def exercise(self, app: CivicVol) -> None:
         order, _ = served_order(app)
         cards(app).send(RESIDENT, order, "谢谢李师傅!")
+
+
+class TestThankYouCardsCommands:
+    """The plug-in's CLI, driven through ``civicvol.cli.cli`` with click's CliRunner on a
+    store of the test's own, the plug-in registered for the run."""
+
+    def test_a_resident_sends_a_card_and_anyone_reads_it(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from civicvol.cli import cli
+        from civicvol.cli import plugins as cli_plugins
+        from civicvol.plugins.testkit import host_with, open_test_district
+        from click.testing import CliRunner
+
+        monkeypatch.setattr(cli_plugins, "_hosts", [host_with({"thank-you-cards": plugin})])
+        store = f"sqlite:///{tmp_path / 'cards.db'}"
+        app = open_test_district(plugin, "thank-you-cards", store=store)
+        order, barber = served_order(app)
+        app.close()
+        runner = CliRunner()
+        sent = runner.invoke(cli, ["--store", store, "--as", "resident:r-1001",
+                                   "thank-you-cards", "send", str(order), "--message", "谢谢!"])
+        assert sent.exit_code == 0, sent.output
+        shown = runner.invoke(cli, ["--store", store, "thank-you-cards", "show", str(order)])
+        assert json.loads(shown.stdout)["volunteer_id"] == str(barber)
+        again = runner.invoke(cli, ["--store", store, "--as", "resident:r-1001",
+                                    "thank-you-cards", "send", str(order), "--message", "再谢"])
+        assert again.exit_code != 0 and again.stderr.startswith("error: a card for order")

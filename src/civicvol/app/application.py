@@ -320,9 +320,11 @@ class CivicVol(Application[UUID]):
         volunteer.leave(reason, by=actor)
         self.commit("volunteer.leave", actor, volunteer)
 
-    def check_leads(self, actor: Actor, team: Team) -> None:
-        """A leader acts only for a team they lead, and only while they serve themself."""
-        check_leads_team(actor, team)
+    def check_leads(self, actor: Actor, team: Team, doing: str = "change its members") -> None:
+        """Let only an administrator or an active leader of ``team`` go on; refuse everyone
+        else with :class:`PermissionDenied` saying what they may not do (``doing``, in the
+        command's own words: "cancel its haircut sessions")."""
+        check_leads_team(actor, team, doing)
         if actor.role == Role.LEADER.value:
             self.volunteer(actor.id).check_is_active()
 
@@ -577,7 +579,10 @@ class CivicVol(Application[UUID]):
         return as_chained(self.recorder).chain_head()[0]
 
     def all_events(self, page: int = 1000, topics: Sequence[str] = ()) -> Iterator[Any]:
-        """Every stored event in order, read page by page (memory does not grow with the log)."""
+        """Every stored event in log order, as eventsourcing's notifications (the stored bytes,
+        with ``id``, ``originator_id``, ``originator_version``, ``topic`` and ``state``), read
+        page by page (memory does not grow with the log); ``topics`` keeps only those topics.
+        For the domain events themselves, use :meth:`decoded_events`."""
         start = 1
         while True:
             notifications = self.recorder.select_notifications(start, page, topics=topics)
@@ -585,6 +590,14 @@ class CivicVol(Application[UUID]):
                 return
             yield from notifications
             start = notifications[-1].id + 1
+
+    def decoded_events(self, page: int = 1000,
+                       topics: Sequence[str] = ()) -> Iterator[tuple[int, Any]]:
+        """``(position, domain event)`` for every stored event in log order: the position is
+        the event's notification id (the one a hook's ``recordings`` carry), the event is
+        decoded as the application reads it (``self.mapper.to_domain_event``)."""
+        for notification in self.all_events(page, topics):
+            yield notification.id, self.mapper.to_domain_event(notification)
 
 
 def parse_id(value: UUID | str, what: str) -> UUID:
@@ -608,10 +621,18 @@ def check_acts_for_self(actor: Actor, volunteer_id: UUID) -> None:
         )
 
 
-def check_leads_team(actor: Actor, team: Team) -> None:
-    if actor.role == Role.LEADER.value and parse_id(actor.id, "volunteer") not in team.leaders:
+def check_leads_team(actor: Actor, team: Team, doing: str = "change its members") -> None:
+    """Refuse anyone but an administrator or a leader of ``team`` (see ``check_leads``)."""
+    if actor.role == Role.ADMINISTRATOR.value:
+        return
+    if actor.role != Role.LEADER.value:
+        raise PermissionDenied(
+            f"{actor.role} {actor.id} may not {doing} for team {team.name!r}; only its leaders "
+            "(--as leader:VOLUNTEER_ID) or an administrator may"
+        )
+    if parse_id(actor.id, "volunteer") not in team.leaders:
         raise PermissionDenied(
             f"{actor.id} does not lead team {team.name!r}; only its leaders or an administrator "
-            "may change its members"
+            f"may {doing}"
         )
 

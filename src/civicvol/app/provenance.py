@@ -49,9 +49,10 @@ class ProvenanceMapper(Mapper[UUID]):
             if any(is_within(module, m) for m in modules):
                 return PluginMissing(
                     f"this store holds events of plug-in {plugin!r} (version "
-                    f"{', '.join(versions)}), which is not installed or not loaded; install "
-                    f"it (pip install the package providing the {plugin!r} civicvol plug-in) "
-                    "and allow it in CIVICVOL_PLUGINS if that is set", plugin, versions[-1])
+                    f"{', '.join(versions)}), which is not installed here (its event "
+                    "classes cannot be imported); install the package that provides the "
+                    f"{plugin!r} civicvol plug-in (pip install ...) to read them",
+                    plugin, versions[-1])
         return UnknownEventTopic(
             f"a stored event's class {topic!r} cannot be found and no plug-in is recorded as "
             "its writer; install the package that defines it")

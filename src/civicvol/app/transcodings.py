@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any
 
 import attrs
@@ -32,10 +33,39 @@ class PointsEntryTranscoding(AttrsTranscoding):
         return PointsEntry(**{**data, "status": EntryStatus(data["status"])})
 
 
+class DateAsISO(Transcoding):
+    """A calendar day (``datetime.date``) as ``"2024-06-26"``."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class TimeAsISO(Transcoding):
+    """A time of day (``datetime.time``, with its zone if it has one) as ``"09:00:00"``."""
+
+    type = time
+    name = "time_iso"
+
+    def encode(self, obj: time) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> time:
+        return time.fromisoformat(data)
+
+
 def register_value_transcodings(transcoder: JSONTranscoder,
                                 keys: PersonalKeys | None = None) -> None:
-    """The core's value objects. Contact details are sealed under their person's key; without
-    ``keys`` (the bare benchmark) they are written in the clear."""
+    """The core's value objects, and the plain types events may hold beyond eventsourcing's
+    own (UUID, Decimal, datetime): dates and times of day. Contact details are sealed under
+    their person's key; without ``keys`` (the bare benchmark) they are written in the clear."""
+    transcoder.register(DateAsISO())
+    transcoder.register(TimeAsISO())
     transcoder.register(AttrsTranscoding(Actor, "actor"))
     transcoder.register(AttrsTranscoding(Source, "source"))
     transcoder.register(SealedContactTranscoding(keys) if keys is not None

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from civicvol.app.application import CivicVol
+from civicvol.app.missing import MissingPlugins
 from civicvol.app.report import DistrictFigures, fold_log
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.service_order import ServiceOrder
@@ -114,11 +115,14 @@ def fold_report(app: CivicVol, notifications: Iterable[Notification], *,
                 ) -> DistrictReport:
     """The core figures and the plug-ins' sections (``app``'s unless ``sections`` are given)
     folded over ``notifications``; the folds in ``also`` are fed the same events."""
-    figures = DistrictFigures()
+    figures, missing = DistrictFigures(), MissingPlugins()
     if sections is None:
         sections = app.extensions.report_sections(app)
-    fold_log(notifications, app.mapper, [figures, *also, *sections])
-    return {**figures.as_dict(), **{s.name: s.as_dict() for s in sections}}
+    fold_log(notifications, app.mapper, [figures, missing, *also, *sections])
+    report = {**figures.as_dict(), **{s.name: s.as_dict() for s in sections}}
+    if missing.unreadable:  # named once, never silently left out
+        report[missing.name] = missing.as_list()
+    return report
 
 
 __all__ = ["district_report", "fold_report", "order_view", "points_view", "team_members",

@@ -16,6 +16,7 @@ from civicvol.audit.history import events_of, shanghai
 from civicvol.audit.recorders import as_chained
 from civicvol.domain.point_account import point_account_id
 from civicvol.domain.values import Source
+from civicvol.plugins.errors import PluginMissing, UnknownEventTopic
 
 _ACTIONS = {"Credited": "credited", "Approved": "approved", "Rejected": "rejected",
             "Reversed": "reversed", "Redeemed": "redeemed"}
@@ -71,11 +72,16 @@ def _approve(entry: dict[str, Any], by: str, when: str) -> None:
 def source_of(app: CivicVol, source: Source) -> dict[str, Any]:
     """The record a credit names, and the event that earned it (for an order: its completion)."""
     found: dict[str, Any] = {"kind": source.kind, "id": source.id}
-    try:
-        ident = UUID(source.id)
-    except ValueError:
+    ident = source.record_id
+    if ident is None:
         return found
-    events = list(events_of(app, ident))
+    try:
+        events = list(events_of(app, ident))
+    except (PluginMissing, UnknownEventTopic) as missing:  # the rest still traces
+        found["missing_plugin"] = {"plugin": missing.plugin or "unknown",
+                                   "version": getattr(missing, "version", ""),
+                                   "message": str(missing)}
+        return found
     if not events:
         found["missing"] = True
         return found

@@ -2,19 +2,85 @@
 
 Every command that creates something prints the new id as its last line; ``--json`` gives
 machine-readable output; a refused command prints one line on stderr and exits non-zero.
+
+Commands are imported only when they run (:mod:`civicvol.cli.lazy_group`): a new command is
+one line in ``COMMANDS`` below, and ``civicvol --version`` or ``--help`` imports none of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
-from civicvol.cli.context import Session, run_guarded
-from civicvol.store import STORE_ENV
+from civicvol import __version__
+from civicvol.cli.guard import run_guarded
+from civicvol.cli.lazy_group import LazyCommand, LazyGroup
+
+# civicvol.store.STORE_ENV, repeated here because the store module is not cheap to import
+# (a test keeps the two equal).
+STORE_ENV = "CIVICVOL_STORE"
+
+# name: where the command lives, its one-line help (checked by tests/test_startup.py), and
+# the modules that add sub-commands to it.
+COMMANDS: dict[str, LazyCommand] = {
+    "volunteer": LazyCommand("civicvol.cli.volunteers:volunteer",
+                             "Register volunteers and look after their records.",
+                             ("civicvol.cli.audit_history",)),
+    "team": LazyCommand("civicvol.cli.teams:team",
+                        "Create teams and manage their members and leaders."),
+    "order": LazyCommand("civicvol.cli.orders:order",
+                         "Place, dispatch, accept, complete and rate service orders."),
+    "points": LazyCommand("civicvol.cli.points:points",
+                          "Audit, redeem and show volunteers' points."),
+    "report": LazyCommand("civicvol.cli.reports:report",
+                          "The district report, every figure computed from the events."),
+    "demo": LazyCommand("civicvol.cli.reports:demo",
+                        "Build the Panlong District of the article into an empty store, "
+                        "then print its report."),
+    "audit": LazyCommand("civicvol.cli.audit:audit",
+                         "Verify, export and replay the history; trace points and hours to "
+                         "their events.",
+                         ("civicvol.cli.audit_chain", "civicvol.cli.audit_history")),
+    "certificate": LazyCommand("civicvol.cli.audit_history:certificate",
+                               "Issue a volunteer's service certificate (志愿服务记录证明)."),
+    "plugins": LazyCommand("civicvol.cli.plugins:plugins",
+                           "The installed plug-ins: name, version, built-in or external, hooks "
+                           "and status."),
+    "views": LazyCommand("civicvol.cli.views:views",
+                         "The views that follow the log: status, rebuild, run a follower."),
+    "init": LazyCommand("civicvol.cli.stores:init",
+                        "Create an empty store at --store (a SQLite file readable by you only)."),
+    "backup": LazyCommand("civicvol.cli.stores:backup",
+                          "Copy the live store to DEST (SQLite's online backup; PostgreSQL: "
+                          "pg_dump)."),
+}
 
 
-class CivicVolGroup(click.Group):
+def plugin_groups() -> Mapping[str, str]:
+    """The allowed plug-ins' command groups (a plug-in's group bears its name), with a help
+    line made from the packages' metadata: listing them imports no plug-in."""
+    from civicvol.plugins.discovery import allowed_installed_plugins
+
+    return {p.name: f"The {p.name} plug-in's commands ({p.distribution} {p.version})."
+            for p in allowed_installed_plugins() if p.name not in COMMANDS}
+
+
+def mount_plugins(group: click.Group) -> None:
+    """Add the plug-ins' commands, once for the CLI's plug-in host (this imports them)."""
+    from civicvol.cli.plugins import mount_plugin_commands, plugin_host
+
+    host = plugin_host()
+    if host not in _mounted:
+        _mounted.append(host)
+        mount_plugin_commands(group)
+
+
+_mounted: list[Any] = []  # the plug-in hosts whose commands are mounted on ``cli``
+
+
+class CivicVolGroup(LazyGroup):
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
         return run_guarded(lambda: super(CivicVolGroup, self).make_context(
@@ -24,7 +90,8 @@ class CivicVolGroup(click.Group):
         return run_guarded(lambda: super(CivicVolGroup, self).invoke(ctx))
 
 
-@click.group(cls=CivicVolGroup)
+@click.group(cls=CivicVolGroup, lazy=COMMANDS, plugin_groups=plugin_groups,
+             mount_plugins=mount_plugins)
 @click.option("--store", envvar=STORE_ENV, default=None, metavar="URL",
               help="sqlite:///file.db (default: civicvol.db here), memory://, postgresql://...")
 @click.option("--as", "actor", default=None, metavar="ROLE:ID",
@@ -36,38 +103,15 @@ class CivicVolGroup(click.Group):
 @click.option("--wait", "wait", default=None, type=click.FloatRange(min=0), metavar="SECONDS",
               help="Queries wait up to SECONDS for a follower ('civicvol views run') to bring "
                    "the views to the log's head, instead of catching them up themselves.")
-@click.version_option(package_name="civicvol")
+@click.version_option(__version__, package_name="civicvol")
 @click.pass_context
 def cli(ctx: click.Context, store: str | None, actor: str | None,
         config: str | None, wait: float | None) -> None:
     """civicvol: a district's volunteer service as an event-sourced history."""
+    from civicvol.cli.context import Session
+
     ctx.obj = Session(store_url=store, actor_text=actor, config=config, wait=wait)
     ctx.call_on_close(ctx.obj.close)
-
-
-def _register_commands() -> None:
-    from civicvol.cli import (
-        audit,
-        audit_chain,  # noqa: F401  (adds its commands to the audit group)
-        audit_history,  # adds to the audit and volunteer groups
-        orders,
-        plugins,
-        points,
-        reports,
-        stores,
-        teams,
-        views,
-        volunteers,
-    )
-
-    for module in (volunteers, teams, orders, points, reports, audit, audit_history, plugins,
-                   views, stores):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-    plugins.mount_plugin_commands(cli)
-
-
-_register_commands()
 
 
 def main() -> None:

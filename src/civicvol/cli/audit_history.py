@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from civicvol.app.erasure import erase_volunteer
+from civicvol.app.missing import describe_missing
 from civicvol.audit.certificate import (
     DEFAULT_ISSUER,
     certificate_markdown,
@@ -59,6 +60,8 @@ def replay_command(as_json: bool, scratch: str | None) -> None:
             bar.update(tasks[stage], completed=done)
 
         result = replay(app, scratch_url=scratch, progress=progress)
+    for line in describe_missing(result.missing_plugins):
+        click.echo(line, err=True)
     if as_json:
         print_json(result.as_dict())
     else:
@@ -98,6 +101,11 @@ def history(record_id: str, as_json: bool) -> None:
 def trace(volunteer_id: str, as_json: bool) -> None:
     """Every point credited, approved, rejected, reversed or redeemed, and its cause."""
     data = trace_points(session().app, volunteer_id)
+    missing = {e["origin"]["missing_plugin"]["message"] for e in data["entries"]
+               if "missing_plugin" in e.get("origin", {})}
+    for message in sorted(missing):  # each missing plug-in once; the other entries trace
+        click.echo(f"warning: some credits cannot be followed to their record: {message}",
+                   err=True)
     if as_json:
         print_json(data)
         return

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from civicvol.app.application import CivicVol
 from civicvol.app.authorization import check_role
-from civicvol.domain.errors import CivicVolError, PermissionDenied, StoreKeepsNothing
+from civicvol.cli.guard import run_guarded
+from civicvol.domain.errors import PermissionDenied, StoreKeepsNothing
 from civicvol.domain.values import Actor, Role
 from civicvol.store import default_store_url, store_environment
 from civicvol.store_opening import remove_if_empty, sqlite_file
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from civicvol.app.application import CivicVol
+
+__all__ = ["Session", "console", "created", "json_option", "print_json", "print_record",
+           "run_guarded", "session"]
 # No markup: the tables show what users typed (names, places, reasons), and a "[...]" in it,
 # such as an erased name's "[erased]", must print as written, not be read as a style.
 console = Console(markup=False)
@@ -121,23 +123,6 @@ def open_application(store_url: str | None, config: str | None = None, *,
 
     return open_district(store_url, plugins=plugin_host(), config=config,
                          on_failure=warn_on_stderr, create=create)
-
-
-def run_guarded(call: Callable[[], T]) -> T:
-    """Run a command; a CivicVolError or a usage mistake becomes one line on stderr and a
-    non-zero exit."""
-    try:
-        return call()
-    except CivicVolError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except click.exceptions.NoArgsIsHelpError:
-        raise  # a bare group prints its help, as click does
-    except click.UsageError as error:
-        where = error.ctx.command_path if error.ctx else "civicvol"
-        message = " ".join(error.format_message().split())
-        click.echo(f"error: {message} (see '{where} --help')", err=True)
-        sys.exit(error.exit_code)
 
 
 def session() -> Session:

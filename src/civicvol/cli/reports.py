@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from civicvol.app.missing import describe_missing
 from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of, parse_day
 from civicvol.cli.context import (
@@ -32,6 +33,8 @@ def report(as_json: bool, as_of: str | None) -> None:
     """The district report, every figure computed from the events."""
     app = session().app
     data = (district_report_as_of(app, parse_day(as_of)) if as_of else district_report(app))
+    for line in describe_missing(data.get("missing_plugins", [])):
+        click.echo(line, err=True)
     print_json(data) if as_json else print_report(data)
     if warning := interrupted_demo_warning(app):
         click.echo(warning, err=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 # The district's own clock: days ("as of", years in reports, deadlines) end at its midnight.
@@ -20,8 +20,20 @@ _fixed: ContextVar[datetime | None] = ContextVar("civicvol_clock", default=None)
 
 
 def now() -> datetime:
+    """The time stamped on new events: UTC, or the moment set by :func:`frozen_at`."""
     fixed = _fixed.get()
     return fixed if fixed is not None else datetime.now(UTC)
+
+
+def district_day(moment: datetime) -> date:
+    """The district's calendar day of a (timezone-aware) moment."""
+    return moment.astimezone(DISTRICT_TIME).date()
+
+
+def district_today() -> date:
+    """Today in the district (by :data:`DISTRICT_TIME`, and by :func:`frozen_at` in imports):
+    the day to compare deadlines and session days with, never ``date.today()``."""
+    return district_day(now())
 
 
 @contextmanager

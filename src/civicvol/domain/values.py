@@ -140,10 +140,25 @@ class ContactDetails:
 
 @attrs.frozen
 class Source:
-    """What earned (or spent) points: an order, a clue, a session ... ``kind`` names the thing."""
+    """What earned (or spent) points: an order, a clue, a session ... ``kind`` names the thing.
+
+    ``id`` is the aggregate id of the record that earned the points (the order, the clue, the
+    session), so that ``audit trace-points`` can follow a credit to the event that earned it;
+    several credits of one record add ``/`` and a part (``"<drive id>/L3"``, a drive's third
+    log line). The plug-in test kit checks that every credit names a stored record.
+    """
 
     kind: str
     id: str
+
+    @property
+    def record_id(self) -> UUID | None:
+        """The id of the record named (the part of ``id`` before any ``/``), or None when
+        ``id`` is not a record's id."""
+        try:
+            return UUID(self.id.partition("/")[0])
+        except ValueError:
+            return None
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.id}"

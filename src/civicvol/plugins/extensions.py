@@ -85,7 +85,7 @@ class PluginExtensions(Extensions):
         args = {"app": app, "command": command, "actor": actor, "events": events}
         for name, call in self.host.implementations("validate_command"):
             try:
-                veto = call(args)
+                veto = call({**args, **self.own_arguments(app, name)})
             except Exception as error:
                 raise refused(name, command, str(error) or type(error).__name__, error) \
                     from error
@@ -141,7 +141,9 @@ class PluginExtensions(Extensions):
 
     def report_sections(self, app: CivicVol) -> list[Any]:
         sections: list[Any] = []
-        for name, result in self._each("report_sections", app=app):
+        for name, call in self.host.implementations("report_sections"):
+            result = self._attributed(name, "report_sections", call,
+                                      {"app": app, **self.own_arguments(app, name)})
             for section in result if isinstance(result, list | tuple) else [result]:
                 if section is None:
                     continue
@@ -158,6 +160,13 @@ class PluginExtensions(Extensions):
             pass
 
     # --- inside ------------------------------------------------------------------------------
+    def own_arguments(self, app: CivicVol, name: str) -> dict[str, Any]:
+        """The arguments that are the plug-in's own: its resolved settings and its service
+        (so a hook never looks itself up by a name it may not be registered under)."""
+        self.start(app)
+        return {"settings": dict(self.settings.get(name, {})),
+                "service": self.services.get(name)}
+
     def _each(self, hook: str, **args: Any) -> Iterator[tuple[str, Any]]:
         for name, call in self.host.implementations(hook):
             yield name, self._attributed(name, hook, call, args)

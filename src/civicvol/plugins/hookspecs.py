@@ -31,13 +31,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import JSONTranscoder
-
 from civicvol.plugins.markers import hookspec
 
 if TYPE_CHECKING:
     import click
-    from eventsourcing.persistence import Recording
+    from eventsourcing.persistence import JSONTranscoder, Recording
 
     from civicvol.app.application import CivicVol
     from civicvol.demo import District
@@ -91,13 +89,15 @@ def register_commands(cli: click.Group) -> None:
 
 # --- decisions: inside a command, before the save ----------------------------------------------
 @hookspec
-def validate_command(app: CivicVol, command: str, actor: Actor,
-                     events: Sequence[Any]) -> str | None:
+def validate_command(app: CivicVol, command: str, actor: Actor, events: Sequence[Any],
+                     settings: Mapping[str, Any], service: Any) -> str | None:
     """Decide on a command's new events before they are saved.
 
     Return ``None`` to let it pass, or a reason (``str``) to veto it; raising refuses it too.
     ``command`` is the command's name (``"order.complete"``, ``"haircut.hold"``), ``events``
-    the domain events about to be stored. Must not store anything.
+    the domain events about to be stored; ``settings`` and ``service`` are this plug-in's own
+    (its resolved settings, and what its ``register_service`` returned, or None). Must not
+    store anything.
     """
 
 
@@ -127,8 +127,10 @@ def command_committed(app: CivicVol, command: str, actor: Actor, events: Sequenc
 
 # --- reports and the demo ----------------------------------------------------------------------
 @hookspec
-def report_sections(app: CivicVol) -> Any:
+def report_sections(app: CivicVol, settings: Mapping[str, Any], service: Any) -> Any:
     """Return a report section (or a list of them) for ``civicvol report``.
+
+    ``settings`` and ``service`` are this plug-in's own, as for :func:`validate_command`.
 
     A section is a fold with ``name`` (the report's key), ``fold(notification, decode)``,
     called for every event of the log in order (``decode()`` gives the domain event), and

@@ -8,7 +8,6 @@ by commas) restricts which plug-ins load; set to the empty string, none does.
 
 from __future__ import annotations
 
-import os
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import metadata
@@ -21,10 +20,10 @@ from packaging.version import InvalidVersion, Version
 
 from civicvol.app.authorization import grant
 from civicvol.plugins import hookspecs
+from civicvol.plugins.discovery import ALLOW_ENV, allowed_plugins
 from civicvol.plugins.markers import ENTRY_POINT_GROUP, PROJECT
 from civicvol.plugins.settings import Setting
 
-ALLOW_ENV = "CIVICVOL_PLUGINS"
 LOADED, FAILED, DISABLED, INCOMPATIBLE = "loaded", "failed", "disabled", "incompatible"
 # One hook implementation, called with the hook's arguments by name.
 HookCall = Callable[[Mapping[str, Any]], Any]
@@ -69,14 +68,6 @@ class HookFailure:
     def __str__(self) -> str:
         return (f"plug-in {self.plugin!r} failed in {self.hook} after {self.command}: "
                 f"{type(self.error).__name__}: {self.error}")
-
-
-def allowed_plugins() -> set[str] | None:
-    """The names allowed by ``CIVICVOL_PLUGINS`` (None: all; empty set: none)."""
-    value = os.environ.get(ALLOW_ENV)
-    if value is None:
-        return None
-    return {name.strip() for name in value.split(",") if name.strip()}
 
 
 class PluginHost:

@@ -30,7 +30,8 @@ from eventsourcing.utils import get_topic
 
 from civicvol.app import authorization
 from civicvol.app.application import CivicVol
-from civicvol.app.report import fold_log
+from civicvol.app.report import event_topic, fold_log
+from civicvol.domain.point_account import PointAccount
 from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.provenance import is_within
 from civicvol.domain.values import Actor
@@ -189,9 +190,18 @@ class PluginConformance:
     def sections(self, app: CivicVol) -> list[Any]:
         extensions = app.extensions
         assert isinstance(extensions, PluginExtensions)
-        result = extensions.host.call_one(self.record(app), "report_sections", app=app)
+        result = extensions.host.call_one(self.record(app), "report_sections", app=app,
+                                          **extensions.own_arguments(app, self.name))
         return [s for s in (result if isinstance(result, list | tuple) else [result])
                 if s is not None]
+
+    def credits_naming_no_record(self, app: CivicVol) -> list[str]:
+        """The credits whose ``Source.id`` names no stored record (``audit trace-points``
+        cannot follow them to what earned them)."""
+        stored = {n.originator_id for n in app.all_events()}
+        credited = event_topic(PointAccount, "Credited")
+        return [str(e.source) for _, e in app.decoded_events(topics=[credited])
+                if e.source.record_id not in stored]
 
     def store_url(self, kind: str, tmp_path: Path) -> str:
         return "memory://" if kind == "memory" else f"sqlite:///{tmp_path / 'conform.db'}"
@@ -250,6 +260,31 @@ class PluginConformance:
                 self.exercise(app)
             assert refused.value.plugin == "veto"
             assert self.plugin_topics(app) == []
+            assert self.credits_naming_no_record(app) == [], (
+                "a refused command left credits for a record that was never stored: save "
+                "the record and its credits in one transaction (with_aggregates=[record])")
+        finally:
+            app.close()
+
+    def test_its_events_say_who_made_them(self) -> None:
+        app = self.open()
+        try:
+            self.exercise(app)
+            anonymous = [n.topic for n in self.plugin_notifications(app)
+                         if not isinstance(getattr(app.mapper.to_domain_event(n), "by", None),
+                                           Actor)]
+            assert anonymous == [], ("events stored without by=Actor (the audit trail names "
+                                     f"who made every event): {sorted(set(anonymous))}")
+        finally:
+            app.close()
+
+    def test_its_credits_name_the_record_that_earned_them(self) -> None:
+        app = self.open()
+        try:
+            self.exercise(app)
+            assert self.credits_naming_no_record(app) == [], (
+                "Source.id must be the id of the record that earned the points (optionally "
+                "'/part'), so that audit trace-points can follow the credit")
         finally:
             app.close()
 
@@ -271,6 +306,10 @@ class PluginConformance:
         try:
             empty = [s.as_dict() for s in self.sections(app)]
             self.exercise(app)
+            unfed = [s.as_dict() for s in self.sections(app)]
+            assert unfed == empty, ("a report section fed no events shows figures: it reads "
+                                    "live state, so 'civicvol report --as-of' would be wrong; "
+                                    "compute every figure in fold()")
             live = self.sections(app)
             fold_log(app.all_events(), app.mapper, live)
             figures = [s.as_dict() for s in live]

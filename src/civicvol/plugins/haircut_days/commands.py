@@ -18,16 +18,18 @@ from civicvol.plugins.haircut_days.errors import (
     SessionAlreadyScheduled,
     SessionNotFound,
 )
+from civicvol.plugins.haircut_days.permissions import (
+    CANCEL,
+    HOLD,
+    RECORD_SERVED,
+    REQUEST_HOME_VISIT,
+    SCHEDULE,
+    SESSION_SOURCE,
+)
 from civicvol.plugins.haircut_days.session import HaircutSession, SessionKind, haircut_session_id
 from civicvol.plugins.haircut_days.settings import HOME_VISIT_SERVICE, HaircutSettings
 from civicvol.plugins.haircut_days.working_days import last_working_day, session_days
 
-SCHEDULE = "haircut.schedule"
-HOLD = "haircut.hold"
-RECORD_SERVED = "haircut.record_served"
-CANCEL = "haircut.cancel"
-REQUEST_HOME_VISIT = "haircut.request_home_visit"
-SESSION_SOURCE = "haircut-session"
 # The practice centre's standing instruction sends home-haircut requests straight to the
 # team; the dispatch is recorded as made on that instruction, by this plug-in.
 HOME_VISIT_DISPATCHER = Actor(Role.DISPATCHER.value, "haircut-days")
@@ -119,7 +121,8 @@ class HaircutDays:
             check_is_member(self.app.membership(session.team_id, volunteer.id),
                             session.team_id, volunteer.id)
         else:
-            self.app.check_leads(actor, self.app.team(session.team_id))
+            self.app.check_leads(actor, self.app.team(session.team_id),
+                                 "record the residents served at its haircut sessions")
         session.record_served(residents, by=actor)
         self.app.commit(RECORD_SERVED, actor, session)
         return session.served
@@ -127,7 +130,8 @@ class HaircutDays:
     def cancel_session(self, actor: Actor, session_id: UUID | str, reason: str) -> None:
         authorize(actor, CANCEL)
         session = self.session(session_id)
-        self.app.check_leads(actor, self.app.team(session.team_id))
+        self.app.check_leads(actor, self.app.team(session.team_id),
+                             "cancel its haircut sessions")
         session.cancel(reason, by=actor)
         self.app.commit(CANCEL, actor, session)
 
@@ -150,5 +154,5 @@ class HaircutDays:
     def _serving_team(self, actor: Actor, team_id: UUID | str) -> Team:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
-        self.app.check_leads(actor, team)
+        self.app.check_leads(actor, team, "schedule or hold its haircut sessions")
         return team

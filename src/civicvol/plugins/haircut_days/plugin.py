@@ -15,9 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from civicvol.plugins.haircut_days import commands as c
-from civicvol.plugins.haircut_days.commands import HaircutDays
-from civicvol.plugins.haircut_days.report import HaircutFigures
+from civicvol.plugins.haircut_days.permissions import PERMISSIONS, SESSION_SOURCE
 from civicvol.plugins.haircut_days.settings import (
     HaircutSettings,
     check_clock,
@@ -33,6 +31,8 @@ if TYPE_CHECKING:
 
     from civicvol.app.application import CivicVol
     from civicvol.demo import District
+    from civicvol.plugins.haircut_days.commands import HaircutDays
+    from civicvol.plugins.haircut_days.report import HaircutFigures
 
 civicvol_requires = ">=0.1,<0.2"
 NAME = "haircut-days"
@@ -59,14 +59,14 @@ def register_settings() -> Mapping[str, Setting]:
 
 @hookimpl
 def register_permissions(grant: Callable[..., None]) -> None:
-    for command in (c.SCHEDULE, c.HOLD, c.CANCEL):
-        grant(command, "administrator", "leader")
-    grant(c.RECORD_SERVED, "leader", "volunteer")
-    grant(c.REQUEST_HOME_VISIT, "resident")
+    for command, roles in PERMISSIONS.items():
+        grant(command, *roles)
 
 
 @hookimpl
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> HaircutDays:
+    from civicvol.plugins.haircut_days.commands import HaircutDays
+
     return HaircutDays(app, HaircutSettings.from_mapping(settings))
 
 
@@ -79,12 +79,15 @@ def register_commands(cli: click.Group) -> None:
 
 @hookimpl
 def report_sections() -> HaircutFigures:
-    return HaircutFigures(c.SESSION_SOURCE)
+    from civicvol.plugins.haircut_days.report import HaircutFigures
+
+    return HaircutFigures(SESSION_SOURCE)
 
 
 @hookimpl
 def build_demo(app: CivicVol, district: District,
                progress: Callable[[str, int, int], None]) -> None:
+    from civicvol.plugins.haircut_days.commands import HaircutDays
     from civicvol.plugins.haircut_days.demo import build_haircut_demo
 
     build_haircut_demo(app, app.plugin(NAME, HaircutDays), district, progress)

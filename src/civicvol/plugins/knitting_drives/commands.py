@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-import attrs
-
 from civicvol.app.application import CivicVol, check_acts_for_self
 from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
@@ -15,24 +13,16 @@ from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, Role, Source
 from civicvol.plugins.knitting_drives.drive import KnittingDrive
 from civicvol.plugins.knitting_drives.errors import DriveNotFound
-
-LAUNCH = "knitting.launch"
-LOG = "knitting.log"
-ADD_RECIPIENT = "knitting.add_recipient"
-DELIVER = "knitting.deliver"
-CLOSE = "knitting.close"
-KNITTING_SOURCE = "knitting"
-RECIPIENTS = ("鹤湾敬老院", "鸿福敬老院", "滇源中心学校三转弯小学")
-
-
-@attrs.frozen
-class KnittingSettings:
-    """``points_per_piece``: points a knitter earns for each hat or scarf (pending the points
-    audit; 0 credits nothing); ``recipients``: the institutions a new drive knits for when
-    none are named."""
-
-    points_per_piece: int = 2
-    recipients: tuple[str, ...] = RECIPIENTS
+from civicvol.plugins.knitting_drives.permissions import (  # noqa: F401  (named here too)
+    ADD_RECIPIENT,
+    CLOSE,
+    DELIVER,
+    KNITTING_SOURCE,
+    LAUNCH,
+    LOG,
+    RECIPIENTS,
+    KnittingSettings,
+)
 
 
 class KnittingDrives:
@@ -66,7 +56,8 @@ class KnittingDrives:
         if actor.role == Role.VOLUNTEER.value:
             check_acts_for_self(actor, knitter.id)
         else:
-            self.app.check_leads(actor, self.app.team(drive.team_id))
+            self.app.check_leads(actor, self.app.team(drive.team_id),
+                                 "log knitting for its drives")
         knitter.check_is_active()
         check_is_member(self.app.membership(drive.team_id, knitter.id), drive.team_id,
                         knitter.id)
@@ -104,5 +95,5 @@ class KnittingDrives:
     def _led_team(self, actor: Actor, team_id: UUID | str) -> Team:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
-        self.app.check_leads(actor, team)
+        self.app.check_leads(actor, team, "run its knitting drives")
         return team

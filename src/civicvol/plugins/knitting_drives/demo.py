@@ -15,7 +15,8 @@ from uuid import UUID
 from civicvol.app.application import CivicVol
 from civicvol.demo import ADMIN, POINTS_AUDITOR, District
 from civicvol.domain.values import Actor
-from civicvol.plugins.knitting_drives.commands import RECIPIENTS, KnittingDrives
+from civicvol.plugins.knitting_drives.commands import KnittingDrives
+from civicvol.plugins.knitting_drives.permissions import RECIPIENTS
 
 TEAM_NAME = "龙江爱心织女队"
 KNITTERS = 32

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from civicvol.plugins.knitting_drives import commands as c
-from civicvol.plugins.knitting_drives.commands import KnittingDrives, KnittingSettings
-from civicvol.plugins.knitting_drives.report import KnittingFigures
+from civicvol.plugins.knitting_drives.permissions import PERMISSIONS, KnittingSettings
 from civicvol.plugins.markers import hookimpl
 from civicvol.plugins.settings import Setting
 
@@ -22,6 +20,8 @@ if TYPE_CHECKING:
 
     from civicvol.app.application import CivicVol
     from civicvol.demo import District
+    from civicvol.plugins.knitting_drives.commands import KnittingDrives
+    from civicvol.plugins.knitting_drives.report import KnittingFigures
 
 civicvol_requires = ">=0.1,<0.2"
 NAME = "knitting-drives"
@@ -50,13 +50,14 @@ def register_settings() -> Mapping[str, Setting]:
 
 @hookimpl
 def register_permissions(grant: Callable[..., None]) -> None:
-    for command in (c.LAUNCH, c.ADD_RECIPIENT, c.DELIVER, c.CLOSE):
-        grant(command, "administrator", "leader")
-    grant(c.LOG, "volunteer", "leader")
+    for command, roles in PERMISSIONS.items():
+        grant(command, *roles)
 
 
 @hookimpl
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> KnittingDrives:
+    from civicvol.plugins.knitting_drives.commands import KnittingDrives
+
     # Resolved settings hold every key: a value from civicvol.toml, else the default above.
     return KnittingDrives(app, KnittingSettings(points_per_piece=settings["points_per_piece"],
                                                 recipients=tuple(settings["recipients"])))
@@ -71,12 +72,15 @@ def register_commands(cli: click.Group) -> None:
 
 @hookimpl
 def report_sections() -> KnittingFigures:
+    from civicvol.plugins.knitting_drives.report import KnittingFigures
+
     return KnittingFigures()
 
 
 @hookimpl
 def build_demo(app: CivicVol, district: District,
                progress: Callable[[str, int, int], None]) -> None:
+    from civicvol.plugins.knitting_drives.commands import KnittingDrives
     from civicvol.plugins.knitting_drives.demo import build_knitting_demo
 
     build_knitting_demo(app, app.plugin(NAME, KnittingDrives), district, progress)

@@ -13,20 +13,14 @@ from civicvol.domain.values import Actor, Source
 from civicvol.plugins.rider_clues.categories import DEFAULT_STATION, ClueCategories
 from civicvol.plugins.rider_clues.clue import Clue, Verdict, check_verdict
 from civicvol.plugins.rider_clues.errors import ClueNotFound, NotARider, OriginalClueNotFound
-
-REPORT = "rider-clues.report"
-TRIAGE = "rider-clues.triage"
-HANDLE = "rider-clues.handle"
-FEEDBACK = "rider-clues.feedback"
-CLUE_HANDLER = "clue-handler"
-# Who may make each command: riders report for themselves, the community's clue handler
-# takes the clue from there. Redemption is the core station keeper's ``points.redeem``.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    REPORT: frozenset({"volunteer"}),
-    TRIAGE: frozenset({CLUE_HANDLER}),
-    HANDLE: frozenset({CLUE_HANDLER}),
-    FEEDBACK: frozenset({CLUE_HANDLER}),
-}
+from civicvol.plugins.rider_clues.permissions import (  # noqa: F401  (named here too)
+    CLUE_HANDLER,
+    FEEDBACK,
+    HANDLE,
+    PERMISSIONS,
+    REPORT,
+    TRIAGE,
+)
 
 
 class RiderClues:

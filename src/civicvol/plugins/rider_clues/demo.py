@@ -15,7 +15,8 @@ from uuid import UUID
 
 from civicvol.demo import ADMIN, POINTS_AUDITOR, STATION_KEEPER, District
 from civicvol.domain.values import Actor
-from civicvol.plugins.rider_clues.commands import CLUE_HANDLER, RiderClues
+from civicvol.plugins.rider_clues.commands import RiderClues
+from civicvol.plugins.rider_clues.permissions import CLUE_HANDLER
 
 TEAM = "先锋骑手"
 RIDERS, VALID, INVALID, DUPLICATE, REDEMPTIONS = 67, 150, 21, 13, 34

@@ -6,9 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from civicvol.plugins.markers import hookimpl
-from civicvol.plugins.rider_clues.categories import ClueCategories
-from civicvol.plugins.rider_clues.commands import PERMISSIONS, RiderClues
-from civicvol.plugins.rider_clues.report import RiderCluesFigures
+from civicvol.plugins.rider_clues.permissions import PERMISSIONS
 from civicvol.plugins.rider_clues.settings import SETTINGS
 from civicvol.plugins.settings import Setting
 
@@ -17,6 +15,8 @@ if TYPE_CHECKING:
 
     from civicvol.app.application import CivicVol
     from civicvol.demo import District
+    from civicvol.plugins.rider_clues.commands import RiderClues
+    from civicvol.plugins.rider_clues.report import RiderCluesFigures
 
 NAME = "rider-clues"
 civicvol_requires = ">=0.1,<0.2"
@@ -35,6 +35,9 @@ def register_permissions(grant: Callable[..., None]) -> None:
 
 @hookimpl
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> RiderClues:
+    from civicvol.plugins.rider_clues.categories import ClueCategories
+    from civicvol.plugins.rider_clues.commands import RiderClues
+
     categories = ClueCategories.from_settings(settings["categories"], settings["points"],
                                               settings["default_points"])
     return RiderClues(app, categories, settings["station"])
@@ -48,14 +51,16 @@ def register_commands(cli: click.Group) -> None:
 
 
 @hookimpl
-def report_sections(app: CivicVol) -> RiderCluesFigures:
-    service = app.plugin(NAME, RiderClues)
+def report_sections(service: RiderClues) -> RiderCluesFigures:
+    from civicvol.plugins.rider_clues.report import RiderCluesFigures
+
     return RiderCluesFigures(service.categories, service.station)
 
 
 @hookimpl
 def build_demo(app: CivicVol, district: District,
                progress: Callable[[str, int, int], None]) -> None:
+    from civicvol.plugins.rider_clues.commands import RiderClues
     from civicvol.plugins.rider_clues.demo import build_rider_clues
 
     build_rider_clues(app.plugin(NAME, RiderClues), district, progress)

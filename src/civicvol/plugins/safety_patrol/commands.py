@@ -26,21 +26,17 @@ from civicvol.plugins.safety_patrol.errors import (
 from civicvol.plugins.safety_patrol.hazard import Hazard, today
 from civicvol.plugins.safety_patrol.inspection import Finding, Inspection
 from civicvol.plugins.safety_patrol.lecture import Lecture
+from civicvol.plugins.safety_patrol.permissions import (  # noqa: F401  (named here too)
+    DRILL,
+    IMPORT,
+    INSPECT,
+    INSPECTOR,
+    LECTURE,
+    PERMISSIONS,
+    REINSPECT,
+)
 from civicvol.plugins.safety_patrol.report import SafetyPatrolFigures
 from civicvol.plugins.safety_patrol.settings import DEFAULT_DEADLINE_DAYS
-
-INSPECT = "safety-patrol.inspect"
-REINSPECT = "safety-patrol.reinspect"
-LECTURE = "safety-patrol.lecture"
-DRILL = "safety-patrol.drill"
-IMPORT = "safety-patrol.import"
-INSPECTOR = "inspector"
-# An inspector is a volunteer of the patrol team acting in that capacity (--as inspector:<id>);
-# an administrator imports the team's earlier paper records.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    **{command: frozenset({INSPECTOR}) for command in (INSPECT, REINSPECT, LECTURE, DRILL)},
-    IMPORT: frozenset({"administrator"}),
-}
 
 
 @attrs.frozen

@@ -18,13 +18,13 @@ from uuid import UUID
 from civicvol.demo import ADMIN, District
 from civicvol.domain.values import Actor
 from civicvol.plugins.safety_patrol.commands import (
-    INSPECTOR,
     InspectionRecord,
     ReinspectionRecord,
     SafetyPatrol,
 )
 from civicvol.plugins.safety_patrol.hazard import district_day, hazard_id
 from civicvol.plugins.safety_patrol.inspection import Finding
+from civicvol.plugins.safety_patrol.permissions import INSPECTOR
 
 TEAM = "安全小红帽"
 FOUNDED = datetime(2018, 6, 1, 1, 0, tzinfo=UTC)

@@ -10,33 +10,28 @@ The id is derived from the inspection and the hazard's number on it (1, 2, ...).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from civicvol.domain import clock
 from civicvol.domain.base import CivicAggregate
-from civicvol.domain.clock import DISTRICT_TIME
+from civicvol.domain.clock import district_day as district_day  # named here too
 from civicvol.domain.values import Actor, check_name, check_text
 from civicvol.plugins.safety_patrol.errors import (
     HazardAlreadyClosed,
     InvalidDeadline,
     InvalidReinspectionDay,
 )
+from civicvol.plugins.safety_patrol.permissions import MAX_DEADLINE_DAYS
 
 # A rectification is ordered for weeks, not years: a longer deadline is a typing mistake.
-MAX_DEADLINE_DAYS = 366
 # Deadlines are the district's calendar days: Kunming keeps China Standard Time.
 
 
-def district_day(moment: datetime) -> date:
-    """The district's calendar day of a moment."""
-    return moment.astimezone(DISTRICT_TIME).date()
-
-
 def today() -> date:
-    return district_day(clock.now())
+    return clock.district_today()
 
 
 class Hazard(CivicAggregate):

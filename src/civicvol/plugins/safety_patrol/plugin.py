@@ -6,8 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from civicvol.plugins.markers import hookimpl
-from civicvol.plugins.safety_patrol.commands import PERMISSIONS, SafetyPatrol
-from civicvol.plugins.safety_patrol.report import SafetyPatrolFigures
+from civicvol.plugins.safety_patrol.permissions import PERMISSIONS
 from civicvol.plugins.safety_patrol.settings import SETTINGS
 from civicvol.plugins.settings import Setting
 
@@ -16,6 +15,8 @@ if TYPE_CHECKING:
 
     from civicvol.app.application import CivicVol
     from civicvol.demo import District
+    from civicvol.plugins.safety_patrol.commands import SafetyPatrol
+    from civicvol.plugins.safety_patrol.report import SafetyPatrolFigures
 
 NAME = "safety-patrol"
 civicvol_requires = ">=0.1,<0.2"
@@ -34,6 +35,8 @@ def register_permissions(grant: Callable[..., None]) -> None:
 
 @hookimpl
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> SafetyPatrol:
+    from civicvol.plugins.safety_patrol.commands import SafetyPatrol
+
     return SafetyPatrol(app, default_deadline_days=settings["default_deadline_days"])
 
 
@@ -46,12 +49,15 @@ def register_commands(cli: click.Group) -> None:
 
 @hookimpl
 def report_sections() -> SafetyPatrolFigures:
+    from civicvol.plugins.safety_patrol.report import SafetyPatrolFigures
+
     return SafetyPatrolFigures()
 
 
 @hookimpl
 def build_demo(app: CivicVol, district: District,
                progress: Callable[[str, int, int], None]) -> None:
+    from civicvol.plugins.safety_patrol.commands import SafetyPatrol
     from civicvol.plugins.safety_patrol.demo import build_safety_patrol
 
     build_safety_patrol(app.plugin(NAME, SafetyPatrol), district, progress)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from civicvol.plugins.safety_patrol.hazard import MAX_DEADLINE_DAYS
+from civicvol.plugins.safety_patrol.permissions import MAX_DEADLINE_DAYS
 from civicvol.plugins.settings import Setting
 
 DEFAULT_DEADLINE_DAYS = 15

@@ -1,0 +1,106 @@
+"""Starting the command line imports only what the command needs (issue 14).
+
+Not timed (benchmarks/startup.py measures): each test starts ``civicvol`` in a fresh Python
+and inspects ``sys.modules`` after the command has run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import click
+import pytest
+
+import civicvol.store
+from civicvol.cli import COMMANDS, STORE_ENV, cli
+from civicvol.plugins.discovery import ALLOW_ENV, installed_plugins
+
+# What a start must not pay for: the application and its store, the plug-ins' domains, and
+# the heavy libraries that only some commands need.
+HEAVY = ("eventsourcing", "rich", "cryptography", "psycopg", "chinese_calendar", "icalendar",
+         "civicvol.app", "civicvol.audit", "civicvol.plugins.manager")
+PLUGIN_DOMAIN = ("commands", "report", "cli", "demo")
+
+
+def modules_after(*args: str, env: dict[str, str] | None = None) -> set[str]:
+    """The modules imported by ``civicvol ARGS`` run in a fresh interpreter."""
+    program = ("import json, sys\n"
+               f"sys.argv = ['civicvol', *{list(args)!r}]\n"
+               "from civicvol.cli import main\n"
+               "try:\n    main()\nexcept SystemExit:\n    pass\n"
+               "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          timeout=120, check=False, env={**os.environ, **(env or {})})
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def heavy_in(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def plugin_domain_in(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules
+                  if m.startswith("civicvol.plugins.") and m.count(".") == 3
+                  and m.rsplit(".", 1)[1] in PLUGIN_DOMAIN)
+
+
+@pytest.fixture(scope="module")
+def version_modules() -> set[str]:
+    return modules_after("--version")
+
+
+class TestStartingTheCommandLine:
+    def test_version_imports_no_command_no_plugin_and_no_heavy_library(
+            self, version_modules: set[str]) -> None:
+        assert "civicvol.cli" in version_modules
+        assert heavy_in(version_modules) == []
+        assert [m for m in version_modules if m.startswith("civicvol.plugins.")] == []
+        assert [m for m in version_modules if m.startswith("civicvol.cli.")
+                and m not in ("civicvol.cli.guard", "civicvol.cli.lazy_group")] == []
+
+    def test_help_lists_the_plugins_groups_without_importing_them(self) -> None:
+        modules = modules_after("--help")
+        assert heavy_in(modules) == []
+        assert plugin_domain_in(modules) == []
+        assert not any(m.endswith(".plugin") for m in modules)
+
+    def test_plugins_json_imports_the_hook_modules_but_no_plugin_domain(self) -> None:
+        # The built-in plug-ins (an external one's hook module is its author's to keep light).
+        builtin = ",".join(p.name for p in installed_plugins() if p.distribution == "civicvol")
+        modules = modules_after("plugins", "--json", env={ALLOW_ENV: builtin})
+        assert "civicvol.plugins.haircut_days.plugin" in modules  # it did look at them
+        assert plugin_domain_in(modules) == []
+        assert [m for m in modules if m.startswith("eventsourcing")] == []
+
+    def test_import_civicvol_imports_neither_the_application_nor_eventsourcing(self) -> None:
+        done = subprocess.run(
+            [sys.executable, "-c", "import json, sys, civicvol\n"
+             "print(json.dumps(sorted(sys.modules)))"],
+            capture_output=True, text=True, timeout=60, check=True)
+        assert heavy_in(set(json.loads(done.stdout))) == []
+
+
+class TestTheCommandTable:
+    def test_every_command_help_in_the_table_is_the_commands_own(self) -> None:
+        for name, lazy in COMMANDS.items():
+            command = lazy.load()
+            assert command.name == name
+            assert lazy.help == command.get_short_help_str(limit=200), name
+
+    def test_a_command_runs_from_the_table_and_is_imported_once(self) -> None:
+        ctx = click.Context(cli)
+        first = cli.get_command(ctx, "team")
+        assert first is not None and first is cli.get_command(ctx, "team")
+
+    def test_the_store_variable_is_the_stores(self) -> None:
+        assert STORE_ENV == civicvol.store.STORE_ENV
+
+    def test_civicvol_still_offers_its_names(self) -> None:
+        import civicvol
+
+        assert civicvol.CivicVol.__name__ == "CivicVol"
+        with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
+            _ = civicvol.Nothing  # type: ignore[attr-defined]
