@@ -94,20 +94,33 @@ def team_members(app: CivicVol, team_id: UUID) -> int:
 
 def district_report(app: CivicVol) -> DistrictReport:
     """Every figure of the district, from the views (kept from the events); plug-ins add
-    their sections, each folded only over the events since it was last folded."""
+    their sections, each folded only over the events since it was last folded. Events of a
+    plug-in that is not loaded are named once (``missing_plugins``), never silently left out."""
     from civicvol.views.figures import district_figures
     from civicvol.views.sections import SavedSections
 
     head = app.views.head()
     figures = district_figures(app.views)
     sections = app.extensions.report_sections(app)
-    SavedSections(app.views.db).fold(app, sections, head)
+    missing = MissingPlugins()
+    SavedSections(app.views.db).fold(app, [*sections, missing], head,
+                                     context=_loaded_plugins(app))
     report = {"store": app.store_url, "events": app.event_count(), **figures,
               **{s.name: s.as_dict() for s in sections}}
+    if missing.unreadable:
+        report[missing.name] = missing.as_list()
     skipped = app.views.skipped()
     if skipped:  # never silently: the figures leave these events out
         report["skipped_events"] = skipped
     return report
+
+
+def _loaded_plugins(app: CivicVol) -> str:
+    """Which plug-ins read the log: a saved section folded under others is folded again."""
+    host = getattr(app.extensions, "host", None)
+    records = getattr(host, "records", {})
+    return ",".join(sorted(f"{n}={getattr(r, 'version', '')}" for n, r in records.items()
+                           if getattr(r, "status", "") == "loaded"))
 
 
 def fold_report(app: CivicVol, notifications: Iterable[Notification], *,

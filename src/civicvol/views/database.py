@@ -67,7 +67,12 @@ class Cursor:
 
     def add(self, view: str, counts: Counter[tuple[str, str]]) -> None:
         """Add ``counts`` ({(name, key): n}) to the view's counters."""
-        rows = [(view, name, key, n) for (name, key), n in counts.items() if n]
+        self.add_all({view: counts})
+
+    def add_all(self, counts: dict[str, Counter[tuple[str, str]]]) -> None:
+        """Add each view's counts ({view: {(name, key): n}}) in one statement."""
+        rows = [(view, name, key, n) for view, mine in counts.items()
+                for (name, key), n in mine.items() if n]
         if not rows:
             return
         self.executemany(
@@ -188,6 +193,11 @@ class ViewDatabase:
         c.execute(f"INSERT INTO {{{TRACKING}}} (view, position) VALUES (?, ?) "
                   f"ON CONFLICT (view) DO UPDATE SET position = excluded.position", [view,
                                                                                     position])
+
+    def track_all(self, c: Cursor, views: Sequence[str], position: int) -> None:
+        c.executemany(f"INSERT INTO {{{TRACKING}}} (view, position) VALUES (?, ?) "
+                      "ON CONFLICT (view) DO UPDATE SET position = excluded.position",
+                      [(v, position) for v in views])
 
     def counters(self, view: str, name: str) -> dict[str, int]:
         with self.reading() as c:

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -21,7 +22,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from civicvol.views.database import ViewDatabase
-from civicvol.views.view import View
+from civicvol.views.view import Counts, View
 
 if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
@@ -135,19 +136,23 @@ class Views:
               reached: int, *, careful: bool) -> None:
         with self.db.writing(*(v.name for v in views)) as c:
             positions = self.db.positions(c)  # under the lock: what another process did counts
+            counts: dict[str, Counts] = {}
             for view in views:
                 done = positions.get(view.name, 0)
                 if done >= reached:
                     continue
                 mine = [e for e in decoded if e[0] > done and e[1] in view.handlers]
+                counts[view.name] = Counter()
                 failed = view.apply(c, [e for e in mine if not isinstance(e[2], Unreadable)],
-                                    careful=careful)
+                                    careful=careful, counts=counts[view.name])
                 failed += [(p, t, e.reason) for p, t, e in mine if isinstance(e, Unreadable)]
                 for position, topic, reason in failed:
                     log.warning("view %s skips the event at position %s (%s): %s",
                                 view.name, position, topic, reason)
                     self.db.skip(c, view.name, position, topic, reason)
-                self.db.track(c, view.name, reached)
+            # Every view's counters and position in two statements, in the same transaction.
+            c.add_all(counts)
+            self.db.track_all(c, list(counts), reached)
 
     def _decode(self, batch: Sequence[Notification], *,
                 personal: bool = True) -> list[tuple[int, str, Any]]:

@@ -1,9 +1,10 @@
 """The report sections of plug-ins, kept incrementally: each section's fold state is saved
 with the position it has folded, so a report folds only the events recorded since.
 
-A section (``report_sections`` hook) is a fold over the log; its state is its attributes, saved
-(pickled, minus its handler table) with the position in one transaction. A section whose class
-(or its ``version`` attribute) changed starts again from position 1.
+A section (``report_sections`` hook) is a fold over the log; its state is its attributes,
+saved (pickled, minus its handler table and its ``_private`` caches) with the position in one
+transaction. A section whose class (or its ``version`` attribute) changed, or that was saved
+while other plug-ins were loaded, starts again from position 1.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ class SavedSections:
         db.create([f"CREATE TABLE IF NOT EXISTS {{{TABLE}}} (name TEXT PRIMARY KEY, "
                    f"fingerprint TEXT, position BIGINT, state {db.blob})"])
 
-    def fold(self, app: CivicVol, sections: Sequence[Any], head: int) -> None:
-        """Bring each section to ``head``: restore its saved state, fold the events since."""
+    def fold(self, app: CivicVol, sections: Sequence[Any], head: int,
+             context: str = "") -> None:
+        """Bring each section to ``head``: restore its saved state, fold the events since.
+        A state saved under another ``context`` (the plug-ins loaded) is folded again."""
         from civicvol.app.report import fold_log
 
         for section in sections:
-            name, print_ = str(section.name), _fingerprint(section)
+            name, print_ = str(section.name), f"{_fingerprint(section)}|{context}"
             with self.db.reading() as c:
                 row = c.execute(f"SELECT fingerprint, position, state FROM {{{TABLE}}} "
                                 "WHERE name = ?", [name]).one()
@@ -47,7 +50,8 @@ class SavedSections:
                 continue
             topics = list(getattr(section, "topics", ()) or ())
             fold_log(_after(app, position, head, topics), app.mapper, [section])
-            state = pickle.dumps({k: v for k, v in vars(section).items() if k not in _UNSAVED})
+            state = pickle.dumps({k: v for k, v in vars(section).items()
+                                  if k not in _UNSAVED and not k.startswith("_")})
             with self.db.writing(f"section:{name}") as c:
                 c.execute(f"INSERT INTO {{{TABLE}}} (name, fingerprint, position, state) "
                           "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET fingerprint = "

@@ -90,12 +90,15 @@ class View(Projection[ViewTracking]):
         c.execute(f"DELETE FROM {{{SKIPPED}}} WHERE view = ?", [self.name])
 
     def apply(self, c: Cursor, events: Sequence[tuple[int, str, Any]], *,
-              careful: bool = False) -> list[tuple[int, str, str]]:
+              careful: bool = False, counts: Counts | None = None
+              ) -> list[tuple[int, str, str]]:
         """Fold a batch of (position, topic, event) in the batch's transaction.
 
         ``careful``: each event in a savepoint, and an event whose handler fails is left out
-        (returned as (position, topic, reason)) instead of failing the batch."""
-        counts: Counts = Counter()
+        (returned as (position, topic, reason)) instead of failing the batch. ``counts``: add
+        the batch's counters there (the caller writes them), instead of writing them here."""
+        mine_to_write = counts is None
+        counts = Counter() if counts is None else counts
         failed = []
         self.begin(c)
         for position, topic, event in events:
@@ -115,7 +118,8 @@ class View(Projection[ViewTracking]):
             else:
                 counts.update(mine)
             c.execute("RELEASE SAVEPOINT civicvol_event")
-        c.add(self.name, counts)
+        if mine_to_write:
+            c.add(self.name, counts)
         return failed
 
     def begin(self, c: Cursor) -> None:
