@@ -21,3 +21,13 @@ def test_the_order_cycle_benchmark_runs_every_side_to_the_same_events() -> None:
     # Every side ran and stored the same events (the script fails otherwise).
     assert "throughput ratio civicvol / bare eventsourcing" in done.stdout
     assert "throughput ratio civicvol / bare, lean" in done.stdout
+
+
+def test_the_erasure_benchmark_runs_and_prints_its_ratio() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "erasure.py"), "--volunteers", "20", "--erasures",
+         "2", "--store", "sqlite"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "ratio wiped / plain:" in done.stdout
