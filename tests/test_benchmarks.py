@@ -44,3 +44,13 @@ def test_the_views_benchmark_asks_every_question_both_ways() -> None:
                      "volunteer search --phone", "points pending"):
         assert question in done.stdout
     assert "ratio bare / catch-up" in done.stdout and "pace ratio" in done.stdout
+
+
+def test_the_erasure_benchmark_runs_and_prints_its_ratio() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "erasure.py"), "--volunteers", "20", "--erasures",
+         "2", "--store", "sqlite"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "ratio wiped / plain:" in done.stdout

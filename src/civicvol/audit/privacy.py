@@ -197,6 +197,30 @@ class PersonalKeys:
         return existed
 
     # --- erasure that sticks -----------------------------------------------------------------
+    def _vacuum_keys(self) -> None:
+        """VACUUM FULL keeps a deleted row that a transaction begun before the delete may
+        still see (anywhere in the database): wait, bounded, until none is left, then
+        rewrite the table."""
+        older = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND pid <> pg_backend_pid() AND state <> 'idle' AND xact_start < %s")
+        with self._datastore.get_connection() as conn:
+            autocommit = conn.autocommit
+            conn.autocommit = True  # VACUUM runs outside a transaction
+            try:
+                deleted = _first(conn.execute("SELECT clock_timestamp() AS t").fetchone())
+                for _ in range(SCRUB_TRIES):
+                    waiting = _first(conn.execute(older, [deleted]).fetchone())
+                    if not waiting:
+                        break
+                    time.sleep(SCRUB_WAIT)
+                conn.execute(f"VACUUM FULL {self._table}")
+            finally:
+                conn.autocommit = autocommit
+        if waiting:
+            raise StoreBusy("the personal key is destroyed, but a transaction that began "
+                            "before the erasure is still open in the database and keeps the "
+                            "old row; run the erasure again when it has ended")
+
     def _zero_what_is_freed(self, cursor: Any) -> None:
         """SQLite overwrites deleted rows and freed pages with zeros only with secure_delete
         on, which is a build option (off by default in SQLite's own sources): turn it on for
@@ -215,13 +239,7 @@ class PersonalKeys:
         log could not be truncated; running the erasure again finishes it.
         """
         if self._dialect == "postgres":
-            with self._datastore.get_connection() as conn:
-                autocommit = conn.autocommit
-                conn.autocommit = True  # VACUUM runs outside a transaction
-                try:
-                    conn.execute(f"VACUUM FULL {self._table}")
-                finally:
-                    conn.autocommit = autocommit
+            self._vacuum_keys()
             return
         if self._datastore.pool.is_sqlite_memory_mode:
             return
@@ -271,6 +289,11 @@ class PersonalKeys:
             values = list(row.values()) if isinstance(row, dict) else list(row)
             result.append((str(values[0]), values[1]))
         return result
+
+
+def _first(row: Any) -> Any:
+    """The first column of a row, whether the connection gives tuples or dicts."""
+    return next(iter(row.values())) if isinstance(row, dict) else row[0]
 
 
 class SealedContactTranscoding(Transcoding):
