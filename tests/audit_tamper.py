@@ -123,3 +123,25 @@ class Tamperer:
             digest = chain_hash(prev, pos, str(UUID(str(oid))), version, topic, bytes(state))
             self.sql(f"UPDATE {self.events} SET chain_hash=? WHERE {col}=?", digest, row_id)
             prev = digest
+
+    def hide_row(self, at_id: int, like_position: int = 1) -> UUID:
+        """Store a forged copy of the event at ``like_position``, with its link, at a
+        notification id below 1 (where readers of notifications never look), as the record's
+        next version; returns the record's id."""
+        ((oid, _version, topic, state, position, digest),) = self.sql(
+            f"SELECT originator_id, originator_version, topic, state, chain_position, "
+            f"chain_hash FROM {self.events} WHERE {self.id_column}=?", self.id_at(like_position))
+        newest = self.sql(f"SELECT MAX(originator_version) FROM {self.events} WHERE "
+                          "originator_id=?", oid)[0][0]
+        self.sql(f"INSERT INTO {self.events} ({self.id_column}, originator_id, "
+                 "originator_version, topic, state, chain_position, chain_hash) "
+                 "VALUES (?,?,?,?,?,?,?)", at_id, oid, int(newest) + 1, topic, bytes(state),
+                 position, bytes(digest))
+        return UUID(str(oid))
+
+    def strip_chain_columns(self) -> None:
+        for column in ("chain_position", "chain_hash"):
+            self.sql(f"ALTER TABLE {self.events} DROP COLUMN {column}")
+
+    def blank_chain_values(self) -> None:
+        self.sql(f"UPDATE {self.events} SET chain_position=NULL, chain_hash=NULL")

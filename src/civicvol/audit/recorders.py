@@ -41,6 +41,9 @@ from civicvol.audit.chain import ChainLink, link_rows, unchained_store_error
 from civicvol.audit.verifier import GENESIS
 
 CHAIN_COLUMNS = ("chain_position", "chain_hash")
+MARKER_TABLE = "civicvol_chained_tables"
+"""Names the events tables civicvol has chained: one of them found later with events but
+without the chain's columns or values had its chain stripped, which is tampering."""
 ChainedRow = tuple[Notification, ChainLink | None]
 
 
@@ -64,6 +67,14 @@ class ChainedRecorder(Protocol):
 
     def position_stored_after(self, position: int, after_id: int) -> bool:
         """Whether a row after notification id ``after_id`` claims chain ``position``."""
+
+    def select_hidden(self, limit: int) -> Sequence[ChainedRow]:
+        """Rows at notification ids below 1, which no reader of notifications ever sees (the
+        recorders never write them; only a forger does)."""
+
+    def count_rows(self, up_to_id: int) -> int:
+        """How many rows of the events table have a notification id up to ``up_to_id``
+        (those below 1 included)."""
 
 
 def chain_link(notification_id: int, originator_id: Any, version: int, position: Any,
@@ -102,10 +113,12 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             f"INSERT INTO {t} (rowid, originator_id, originator_version, topic, state,"
             " chain_position, chain_hash) VALUES (?,?,?,?,?,?,?)")
         self.select_last_statement = (
-            f"SELECT rowid, chain_position, chain_hash FROM {t} ORDER BY rowid DESC LIMIT 1")
+            f"SELECT rowid, chain_position, chain_hash FROM {t} WHERE rowid>0 "
+            "ORDER BY rowid DESC LIMIT 1")
+        # Rows below id 1 are forgeries (see select_hidden): the chain never continues them.
         self.select_head_statement = (
             f"SELECT chain_position, chain_hash FROM {t} WHERE chain_position IS NOT NULL "
-            "ORDER BY rowid DESC LIMIT 1")
+            "AND rowid>0 ORDER BY rowid DESC LIMIT 1")
         self.select_chained_statement = (
             f"SELECT rowid, * FROM {t} WHERE rowid>? ORDER BY rowid LIMIT ?")
         self.uuid_ids = datastore.originator_id_type == "uuid"
@@ -129,11 +142,17 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT {'chain_position' if not missing else 'NULL'} FROM {t} "
                       "ORDER BY rowid LIMIT 1")
             first = c.fetchone()
+            c.execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (events_table TEXT "
+                      "PRIMARY KEY)")
+            c.execute(f"SELECT 1 FROM {MARKER_TABLE} WHERE events_table=?", (t,))
+            marked = c.fetchone() is not None
             if first is not None and first[0] is None:
-                raise unchained_store_error(t)
+                raise unchained_store_error(t, chained_before=marked)
             for name in missing:  # an empty table made by plain eventsourcing
                 kind = "INTEGER" if name == "chain_position" else "BLOB"
                 c.execute(f"ALTER TABLE {t} ADD COLUMN {name} {kind}")
+            if not marked:
+                c.execute(f"INSERT INTO {MARKER_TABLE} VALUES (?)", (t,))
 
     def insert_events(self, stored_events: Sequence[StoredEvent],
                       **kwargs: Any) -> Sequence[int] | None:
@@ -197,13 +216,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def select_chained(self, after_id: int, limit: int) -> Sequence[ChainedRow]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(self.select_chained_statement, (after_id, limit))
-            return [chained_row(
-                Notification(id=row["rowid"],
-                             originator_id=self.convert_originator_id(row["originator_id"]),
-                             originator_version=row["originator_version"], topic=row["topic"],
-                             state=row["state"]),
-                row["chain_position"], row["chain_hash"])
-                for row in c.fetchall()]
+            return [self._chained(row) for row in c.fetchall()]
 
     def select_chain(self, after: int, limit: int) -> Sequence[ChainLink]:
         with self.datastore.transaction(commit=False) as c:
@@ -229,6 +242,26 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT 1 FROM {self.events_table_name} WHERE rowid>? AND "
                       "chain_position=? LIMIT 1", (after_id, position))
             return c.fetchone() is not None
+
+    def select_hidden(self, limit: int) -> Sequence[ChainedRow]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, * FROM {self.events_table_name} WHERE rowid<1 "
+                      "ORDER BY rowid LIMIT ?", (limit,))
+            return [self._chained(row) for row in c.fetchall()]
+
+    def count_rows(self, up_to_id: int) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COUNT(*) FROM {self.events_table_name} WHERE rowid<=?",
+                      (up_to_id,))
+            return int(c.fetchone()[0])
+
+    def _chained(self, row: Any) -> ChainedRow:
+        return chained_row(
+            Notification(id=row["rowid"],
+                         originator_id=self.convert_originator_id(row["originator_id"]),
+                         originator_version=row["originator_version"], topic=row["topic"],
+                         state=row["state"]),
+            row["chain_position"], row["chain_hash"])
 
     def _row_link(self, row: Any) -> ChainLink | None:
         return chain_link(row["rowid"], self.convert_originator_id(row["originator_id"]),

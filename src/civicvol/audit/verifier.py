@@ -50,6 +50,7 @@ REORDERED = "reordered"
 TRUNCATED = "truncated"
 CHECKPOINT_MISMATCH = "checkpoint-mismatch"
 BAD_SIGNATURE = "bad-signature"
+HIDDEN = "hidden"  # a stored row that the chain's walk in notification order never reaches
 
 
 def _frame(field_bytes: bytes) -> bytes:
