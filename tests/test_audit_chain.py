@@ -59,7 +59,10 @@ def verify(app: CivicVol, *checkpoints: Checkpoint, trusted: tuple[bytes, ...] =
     """Verify the store as a fresh process would: through a newly opened application."""
     reopened = CivicVol(app.store_url)
     try:
-        return verify_store(as_chained(reopened.recorder), checkpoints, trusted, page=7)
+        # The tamper stories pin no key unless they say so: trusting the checkpoints' own
+        # keys keeps them about the chain (TestPinnedKeys is about the keys).
+        return verify_store(as_chained(reopened.recorder), checkpoints, trusted, page=7,
+                            trust_embedded=not trusted)
     finally:
         reopened.close()
 
@@ -189,6 +192,22 @@ class TestTamperingIsCaught:
         assert found(verify(district, forged, trusted=(genuine.public_key,))) == (
             forged.event_count, BAD_SIGNATURE)
         assert verify(district, genuine, trusted=(genuine.public_key,)).intact
+
+
+class TestPinnedKeys:
+    def test_a_checkpoint_needs_a_pinned_key_or_a_knowing_trust(self, district: CivicVol
+                                                                ) -> None:
+        signed = checkpoint(district)
+        recorder = as_chained(district.recorder)
+        assert found(verify_store(recorder, [signed])) == (signed.event_count, BAD_SIGNATURE)
+        assert verify_store(recorder, [signed], trust_embedded=True).intact
+
+    def test_a_pinned_key_that_signed_nothing_present_fails(self, district: CivicVol) -> None:
+        signed = checkpoint(district)
+        absent = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+        assert found(verify(district, signed, trusted=(signed.public_key, absent))) == (
+            0, BAD_SIGNATURE)
+        assert found(verify(district, trusted=(absent,))) == (0, BAD_SIGNATURE)
 
 
 class TestEveryRowIsAccountedFor:

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from civicvol import CivicVol
 from civicvol.app.erasure import erase_volunteer
 from civicvol.audit.bundle import export_bundle
 from civicvol.audit.certificate import check_certificate, issue_certificate
+from civicvol.audit.checkpoint import sign_checkpoint
 from civicvol.audit.recorders import as_chained
 from civicvol.cli import cli
 from civicvol.store import store_name
@@ -108,6 +110,23 @@ class TestCertificate:
         forged = runner.invoke(cli, ["--store", url, "audit", "check-certificate",
                                      str(tmp_path / "forged.json"), "--bundle", str(bundle)])
         assert forged.exit_code == 1 and "NOT CONFIRMED" in forged.output
+
+
+class TestPinnedKeys:
+    def test_a_bundle_with_an_attackers_checkpoint_does_not_confirm_it(
+            self, world: World, tmp_path: Path) -> None:
+        cert = issue_certificate(world.app, world.barber)
+        ours, theirs = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+        forged = sign_checkpoint(theirs, store_name(world.app.store_url),
+                                 as_chained(world.app.recorder))
+        bundle = tmp_path / "b"
+        export_bundle(as_chained(world.app.recorder), store_name(world.app.store_url), bundle,
+                      [forged])
+        pinned = ours.public_key().public_bytes_raw()
+        problems = check_certificate(cert, bundle, [pinned])
+        assert problems and "bad-signature" in problems[0]
+        assert "no public key is pinned" in check_certificate(cert, bundle)[0]
+        assert check_certificate(cert, bundle, [forged.public_key]) == []
 
 
 class TestUnreadableFiles:

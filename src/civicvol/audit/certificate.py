@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -111,11 +111,15 @@ def load_certificate(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def check_certificate(cert: dict[str, Any], bundle: str | Path) -> list[str]:
-    """What is wrong with the certificate against the bundle (empty when it holds)."""
+def check_certificate(cert: dict[str, Any], bundle: str | Path,
+                      trusted_keys: Iterable[bytes] = (), trust_embedded: bool = False
+                      ) -> list[str]:
+    """What is wrong with the certificate against the bundle (empty when it holds); the
+    bundle's checkpoints are trusted as in :func:`~civicvol.audit.verifier.verify_bundle`."""
     folder = Path(bundle)
     try:
-        result = verify_bundle(folder)
+        result = verify_bundle(folder, trusted_keys=trusted_keys,
+                               trust_embedded=trust_embedded)
     except (OSError, ValueError) as error:
         raise CertificateError(f"cannot read audit bundle {folder}: {error}; give the folder "
                                "written by 'civicvol audit export'") from None

@@ -126,11 +126,16 @@ def uncovered_rows(recorder: ChainedRecorder, count: int, last_id: int) -> Findi
 
 def verify_store(recorder: ChainedRecorder, checkpoints: Iterable[Checkpoint] = (),
                  trusted_keys: Iterable[bytes] = (), page: int = PAGE,
+                 trust_embedded: bool = False,
                  on_progress: Callable[[int], None] | None = None) -> VerificationResult:
-    """Walk the whole log (memory stays flat) and report the first bad position, if any."""
+    """Walk the whole log (memory stays flat) and report the first bad position, if any.
+
+    Checkpoints are trusted as :meth:`CheckpointWatch.signatures` says: signed by a pinned
+    key in ``trusted_keys``, or, only if ``trust_embedded``, by the key each carries."""
     watch = CheckpointWatch(checkpoints)
     result = VerificationResult()
-    result.finding = watch.signatures(trusted_keys) or watch.passed(0, GENESIS)
+    result.finding = (watch.signatures(trusted_keys, trust_embedded)
+                      or watch.passed(0, GENESIS))
     if result.finding:
         return result
     result.finding = hidden_rows(recorder)

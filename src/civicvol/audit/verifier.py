@@ -3,7 +3,7 @@
 This module depends only on Python's standard library and ``cryptography``, so that an auditor
 can copy this one file and check a bundle without civicvol, eventsourcing or the database::
 
-    python verifier.py BUNDLE_DIR [--public-key KEY.pub ...]
+    python verifier.py BUNDLE_DIR (--public-key KEY.pub ... | --trust-embedded-keys)
 
 The format it checks is specified in ``docs/audit/bundle-format.md``. :func:`chain_hash` here is
 the definition of the framing; the recorders' write path frames the same bytes inline
@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import json
 import sys
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,12 +193,33 @@ class CheckpointWatch:
         self.pending = sorted(checkpoints, key=lambda c: c.event_count)
         self.checked = 0
 
-    def signatures(self, trusted_keys: Iterable[bytes]) -> Finding | None:
+    def signatures(self, trusted_keys: Iterable[bytes], trust_embedded: bool = False
+                   ) -> Finding | None:
+        """The first checkpoint that cannot be trusted, if any.
+
+        A checkpoint is trusted when its signature verifies with a key the auditor pinned
+        (``trusted_keys``), every pinned key signed at least one of the checkpoints, and, only
+        when no key is pinned and ``trust_embedded`` says so knowingly, with the key it
+        carries itself (which anyone who rewrote the history could have made)."""
         trusted = list(trusted_keys)
+        if self.pending and not trusted and not trust_embedded:
+            first = self.pending[0]
+            return Finding(first.event_count, BAD_SIGNATURE,
+                           f"no public key is pinned to check checkpoint {first.source}: give "
+                           "the auditors' public key (--public-key), or trust the key the "
+                           "checkpoint carries knowingly (--trust-embedded-keys)")
         for checkpoint in self.pending:
             problem = checkpoint.signature_problem(trusted)
             if problem:
                 return Finding(checkpoint.event_count, BAD_SIGNATURE, problem)
+        signers = {checkpoint.public_key for checkpoint in self.pending}
+        for key in trusted:
+            if key not in signers:
+                return Finding(0, BAD_SIGNATURE,
+                               f"the pinned public key {key.hex()[:16]}... signed none of the "
+                               f"{len(self.pending)} checkpoint(s) present: give the "
+                               "checkpoints that key signed (--checkpoint), or pin the key "
+                               "that signed them")
         return None
 
     def passed(self, position: int, head: bytes) -> Finding | None:
@@ -251,9 +273,18 @@ def _int(value: Any) -> int:
     return value
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names):
+        twice = sorted({name for name in names if names.count(name) > 1})
+        raise ValueError(f"member {twice[0]!r} appears twice")
+    return dict(pairs)
+
+
 def parse_event_line(line: bytes) -> BundleEvent:
-    """One line of events.jsonl; ValueError if it is not exactly the canonical form."""
-    data = json.loads(line.decode("utf-8"))
+    """One line of events.jsonl (without its newline); ValueError if it is not exactly,
+    byte for byte, the canonical form that :func:`event_line` writes."""
+    data = json.loads(line.decode("utf-8"), object_pairs_hook=_no_duplicates)
     if not isinstance(data, dict) or set(data) != EVENT_KEYS:
         raise ValueError("not an event object with exactly the bundle's fields")
     state_text = data["state"]
@@ -264,10 +295,21 @@ def parse_event_line(line: bytes) -> BundleEvent:
         raise ValueError("state is not canonical base64")
     if not isinstance(data["originator_id"], str) or not isinstance(data["topic"], str):
         raise ValueError("originator_id and topic must be text")
-    return BundleEvent(position=_int(data["position"]), originator_id=data["originator_id"],
-                       originator_version=_int(data["originator_version"]),
-                       topic=data["topic"], state=state,
-                       prev_hash=_unhex(data["prev_hash"], 32), hash=_unhex(data["hash"], 32))
+    try:
+        hyphenated = str(uuid.UUID(data["originator_id"]))
+    except ValueError:
+        hyphenated = ""
+    if hyphenated != data["originator_id"]:
+        raise ValueError(f"originator_id {data['originator_id']!r} is not a UUID in lowercase "
+                         "hyphenated form")
+    event = BundleEvent(position=_int(data["position"]), originator_id=data["originator_id"],
+                        originator_version=_int(data["originator_version"]),
+                        topic=data["topic"], state=state,
+                        prev_hash=_unhex(data["prev_hash"], 32), hash=_unhex(data["hash"], 32))
+    if event_line(event) != line + b"\n":
+        raise ValueError("not in the canonical form (members in the specified order, no "
+                         "spaces, \\u escapes only for non-ASCII characters, LF line ends)")
+    return event
 
 
 def event_line(event: BundleEvent) -> bytes:
@@ -306,28 +348,54 @@ def _appears_later(path: Path, after_line: int, position: int) -> bool:
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     with open(directory / MANIFEST_FILE, encoding="utf-8") as file:
-        manifest = json.load(file)
+        manifest = json.load(file, object_pairs_hook=_no_duplicates)
     if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
         raise ValueError(f"{directory / MANIFEST_FILE} is not a civicvol audit bundle manifest")
     if manifest.get("format_version") != BUNDLE_FORMAT_VERSION:
         raise ValueError(f"unknown bundle format version {manifest.get('format_version')!r}")
     if manifest.get("hash_algorithm") != HASH_ALGORITHM:
         raise ValueError(f"unknown hash algorithm {manifest.get('hash_algorithm')!r}")
+    events_file = manifest.get("events_file", EVENTS_FILE)
+    if (not isinstance(events_file, str) or events_file in ("", ".", "..")
+            or Path(events_file).name != events_file or "\\" in events_file
+            or (directory / events_file).resolve().parent != directory.resolve()):
+        raise ValueError(f"events_file {events_file!r} is not a file name inside the bundle")
     return manifest
 
 
+def manifest_problem(manifest: dict[str, Any], carried: list[Checkpoint],
+                     extra: Iterable[Checkpoint]) -> Finding | None:
+    """Where the manifest disagrees with the checkpoints it carries or is checked against."""
+    listed = manifest.get("public_keys", [])
+    signers = sorted({c.public_key.hex() for c in carried})
+    if listed != signers:
+        return Finding(0, BAD_SIGNATURE, f"the manifest's public_keys {listed} are not the "
+                       f"keys of its checkpoints {signers}")
+    for checkpoint in [*carried, *extra]:
+        if checkpoint.store != manifest.get("store"):
+            return Finding(checkpoint.event_count, CHECKPOINT_MISMATCH,
+                           f"checkpoint {checkpoint.source} is of store {checkpoint.store!r}, "
+                           f"but the bundle is of store {manifest.get('store')!r}")
+    return None
+
+
 def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint] = (),
-                  trusted_keys: Iterable[bytes] = (),
+                  trusted_keys: Iterable[bytes] = (), trust_embedded: bool = False,
                   on_progress: Callable[[int], None] | None = None) -> VerificationResult:
     """Check a bundle: every hash, every link, every position, and every checkpoint (those in
-    the manifest and ``extra_checkpoints``). Raises ValueError if the manifest is unreadable."""
+    the manifest and ``extra_checkpoints``) against the pinned ``trusted_keys`` (or, only if
+    ``trust_embedded``, the keys the checkpoints carry). Raises ValueError if the manifest is
+    unreadable."""
     folder = Path(directory)
     manifest = read_manifest(folder)
     checkpoints = [Checkpoint.from_json(c, source=f"manifest checkpoint {i + 1}")
                    for i, c in enumerate(manifest.get("checkpoints", []))]
-    watch = CheckpointWatch([*checkpoints, *extra_checkpoints])
+    extra = list(extra_checkpoints)
+    watch = CheckpointWatch([*checkpoints, *extra])
     result = VerificationResult()
-    result.finding = watch.signatures(trusted_keys) or watch.passed(0, GENESIS)
+    result.finding = (manifest_problem(manifest, checkpoints, extra)
+                      or watch.signatures(trusted_keys, trust_embedded)
+                      or watch.passed(0, GENESIS))
     if result.finding:
         return result
     events_path = folder / str(manifest.get("events_file", EVENTS_FILE))
@@ -397,16 +465,30 @@ def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint]
     return result
 
 
+EMBEDDED_WARNING = (
+    "WARNING: trusting the public keys the checkpoints carry (--trust-embedded-keys): whoever "
+    "rewrote this history could have signed its checkpoints too; pin the auditors' keys with "
+    "--public-key for a proof")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python verifier.py BUNDLE_DIR [--public-key FILE ...]``: exit 0 when intact."""
+    """``python verifier.py BUNDLE_DIR (--public-key FILE ... | --trust-embedded-keys)``: exit 0
+    when intact."""
     args = list(sys.argv[1:] if argv is None else argv)
     key_files: list[str] = []
+    trust_embedded = "--trust-embedded-keys" in args
+    if trust_embedded:
+        args.remove("--trust-embedded-keys")
     while "--public-key" in args[:-1]:
         at = args.index("--public-key")
         key_files.append(args[at + 1])
         del args[at:at + 2]
     if len(args) != 1 or args[0].startswith("--"):
-        print("usage: python verifier.py BUNDLE_DIR [--public-key KEY.pub ...]", file=sys.stderr)
+        print("usage: python verifier.py BUNDLE_DIR (--public-key KEY.pub ... | "
+              "--trust-embedded-keys)", file=sys.stderr)
+        return 2
+    if trust_embedded and key_files:
+        print("error: give --public-key or --trust-embedded-keys, not both", file=sys.stderr)
         return 2
     try:
         keys = [load_public_key(path) for path in key_files]
@@ -415,7 +497,9 @@ def main(argv: list[str] | None = None) -> int:
               "signed the checkpoints", file=sys.stderr)
         return 2
     try:
-        result = verify_bundle(args[0], trusted_keys=keys)
+        if trust_embedded:
+            print(EMBEDDED_WARNING, file=sys.stderr)
+        result = verify_bundle(args[0], trusted_keys=keys, trust_embedded=trust_embedded)
     except (OSError, ValueError) as error:
         print(f"error: cannot read the bundle in {args[0]}: {error}; give the folder written by "
               "'civicvol audit export'", file=sys.stderr)

@@ -35,6 +35,7 @@ from civicvol.audit.history import aggregate_history
 from civicvol.audit.replay import replay
 from civicvol.audit.trace import trace_points
 from civicvol.cli.audit import audit
+from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
 from civicvol.cli.context import console, json_option, print_json, session
 from civicvol.cli.volunteers import volunteer
 
@@ -121,10 +122,14 @@ def trace(volunteer_id: str, as_json: bool) -> None:
 @click.argument("certificate", type=click.Path(path_type=Path))
 @click.option("--bundle", required=True, type=click.Path(path_type=Path),
               help="An audit bundle (civicvol audit export) reaching the certificate's position.")
-def check(certificate: Path, bundle: Path) -> None:
+@public_key_option
+@trust_embedded_option
+def check(certificate: Path, bundle: Path, public_key_files: tuple[Path, ...],
+          trust_embedded: bool) -> None:
     """Check a service certificate against an audit bundle, without the database."""
+    trusted = pinned_keys(public_key_files, trust_embedded)
     cert = load_certificate(certificate)
-    problems = check_certificate(cert, bundle)
+    problems = check_certificate(cert, bundle, trusted, trust_embedded)
     for problem in problems:
         click.echo(f"NOT CONFIRMED: {problem}")
     if problems:
