@@ -2,12 +2,14 @@
 
 A certificate states the volunteer's identity, every service (order, date, hours) and the
 total hours, who issued it, its number and issue date, and the position and head hash of
-the hash chain it was issued at. Anyone holding an audit bundle of the store that reaches
-that position can check it without the database (:func:`check_certificate`): the bundle
-verifies, its hash at that position is the certificate's, and the volunteer's
-``ServiceRecorded`` events up to that position add up to the certificate's services and
-hours. The bundle's personal data is sealed, so the name cannot be checked from it; the
-volunteer id, hours, dates and orders can.
+the hash chain it was issued at, and the issuer's Ed25519 signature over all of these
+(:func:`certificate_statement`): a field changed afterwards is named by the check. Anyone
+holding an audit bundle of the store that reaches that position can check it without the
+database (:func:`check_certificate`): the bundle verifies, its hash at that position is the
+certificate's, and the volunteer's ``ServiceRecorded`` events up to that position add up
+to the certificate's services and hours. The bundle's personal data is sealed, so the name
+cannot be checked from it (the issuer's signature binds it); the volunteer id, hours, dates
+and orders can.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 from civicvol.app.application import CivicVol
 from civicvol.app.report import event_topic
 from civicvol.audit.history import events_of, shanghai
@@ -29,11 +35,13 @@ from civicvol.audit.verifier import EVENTS_FILE, BundleEvent, parse_event_line, 
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError, NotFound
 from civicvol.domain.volunteer import Volunteer
+from civicvol.store import store_name
 
 CERTIFICATE_FORMAT = "civicvol-service-certificate"
 CERTIFICATE_VERSION = 1
 DEFAULT_ISSUER = "盘龙区新时代文明实践中心"
 SERVICE_TOPIC = event_topic(Volunteer, "ServiceRecorded")
+STATEMENT_HEADER = b"civicvol certificate v1\n"
 
 
 class CertificateError(CivicVolError):
@@ -42,9 +50,10 @@ class CertificateError(CivicVolError):
     exit_code = 2
 
 
-def issue_certificate(app: CivicVol, volunteer_id: UUID | str,
+def issue_certificate(app: CivicVol, volunteer_id: UUID | str, key: Ed25519PrivateKey,
                       issuer: str = DEFAULT_ISSUER) -> dict[str, Any]:
-    """The certificate of every service recorded up to the chain's head at this moment."""
+    """The certificate of every service recorded up to the chain's head at this moment,
+    signed by the issuer's ``key`` (see :func:`sign_certificate`)."""
     chain = as_chained(app.recorder)
     position, head = chain.chain_head()
     volunteer = app.volunteer(volunteer_id)
@@ -66,7 +75,7 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str,
     issued = datetime.now(DISTRICT_TIME)
     number = "CV-{}-{}".format(issued.strftime("%Y%m%d"), hashlib.sha256(
         f"{volunteer.id}:{position}:{head.hex()}".encode()).hexdigest()[:10].upper())
-    return {
+    return sign_certificate(key, {
         "format": CERTIFICATE_FORMAT, "format_version": CERTIFICATE_VERSION,
         "title": "志愿服务记录证明 (volunteer service record certificate)",
         "number": number, "issuer": issuer, "issued_on": issued.date().isoformat(),
@@ -75,8 +84,81 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str,
                       "registered_on": shanghai(volunteer.created_on)[:10]},
         "hours": str(sum((Decimal(str(s["hours"])) for s in services), Decimal(0))),
         "services": services,
-        "chain": {"store": app.store_url, "position": position, "head_hash": head.hex()},
-    }
+        "chain": {"store": store_name(app.store_url), "position": position,
+                  "head_hash": head.hex()},
+    })
+
+
+def certificate_statement(body: dict[str, Any]) -> bytes:
+    """The exact bytes the issuer signs: a header line, then every field of the certificate
+    but its ``signature`` as JSON with sorted members, no spaces, UTF-8 unescaped."""
+    fields = {name: value for name, value in body.items() if name != "signature"}
+    return STATEMENT_HEADER + json.dumps(fields, sort_keys=True, ensure_ascii=False,
+                                         separators=(",", ":")).encode("utf-8")
+
+
+def sign_certificate(key: Ed25519PrivateKey, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with its ``signature``: the Ed25519 signature of the statement of every field,
+    and the statement itself, so that a checker can name a field changed after signing."""
+    statement = certificate_statement(body)
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return {**body, "signature": {
+        "algorithm": "ed25519", "public_key": public.hex(),
+        "statement": statement.decode("utf-8"), "value": key.sign(statement).hex()}}
+
+
+def signature_problems(cert: dict[str, Any], issuer_keys: Iterable[bytes] = (),
+                       trust_embedded: bool = False) -> list[str]:
+    """What is wrong with the issuer's signature, and every field changed since it was
+    signed, by name (empty when every printed field is as the issuer signed it)."""
+    signed = cert.get("signature")
+    if not isinstance(signed, dict):
+        return ["the certificate is not signed by its issuer"]
+    try:
+        public = bytes.fromhex(str(signed["public_key"]))
+        statement = str(signed["statement"]).encode("utf-8")
+        Ed25519PublicKey.from_public_bytes(public).verify(bytes.fromhex(str(signed["value"])),
+                                                          statement)
+    except (KeyError, ValueError, InvalidSignature):
+        return ["the issuer's signature does not verify over its statement and public key"]
+    keys = list(issuer_keys)
+    if not keys and not trust_embedded:
+        return ["no issuer key is pinned: give the issuing centre's public key "
+                "(--issuer-key), or trust the key the certificate carries knowingly "
+                "(--trust-embedded-keys)"]
+    if keys and public not in keys:
+        return [f"the certificate is signed by key {public.hex()[:16]}..., which is not one "
+                "of the pinned issuer keys"]
+    if not statement.startswith(STATEMENT_HEADER):
+        return ["the issuer's statement is not a civicvol certificate statement"]
+    body = json.loads(statement[len(STATEMENT_HEADER):])
+    printed = _leaves({k: v for k, v in cert.items() if k != "signature"})
+    issued = _leaves(body)
+    return [f"field {name} was changed after signing: it reads {printed.get(name)!r}, the "
+            f"issuer signed {issued.get(name)!r}"
+            for name in sorted(set(printed) | set(issued), key=_field_order)
+            if printed.get(name, _ABSENT) != issued.get(name, _ABSENT)]
+
+
+_ABSENT = object()
+
+
+def _leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """Every field as a dotted path (services.0.date) and its value."""
+    if isinstance(value, dict):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return {path: value}
+    leaves: dict[str, Any] = {}
+    for name, inner in items:
+        leaves.update(_leaves(inner, f"{path}.{name}" if path else str(name)))
+    return leaves
+
+
+def _field_order(name: str) -> list[Any]:
+    return [int(p) if p.isdigit() else p for p in name.split(".")]
 
 
 def certificate_markdown(cert: dict[str, Any]) -> str:
@@ -112,10 +194,13 @@ def load_certificate(path: str | Path) -> dict[str, Any]:
 
 
 def check_certificate(cert: dict[str, Any], bundle: str | Path,
-                      trusted_keys: Iterable[bytes] = (), trust_embedded: bool = False
-                      ) -> list[str]:
-    """What is wrong with the certificate against the bundle (empty when it holds); the
-    bundle's checkpoints are trusted as in :func:`~civicvol.audit.verifier.verify_bundle`."""
+                      trusted_keys: Iterable[bytes] = (), trust_embedded: bool = False,
+                      issuer_keys: Iterable[bytes] = ()) -> list[str]:
+    """What is wrong with the certificate (empty when it holds): first its issuer's signature
+    (by a pinned ``issuer_keys`` key) and every field changed since, by name; then against
+    the bundle, whose checkpoints are trusted as in
+    :func:`~civicvol.audit.verifier.verify_bundle`. ``trust_embedded`` knowingly trusts the
+    keys the certificate and the checkpoints carry."""
     folder = Path(bundle)
     try:
         result = verify_bundle(folder, trusted_keys=trusted_keys,
@@ -123,11 +208,13 @@ def check_certificate(cert: dict[str, Any], bundle: str | Path,
     except (OSError, ValueError) as error:
         raise CertificateError(f"cannot read audit bundle {folder}: {error}; give the folder "
                                "written by 'civicvol audit export'") from None
+    problems = signature_problems(cert, issuer_keys, trust_embedded)
+    if problems:  # the printed fields are not the issuer's: nothing else is worth checking
+        return problems
     if not result.intact:
         return [f"the bundle does not verify: {result.finding}"]
     position, head = int(cert["chain"]["position"]), cert["chain"]["head_hash"]
     volunteer = cert["volunteer"]["id"]
-    problems: list[str] = []
     at_position: BundleEvent | None = None
     services: list[dict[str, Any]] = []
     for event in _bundle_events(folder / EVENTS_FILE):
