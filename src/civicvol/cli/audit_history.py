@@ -80,7 +80,7 @@ def replay_command(as_json: bool, scratch: str | None) -> None:
 @json_option
 def history(record_id: str, as_json: bool) -> None:
     """Every event of one record (volunteer, order, team, account ...), oldest first."""
-    rows = aggregate_history(session().app, record_id)
+    rows = aggregate_history(session().app, record_id, whole=as_json)
     if as_json:
         print_json(rows)
         return
