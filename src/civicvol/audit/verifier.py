@@ -100,6 +100,133 @@ class VerificationResult:
         return self.finding is None
 
 
+# --- the Merkle tree (RFC 9162 §2.1) ------------------------------------------------------------
+# The leaves are the chain's entries: leaf i (from 0) is the chain hash at position i + 1.
+EMPTY_TREE = hashlib.sha256(b"").digest()
+Subtree = Callable[[int, int], bytes]
+"""MTH of the leaves [start, end) of the tree, however the caller keeps them."""
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    """MTH({d}) = SHA-256(0x00 || d)."""
+    return hashlib.sha256(b"\x00" + entry).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """SHA-256(0x01 || left || right)."""
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def split_point(n: int) -> int:
+    """k, the largest power of two smaller than n (n >= 2)."""
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+def tree_hash(leaf_hashes: list[bytes]) -> bytes:
+    """MTH(D[n]) from the leaves' hashes."""
+    return subtree_of(leaf_hashes)(0, len(leaf_hashes)) if leaf_hashes else EMPTY_TREE
+
+
+def subtree_of(leaf_hashes: list[bytes]) -> Subtree:
+    """MTH over ranges of an in-memory list of leaf hashes (the reference for stored trees)."""
+    def mth(start: int, end: int) -> bytes:
+        if end - start == 1:
+            return leaf_hashes[start]
+        k = split_point(end - start)
+        return node_hash(mth(start, start + k), mth(start + k, end))
+    return mth
+
+
+def inclusion_path(index: int, size: int, subtree: Subtree) -> list[bytes]:
+    """PATH(m, D[n]) of RFC 9162 §2.1.3.1: the audit path of leaf ``index`` in a tree of
+    ``size`` leaves, each node as ``subtree`` computes it."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf {index} is outside a tree of {size} leaves")
+    path: list[bytes] = []
+    start, end = 0, size
+    while end - start > 1:  # from the root down; the path lists nodes from the leaf up
+        k = split_point(end - start)
+        if index < start + k:
+            path.append(subtree(start + k, end))
+            end = start + k
+        else:
+            path.append(subtree(start, start + k))
+            start += k
+    return path[::-1]
+
+
+def consistency_path(first: int, size: int, subtree: Subtree) -> list[bytes]:
+    """PROOF(m, D[n]) of RFC 9162 §2.1.4.1 for 0 < ``first`` <= ``size``."""
+    if not 0 < first <= size:
+        raise ValueError(f"no consistency proof from {first} to {size} leaves")
+    proof: list[bytes] = []
+    start, end, complete = 0, size, True
+    while end - start != first - start or not complete:
+        m = first - start
+        if m == end - start:  # SUBPROOF(m, D[m], false) = {MTH(D[m])}
+            proof.append(subtree(start, end))
+            break
+        k = split_point(end - start)
+        if m <= k:
+            proof.append(subtree(start + k, end))
+            end = start + k
+        else:
+            proof.append(subtree(start, start + k))
+            start, complete = start + k, False
+    return proof[::-1]
+
+
+def verify_inclusion(entry_hash: bytes, index: int, size: int, path: list[bytes],
+                     root: bytes) -> bool:
+    """RFC 9162 §2.1.3.2: whether ``path`` proves leaf hash ``entry_hash`` at ``index`` in
+    the tree of ``size`` leaves with ``root``."""
+    if not 0 <= index < size or any(len(p) != 32 for p in path):
+        return False
+    fn, sn, r = index, size - 1, entry_hash
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node_hash(r, p)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(first: int, first_root: bytes, size: int, root: bytes,
+                       proof: list[bytes]) -> bool:
+    """RFC 9162 §2.1.4.2: whether ``proof`` shows the tree of ``first`` leaves with
+    ``first_root`` is a prefix of the tree of ``size`` leaves with ``root``."""
+    if any(len(p) != 32 for p in proof) or not 0 <= first <= size:
+        return False
+    if first == size:
+        return not proof and first_root == root
+    if first == 0:
+        return not proof and first_root == EMPTY_TREE
+    if not proof:
+        return False
+    if first & (first - 1) == 0:  # an exact power of two: the old root is a node of the new
+        proof = [first_root, *proof]
+    fn, sn = first - 1, size - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node_hash(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and fr == first_root and sr == root
+
+
 # --- checkpoints -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Checkpoint:
