@@ -9,6 +9,9 @@ import hashlib
 
 import pytest
 
+from civicvol import CivicVol
+from civicvol.audit.recorders import MissingTreeNode, as_chained
+from civicvol.audit.tree import root_of, stored_subtree
 from civicvol.audit.verifier import (
     EMPTY_TREE,
     consistency_path,
@@ -20,6 +23,8 @@ from civicvol.audit.verifier import (
     verify_consistency,
     verify_inclusion,
 )
+from tests.audit_tamper import Tamperer
+from tests.world import build_world
 
 # The test data of RFC 6962's reference implementation (certificate-transparency), and the
 # tree heads MTH(D[n]) published for n = 0..8.
@@ -190,3 +195,38 @@ class TestAlteredProofsFail:
             inclusion_path(8, 8, subtree_of(HASHES))
         with pytest.raises(ValueError, match="no consistency proof"):
             consistency_path(9, 8, subtree_of(HASHES))
+
+
+class TestTheStoredTree:
+    """The recorders keep the tree in the insert's transaction, on SQLite and PostgreSQL."""
+
+    def test_the_stored_root_is_the_tree_of_the_chains_entries(self, disk_url: str) -> None:
+        app = CivicVol(disk_url)
+        world = build_world(app)
+        recorder = as_chained(app.recorder)
+        for _ in range(3):
+            world.completed_order()
+            size, _ = recorder.chain_head()
+            entries = [leaf_hash(k.hash) for k in recorder.select_chain(0, 10_000)]
+            assert root_of(size, recorder.tree_node) == tree_hash(entries) == _mth(
+                [k.hash for k in recorder.select_chain(0, 10_000)])
+            for index in (0, size // 2, size - 1):
+                path = inclusion_path(index, size, stored_subtree(recorder.tree_node))
+                assert path == inclusion_path(index, size, subtree_of(entries))
+        app.close()
+
+    def test_a_store_without_its_tree_gets_it_back_on_opening(self, disk_url: str) -> None:
+        app = CivicVol(disk_url)
+        build_world(app).completed_order()
+        recorder = as_chained(app.recorder)
+        size, _ = recorder.chain_head()
+        root = root_of(size, recorder.tree_node)
+        tamperer = Tamperer(app)
+        tamperer.sql(f"DELETE FROM {tamperer.events}_tree WHERE level=0")
+        with pytest.raises(MissingTreeNode, match="level 0, index 1"):
+            inclusion_path(0, size, stored_subtree(recorder.tree_node))
+        app.close()
+        tamperer.sql(f"DELETE FROM {tamperer.events}_tree")
+        reopened = CivicVol(disk_url)
+        assert root_of(size, as_chained(reopened.recorder).tree_node) == root
+        reopened.close()

@@ -8,7 +8,7 @@ sequence has gaps. Kept apart from the SQLite recorder because it needs psycopg.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -30,7 +30,9 @@ from civicvol.audit.recorders import (
     ChainedRow,
     chain_link,
     chained_row,
+    missing_tree_node,
 )
+from civicvol.audit.tree import new_nodes
 from civicvol.audit.verifier import GENESIS
 
 
@@ -80,6 +82,12 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         ).format(**names)
         self.marker = SQL("{schema}.{marker}").format(schema=names["schema"],
                                                       marker=Identifier(MARKER_TABLE))
+        self.tree_table = SQL("{schema}.{tree}").format(
+            schema=names["schema"], tree=Identifier(f"{self.events_table_name}_tree"))
+        self.insert_nodes_statement = SQL("INSERT INTO {tree} VALUES (%s, %s, %s)").format(
+            tree=self.tree_table)
+        self.select_node_statement = SQL(
+            "SELECT hash FROM {tree} WHERE level=%s AND idx=%s").format(tree=self.tree_table)
         self.names = names
 
     def create_table(self) -> None:
@@ -109,6 +117,43 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             if not marked:
                 curs.execute(SQL("INSERT INTO {marker} VALUES (%s) ON CONFLICT DO NOTHING")
                              .format(marker=self.marker), (self.events_table_name,))
+            curs.execute(SQL("CREATE TABLE IF NOT EXISTS {tree} (level smallint, idx bigint, "
+                             "hash bytea, PRIMARY KEY (level, idx))").format(
+                tree=self.tree_table))
+        self._grow_tree()
+
+    def _grow_tree(self) -> None:
+        """Add the tree's nodes for links written before the tree was kept (once)."""
+        with self.datastore.get_connection() as conn, conn.transaction(), \
+                conn.cursor() as curs:
+            curs.execute(SQL("SELECT COUNT(*) AS n FROM {tree} WHERE level=0").format(
+                tree=self.tree_table))
+            row = curs.fetchone()
+            size = int(row["n"]) if row else 0
+            curs.execute(self.select_head_statement)
+            head = curs.fetchone()
+            if head is None or int(head["chain_position"]) <= size:  # up to date
+                return
+            self._lock_table(curs)
+            curs.execute(SQL("SELECT chain_hash FROM {schema}.{table} WHERE chain_position>%s "
+                             "AND notification_id>0 ORDER BY notification_id").format(
+                **self.names), (size,))
+            entries = [bytes(r["chain_hash"]) for r in curs.fetchall()]
+            curs.executemany(self.insert_nodes_statement,
+                             new_nodes(size, entries, self._node_reader(curs)))
+
+    def _node_reader(self, curs: Any) -> Callable[[int, int], bytes]:
+        def read(level: int, index: int) -> bytes:
+            curs.execute(self.select_node_statement, (level, index))
+            row = curs.fetchone()
+            if row is None:
+                raise missing_tree_node(f"{self.events_table_name}_tree", level, index)
+            return bytes(row["hash"])
+        return read
+
+    def tree_node(self, level: int, index: int) -> bytes:
+        with self.datastore.transaction(commit=False) as curs:
+            return self._node_reader(curs)(level, index)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent],
@@ -125,6 +170,9 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             position, prev = (int(head["chain_position"]), bytes(head["chain_hash"])) if head \
                 else (0, GENESIS)
             links = link_rows(position, prev, ((0, e) for e in stored_events))
+            # The tree's size is the head's position: leaf i is the chain hash at i + 1.
+            curs.executemany(self.insert_nodes_statement, new_nodes(
+                position, [k[5] for k in links], self._node_reader(curs)))
             curs.execute(self.insert_chained_statement, (
                 [e.originator_id for e in stored_events],
                 [e.originator_version for e in stored_events],
