@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 from civicvol import CivicVol
 from civicvol.audit.recorders import as_chained
+from civicvol.audit.tree import new_nodes
 from civicvol.audit.verifier import GENESIS, chain_hash
 
 
@@ -123,6 +124,20 @@ class Tamperer:
             digest = chain_hash(prev, pos, str(UUID(str(oid))), version, topic, bytes(state))
             self.sql(f"UPDATE {self.events} SET chain_hash=? WHERE {col}=?", digest, row_id)
             prev = digest
+        self.rebuild_tree()
+
+    def rebuild_tree(self) -> None:
+        """Recompute the Merkle tree table from the chain as it now stands (as a forger who
+        rewrote the chain would, to keep the store consistent)."""
+        entries = [bytes(h) for (h,) in self.sql(
+            f"SELECT chain_hash FROM {self.events} WHERE chain_position IS NOT NULL "
+            f"ORDER BY {self.id_column}")]
+        made: dict[tuple[int, int], bytes] = {}
+        nodes = new_nodes(0, entries, lambda level, index: made[level, index],
+                          leaves=self.postgres)  # SQLite reads leaves from the events
+        self.sql(f"DELETE FROM {self.events}_tree")
+        for level, index, digest in nodes:
+            self.sql(f"INSERT INTO {self.events}_tree VALUES (?,?,?)", level, index, digest)
 
     def hide_row(self, at_id: int, like_position: int = 1) -> UUID:
         """Store a forged copy of the event at ``like_position``, with its link, at a

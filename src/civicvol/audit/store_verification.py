@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from eventsourcing.persistence import Notification
 
 from civicvol.audit.chain import ChainLink, originator_text
-from civicvol.audit.recorders import ChainedRecorder, ChainedRow
+from civicvol.audit.recorders import ChainedRecorder, ChainedRow, MissingTreeNode
+from civicvol.audit.tree import root_of
 from civicvol.audit.verifier import (
     CHANGED,
     GENESIS,
@@ -36,9 +37,11 @@ from civicvol.audit.verifier import (
     INSERTED,
     MISSING,
     REORDERED,
+    TREE_MISMATCH,
     Checkpoint,
     CheckpointWatch,
     Finding,
+    TreeFrontier,
     VerificationResult,
     chain_hash,
 )
@@ -124,6 +127,19 @@ def uncovered_rows(recorder: ChainedRecorder, count: int, last_id: int) -> Findi
                    "not part of the chain")
 
 
+def stored_tree_problem(recorder: ChainedRecorder, count: int, root: bytes) -> Finding | None:
+    """Where the stored Merkle tree is not the tree of the verified chain, if it is not."""
+    try:
+        stored = root_of(count, recorder.tree_node)
+    except MissingTreeNode as missing:
+        return Finding(count, TREE_MISMATCH, str(missing))
+    if stored == root:
+        return None
+    return Finding(count, TREE_MISMATCH, f"the stored Merkle tree's head of {count} events is "
+                   f"{stored.hex()}, but the chain's entries make {root.hex()}: the tree table "
+                   "was altered, and proofs made from it would not verify")
+
+
 def verify_store(recorder: ChainedRecorder, checkpoints: Iterable[Checkpoint] = (),
                  trusted_keys: Iterable[bytes] = (), page: int = PAGE,
                  trust_embedded: bool = False,
@@ -141,15 +157,16 @@ def verify_store(recorder: ChainedRecorder, checkpoints: Iterable[Checkpoint] = 
     result.finding = hidden_rows(recorder)
     if result.finding:
         return result
-    walk, last_id = Walk(), 0
+    walk, last_id, tree = Walk(), 0, TreeFrontier()
     for event, link in chained_events(recorder, page):
         last_id = event.id
         finding = classify(recorder, walk, event, link)
         if finding is None:
             assert link is not None
             walk.accept(link)
+            tree.append(link.hash)
             result.event_count, result.head_hash = link.position, link.hash
-            finding = watch.passed(link.position, link.hash)
+            finding = watch.passed(link.position, link.hash, tree)
         if finding:
             result.finding = finding
             result.checkpoints_checked = watch.checked
@@ -157,6 +174,7 @@ def verify_store(recorder: ChainedRecorder, checkpoints: Iterable[Checkpoint] = 
         if on_progress is not None and result.event_count % page == 0:
             on_progress(result.event_count)
     result.finding = (uncovered_rows(recorder, result.event_count, last_id)
+                      or stored_tree_problem(recorder, result.event_count, tree.root())
                       or watch.ended(result.event_count))
     result.checkpoints_checked = watch.checked
     if on_progress is not None:

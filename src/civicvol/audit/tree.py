@@ -3,8 +3,10 @@
 Leaf i (from 0) is ``leaf_hash(chain hash at position i + 1)``. The recorders keep every
 complete subtree's root in a table of (level, index, hash), written in the transaction that
 inserts the events: a new leaf adds itself at level 0 and, at each level where it completes
-a pair, the parent. So the table holds 2n - 1 - (the incomplete right edge) nodes, every node
-is written once and never changes, and any subtree hash, audit path or consistency proof is
+a pair, the parent. Every node is written once and never changes. SQLite's recorder reads the
+leaves from the events table (there a row's id is its position, a primary-key read) and keeps
+levels 1 and up, about one row per event; PostgreSQL's, whose ids have gaps, keeps level 0
+too, and any subtree hash, audit path or consistency proof is
 O(log n) primary-key reads (:func:`stored_subtree`).
 """
 
@@ -20,9 +22,11 @@ Node = tuple[int, int, bytes]
 NodeLookup = Callable[[int, int], bytes]
 
 
-def new_nodes(size: int, entries: Sequence[bytes], stored: NodeLookup) -> list[Node]:
+def new_nodes(size: int, entries: Sequence[bytes], stored: NodeLookup,
+              leaves: bool = True) -> list[Node]:
     """The nodes that appending ``entries`` (chain hashes) to a tree of ``size`` leaves
-    completes; ``stored`` reads a node already in the table."""
+    completes (without level 0 unless ``leaves``: a recorder that can read a leaf from the
+    events table by its position does not store it twice); ``stored`` reads a node."""
     made: dict[tuple[int, int], bytes] = {}
     for offset, entry in enumerate(entries):
         index, level = size + offset, 0
@@ -32,7 +36,8 @@ def new_nodes(size: int, entries: Sequence[bytes], stored: NodeLookup) -> list[N
             node = node_hash(left, node)
             level, index = level + 1, index >> 1
             made[level, index] = node
-    return [(level, index, digest) for (level, index), digest in made.items()]
+    return [(level, index, digest) for (level, index), digest in made.items()
+            if leaves or level > 0]
 
 
 def stored_subtree(stored: NodeLookup) -> Subtree:

@@ -51,6 +51,7 @@ REORDERED = "reordered"
 TRUNCATED = "truncated"
 CHECKPOINT_MISMATCH = "checkpoint-mismatch"
 BAD_SIGNATURE = "bad-signature"
+TREE_MISMATCH = "tree-mismatch"  # the stored Merkle tree is not the tree of the chain
 HIDDEN = "hidden"  # a stored row that the chain's walk in notification order never reaches
 
 
@@ -227,6 +228,29 @@ def verify_consistency(first: int, first_root: bytes, size: int, root: bytes,
     return sn == 0 and fr == first_root and sr == root
 
 
+class TreeFrontier:
+    """The tree head as entries are appended one by one, in O(log n) memory: the roots of
+    the complete subtrees along the right edge (RFC 9162's tree, left-heavy)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, bytes]] = []  # (leaves below, root), widest first
+
+    def append(self, entry: bytes) -> None:
+        width, node = 1, leaf_hash(entry)
+        while self.stack and self.stack[-1][0] == width:
+            _, left = self.stack.pop()
+            width, node = width * 2, node_hash(left, node)
+        self.stack.append((width, node))
+
+    def root(self) -> bytes:
+        if not self.stack:
+            return EMPTY_TREE
+        node = self.stack[-1][1]
+        for _, left in reversed(self.stack[:-1]):
+            node = node_hash(left, node)
+        return node
+
+
 # --- checkpoints -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Checkpoint:
@@ -238,41 +262,49 @@ class Checkpoint:
     signed_at: str
     public_key: bytes
     signature: bytes
+    tree_root: bytes | None = None  # the Merkle tree head of the first event_count entries
     source: str = field(default="", compare=False)
 
     def message(self) -> bytes:
-        return checkpoint_message(self.store, self.event_count, self.head_hash, self.signed_at)
+        return checkpoint_message(self.store, self.event_count, self.head_hash, self.signed_at,
+                                  self.tree_root)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "format": CHECKPOINT_FORMAT,
-            "format_version": CHECKPOINT_FORMAT_VERSION,
+            "format_version": CHECKPOINT_FORMAT_VERSION if self.tree_root is None else 2,
             "store": self.store,
             "event_count": self.event_count,
             "head_hash": self.head_hash.hex(),
-            "signed_at": self.signed_at,
-            "algorithm": "ed25519",
-            "public_key": self.public_key.hex(),
-            "signature": self.signature.hex(),
         }
+        if self.tree_root is not None:
+            data["tree_size"] = self.event_count
+            data["tree_root"] = self.tree_root.hex()
+        return {**data, "signed_at": self.signed_at, "algorithm": "ed25519",
+                "public_key": self.public_key.hex(), "signature": self.signature.hex()}
 
     @classmethod
     def from_json(cls, data: Any, source: str = "") -> Checkpoint:
         """Read a checkpoint object; raises ValueError saying what is malformed."""
         if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
             raise ValueError(f"{source or 'checkpoint'} is not a civicvol checkpoint")
-        if data.get("format_version") != CHECKPOINT_FORMAT_VERSION:
-            raise ValueError(f"{source}: unknown checkpoint format version "
-                             f"{data.get('format_version')!r}")
+        version = data.get("format_version")
+        if version not in (CHECKPOINT_FORMAT_VERSION, 2):
+            raise ValueError(f"{source}: unknown checkpoint format version {version!r}")
         try:
             count = data["event_count"]
             if not isinstance(count, int) or isinstance(count, bool) or count < 0:
                 raise ValueError("event_count must be a whole number")
+            root = None
+            if version == 2:  # a signed tree head too
+                if data["tree_size"] != count:
+                    raise ValueError("tree_size must be event_count")
+                root = _unhex(data["tree_root"], 32)
             return cls(store=str(data["store"]), event_count=count,
                        head_hash=_unhex(data["head_hash"], 32),
                        signed_at=str(data["signed_at"]),
                        public_key=_unhex(data["public_key"], 32),
-                       signature=_unhex(data["signature"], 64), source=source)
+                       signature=_unhex(data["signature"], 64), tree_root=root, source=source)
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"{source or 'checkpoint'} is malformed: {error}") from None
 
@@ -291,10 +323,15 @@ class Checkpoint:
         return ""
 
 
-def checkpoint_message(store: str, event_count: int, head_hash: bytes, signed_at: str) -> bytes:
-    """The exact bytes an Ed25519 checkpoint signature covers."""
-    return (f"civicvol checkpoint v1\nstore: {store}\nevent_count: {event_count}\n"
-            f"head_hash: {head_hash.hex()}\nsigned_at: {signed_at}\n").encode()
+def checkpoint_message(store: str, event_count: int, head_hash: bytes, signed_at: str,
+                       tree_root: bytes | None = None) -> bytes:
+    """The exact bytes an Ed25519 checkpoint signature covers (v2 with the tree head)."""
+    if tree_root is None:
+        return (f"civicvol checkpoint v1\nstore: {store}\nevent_count: {event_count}\n"
+                f"head_hash: {head_hash.hex()}\nsigned_at: {signed_at}\n").encode()
+    return (f"civicvol checkpoint v2\nstore: {store}\nevent_count: {event_count}\n"
+            f"head_hash: {head_hash.hex()}\ntree_size: {event_count}\n"
+            f"tree_root: {tree_root.hex()}\nsigned_at: {signed_at}\n").encode()
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
@@ -349,7 +386,8 @@ class CheckpointWatch:
                                "that signed them")
         return None
 
-    def passed(self, position: int, head: bytes) -> Finding | None:
+    def passed(self, position: int, head: bytes, tree: TreeFrontier | None = None
+               ) -> Finding | None:
         while self.pending and self.pending[0].event_count <= position:
             checkpoint = self.pending.pop(0)
             self.checked += 1
@@ -358,6 +396,13 @@ class CheckpointWatch:
                                f"the head at position {position} is {head.hex()}, but "
                                f"checkpoint {checkpoint.source} (signed {checkpoint.signed_at}) "
                                f"says {checkpoint.head_hash.hex()}: the history was rewritten")
+            root = EMPTY_TREE if tree is None else tree.root()
+            if (checkpoint.event_count == position and checkpoint.tree_root is not None
+                    and checkpoint.tree_root != root):
+                return Finding(position, CHECKPOINT_MISMATCH,
+                               f"the Merkle tree head of the first {position} events is "
+                               f"{root.hex()}, but checkpoint {checkpoint.source} says "
+                               f"{checkpoint.tree_root.hex()}")
         return None
 
     def ended(self, count: int) -> Finding | None:
@@ -529,7 +574,7 @@ def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint]
     lines = _read_lines(events_path)
     pending: tuple[int, BundleEvent | str] | None = None
     head, expected = GENESIS, 1
-    accepted_prev = GENESIS
+    accepted_prev, tree = GENESIS, TreeFrontier()
     while True:
         item = pending or next(lines, None)
         pending = None
@@ -568,8 +613,9 @@ def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint]
             return result
         assert isinstance(event, BundleEvent)
         accepted_prev, head = head, event.hash
+        tree.append(head)
         result.event_count, result.head_hash = expected, head
-        result.finding = watch.passed(expected, head)
+        result.finding = watch.passed(expected, head, tree)
         if result.finding:
             return result
         if on_progress is not None:
