@@ -78,6 +78,9 @@ class ChainedRecorder(Protocol):
         """How many rows of the events table have a notification id up to ``up_to_id``
         (those below 1 included)."""
 
+    def event_at(self, position: int) -> ChainedRow | None:
+        """The stored event that carries chain ``position``, with its link."""
+
     def tree_node(self, level: int, index: int) -> bytes:
         """A complete subtree's root from the Merkle tree table (:mod:`civicvol.audit.tree`);
         raises :class:`MissingTreeNode` if it is not there."""
@@ -237,6 +240,14 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def tree_node(self, level: int, index: int) -> bytes:
         with self.datastore.transaction(commit=False) as c:
             return self._node_reader(c)(level, index)
+
+    def event_at(self, position: int) -> ChainedRow | None:
+        with self.datastore.transaction(commit=False) as c:  # an id is its position here
+            c.execute(f"SELECT rowid, * FROM {self.events_table_name} WHERE rowid=?",
+                      (position,))
+            row = c.fetchone()
+            found = self._chained(row) if row else None
+            return found if found and found[1] and found[1].position == position else None
 
     def insert_events(self, stored_events: Sequence[StoredEvent],
                       **kwargs: Any) -> Sequence[int] | None:

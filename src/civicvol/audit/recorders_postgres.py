@@ -155,6 +155,15 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         with self.datastore.transaction(commit=False) as curs:
             return self._node_reader(curs)(level, index)
 
+    def event_at(self, position: int) -> ChainedRow | None:
+        # No index on chain_position: the scan in id order stops at the first match.
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT * FROM {schema}.{table} WHERE chain_position=%s AND "
+                             "notification_id>0 ORDER BY notification_id LIMIT 1").format(
+                **self.names), (position,))
+            row = curs.fetchone()
+            return self._chained(row) if row else None
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent],
                       **kwargs: Any) -> Sequence[int] | None:

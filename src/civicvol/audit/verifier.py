@@ -251,6 +251,64 @@ class TreeFrontier:
         return node
 
 
+# --- proofs --------------------------------------------------------------------------------
+INCLUSION_PROOF_FORMAT = "civicvol-inclusion-proof"
+CONSISTENCY_PROOF_FORMAT = "civicvol-consistency-proof"
+PROOF_FORMAT_VERSION = 1
+
+
+def _hashes(items: Any) -> list[bytes]:
+    if not isinstance(items, list):
+        raise ValueError("a proof's hashes must be a list")
+    return [_unhex(item, 32) for item in items]
+
+
+def inclusion_problem(proof: dict[str, Any], checkpoint: Checkpoint) -> str:
+    """Why an inclusion proof does not show its event in the tree the (already trusted)
+    ``checkpoint`` signed ('' when it does). Raises ValueError if the proof is malformed."""
+    if proof.get("format") != INCLUSION_PROOF_FORMAT or \
+            proof.get("format_version") != PROOF_FORMAT_VERSION:
+        raise ValueError("not a civicvol inclusion proof (format 1)")
+    event = parse_event_line(json.dumps(proof["event"], ensure_ascii=True,
+                                        separators=(",", ":")).encode("ascii"))
+    size, path = _int(proof["tree_size"]), _hashes(proof["audit_path"])
+    if checkpoint.tree_root is None:
+        return f"checkpoint {checkpoint.source} has no tree head (a v1 checkpoint)"
+    if proof.get("store") != checkpoint.store or size != checkpoint.event_count:
+        return (f"the proof is for {size} events of {proof.get('store')!r}; checkpoint "
+                f"{checkpoint.source} signed {checkpoint.event_count} of {checkpoint.store!r}")
+    if event.recomputed(event.prev_hash, event.position) != event.hash:
+        return (f"the event at position {event.position} does not hash to its chain hash: "
+                "its bytes, topic or identity were changed")
+    if not verify_inclusion(leaf_hash(event.hash), event.position - 1, size, path,
+                            checkpoint.tree_root):
+        return (f"the audit path does not lead from the event at position {event.position} "
+                f"to the tree head checkpoint {checkpoint.source} signed")
+    return ""
+
+
+def consistency_problem(proof: dict[str, Any], old: Checkpoint, new: Checkpoint) -> str:
+    """Why a consistency proof does not show ``old``'s tree is a prefix of ``new``'s ('' when
+    it does). Raises ValueError if the proof is malformed."""
+    if proof.get("format") != CONSISTENCY_PROOF_FORMAT or \
+            proof.get("format_version") != PROOF_FORMAT_VERSION:
+        raise ValueError("not a civicvol consistency proof (format 1)")
+    first, size = _int(proof["first_size"]), _int(proof["tree_size"])
+    hashes = _hashes(proof["proof"])
+    if old.tree_root is None or new.tree_root is None:
+        return "both checkpoints must carry tree heads (v2 checkpoints)"
+    if (first, size) != (old.event_count, new.event_count) or \
+            not proof.get("store") == old.store == new.store:
+        return (f"the proof is from {first} to {size} events of {proof.get('store')!r}; the "
+                f"checkpoints signed {old.event_count} of {old.store!r} and "
+                f"{new.event_count} of {new.store!r}")
+    if not verify_consistency(first, old.tree_root, size, new.tree_root, hashes):
+        return (f"the tree of {size} events that checkpoint {new.source} signed does not "
+                f"extend the tree of {first} that checkpoint {old.source} signed: the history "
+                "was rewritten between them")
+    return ""
+
+
 # --- checkpoints -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Checkpoint:

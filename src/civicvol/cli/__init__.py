@@ -47,6 +47,7 @@ def _register_commands() -> None:
         audit,
         audit_chain,  # noqa: F401  (adds its commands to the audit group)
         audit_history,  # adds to the audit and volunteer groups
+        audit_proofs,  # noqa: F401  (adds its commands to the audit group)
         orders,
         plugins,
         points,
