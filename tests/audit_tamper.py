@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from uuid import UUID, uuid4
 
 from civicvol import CivicVol
-from civicvol.audit.recorders import as_chained
+from civicvol.audit.recorders import TREE_MIN_LEVEL, as_chained
 from civicvol.audit.tree import new_nodes
 from civicvol.audit.verifier import GENESIS, chain_hash
 
@@ -134,7 +134,7 @@ class Tamperer:
             f"ORDER BY {self.id_column}")]
         made: dict[tuple[int, int], bytes] = {}
         nodes = new_nodes(0, entries, lambda level, index: made[level, index],
-                          leaves=self.postgres)  # SQLite reads leaves from the events
+                          min_level=0 if self.postgres else TREE_MIN_LEVEL)
         self.sql(f"DELETE FROM {self.events}_tree")
         for level, index, digest in nodes:
             self.sql(f"INSERT INTO {self.events}_tree VALUES (?,?,?)", level, index, digest)

@@ -39,10 +39,11 @@ from eventsourcing.sqlite import (
 
 from civicvol.audit.chain import ChainLink, link_rows, unchained_store_error
 from civicvol.audit.tree import new_nodes
-from civicvol.audit.verifier import GENESIS, leaf_hash
+from civicvol.audit.verifier import GENESIS, leaf_hash, tree_hash
 from civicvol.domain.errors import StoreError
 
 CHAIN_COLUMNS = ("chain_position", "chain_hash")
+TREE_MIN_LEVEL = 4  # SQLite keeps the tree's subtrees of 16 leaves and up
 MARKER_TABLE = "civicvol_chained_tables"
 """Names the events tables civicvol has chained: one of them found later with events but
 without the chain's columns or values had its chain stripped, which is tampering."""
@@ -146,8 +147,9 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         self.insert_nodes_statement = f"INSERT INTO {self.tree_table} VALUES (?,?,?)"
         self.select_node_statement = (
             f"SELECT hash FROM {self.tree_table} WHERE level=? AND idx=?")
-        self.select_leaf_statement = (
-            f"SELECT chain_position, chain_hash FROM {t} WHERE rowid=?")
+        self.select_leaves_statement = (
+            f"SELECT chain_position, chain_hash FROM {t} WHERE rowid BETWEEN ? AND ? "
+            "ORDER BY rowid")
         self.uuid_ids = datastore.originator_id_type == "uuid"
         self.synchronous = "FULL"
 
@@ -205,18 +207,19 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                       "chain_position>? AND rowid>0 ORDER BY rowid", (size,))
             entries = [bytes(row[0]) for row in c.fetchall()]
             c.executemany(self.insert_nodes_statement,
-                          new_nodes(size, entries, self._node_reader(c), leaves=False))
+                          new_nodes(size, entries, self._node_reader(c), min_level=TREE_MIN_LEVEL))
 
     def _tree_behind(self, cursor: SQLiteCursor | None) -> int | None:
         """The tree's size if it has fewer leaves than the chain has links, else None."""
         def sizes(c: SQLiteCursor) -> int | None:
-            # Without leaves stored, the pairs at level 1 tell the size (to within one).
-            c.execute(f"SELECT COUNT(*) FROM {self.tree_table} WHERE level=1")
-            size = 2 * int(c.fetchone()[0])
+            # The lowest stored level tells the size, to within a subtree of it.
+            c.execute(f"SELECT COUNT(*) FROM {self.tree_table} WHERE level=?",
+                      (TREE_MIN_LEVEL,))
+            width = 1 << TREE_MIN_LEVEL
+            size = width * int(c.fetchone()[0])
             c.execute(self.select_head_statement)
             head = c.fetchone()
-            # An odd head's last leaf completes no pair: nothing is missing then.
-            return size if head is not None and int(head[0]) > size + 1 else None
+            return size if head is not None and int(head[0]) >= size + width else None
         if cursor is not None:
             return sizes(cursor)
         with self.datastore.transaction(commit=False) as c:
@@ -224,12 +227,13 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
     def _node_reader(self, c: SQLiteCursor) -> Callable[[int, int], bytes]:
         def read(level: int, index: int) -> bytes:
-            if level == 0:  # leaf i is the chain hash at position i + 1, stored at that id
-                c.execute(self.select_leaf_statement, (index + 1,))
-                row = c.fetchone()
-                if row is None or row[0] != index + 1:
+            if level < TREE_MIN_LEVEL:  # from its leaves: chain hashes at ids = positions
+                first, width = index << level, 1 << level
+                c.execute(self.select_leaves_statement, (first + 1, first + width))
+                rows = c.fetchall()
+                if [row[0] for row in rows] != list(range(first + 1, first + width + 1)):
                     raise missing_tree_node(self.events_table_name, level, index)
-                return leaf_hash(bytes(row[1]))
+                return tree_hash([leaf_hash(bytes(row[1])) for row in rows])
             c.execute(self.select_node_statement, (level, index))
             row = c.fetchone()
             if row is None:
@@ -302,7 +306,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             for n, e, k in zip(ids, stored_events, links, strict=True)])
         # The tree's size is the head's position: leaf i is the chain hash at i + 1.
         c.executemany(self.insert_nodes_statement, new_nodes(
-            position, [k[5] for k in links], self._node_reader(c), leaves=False))
+            position, [k[5] for k in links], self._node_reader(c), min_level=TREE_MIN_LEVEL))
         return list(ids)
 
     def chain_head(self) -> tuple[int, bytes]:

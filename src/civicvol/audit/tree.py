@@ -3,11 +3,11 @@
 Leaf i (from 0) is ``leaf_hash(chain hash at position i + 1)``. The recorders keep every
 complete subtree's root in a table of (level, index, hash), written in the transaction that
 inserts the events: a new leaf adds itself at level 0 and, at each level where it completes
-a pair, the parent. Every node is written once and never changes. SQLite's recorder reads the
-leaves from the events table (there a row's id is its position, a primary-key read) and keeps
-levels 1 and up, about one row per event; PostgreSQL's, whose ids have gaps, keeps level 0
-too, and any subtree hash, audit path or consistency proof is
-O(log n) primary-key reads (:func:`stored_subtree`).
+a pair, the parent. Every node is written once and never changes. SQLite's recorder keeps only the
+subtrees of 16 leaves and up (one row per 8 events) and computes a smaller one from its
+leaves, read from the events table by id (there a row's id is its position: one range read of
+at most 8 rows); PostgreSQL's, whose ids have gaps, keeps every level. Any subtree hash,
+audit path or consistency proof is O(log n) primary-key reads (:func:`stored_subtree`).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ NodeLookup = Callable[[int, int], bytes]
 
 
 def new_nodes(size: int, entries: Sequence[bytes], stored: NodeLookup,
-              leaves: bool = True) -> list[Node]:
-    """The nodes that appending ``entries`` (chain hashes) to a tree of ``size`` leaves
-    completes (without level 0 unless ``leaves``: a recorder that can read a leaf from the
-    events table by its position does not store it twice); ``stored`` reads a node."""
+              min_level: int = 0) -> list[Node]:
+    """The nodes at ``min_level`` and up that appending ``entries`` (chain hashes) to a tree
+    of ``size`` leaves completes; ``stored`` reads a node (a recorder that can read a range
+    of leaves from the events table by position computes the lower ones instead)."""
     made: dict[tuple[int, int], bytes] = {}
     for offset, entry in enumerate(entries):
         index, level = size + offset, 0
@@ -37,7 +37,7 @@ def new_nodes(size: int, entries: Sequence[bytes], stored: NodeLookup,
             level, index = level + 1, index >> 1
             made[level, index] = node
     return [(level, index, digest) for (level, index), digest in made.items()
-            if leaves or level > 0]
+            if level >= min_level]
 
 
 def stored_subtree(stored: NodeLookup) -> Subtree:
