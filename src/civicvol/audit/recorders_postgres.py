@@ -123,24 +123,34 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self._grow_tree()
 
     def _grow_tree(self) -> None:
-        """Add the tree's nodes for links written before the tree was kept (once)."""
+        """Add the tree's nodes for links written before the tree was kept (once). Opening
+        an up-to-date store reads two rows and takes no lock."""
         with self.datastore.get_connection() as conn, conn.transaction(), \
                 conn.cursor() as curs:
-            curs.execute(SQL("SELECT COUNT(*) AS n FROM {tree} WHERE level=0").format(
-                tree=self.tree_table))
-            row = curs.fetchone()
-            size = int(row["n"]) if row else 0
-            curs.execute(self.select_head_statement)
-            head = curs.fetchone()
-            if head is None or int(head["chain_position"]) <= size:  # up to date
+            if self._tree_behind(curs) is None:
                 return
-            self._lock_table(curs)
+            self._lock_table(curs)  # no writer moves the head now: look again
+            size = self._tree_behind(curs)
+            if size is None:
+                return
             curs.execute(SQL("SELECT chain_hash FROM {schema}.{table} WHERE chain_position>%s "
                              "AND notification_id>0 ORDER BY notification_id").format(
                 **self.names), (size,))
             entries = [bytes(r["chain_hash"]) for r in curs.fetchall()]
             curs.executemany(self.insert_nodes_statement,
                              new_nodes(size, entries, self._node_reader(curs)))
+
+    def _tree_behind(self, curs: Any) -> int | None:
+        """The tree's size if it has fewer leaves than the chain has links, else None (each
+        statement sees its own moment, so the head is read first: a writer in between can
+        only make the tree look larger, never behind)."""
+        curs.execute(self.select_head_statement)
+        head = curs.fetchone()
+        curs.execute(SQL("SELECT COUNT(*) AS n FROM {tree} WHERE level=0").format(
+            tree=self.tree_table))
+        row = curs.fetchone()
+        size = int(row["n"]) if row else 0
+        return size if head is not None and int(head["chain_position"]) > size else None
 
     def _node_reader(self, curs: Any) -> Callable[[int, int], bytes]:
         def read(level: int, index: int) -> bytes:
