@@ -147,6 +147,20 @@ class TestTamperingIsCaught:
         Tamperer(district).change_topic(5)
         assert found(verify(district)) == (5, CHANGED)
 
+    def test_an_originator_changed(self, district: CivicVol) -> None:
+        tamperer = Tamperer(district)
+        other = uuid4()
+        tamperer.sql(f"UPDATE {tamperer.events} SET originator_id=? WHERE "
+                     f"{tamperer.id_column}=?", other if tamperer.postgres else other.hex,
+                     tamperer.id_at(5))
+        assert found(verify(district)) == (5, CHANGED)
+
+    def test_a_chain_hash_changed(self, district: CivicVol) -> None:
+        tamperer = Tamperer(district)
+        tamperer.sql(f"UPDATE {tamperer.events} SET chain_hash=? WHERE {tamperer.id_column}=?",
+                     bytes(32), tamperer.id_at(8))
+        assert found(verify(district)) == (8, CHANGED)
+
     def test_a_middle_event_deleted(self, district: CivicVol) -> None:
         Tamperer(district).delete_event(6)
         assert found(verify(district)) == (6, MISSING)

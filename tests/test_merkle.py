@@ -11,9 +11,11 @@ import pytest
 
 from civicvol import CivicVol
 from civicvol.audit.recorders import MissingTreeNode, as_chained
+from civicvol.audit.store_verification import verify_store
 from civicvol.audit.tree import root_of, stored_subtree
 from civicvol.audit.verifier import (
     EMPTY_TREE,
+    TREE_MISMATCH,
     consistency_path,
     inclusion_path,
     leaf_hash,
@@ -231,3 +233,15 @@ class TestTheStoredTree:
         reopened = CivicVol(disk_url)
         assert root_of(size, as_chained(reopened.recorder).tree_node) == root
         reopened.close()
+
+    def test_an_edited_tree_node_is_caught_by_verification(self, disk_url: str) -> None:
+        app = CivicVol(disk_url)
+        build_world(app).completed_order()
+        tamperer = Tamperer(app)
+        tamperer.sql(f"UPDATE {tamperer.events}_tree SET hash=? WHERE level=4 AND idx=0",
+                     bytes(32))
+        result = verify_store(as_chained(app.recorder))
+        assert result.finding is not None
+        assert (result.finding.position, result.finding.kind) == (
+            app.event_count(), TREE_MISMATCH)
+        app.close()
