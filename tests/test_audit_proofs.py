@@ -157,3 +157,33 @@ class TestTheCommands:
         ok = run("audit", "check-proof", str(proof), "--checkpoint", str(cp), "--checkpoint",
                  str(cp2), "--public-key", f"{key}.pub")
         assert ok.exit_code == 0, ok.output
+
+
+class TestTheWitnessLog:
+    def test_it_appends_heads_that_extend_and_refuses_a_rewritten_history(
+        self, tmp_path: Path
+    ) -> None:
+        url = f"sqlite:///{tmp_path / 's.db'}"
+        app = CivicVol(url)
+        world = build_world(app)
+        key, log = tmp_path / "k", tmp_path / "witness.jsonl"
+        assert run("audit", "keygen", "--out", str(key)).exit_code == 0
+
+        def checkpoint(name: str) -> Result:
+            return run("--store", url, "audit", "checkpoint", "--key", str(key), "--out",
+                       str(tmp_path / name), "--log", str(log))
+
+        assert checkpoint("1.json").exit_code == 0
+        world.completed_order()
+        assert checkpoint("2.json").exit_code == 0
+        assert len(log.read_text().splitlines()) == 2
+        Tamperer(app).rewrite_from(3)  # a consistent forgery of the chain and its tree
+        refused = checkpoint("3.json")
+        assert refused.exit_code == 1 and "not appended" in refused.stderr
+        assert len(log.read_text().splitlines()) == 2
+        assert not (tmp_path / "3.json").exists()
+        Tamperer(app).delete_tail(5)
+        Tamperer(app).rebuild_tree()
+        shortened = checkpoint("4.json")
+        assert shortened.exit_code == 1 and "more events" in shortened.stderr
+        app.close()

@@ -28,6 +28,7 @@ from civicvol.audit.checkpoint import (
 from civicvol.audit.recorders import as_chained
 from civicvol.audit.store_verification import verify_store
 from civicvol.audit.verifier import EMBEDDED_WARNING, VerificationResult, verify_bundle
+from civicvol.audit.witness import witness_append
 from civicvol.cli.audit import audit
 from civicvol.cli.context import json_option, print_json, session
 from civicvol.store import store_name
@@ -104,11 +105,21 @@ def keygen(out: Path) -> None:
               metavar="KEYFILE", help="The private key made by 'civicvol audit keygen'.")
 @click.option("--out", required=True, type=click.Path(path_type=Path), metavar="FILE",
               help="Where to write the signed checkpoint (JSON).")
-def checkpoint(key_file: Path, out: Path) -> None:
-    """Sign "this store has N events, head hash H" into a file the auditors keep."""
+@click.option("--log", "log_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Also append it to this checkpoint log, refusing a head that does not "
+                   "extend the log's last one (a witness).")
+def checkpoint(key_file: Path, out: Path, log_file: Path | None) -> None:
+    """Sign "this store has N events, head hash H, tree head T" into a file the auditors
+    keep."""
     key = load_private_key(key_file)
     obj = session()
-    signed = sign_checkpoint(key, store_name(obj.app.store_url), as_chained(obj.app.recorder))
+    recorder = as_chained(obj.app.recorder)
+    signed = sign_checkpoint(key, store_name(obj.app.store_url), recorder)
+    if out.exists():
+        raise AuditFileError(f"{out} exists already; checkpoints are kept, not overwritten: "
+                             "choose another --out")
+    if log_file is not None:
+        witness_append(log_file, signed, recorder)
     write_checkpoint(signed, out)
     click.echo(f"checkpoint of {signed.event_count} events written to {out}", err=True)
     click.echo(signed.head_hash.hex())
