@@ -18,6 +18,7 @@ from civicvol.app.erasure import erase_volunteer
 from civicvol.audit.bundle import export_bundle
 from civicvol.audit.certificate import (
     check_certificate,
+    check_certificate_offline,
     issue_certificate,
     sign_certificate,
 )
@@ -130,6 +131,9 @@ class TestCertificate:
                                  str(tmp_path / "cert.json"), "--bundle", str(bundle),
                                  "--issuer-key", f"{key}.pub"])
         assert ok.exit_code == 0 and "confirmed: 3.5 hours in 2 services" in ok.output
+        offline = runner.invoke(cli, ["audit", "check-certificate", str(tmp_path / "cert.json"),
+                                      "--issuer-key", f"{key}.pub"])
+        assert offline.exit_code == 0 and "confirmed: 3.5 hours" in offline.output
         data["hours"] = "10"
         (tmp_path / "forged.json").write_text(json.dumps(data), encoding="utf-8")
         forged = runner.invoke(cli, ["--store", url, "audit", "check-certificate",
@@ -218,3 +222,29 @@ class TestUnreadableFiles:
                                            str(tmp_path / "c.json"), "--bundle",
                                            str(tmp_path / "nothing")])
         assert outcome.exit_code == 2 and "cannot read audit bundle" in outcome.output
+
+
+class TestOfflineProofs:
+    def test_the_certificate_alone_confirms_its_services(self, world: World) -> None:
+        cert = issue_certificate(world.app, world.barber, ISSUER)
+        world.completed_order("4")  # stored after issuing: the tree head is the issue's
+        assert len(cert["proofs"]) == 2
+        assert check_certificate_offline(cert, [ISSUER_KEY]) == []
+        assert len(json.dumps(cert["proofs"][0])) < 4096
+
+    def test_a_proof_altered_or_swapped_is_refused(self, world: World) -> None:
+        cert = issue_certificate(world.app, world.barber, ISSUER)
+        altered = json.loads(json.dumps(cert))
+        altered["proofs"][0]["audit_path"][0] = "00" * 32
+        assert "audit path does not lead" in check_certificate_offline(
+            altered, [ISSUER_KEY])[0]
+        swapped = json.loads(json.dumps(cert))
+        swapped["proofs"].reverse()
+        assert "another event" in check_certificate_offline(swapped, [ISSUER_KEY])[0]
+
+    def test_a_tree_head_not_signed_by_the_issuer_is_refused(self, world: World) -> None:
+        cert = issue_certificate(world.app, world.barber, ISSUER)
+        other = issue_certificate(world.app, world.barber, Ed25519PrivateKey.generate())
+        cert["tree_head"] = other["tree_head"]
+        assert "not signed by its issuer" in check_certificate_offline(cert, [ISSUER_KEY])[0]
+        assert "no issuer key is pinned" in check_certificate_offline(cert)[0]

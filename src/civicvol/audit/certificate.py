@@ -14,10 +14,11 @@ and orders can.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,18 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from civicvol.app.application import CivicVol
 from civicvol.app.report import event_topic
 from civicvol.audit.history import events_of, shanghai
-from civicvol.audit.recorders import as_chained
-from civicvol.audit.verifier import EVENTS_FILE, BundleEvent, parse_event_line, verify_bundle
+from civicvol.audit.proofs import inclusion_proof
+from civicvol.audit.recorders import ChainedRecorder, as_chained
+from civicvol.audit.tree import root_of
+from civicvol.audit.verifier import (
+    EVENTS_FILE,
+    BundleEvent,
+    Checkpoint,
+    checkpoint_message,
+    inclusion_problem,
+    parse_event_line,
+    verify_bundle,
+)
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError, NotFound
 from civicvol.domain.volunteer import Volunteer
@@ -42,6 +53,7 @@ CERTIFICATE_VERSION = 1
 DEFAULT_ISSUER = "盘龙区新时代文明实践中心"
 SERVICE_TOPIC = event_topic(Volunteer, "ServiceRecorded")
 STATEMENT_HEADER = b"civicvol certificate v1\n"
+UNSIGNED = frozenset(("signature", "tree_head", "proofs"))  # these carry their own proof
 
 
 class CertificateError(CivicVolError):
@@ -72,6 +84,9 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str, key: Ed25519Priva
         services.append({"date": shanghai(event.timestamp)[:10],
                          "order_id": str(event.order_id), "service": service, "place": place,
                          "hours": str(event.hours), "position": link.position})
+    tree_head = _tree_head(key, store_name(app.store_url), chain, position, head)
+    proofs = [inclusion_proof(chain, tree_head.store, int(s["position"]), tree_head)
+              for s in services]
     issued = datetime.now(DISTRICT_TIME)
     number = "CV-{}-{}".format(issued.strftime("%Y%m%d"), hashlib.sha256(
         f"{volunteer.id}:{position}:{head.hex()}".encode()).hexdigest()[:10].upper())
@@ -86,13 +101,73 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str, key: Ed25519Priva
         "services": services,
         "chain": {"store": store_name(app.store_url), "position": position,
                   "head_hash": head.hex()},
+        "tree_head": tree_head.to_json(), "proofs": proofs,
     })
+
+
+def _tree_head(key: Ed25519PrivateKey, store: str, chain: ChainedRecorder, position: int,
+               head: bytes) -> Checkpoint:
+    """The issuer's signed tree head at the certificate's position (not the head now: more
+    events may have been stored since it was read)."""
+    root = root_of(position, chain.tree_node)
+    moment = datetime.now(UTC).isoformat(timespec="seconds")
+    return Checkpoint(store, position, head, moment,
+                      key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+                      key.sign(checkpoint_message(store, position, head, moment, root)),
+                      tree_root=root, source="the certificate's tree head")
+
+
+def check_certificate_offline(cert: dict[str, Any], issuer_keys: Iterable[bytes] = (),
+                              trust_embedded: bool = False) -> list[str]:
+    """What is wrong with the certificate checked from itself alone (empty when it holds):
+    the issuer's signature and fields, the issuer's signed tree head at its position, and for
+    every service the inclusion proof of its ServiceRecorded event in that tree."""
+    problems = signature_problems(cert, issuer_keys, trust_embedded)
+    if problems:
+        return problems
+    try:
+        tree_head = Checkpoint.from_json(cert["tree_head"], source="the certificate's tree head")
+        proofs = list(cert["proofs"])
+    except (KeyError, TypeError, ValueError) as error:
+        return [f"the certificate carries no readable tree head and proofs ({error}); check "
+                "it against a bundle with --bundle"]
+    chain, issuer = cert["chain"], bytes.fromhex(cert["signature"]["public_key"])
+    if tree_head.public_key != issuer or tree_head.signature_problem([issuer]):
+        return ["the certificate's tree head is not signed by its issuer"]
+    if (tree_head.store, tree_head.event_count, tree_head.head_hash.hex()) != (
+            chain["store"], chain["position"], chain["head_hash"]):
+        return ["the certificate's tree head is not of its store, position and head hash"]
+    if len(proofs) != len(cert["services"]):
+        return [f"the certificate lists {len(cert['services'])} services but carries "
+                f"{len(proofs)} proofs"]
+    for number, (service, proof) in enumerate(zip(cert["services"], proofs, strict=True)):
+        try:
+            problem = inclusion_problem(proof, tree_head)
+            event = proof["event"]
+            state = json.loads(base64.b64decode(event["state"]))
+            recorded = (event["originator_id"], event["topic"], event["position"],
+                        str(UUID(state["order_id"]["_data_"])),
+                        Decimal(state["hours"]["_data_"]))
+        except (KeyError, TypeError, ValueError) as error:
+            problem, recorded = f"it is unreadable ({error})", None
+        if problem:
+            problems.append(f"the proof of service {number}: {problem}")
+        elif recorded != (cert["volunteer"]["id"], SERVICE_TOPIC, service["position"],
+                          service["order_id"], Decimal(service["hours"])):
+            problems.append(f"the proof of service {number} proves another event than the "
+                            "service it stands beside")
+    total = sum((Decimal(s["hours"]) for s in cert["services"]), Decimal(0))
+    if not problems and Decimal(cert["hours"]) != total:
+        problems.append(f"the certificate says {cert['hours']} hours; its services add up to "
+                        f"{total}")
+    return problems
 
 
 def certificate_statement(body: dict[str, Any]) -> bytes:
     """The exact bytes the issuer signs: a header line, then every field of the certificate
-    but its ``signature`` as JSON with sorted members, no spaces, UTF-8 unescaped."""
-    fields = {name: value for name, value in body.items() if name != "signature"}
+    but its ``signature``, ``tree_head`` and ``proofs`` (signed and proved on their own) as
+    JSON with sorted members, no spaces, UTF-8 unescaped."""
+    fields = {name: value for name, value in body.items() if name not in UNSIGNED}
     return STATEMENT_HEADER + json.dumps(fields, sort_keys=True, ensure_ascii=False,
                                          separators=(",", ":")).encode("utf-8")
 
@@ -132,7 +207,7 @@ def signature_problems(cert: dict[str, Any], issuer_keys: Iterable[bytes] = (),
     if not statement.startswith(STATEMENT_HEADER):
         return ["the issuer's statement is not a civicvol certificate statement"]
     body = json.loads(statement[len(STATEMENT_HEADER):])
-    printed = _leaves({k: v for k, v in cert.items() if k != "signature"})
+    printed = _leaves({k: v for k, v in cert.items() if k not in UNSIGNED})
     issued = _leaves(body)
     return [f"field {name} was changed after signing: it reads {printed.get(name)!r}, the "
             f"issuer signed {issued.get(name)!r}"

@@ -28,6 +28,7 @@ from civicvol.audit.certificate import (
     DEFAULT_ISSUER,
     certificate_markdown,
     check_certificate,
+    check_certificate_offline,
     issue_certificate,
     load_certificate,
 )
@@ -121,14 +122,15 @@ def trace(volunteer_id: str, as_json: bool) -> None:
 
 @audit.command("check-certificate")
 @click.argument("certificate", type=click.Path(path_type=Path))
-@click.option("--bundle", required=True, type=click.Path(path_type=Path),
-              help="An audit bundle (civicvol audit export) reaching the certificate's position.")
+@click.option("--bundle", default=None, type=click.Path(path_type=Path),
+              help="An audit bundle (civicvol audit export) reaching the certificate's "
+                   "position; without it the certificate is checked from its own proofs.")
 @click.option("--issuer-key", "issuer_key_files", multiple=True,
               type=click.Path(path_type=Path), metavar="FILE",
               help="Trust only certificates signed by this issuer's public key (repeatable).")
 @public_key_option
 @trust_embedded_option
-def check(certificate: Path, bundle: Path, issuer_key_files: tuple[Path, ...],
+def check(certificate: Path, bundle: Path | None, issuer_key_files: tuple[Path, ...],
           public_key_files: tuple[Path, ...], trust_embedded: bool) -> None:
     """Check a service certificate's signature and every field against an audit bundle,
     without the database."""
@@ -137,7 +139,8 @@ def check(certificate: Path, bundle: Path, issuer_key_files: tuple[Path, ...],
     trusted = pinned_keys(public_key_files, trust_embedded)
     issuers = read_public_keys(issuer_key_files)
     cert = load_certificate(certificate)
-    problems = check_certificate(cert, bundle, trusted, trust_embedded, issuers)
+    problems = (check_certificate_offline(cert, issuers, trust_embedded) if bundle is None
+                else check_certificate(cert, bundle, trusted, trust_embedded, issuers))
     for problem in problems:
         click.echo(f"NOT CONFIRMED: {problem}")
     if problems:
