@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 from uuid import UUID, uuid4
 
 from civicvol import CivicVol
-from civicvol.audit.recorders import as_chained
+from civicvol.audit.recorders import TREE_MIN_LEVEL, as_chained
+from civicvol.audit.tree import new_nodes
 from civicvol.audit.verifier import GENESIS, chain_hash
 
 
@@ -123,3 +124,39 @@ class Tamperer:
             digest = chain_hash(prev, pos, str(UUID(str(oid))), version, topic, bytes(state))
             self.sql(f"UPDATE {self.events} SET chain_hash=? WHERE {col}=?", digest, row_id)
             prev = digest
+        self.rebuild_tree()
+
+    def rebuild_tree(self) -> None:
+        """Recompute the Merkle tree table from the chain as it now stands (as a forger who
+        rewrote the chain would, to keep the store consistent)."""
+        entries = [bytes(h) for (h,) in self.sql(
+            f"SELECT chain_hash FROM {self.events} WHERE chain_position IS NOT NULL "
+            f"ORDER BY {self.id_column}")]
+        made: dict[tuple[int, int], bytes] = {}
+        nodes = new_nodes(0, entries, lambda level, index: made[level, index],
+                          min_level=0 if self.postgres else TREE_MIN_LEVEL)
+        self.sql(f"DELETE FROM {self.events}_tree")
+        for level, index, digest in nodes:
+            self.sql(f"INSERT INTO {self.events}_tree VALUES (?,?,?)", level, index, digest)
+
+    def hide_row(self, at_id: int, like_position: int = 1) -> UUID:
+        """Store a forged copy of the event at ``like_position``, with its link, at a
+        notification id below 1 (where readers of notifications never look), as the record's
+        next version; returns the record's id."""
+        ((oid, _version, topic, state, position, digest),) = self.sql(
+            f"SELECT originator_id, originator_version, topic, state, chain_position, "
+            f"chain_hash FROM {self.events} WHERE {self.id_column}=?", self.id_at(like_position))
+        newest = self.sql(f"SELECT MAX(originator_version) FROM {self.events} WHERE "
+                          "originator_id=?", oid)[0][0]
+        self.sql(f"INSERT INTO {self.events} ({self.id_column}, originator_id, "
+                 "originator_version, topic, state, chain_position, chain_hash) "
+                 "VALUES (?,?,?,?,?,?,?)", at_id, oid, int(newest) + 1, topic, bytes(state),
+                 position, bytes(digest))
+        return UUID(str(oid))
+
+    def strip_chain_columns(self) -> None:
+        for column in ("chain_position", "chain_hash"):
+            self.sql(f"ALTER TABLE {self.events} DROP COLUMN {column}")
+
+    def blank_chain_values(self) -> None:
+        self.sql(f"UPDATE {self.events} SET chain_position=NULL, chain_hash=NULL")

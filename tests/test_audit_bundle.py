@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -138,7 +138,7 @@ class TestAnIntactBundle:
             import sys
             sys.path.insert(0, {str(VERIFIER.parent)!r})
             import verifier
-            code = verifier.main([{str(bundle.folder)!r}])
+            code = verifier.main([{str(bundle.folder)!r}, "--trust-embedded-keys"])
             loaded = {{m.split(".")[0] for m in sys.modules}}
             assert not loaded & {{"civicvol", "eventsourcing"}}, loaded
             # Besides the standard library: cryptography, its bindings, and site's hooks.
@@ -180,35 +180,37 @@ class TestTamperingWithABundleIsCaught:
         state = bytearray(base64.b64decode(str(bundle.lines[3]["state"])))
         state[5] ^= 0x20
         bundle.edit(4, state=base64.b64encode(bytes(state)).decode())
-        assert found(verify_bundle(bundle.folder)) == (4, CHANGED)
+        assert found(verify_bundle(bundle.folder, trust_embedded=True)) == (4, CHANGED)
 
     def test_a_topic_changed(self, bundle: Bundle) -> None:
         bundle.edit(5, topic="civicvol.domain.forged:Forged")
-        assert found(verify_bundle(bundle.folder)) == (5, CHANGED)
+        assert found(verify_bundle(bundle.folder, trust_embedded=True)) == (5, CHANGED)
 
     def test_a_middle_event_deleted(self, bundle: Bundle) -> None:
         lines = bundle.lines
         del lines[5]
         bundle.write(lines)
-        assert found(verify_bundle(bundle.folder)) == (6, MISSING)
+        assert found(verify_bundle(bundle.folder, trust_embedded=True)) == (6, MISSING)
 
     def test_the_tail_deleted_passes_alone_and_is_caught_by_a_checkpoint(
         self, bundle: Bundle, signed: Checkpoint
     ) -> None:
         bundle.write(bundle.lines[:28])
-        assert found(verify_bundle(bundle.folder)) == (29, TRUNCATED)  # the manifest's count
+        # the manifest's count:
+        assert found(verify_bundle(bundle.folder, trust_embedded=True)) == (29, TRUNCATED)
         manifest = bundle.manifest
-        manifest["checkpoints"] = []
+        manifest["checkpoints"], manifest["public_keys"] = [], []  # as a forger would
         bundle.write_manifest(manifest)
         bundle.recompute_from(28)  # the manifest now agrees with the shortened file
-        assert verify_bundle(bundle.folder).intact
-        assert found(verify_bundle(bundle.folder, [signed])) == (29, TRUNCATED)
+        assert verify_bundle(bundle.folder, trust_embedded=True).intact
+        assert found(verify_bundle(bundle.folder, [signed], trust_embedded=True)) == (
+            29, TRUNCATED)
 
     def test_an_event_inserted(self, bundle: Bundle) -> None:
         lines = bundle.lines
         lines.insert(6, dict(lines[2]))
         bundle.write(lines)
-        assert found(verify_bundle(bundle.folder)) == (7, INSERTED)
+        assert found(verify_bundle(bundle.folder, trust_embedded=True)) == (7, INSERTED)
 
     def test_a_forged_event_with_a_recomputed_hash_inserted(self, bundle: Bundle) -> None:
         lines = bundle.lines
@@ -219,31 +221,33 @@ class TestTamperingWithABundleIsCaught:
                                     base64.b64decode(str(forged["state"]))).hex()
         lines.insert(6, forged)
         bundle.write(lines)
-        assert found(verify_bundle(bundle.folder)) == (7, INSERTED)
+        assert found(verify_bundle(bundle.folder, trust_embedded=True)) == (7, INSERTED)
 
     def test_two_events_swapped(self, bundle: Bundle) -> None:
         lines = bundle.lines
         lines[2], lines[6] = lines[6], lines[2]
         bundle.write(lines)
-        assert found(verify_bundle(bundle.folder)) == (3, REORDERED)
+        assert found(verify_bundle(bundle.folder, trust_embedded=True)) == (3, REORDERED)
 
     def test_the_whole_log_rewritten_with_recomputed_hashes(
         self, bundle: Bundle, signed: Checkpoint
     ) -> None:
         manifest = bundle.manifest
-        manifest["checkpoints"] = []
+        manifest["checkpoints"], manifest["public_keys"] = [], []  # as a forger would
         bundle.write_manifest(manifest)
         bundle.edit(2, topic="civicvol.domain.forged:Forged")
         bundle.recompute_from(2)
-        assert verify_bundle(bundle.folder).intact  # a consistent forgery, on its own
-        assert found(verify_bundle(bundle.folder, [signed])) == (
+        # a consistent forgery, on its own:
+        assert verify_bundle(bundle.folder, trust_embedded=True).intact
+        assert found(verify_bundle(bundle.folder, [signed], trust_embedded=True)) == (
             signed.event_count, CHECKPOINT_MISMATCH)
 
     def test_the_manifests_head_changed(self, bundle: Bundle) -> None:
         manifest = bundle.manifest
         manifest["head_hash"] = "00" * 32
         bundle.write_manifest(manifest)
-        assert found(verify_bundle(bundle.folder)) == (len(bundle.lines), CHANGED)
+        assert found(verify_bundle(bundle.folder, trust_embedded=True)) == (
+            len(bundle.lines), CHANGED)
 
     def test_a_checkpoint_signed_by_the_wrong_key(self, bundle: Bundle,
                                                   signed: Checkpoint) -> None:
@@ -253,12 +257,126 @@ class TestTamperingWithABundleIsCaught:
         checkpoints[0] = dict(checkpoints[0], signature=wrong.hex())
         manifest["checkpoints"] = checkpoints
         bundle.write_manifest(manifest)
-        assert found(verify_bundle(bundle.folder)) == (len(bundle.lines), BAD_SIGNATURE)
+        assert found(verify_bundle(bundle.folder, trust_embedded=True)) == (
+            len(bundle.lines), BAD_SIGNATURE)
 
     def test_a_checkpoint_by_an_untrusted_key(self, bundle: Bundle) -> None:
         ours = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
         assert found(verify_bundle(bundle.folder, trusted_keys=[ours])) == (
             len(bundle.lines), BAD_SIGNATURE)
+
+
+class TestPinnedKeys:
+    def test_an_unpinned_checkpoint_is_not_trusted_unless_knowingly(
+        self, bundle: Bundle, signed: Checkpoint
+    ) -> None:
+        assert found(verify_bundle(bundle.folder)) == (signed.event_count, BAD_SIGNATURE)
+        assert verify_bundle(bundle.folder, trust_embedded=True).intact
+        assert verify_bundle(bundle.folder, trusted_keys=[signed.public_key]).intact
+
+    def test_a_pinned_key_that_signed_nothing_present_fails(self, bundle: Bundle,
+                                                            signed: Checkpoint) -> None:
+        absent = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+        result = verify_bundle(bundle.folder, trusted_keys=[signed.public_key, absent])
+        assert found(result) == (0, BAD_SIGNATURE)
+        assert "signed none" in result.finding.detail  # type: ignore[union-attr]
+
+    def test_an_attacker_signed_checkpoint_of_a_rewritten_bundle_fails_the_pinned_key(
+        self, bundle: Bundle, district: CivicVol, signed: Checkpoint
+    ) -> None:
+        bundle.edit(2, topic="civicvol.domain.forged:Forged")
+        bundle.recompute_from(2)
+        theirs = Ed25519PrivateKey.generate()
+        forged = Checkpoint(signed.store, len(bundle.lines),
+                            bytes.fromhex(str(bundle.manifest["head_hash"])), signed.signed_at,
+                            theirs.public_key().public_bytes_raw(), b"")
+        forged = Checkpoint(forged.store, forged.event_count, forged.head_hash,
+                            forged.signed_at, forged.public_key, theirs.sign(forged.message()))
+        manifest = bundle.manifest
+        manifest["checkpoints"] = [forged.to_json()]
+        manifest["public_keys"] = [forged.public_key.hex()]
+        bundle.write_manifest(manifest)
+        assert verify_bundle(bundle.folder, trust_embedded=True).intact  # why keys are pinned
+        assert found(verify_bundle(bundle.folder, trusted_keys=[signed.public_key])) == (
+            forged.event_count, BAD_SIGNATURE)
+
+    def test_the_manifests_public_keys_must_be_its_checkpoints_keys(
+        self, bundle: Bundle, signed: Checkpoint
+    ) -> None:
+        manifest = bundle.manifest
+        manifest["public_keys"] = ["ab" * 32]
+        bundle.write_manifest(manifest)
+        assert found(verify_bundle(bundle.folder, trusted_keys=[signed.public_key])) == (
+            0, BAD_SIGNATURE)
+
+    def test_a_checkpoint_of_another_store_does_not_match(self, bundle: Bundle,
+                                                          signed: Checkpoint) -> None:
+        manifest = bundle.manifest
+        manifest["store"] = "sqlite:////srv/elsewhere.db"
+        bundle.write_manifest(manifest)
+        assert found(verify_bundle(bundle.folder, trusted_keys=[signed.public_key])) == (
+            signed.event_count, CHECKPOINT_MISMATCH)
+
+
+def _respaced(line: bytes) -> bytes:
+    return line.replace(b'","', b'", "', 1)
+
+
+def _reordered(line: bytes) -> bytes:
+    data = json.loads(line)
+    return json.dumps(dict(reversed(list(data.items()))), separators=(",", ":")).encode()
+
+
+def _crlf(line: bytes) -> bytes:
+    return line + b"\r"
+
+
+def _duplicate_position(line: bytes) -> bytes:
+    return b'{"position":99,' + line[1:]
+
+
+def _needless_escape(line: bytes) -> bytes:
+    return line.replace(b'"topic":"c', b'"topic":"\\u0063', 1)
+
+
+def _unhyphenated(line: bytes) -> bytes:
+    data = json.loads(line)
+    return line.replace(data["originator_id"].encode(),
+                        data["originator_id"].replace("-", "").encode())
+
+
+class TestCanonicalLines:
+    @pytest.mark.parametrize("spoil", [_respaced, _reordered, _crlf, _duplicate_position,
+                                       _needless_escape, _unhyphenated])
+    def test_a_line_not_in_the_canonical_form_is_refused(self, bundle: Bundle,
+                                                         signed: Checkpoint,
+                                                         spoil: Callable[[bytes], bytes]
+                                                         ) -> None:
+        lines = bundle.events.read_bytes().split(b"\n")
+        spoiled = spoil(lines[2])
+        assert spoiled != lines[2] and json.loads(spoiled) is not None
+        lines[2] = spoiled
+        bundle.events.write_bytes(b"\n".join(lines))
+        result = verify_bundle(bundle.folder, trusted_keys=[signed.public_key])
+        assert found(result) == (3, CHANGED)
+        assert "line 3" in result.finding.detail  # type: ignore[union-attr]
+
+    @pytest.mark.parametrize("name", ["../elsewhere/events.jsonl", "/etc/passwd", "..", "",
+                                      "sub/events.jsonl"])
+    def test_an_events_file_outside_the_bundle_is_refused(self, bundle: Bundle,
+                                                          name: str) -> None:
+        manifest = bundle.manifest
+        manifest["events_file"] = name
+        bundle.write_manifest(manifest)
+        with pytest.raises(ValueError, match="inside the bundle"):
+            verify_bundle(bundle.folder, trust_embedded=True)
+
+    def test_a_manifest_with_a_member_twice_is_refused(self, bundle: Bundle) -> None:
+        text = bundle.manifest_path.read_text()
+        bundle.manifest_path.write_text(text.replace('"event_count"', '"event_count": 1, '
+                                                     '"event_count"', 1))
+        with pytest.raises(ValueError, match="appears twice"):
+            verify_bundle(bundle.folder, trust_embedded=True)
 
 
 # --- any history ---------------------------------------------------------------------------

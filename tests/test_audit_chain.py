@@ -13,10 +13,11 @@ from uuid import uuid4
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, ProgrammingError, StoredEvent
 
 from civicvol import CivicVol
-from civicvol.audit.chain import UnchainedStore, link_rows
+from civicvol.audit.bundle import TamperedStore, export_bundle
+from civicvol.audit.chain import ChainStripped, UnchainedStore, link_rows
 from civicvol.audit.checkpoint import sign_checkpoint
 from civicvol.audit.recorders import ChainedRow, as_chained
 from civicvol.audit.store_verification import verify_store
@@ -24,6 +25,7 @@ from civicvol.audit.verifier import (
     BAD_SIGNATURE,
     CHANGED,
     CHECKPOINT_MISMATCH,
+    HIDDEN,
     INSERTED,
     MISSING,
     REORDERED,
@@ -57,7 +59,10 @@ def verify(app: CivicVol, *checkpoints: Checkpoint, trusted: tuple[bytes, ...] =
     """Verify the store as a fresh process would: through a newly opened application."""
     reopened = CivicVol(app.store_url)
     try:
-        return verify_store(as_chained(reopened.recorder), checkpoints, trusted, page=7)
+        # The tamper stories pin no key unless they say so: trusting the checkpoints' own
+        # keys keeps them about the chain (TestPinnedKeys is about the keys).
+        return verify_store(as_chained(reopened.recorder), checkpoints, trusted, page=7,
+                            trust_embedded=not trusted)
     finally:
         reopened.close()
 
@@ -142,6 +147,20 @@ class TestTamperingIsCaught:
         Tamperer(district).change_topic(5)
         assert found(verify(district)) == (5, CHANGED)
 
+    def test_an_originator_changed(self, district: CivicVol) -> None:
+        tamperer = Tamperer(district)
+        other = uuid4()
+        tamperer.sql(f"UPDATE {tamperer.events} SET originator_id=? WHERE "
+                     f"{tamperer.id_column}=?", other if tamperer.postgres else other.hex,
+                     tamperer.id_at(5))
+        assert found(verify(district)) == (5, CHANGED)
+
+    def test_a_chain_hash_changed(self, district: CivicVol) -> None:
+        tamperer = Tamperer(district)
+        tamperer.sql(f"UPDATE {tamperer.events} SET chain_hash=? WHERE {tamperer.id_column}=?",
+                     bytes(32), tamperer.id_at(8))
+        assert found(verify(district)) == (8, CHANGED)
+
     def test_a_middle_event_deleted(self, district: CivicVol) -> None:
         Tamperer(district).delete_event(6)
         assert found(verify(district)) == (6, MISSING)
@@ -187,6 +206,82 @@ class TestTamperingIsCaught:
         assert found(verify(district, forged, trusted=(genuine.public_key,))) == (
             forged.event_count, BAD_SIGNATURE)
         assert verify(district, genuine, trusted=(genuine.public_key,)).intact
+
+
+class TestPinnedKeys:
+    def test_a_checkpoint_needs_a_pinned_key_or_a_knowing_trust(self, district: CivicVol
+                                                                ) -> None:
+        signed = checkpoint(district)
+        recorder = as_chained(district.recorder)
+        assert found(verify_store(recorder, [signed])) == (signed.event_count, BAD_SIGNATURE)
+        assert verify_store(recorder, [signed], trust_embedded=True).intact
+
+    def test_a_pinned_key_that_signed_nothing_present_fails(self, district: CivicVol) -> None:
+        signed = checkpoint(district)
+        absent = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+        assert found(verify(district, signed, trusted=(signed.public_key, absent))) == (
+            0, BAD_SIGNATURE)
+        assert found(verify(district, trusted=(absent,))) == (0, BAD_SIGNATURE)
+
+
+class TestEveryRowIsAccountedFor:
+    @pytest.mark.parametrize("at_id", [0, -7])
+    def test_a_forged_row_below_id_1_is_hidden_and_caught(self, district: CivicVol,
+                                                          at_id: int, tmp_path: Path) -> None:
+        signed = checkpoint(district)
+        Tamperer(district).hide_row(at_id, like_position=1)
+        result = verify(district, signed, trusted=(signed.public_key,))
+        assert found(result) == (1, HIDDEN)
+        assert f"notification id {at_id}" in result.finding.detail  # type: ignore[union-attr]
+        with pytest.raises(TamperedStore, match="hidden"):
+            export_bundle(as_chained(district.recorder), "s", tmp_path / "bundle")
+
+    def test_rows_are_counted_against_the_chain(self, district: CivicVol) -> None:
+        recorder = as_chained(district.recorder)
+        count, _ = recorder.chain_head()
+        last = recorder.select_chain(count - 1, 1)[0].notification_id
+        assert recorder.count_rows(last) == count
+        Tamperer(district).hide_row(-3)
+        assert recorder.count_rows(last) == count + 1
+
+    def test_the_recorder_never_continues_from_a_hidden_row(self, tmp_path: Path) -> None:
+        app = CivicVol(f"sqlite:///{tmp_path / 's.db'}")
+        build_world(app)
+        tamperer = Tamperer(app)
+        tamperer.hide_row(0)
+        tamperer.sql(f"DELETE FROM {tamperer.events} WHERE rowid>0")  # only the forgery left
+        tamperer.sql(f"DELETE FROM {tamperer.events}_tree")  # and no tree of what was there
+        ids = app.recorder.insert_events([StoredEvent(uuid4(), 1, "t:T", b"{}")])
+        assert ids == [1]
+        assert as_chained(app.recorder).select_chain(0, 10)[0].position == 1
+        app.close()
+
+    def test_postgres_refuses_ids_below_1_from_its_sequence(self, pg_schema_url: str) -> None:
+        app = CivicVol(pg_schema_url)
+        build_world(app)
+        count = app.event_count()
+        tamperer = Tamperer(app)
+        tamperer.sql(f"SELECT setval(pg_get_serial_sequence('{tamperer.events}', "
+                     "'notification_id'), 1, false)")
+        tamperer.sql(f"ALTER SEQUENCE {tamperer.events}_notification_id_seq MINVALUE -10 "
+                     "RESTART WITH -5")
+        with pytest.raises(ProgrammingError, match="below 1"):
+            app.recorder.insert_events([StoredEvent(uuid4(), 1, "t:T", b"{}")])
+        assert app.event_count() == count and verify(app).intact
+        app.close()
+
+
+class TestStrippedChains:
+    def test_stripped_chain_columns_are_tampering(self, district: CivicVol) -> None:
+        Tamperer(district).strip_chain_columns()
+        with pytest.raises(ChainStripped, match="tampered with") as refused:
+            CivicVol(district.store_url)
+        assert refused.value.exit_code == 1
+
+    def test_blanked_chain_values_are_tampering(self, district: CivicVol) -> None:
+        Tamperer(district).blank_chain_values()
+        with pytest.raises(ChainStripped, match="tampered with"):
+            CivicVol(district.store_url)
 
 
 class TestPositionsStayDense:

@@ -85,6 +85,21 @@ class TestVerify:
         assert result.exit_code == 1
         assert "first bad position 5 (changed)" in result.stdout
 
+    def test_a_checkpoint_is_trusted_only_with_a_pinned_key_or_a_loud_choice(
+        self, key: Path, store: str, tmp_path: Path
+    ) -> None:
+        cp = tmp_path / "cp.json"
+        audit(store, "checkpoint", "--key", str(key), "--out", str(cp))
+        unpinned = audit(store, "verify", "--checkpoint", str(cp))
+        assert unpinned.exit_code == 1 and "(bad-signature)" in unpinned.stdout
+        assert "--public-key" in unpinned.stdout
+        knowingly = audit(store, "verify", "--checkpoint", str(cp), "--trust-embedded-keys")
+        assert knowingly.exit_code == 0, knowingly.output
+        assert "WARNING: trusting the public keys the checkpoints carry" in knowingly.stderr
+        both = audit(store, "verify", "--checkpoint", str(cp), "--trust-embedded-keys",
+                     "--public-key", f"{key}.pub")
+        assert both.exit_code == 2 and "not both" in both.stderr
+
     def test_an_unreadable_checkpoint_exits_two(self, store: str, tmp_path: Path) -> None:
         (tmp_path / "cp.json").write_text("{}")
         result = audit(store, "verify", "--checkpoint", str(tmp_path / "cp.json"))
@@ -114,7 +129,7 @@ class TestBundles:
         events = bundle / "events.jsonl"
         events.write_text(events.read_text().replace('"originator_version":1,',
                                                      '"originator_version":2,', 1))
-        broken = audit(store, "verify-bundle", str(bundle))
+        broken = audit(store, "verify-bundle", str(bundle), "--public-key", f"{key}.pub")
         assert broken.exit_code == 1
         assert "first bad position 1 (changed)" in broken.stdout
 

@@ -15,7 +15,7 @@ from civicvol.audit.trace import trace_points
 from civicvol.cli import cli
 from civicvol.domain.errors import NotFound
 from civicvol.domain.values import SYSTEM, Source
-from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
+from tests.conftest import ADMIN, POINTS_AUDITOR, RESIDENT, STATION_KEEPER
 from tests.stores import shared_store, store_for_cli
 from tests.world import World, build_world
 
@@ -144,6 +144,19 @@ class TestHistoryCommand:
         assert outcome.exit_code == 0, outcome.output
         rows = json.loads(outcome.output)
         assert [r["event"] for r in rows][-1] == "ServiceOrder.Completed"
+
+    @shared_store
+    def test_the_cli_history_as_json_prints_whole_values(self, world: World) -> None:
+        url = store_for_cli(world.app)
+        order = world.placed_order()
+        reason = "家里临时有事，" * 20  # 140 characters: longer than a table cell shows
+        world.app.cancel_order(RESIDENT, order, reason)
+        outcome = CliRunner().invoke(cli, ["--store", url, "audit", "history",
+                                           str(order), "--json"])
+        assert outcome.exit_code == 0, outcome.output
+        changes = json.loads(outcome.output)[-1]["changes"]
+        assert reason in changes.values()
+        assert "…" in aggregate_history(world.app, order)[-1]["changes"]["reason"]
 
     def test_the_cli_refuses_an_id_that_is_not_one(self, world: World) -> None:
         outcome = CliRunner().invoke(cli, ["--store", "memory://", "audit", "history",

@@ -34,8 +34,12 @@ def civicvol(store: str, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--store", store, *args])
 
 
-def verified(store: str, checkpoint: Path) -> dict[str, object]:
-    outcome = civicvol(store, "audit", "verify", "--checkpoint", str(checkpoint), "--json")
+def verified(store: str, checkpoint: Path, key: Path) -> dict[str, object]:
+    """The store verified against the backup's checkpoint, with the signer's key pinned."""
+    from civicvol.audit.checkpoint import public_key_path
+
+    outcome = civicvol(store, "audit", "verify", "--checkpoint", str(checkpoint),
+                       "--public-key", str(public_key_path(key)), "--json")
     assert outcome.exit_code == 0, outcome.output
     report: dict[str, object] = json.loads(outcome.stdout)
     return report
@@ -73,11 +77,11 @@ class TestSQLiteBackup:
         restored = tmp_path / "restored" / "civicvol.db"  # a restore is a plain copy of it
         restored.parent.mkdir()
         shutil.copy(tmp_path / "copy.db", restored)
-        report = verified(f"sqlite:///{restored}", checkpoint)
+        report = verified(f"sqlite:///{restored}", checkpoint, key)
         assert (report["intact"], report["event_count"], report["checkpoints_checked"]) == (
             True, signed["event_count"], 1)
         assert report["head_hash"] == outcome.stdout.strip() == signed["head_hash"]
-        assert verified(store, checkpoint)["event_count"] == 400  # the live store went on
+        assert verified(store, checkpoint, key)["event_count"] == 400  # the live store went on
 
     def test_a_plain_copy_of_the_main_file_loses_committed_events(self, tmp_path: Path) -> None:
         """Why docs/operations.md says: never cp a live SQLite store without its -wal."""
@@ -119,6 +123,6 @@ class TestPostgresBackup:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
         subprocess.run(["pg_restore", "--dbname", server, str(tmp_path / "dump")],  # ... restored
                        check=True, timeout=120)
-        report = verified(pg_schema_url, checkpoint)
+        report = verified(pg_schema_url, checkpoint, key)
         assert report["event_count"] == json.loads(checkpoint.read_text())["event_count"]
         assert report["checkpoints_checked"] == 1 and report["event_count"] >= 6

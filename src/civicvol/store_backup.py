@@ -13,9 +13,9 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from civicvol.app.application import CivicVol
@@ -29,14 +29,20 @@ PG_DUMP_TIMEOUT = 3600  # seconds: a city's store, dumped over a slow disk
 
 @dataclass(frozen=True)
 class Backup:
-    """What was copied: the chain's length and head in the copy."""
+    """What was copied: the chain's length and head in the copy, and where to read the Merkle
+    tree's nodes (the live store's: the tree of the copy's entries never changes)."""
 
     path: Path
     event_count: int
     head_hash: bytes
+    tree: Callable[[int, int], bytes] | None = None
 
     def chain_head(self) -> tuple[int, bytes]:  # what a checkpoint is signed from
         return self.event_count, self.head_hash
+
+    def tree_node(self, level: int, index: int) -> bytes:
+        assert self.tree is not None, "a backup made by backup_store knows its tree"
+        return self.tree(level, index)
 
 
 def backup_store(app: CivicVol, dest: Path) -> Backup:
@@ -48,13 +54,14 @@ def backup_store(app: CivicVol, dest: Path) -> Backup:
         raise StoreError(f"the folder {dest.resolve().parent} does not exist; create it or "
                          "choose another place for the backup")
     env = store_environment(app.store_url)
+    tree = as_chained(app.recorder).tree_node
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
-        return _dump_postgres(env, dest)
+        return replace(_dump_postgres(env, dest), tree=tree)
     source = sqlite_file(env)
     if source is None:
         raise StoreError("memory:// keeps nothing to back up; back up a sqlite:/// or "
                          "postgresql:// store")
-    return _copy_sqlite(source, dest)
+    return replace(_copy_sqlite(source, dest), tree=tree)
 
 
 def _copy_sqlite(source: Path, dest: Path) -> Backup:

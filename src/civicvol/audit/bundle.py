@@ -14,7 +14,14 @@ from typing import Any
 from civicvol.audit.chain import originator_text
 from civicvol.audit.checkpoint import AuditFileError
 from civicvol.audit.recorders import ChainedRecorder
-from civicvol.audit.store_verification import PAGE, Walk, chained_events, classify
+from civicvol.audit.store_verification import (
+    PAGE,
+    Walk,
+    chained_events,
+    classify,
+    hidden_rows,
+    uncovered_rows,
+)
 from civicvol.audit.verifier import (
     BUNDLE_FORMAT,
     BUNDLE_FORMAT_VERSION,
@@ -24,6 +31,7 @@ from civicvol.audit.verifier import (
     MANIFEST_FILE,
     BundleEvent,
     Checkpoint,
+    Finding,
     event_line,
 )
 
@@ -63,13 +71,12 @@ def export_bundle(recorder: ChainedRecorder, store: str, out: Path,
     if any(out.iterdir()):
         raise AuditFileError(f"{out} is not empty; export into a new folder")
     checkpoints = list(checkpoints)
-    walk = Walk()
+    walk, last_id = Walk(), 0
+    _refuse(hidden_rows(recorder))
     with open(out / EVENTS_FILE, "wb") as file:
         for event, link in chained_events(recorder):
-            finding = classify(recorder, walk, event, link)
-            if finding is not None:
-                raise TamperedStore(f"the store does not verify at {finding}; run "
-                                    "'civicvol audit verify' and investigate before exporting")
+            last_id = event.id
+            _refuse(classify(recorder, walk, event, link))
             assert link is not None
             file.write(event_line(BundleEvent(
                 position=link.position, originator_id=originator_text(event.originator_id),
@@ -79,6 +86,7 @@ def export_bundle(recorder: ChainedRecorder, store: str, out: Path,
             if on_progress is not None and link.position % PAGE == 0:
                 on_progress(link.position)
     count, head = walk.position - 1, walk.head
+    _refuse(uncovered_rows(recorder, count, last_id))
     keys = sorted({c.public_key.hex() for c in checkpoints})
     manifest = {
         "format": BUNDLE_FORMAT,
@@ -97,3 +105,9 @@ def export_bundle(recorder: ChainedRecorder, store: str, out: Path,
     if on_progress is not None:
         on_progress(count)
     return count
+
+
+def _refuse(finding: Finding | None) -> None:
+    if finding is not None:
+        raise TamperedStore(f"the store does not verify at {finding}; run "
+                            "'civicvol audit verify' and investigate before exporting")

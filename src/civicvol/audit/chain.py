@@ -77,12 +77,26 @@ def link_rows(head_position: int, head_hash: bytes,
     return rows
 
 
-def unchained_store_error(events_table: str) -> UnchainedStore:
+class ChainStripped(UnchainedStore):
+    """A store civicvol chained has events without the chain: its chain was stripped."""
+
+    exit_code = 1  # like a verification that finds damage
+
+
+def unchained_store_error(events_table: str, chained_before: bool = False) -> UnchainedStore:
+    if chained_before:
+        return ChainStripped(
+            f"the store's {events_table} table was chained by civicvol, but its events now "
+            "have no hash chain (the chain columns or their values were removed): the store "
+            "was tampered with; restore it from a backup and verify it against your "
+            "checkpoints with 'civicvol audit verify --checkpoint FILE --public-key KEY'")
     return UnchainedStore(
-        f"the store's {events_table} table has events but no hash chain (it was written by an "
-        "older civicvol or by plain eventsourcing), and civicvol will not vouch for a "
-        "history it did not chain as it was written; keep records in a new store"
+        f"the store's {events_table} table has events but no hash chain (it was written by "
+        "plain eventsourcing, or its chain was stripped together with civicvol's record of "
+        "it), and civicvol will not vouch for a history it did not chain as it was written; "
+        "keep records in a new store"
     )
 
 
-__all__ = ["GENESIS", "ChainLink", "LinkRow", "UnchainedStore", "link_rows", "originator_text"]
+__all__ = ["GENESIS", "ChainLink", "ChainStripped", "LinkRow", "UnchainedStore", "link_rows",
+           "originator_text"]

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
+from civicvol.audit.tree import root_of
 from civicvol.audit.verifier import (
     Checkpoint,
     checkpoint_message,
@@ -76,20 +77,27 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 
 class ChainHead(Protocol):
-    """Anything that knows a chain's head: a chained recorder, or a backup's copy of it."""
+    """Anything that knows a chain's head and its Merkle tree's nodes: a chained recorder, or
+    a backup's copy of it."""
 
     def chain_head(self) -> tuple[int, bytes]: ...
+
+    def tree_node(self, level: int, index: int) -> bytes: ...
 
 
 def sign_checkpoint(key: Ed25519PrivateKey, store: str, recorder: ChainHead,
                     signed_at: datetime | None = None) -> Checkpoint:
-    """A checkpoint of the chain's head now, signed with ``key``."""
+    """A checkpoint of the chain's head and the Merkle tree head now (a signed tree head),
+    signed with ``key``. The head is read before the tree: both of one moment, since the
+    tree of ``count`` entries never changes once written."""
     count, head = recorder.chain_head()
+    root = root_of(count, recorder.tree_node)
     moment = (signed_at or datetime.now(UTC)).isoformat(timespec="seconds")
     return Checkpoint(
         store=store, event_count=count, head_hash=head, signed_at=moment,
         public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
-        signature=key.sign(checkpoint_message(store, count, head, moment)),
+        signature=key.sign(checkpoint_message(store, count, head, moment, root)),
+        tree_root=root,
     )
 
 

@@ -21,8 +21,10 @@ _NOT_CHANGES = frozenset(("originator_id", "originator_version", "timestamp",
 _MAX = 60
 
 
-def aggregate_history(app: CivicVol, aggregate_id: UUID | str) -> list[dict[str, Any]]:
-    """One row per event of the aggregate, in version order, with its chain position."""
+def aggregate_history(app: CivicVol, aggregate_id: UUID | str, whole: bool = False
+                      ) -> list[dict[str, Any]]:
+    """One row per event of the aggregate, in version order, with its chain position; each
+    value shortened for a table, or ``whole`` (for JSON, which must not lose anything)."""
     ident = parse_id(aggregate_id, "record")
     chain = as_chained(app.recorder)
     rows = []
@@ -34,7 +36,7 @@ def aggregate_history(app: CivicVol, aggregate_id: UUID | str) -> list[dict[str,
             "time": shanghai(event.timestamp),
             "by": str(getattr(event, "by", "")),
             "event": type(event).__qualname__,
-            "changes": changes_of(event),
+            "changes": changes_of(event, whole),
         })
     if not rows:
         raise NotFound(f"no record with id {ident} in this store; check the id (it is printed "
@@ -48,22 +50,23 @@ def events_of(app: CivicVol, aggregate_id: UUID) -> Iterator[Any]:
     yield from app.events.get(aggregate_id)
 
 
-def changes_of(event: Any) -> dict[str, str]:
-    """What the event recorded, field by field, shortened for reading."""
-    return {name: short(value) for name, value in vars(event).items()
+def changes_of(event: Any, whole: bool = False) -> dict[str, str]:
+    """What the event recorded, field by field, shortened for reading unless ``whole``."""
+    return {name: short(value, None if whole else _MAX) for name, value in vars(event).items()
             if name not in _NOT_CHANGES}
 
 
-def short(value: Any) -> str:
+def short(value: Any, limit: int | None = _MAX) -> str:
+    """The value as text, cut to ``limit`` characters with "…" (None: never cut)."""
     if isinstance(value, ContactDetails):
         text = "[erased]" if value.is_erased else f"{value.name}, {value.phone}"
     elif isinstance(value, list | tuple):
-        text = ", ".join(short(v) for v in value)
+        text = ", ".join(short(v, None) for v in value)
     elif hasattr(value, "value") and not isinstance(value, str | int):
         text = str(value.value)
     else:
         text = str(value)
-    return text if len(text) <= _MAX else text[:_MAX - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
 
 
 def shanghai(moment: Any) -> str:

@@ -9,6 +9,12 @@ from the link before it. Where it does not:
   the log was **reordered**, otherwise they are **missing**;
 * no link, or a position already passed: an event was **inserted**.
 
+Every row of the events table must be one the walk reached: a row at a notification id below
+1 (which no reader of notifications sees, but loading its record does) is **hidden**, reported
+at the position it claims (1 if it claims none), before the walk begins; and after the walk,
+the rows up to the last one walked are counted, and any beyond the chain's count are
+**hidden** too, at the position after the last.
+
 Without a checkpoint, a log cut short at its tail, or rewritten with recomputed hashes, is a
 valid shorter or different chain: a signed checkpoint is what catches those (**truncated**,
 **checkpoint-mismatch**).
@@ -22,16 +28,20 @@ from dataclasses import dataclass
 from eventsourcing.persistence import Notification
 
 from civicvol.audit.chain import ChainLink, originator_text
-from civicvol.audit.recorders import ChainedRecorder, ChainedRow
+from civicvol.audit.recorders import ChainedRecorder, ChainedRow, MissingTreeNode
+from civicvol.audit.tree import root_of
 from civicvol.audit.verifier import (
     CHANGED,
     GENESIS,
+    HIDDEN,
     INSERTED,
     MISSING,
     REORDERED,
+    TREE_MISMATCH,
     Checkpoint,
     CheckpointWatch,
     Finding,
+    TreeFrontier,
     VerificationResult,
     chain_hash,
 )
@@ -95,30 +105,77 @@ def classify(recorder: ChainedRecorder, walk: Walk, event: Notification,
                    f"{link.position} again: one of the events there is not part of the chain")
 
 
+def hidden_rows(recorder: ChainedRecorder) -> Finding | None:
+    """A row stored where the walk does not look (notification id below 1), if any."""
+    rows = recorder.select_hidden(1)
+    if not rows:
+        return None
+    event, link = rows[0]
+    return Finding(link.position if link else 1, HIDDEN,
+                   f"{_describe(event)} is stored at notification id {event.id}, below 1, "
+                   "where no reader of the log sees it but loading its record does: a "
+                   "forged row")
+
+
+def uncovered_rows(recorder: ChainedRecorder, count: int, last_id: int) -> Finding | None:
+    """Rows up to notification id ``last_id`` beyond the ``count`` the chain covers, if any."""
+    rows = recorder.count_rows(last_id)
+    if rows == count:
+        return None
+    return Finding(count + 1, HIDDEN, f"the events table holds {rows} rows up to notification "
+                   f"id {last_id}, but the chain covers {count}: {rows - count} row(s) are "
+                   "not part of the chain")
+
+
+def stored_tree_problem(recorder: ChainedRecorder, count: int, root: bytes) -> Finding | None:
+    """Where the stored Merkle tree is not the tree of the verified chain, if it is not."""
+    try:
+        stored = root_of(count, recorder.tree_node)
+    except MissingTreeNode as missing:
+        return Finding(count, TREE_MISMATCH, str(missing))
+    if stored == root:
+        return None
+    return Finding(count, TREE_MISMATCH, f"the stored Merkle tree's head of {count} events is "
+                   f"{stored.hex()}, but the chain's entries make {root.hex()}: the tree table "
+                   "was altered, and proofs made from it would not verify")
+
+
 def verify_store(recorder: ChainedRecorder, checkpoints: Iterable[Checkpoint] = (),
                  trusted_keys: Iterable[bytes] = (), page: int = PAGE,
+                 trust_embedded: bool = False,
                  on_progress: Callable[[int], None] | None = None) -> VerificationResult:
-    """Walk the whole log (memory stays flat) and report the first bad position, if any."""
+    """Walk the whole log (memory stays flat) and report the first bad position, if any.
+
+    Checkpoints are trusted as :meth:`CheckpointWatch.signatures` says: signed by a pinned
+    key in ``trusted_keys``, or, only if ``trust_embedded``, by the key each carries."""
     watch = CheckpointWatch(checkpoints)
     result = VerificationResult()
-    result.finding = watch.signatures(trusted_keys) or watch.passed(0, GENESIS)
+    result.finding = (watch.signatures(trusted_keys, trust_embedded)
+                      or watch.passed(0, GENESIS))
     if result.finding:
         return result
-    walk = Walk()
+    result.finding = hidden_rows(recorder)
+    if result.finding:
+        return result
+    walk, last_id, tree = Walk(), 0, TreeFrontier()
     for event, link in chained_events(recorder, page):
+        last_id = event.id
         finding = classify(recorder, walk, event, link)
         if finding is None:
             assert link is not None
             walk.accept(link)
+            tree.append(link.hash)
             result.event_count, result.head_hash = link.position, link.hash
-            finding = watch.passed(link.position, link.hash)
+            finding = watch.passed(link.position, link.hash, tree)
         if finding:
             result.finding = finding
             result.checkpoints_checked = watch.checked
             return result
         if on_progress is not None and result.event_count % page == 0:
             on_progress(result.event_count)
-    result.finding = watch.ended(result.event_count)
+    result.finding = (uncovered_rows(recorder, result.event_count, last_id)
+                      or stored_tree_problem(recorder, result.event_count, tree.root())
+                      or watch.ended(result.event_count))
     result.checkpoints_checked = watch.checked
     if on_progress is not None:
         on_progress(result.event_count)

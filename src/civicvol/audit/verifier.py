@@ -3,7 +3,7 @@
 This module depends only on Python's standard library and ``cryptography``, so that an auditor
 can copy this one file and check a bundle without civicvol, eventsourcing or the database::
 
-    python verifier.py BUNDLE_DIR [--public-key KEY.pub ...]
+    python verifier.py BUNDLE_DIR (--public-key KEY.pub ... | --trust-embedded-keys)
 
 The format it checks is specified in ``docs/audit/bundle-format.md``. :func:`chain_hash` here is
 the definition of the framing; the recorders' write path frames the same bytes inline
@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import json
 import sys
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,8 @@ REORDERED = "reordered"
 TRUNCATED = "truncated"
 CHECKPOINT_MISMATCH = "checkpoint-mismatch"
 BAD_SIGNATURE = "bad-signature"
+TREE_MISMATCH = "tree-mismatch"  # the stored Merkle tree is not the tree of the chain
+HIDDEN = "hidden"  # a stored row that the chain's walk in notification order never reaches
 
 
 def _frame(field_bytes: bytes) -> bytes:
@@ -98,6 +101,214 @@ class VerificationResult:
         return self.finding is None
 
 
+# --- the Merkle tree (RFC 9162 §2.1) ------------------------------------------------------------
+# The leaves are the chain's entries: leaf i (from 0) is the chain hash at position i + 1.
+EMPTY_TREE = hashlib.sha256(b"").digest()
+Subtree = Callable[[int, int], bytes]
+"""MTH of the leaves [start, end) of the tree, however the caller keeps them."""
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    """MTH({d}) = SHA-256(0x00 || d)."""
+    return hashlib.sha256(b"\x00" + entry).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """SHA-256(0x01 || left || right)."""
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def split_point(n: int) -> int:
+    """k, the largest power of two smaller than n (n >= 2)."""
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+def tree_hash(leaf_hashes: list[bytes]) -> bytes:
+    """MTH(D[n]) from the leaves' hashes."""
+    return subtree_of(leaf_hashes)(0, len(leaf_hashes)) if leaf_hashes else EMPTY_TREE
+
+
+def subtree_of(leaf_hashes: list[bytes]) -> Subtree:
+    """MTH over ranges of an in-memory list of leaf hashes (the reference for stored trees)."""
+    def mth(start: int, end: int) -> bytes:
+        if end - start == 1:
+            return leaf_hashes[start]
+        k = split_point(end - start)
+        return node_hash(mth(start, start + k), mth(start + k, end))
+    return mth
+
+
+def inclusion_path(index: int, size: int, subtree: Subtree) -> list[bytes]:
+    """PATH(m, D[n]) of RFC 9162 §2.1.3.1: the audit path of leaf ``index`` in a tree of
+    ``size`` leaves, each node as ``subtree`` computes it."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf {index} is outside a tree of {size} leaves")
+    path: list[bytes] = []
+    start, end = 0, size
+    while end - start > 1:  # from the root down; the path lists nodes from the leaf up
+        k = split_point(end - start)
+        if index < start + k:
+            path.append(subtree(start + k, end))
+            end = start + k
+        else:
+            path.append(subtree(start, start + k))
+            start += k
+    return path[::-1]
+
+
+def consistency_path(first: int, size: int, subtree: Subtree) -> list[bytes]:
+    """PROOF(m, D[n]) of RFC 9162 §2.1.4.1 for 0 < ``first`` <= ``size``."""
+    if not 0 < first <= size:
+        raise ValueError(f"no consistency proof from {first} to {size} leaves")
+    proof: list[bytes] = []
+    start, end, complete = 0, size, True
+    while end - start != first - start or not complete:
+        m = first - start
+        if m == end - start:  # SUBPROOF(m, D[m], false) = {MTH(D[m])}
+            proof.append(subtree(start, end))
+            break
+        k = split_point(end - start)
+        if m <= k:
+            proof.append(subtree(start + k, end))
+            end = start + k
+        else:
+            proof.append(subtree(start, start + k))
+            start, complete = start + k, False
+    return proof[::-1]
+
+
+def verify_inclusion(entry_hash: bytes, index: int, size: int, path: list[bytes],
+                     root: bytes) -> bool:
+    """RFC 9162 §2.1.3.2: whether ``path`` proves leaf hash ``entry_hash`` at ``index`` in
+    the tree of ``size`` leaves with ``root``."""
+    if not 0 <= index < size or any(len(p) != 32 for p in path):
+        return False
+    fn, sn, r = index, size - 1, entry_hash
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node_hash(r, p)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(first: int, first_root: bytes, size: int, root: bytes,
+                       proof: list[bytes]) -> bool:
+    """RFC 9162 §2.1.4.2: whether ``proof`` shows the tree of ``first`` leaves with
+    ``first_root`` is a prefix of the tree of ``size`` leaves with ``root``."""
+    if any(len(p) != 32 for p in proof) or not 0 <= first <= size:
+        return False
+    if first == size:
+        return not proof and first_root == root
+    if first == 0:
+        return not proof and first_root == EMPTY_TREE
+    if not proof:
+        return False
+    if first & (first - 1) == 0:  # an exact power of two: the old root is a node of the new
+        proof = [first_root, *proof]
+    fn, sn = first - 1, size - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node_hash(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and fr == first_root and sr == root
+
+
+class TreeFrontier:
+    """The tree head as entries are appended one by one, in O(log n) memory: the roots of
+    the complete subtrees along the right edge (RFC 9162's tree, left-heavy)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, bytes]] = []  # (leaves below, root), widest first
+
+    def append(self, entry: bytes) -> None:
+        width, node = 1, leaf_hash(entry)
+        while self.stack and self.stack[-1][0] == width:
+            _, left = self.stack.pop()
+            width, node = width * 2, node_hash(left, node)
+        self.stack.append((width, node))
+
+    def root(self) -> bytes:
+        if not self.stack:
+            return EMPTY_TREE
+        node = self.stack[-1][1]
+        for _, left in reversed(self.stack[:-1]):
+            node = node_hash(left, node)
+        return node
+
+
+# --- proofs --------------------------------------------------------------------------------
+INCLUSION_PROOF_FORMAT = "civicvol-inclusion-proof"
+CONSISTENCY_PROOF_FORMAT = "civicvol-consistency-proof"
+PROOF_FORMAT_VERSION = 1
+
+
+def _hashes(items: Any) -> list[bytes]:
+    if not isinstance(items, list):
+        raise ValueError("a proof's hashes must be a list")
+    return [_unhex(item, 32) for item in items]
+
+
+def inclusion_problem(proof: dict[str, Any], checkpoint: Checkpoint) -> str:
+    """Why an inclusion proof does not show its event in the tree the (already trusted)
+    ``checkpoint`` signed ('' when it does). Raises ValueError if the proof is malformed."""
+    if proof.get("format") != INCLUSION_PROOF_FORMAT or \
+            proof.get("format_version") != PROOF_FORMAT_VERSION:
+        raise ValueError("not a civicvol inclusion proof (format 1)")
+    event = parse_event_line(json.dumps(proof["event"], ensure_ascii=True,
+                                        separators=(",", ":")).encode("ascii"))
+    size, path = _int(proof["tree_size"]), _hashes(proof["audit_path"])
+    if checkpoint.tree_root is None:
+        return f"checkpoint {checkpoint.source} has no tree head (a v1 checkpoint)"
+    if proof.get("store") != checkpoint.store or size != checkpoint.event_count:
+        return (f"the proof is for {size} events of {proof.get('store')!r}; checkpoint "
+                f"{checkpoint.source} signed {checkpoint.event_count} of {checkpoint.store!r}")
+    if event.recomputed(event.prev_hash, event.position) != event.hash:
+        return (f"the event at position {event.position} does not hash to its chain hash: "
+                "its bytes, topic or identity were changed")
+    if not verify_inclusion(leaf_hash(event.hash), event.position - 1, size, path,
+                            checkpoint.tree_root):
+        return (f"the audit path does not lead from the event at position {event.position} "
+                f"to the tree head checkpoint {checkpoint.source} signed")
+    return ""
+
+
+def consistency_problem(proof: dict[str, Any], old: Checkpoint, new: Checkpoint) -> str:
+    """Why a consistency proof does not show ``old``'s tree is a prefix of ``new``'s ('' when
+    it does). Raises ValueError if the proof is malformed."""
+    if proof.get("format") != CONSISTENCY_PROOF_FORMAT or \
+            proof.get("format_version") != PROOF_FORMAT_VERSION:
+        raise ValueError("not a civicvol consistency proof (format 1)")
+    first, size = _int(proof["first_size"]), _int(proof["tree_size"])
+    hashes = _hashes(proof["proof"])
+    if old.tree_root is None or new.tree_root is None:
+        return "both checkpoints must carry tree heads (v2 checkpoints)"
+    if (first, size) != (old.event_count, new.event_count) or \
+            not proof.get("store") == old.store == new.store:
+        return (f"the proof is from {first} to {size} events of {proof.get('store')!r}; the "
+                f"checkpoints signed {old.event_count} of {old.store!r} and "
+                f"{new.event_count} of {new.store!r}")
+    if not verify_consistency(first, old.tree_root, size, new.tree_root, hashes):
+        return (f"the tree of {size} events that checkpoint {new.source} signed does not "
+                f"extend the tree of {first} that checkpoint {old.source} signed: the history "
+                "was rewritten between them")
+    return ""
+
+
 # --- checkpoints -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Checkpoint:
@@ -109,41 +320,49 @@ class Checkpoint:
     signed_at: str
     public_key: bytes
     signature: bytes
+    tree_root: bytes | None = None  # the Merkle tree head of the first event_count entries
     source: str = field(default="", compare=False)
 
     def message(self) -> bytes:
-        return checkpoint_message(self.store, self.event_count, self.head_hash, self.signed_at)
+        return checkpoint_message(self.store, self.event_count, self.head_hash, self.signed_at,
+                                  self.tree_root)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "format": CHECKPOINT_FORMAT,
-            "format_version": CHECKPOINT_FORMAT_VERSION,
+            "format_version": CHECKPOINT_FORMAT_VERSION if self.tree_root is None else 2,
             "store": self.store,
             "event_count": self.event_count,
             "head_hash": self.head_hash.hex(),
-            "signed_at": self.signed_at,
-            "algorithm": "ed25519",
-            "public_key": self.public_key.hex(),
-            "signature": self.signature.hex(),
         }
+        if self.tree_root is not None:
+            data["tree_size"] = self.event_count
+            data["tree_root"] = self.tree_root.hex()
+        return {**data, "signed_at": self.signed_at, "algorithm": "ed25519",
+                "public_key": self.public_key.hex(), "signature": self.signature.hex()}
 
     @classmethod
     def from_json(cls, data: Any, source: str = "") -> Checkpoint:
         """Read a checkpoint object; raises ValueError saying what is malformed."""
         if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
             raise ValueError(f"{source or 'checkpoint'} is not a civicvol checkpoint")
-        if data.get("format_version") != CHECKPOINT_FORMAT_VERSION:
-            raise ValueError(f"{source}: unknown checkpoint format version "
-                             f"{data.get('format_version')!r}")
+        version = data.get("format_version")
+        if version not in (CHECKPOINT_FORMAT_VERSION, 2):
+            raise ValueError(f"{source}: unknown checkpoint format version {version!r}")
         try:
             count = data["event_count"]
             if not isinstance(count, int) or isinstance(count, bool) or count < 0:
                 raise ValueError("event_count must be a whole number")
+            root = None
+            if version == 2:  # a signed tree head too
+                if data["tree_size"] != count:
+                    raise ValueError("tree_size must be event_count")
+                root = _unhex(data["tree_root"], 32)
             return cls(store=str(data["store"]), event_count=count,
                        head_hash=_unhex(data["head_hash"], 32),
                        signed_at=str(data["signed_at"]),
                        public_key=_unhex(data["public_key"], 32),
-                       signature=_unhex(data["signature"], 64), source=source)
+                       signature=_unhex(data["signature"], 64), tree_root=root, source=source)
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"{source or 'checkpoint'} is malformed: {error}") from None
 
@@ -162,10 +381,15 @@ class Checkpoint:
         return ""
 
 
-def checkpoint_message(store: str, event_count: int, head_hash: bytes, signed_at: str) -> bytes:
-    """The exact bytes an Ed25519 checkpoint signature covers."""
-    return (f"civicvol checkpoint v1\nstore: {store}\nevent_count: {event_count}\n"
-            f"head_hash: {head_hash.hex()}\nsigned_at: {signed_at}\n").encode()
+def checkpoint_message(store: str, event_count: int, head_hash: bytes, signed_at: str,
+                       tree_root: bytes | None = None) -> bytes:
+    """The exact bytes an Ed25519 checkpoint signature covers (v2 with the tree head)."""
+    if tree_root is None:
+        return (f"civicvol checkpoint v1\nstore: {store}\nevent_count: {event_count}\n"
+                f"head_hash: {head_hash.hex()}\nsigned_at: {signed_at}\n").encode()
+    return (f"civicvol checkpoint v2\nstore: {store}\nevent_count: {event_count}\n"
+            f"head_hash: {head_hash.hex()}\ntree_size: {event_count}\n"
+            f"tree_root: {tree_root.hex()}\nsigned_at: {signed_at}\n").encode()
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
@@ -191,15 +415,37 @@ class CheckpointWatch:
         self.pending = sorted(checkpoints, key=lambda c: c.event_count)
         self.checked = 0
 
-    def signatures(self, trusted_keys: Iterable[bytes]) -> Finding | None:
+    def signatures(self, trusted_keys: Iterable[bytes], trust_embedded: bool = False
+                   ) -> Finding | None:
+        """The first checkpoint that cannot be trusted, if any.
+
+        A checkpoint is trusted when its signature verifies with a key the auditor pinned
+        (``trusted_keys``), every pinned key signed at least one of the checkpoints, and, only
+        when no key is pinned and ``trust_embedded`` says so knowingly, with the key it
+        carries itself (which anyone who rewrote the history could have made)."""
         trusted = list(trusted_keys)
+        if self.pending and not trusted and not trust_embedded:
+            first = self.pending[0]
+            return Finding(first.event_count, BAD_SIGNATURE,
+                           f"no public key is pinned to check checkpoint {first.source}: give "
+                           "the auditors' public key (--public-key), or trust the key the "
+                           "checkpoint carries knowingly (--trust-embedded-keys)")
         for checkpoint in self.pending:
             problem = checkpoint.signature_problem(trusted)
             if problem:
                 return Finding(checkpoint.event_count, BAD_SIGNATURE, problem)
+        signers = {checkpoint.public_key for checkpoint in self.pending}
+        for key in trusted:
+            if key not in signers:
+                return Finding(0, BAD_SIGNATURE,
+                               f"the pinned public key {key.hex()[:16]}... signed none of the "
+                               f"{len(self.pending)} checkpoint(s) present: give the "
+                               "checkpoints that key signed (--checkpoint), or pin the key "
+                               "that signed them")
         return None
 
-    def passed(self, position: int, head: bytes) -> Finding | None:
+    def passed(self, position: int, head: bytes, tree: TreeFrontier | None = None
+               ) -> Finding | None:
         while self.pending and self.pending[0].event_count <= position:
             checkpoint = self.pending.pop(0)
             self.checked += 1
@@ -208,6 +454,13 @@ class CheckpointWatch:
                                f"the head at position {position} is {head.hex()}, but "
                                f"checkpoint {checkpoint.source} (signed {checkpoint.signed_at}) "
                                f"says {checkpoint.head_hash.hex()}: the history was rewritten")
+            root = EMPTY_TREE if tree is None else tree.root()
+            if (checkpoint.event_count == position and checkpoint.tree_root is not None
+                    and checkpoint.tree_root != root):
+                return Finding(position, CHECKPOINT_MISMATCH,
+                               f"the Merkle tree head of the first {position} events is "
+                               f"{root.hex()}, but checkpoint {checkpoint.source} says "
+                               f"{checkpoint.tree_root.hex()}")
         return None
 
     def ended(self, count: int) -> Finding | None:
@@ -250,9 +503,18 @@ def _int(value: Any) -> int:
     return value
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names):
+        twice = sorted({name for name in names if names.count(name) > 1})
+        raise ValueError(f"member {twice[0]!r} appears twice")
+    return dict(pairs)
+
+
 def parse_event_line(line: bytes) -> BundleEvent:
-    """One line of events.jsonl; ValueError if it is not exactly the canonical form."""
-    data = json.loads(line.decode("utf-8"))
+    """One line of events.jsonl (without its newline); ValueError if it is not exactly,
+    byte for byte, the canonical form that :func:`event_line` writes."""
+    data = json.loads(line.decode("utf-8"), object_pairs_hook=_no_duplicates)
     if not isinstance(data, dict) or set(data) != EVENT_KEYS:
         raise ValueError("not an event object with exactly the bundle's fields")
     state_text = data["state"]
@@ -263,10 +525,21 @@ def parse_event_line(line: bytes) -> BundleEvent:
         raise ValueError("state is not canonical base64")
     if not isinstance(data["originator_id"], str) or not isinstance(data["topic"], str):
         raise ValueError("originator_id and topic must be text")
-    return BundleEvent(position=_int(data["position"]), originator_id=data["originator_id"],
-                       originator_version=_int(data["originator_version"]),
-                       topic=data["topic"], state=state,
-                       prev_hash=_unhex(data["prev_hash"], 32), hash=_unhex(data["hash"], 32))
+    try:
+        hyphenated = str(uuid.UUID(data["originator_id"]))
+    except ValueError:
+        hyphenated = ""
+    if hyphenated != data["originator_id"]:
+        raise ValueError(f"originator_id {data['originator_id']!r} is not a UUID in lowercase "
+                         "hyphenated form")
+    event = BundleEvent(position=_int(data["position"]), originator_id=data["originator_id"],
+                        originator_version=_int(data["originator_version"]),
+                        topic=data["topic"], state=state,
+                        prev_hash=_unhex(data["prev_hash"], 32), hash=_unhex(data["hash"], 32))
+    if event_line(event) != line + b"\n":
+        raise ValueError("not in the canonical form (members in the specified order, no "
+                         "spaces, \\u escapes only for non-ASCII characters, LF line ends)")
+    return event
 
 
 def event_line(event: BundleEvent) -> bytes:
@@ -305,35 +578,61 @@ def _appears_later(path: Path, after_line: int, position: int) -> bool:
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     with open(directory / MANIFEST_FILE, encoding="utf-8") as file:
-        manifest = json.load(file)
+        manifest = json.load(file, object_pairs_hook=_no_duplicates)
     if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
         raise ValueError(f"{directory / MANIFEST_FILE} is not a civicvol audit bundle manifest")
     if manifest.get("format_version") != BUNDLE_FORMAT_VERSION:
         raise ValueError(f"unknown bundle format version {manifest.get('format_version')!r}")
     if manifest.get("hash_algorithm") != HASH_ALGORITHM:
         raise ValueError(f"unknown hash algorithm {manifest.get('hash_algorithm')!r}")
+    events_file = manifest.get("events_file", EVENTS_FILE)
+    if (not isinstance(events_file, str) or events_file in ("", ".", "..")
+            or Path(events_file).name != events_file or "\\" in events_file
+            or (directory / events_file).resolve().parent != directory.resolve()):
+        raise ValueError(f"events_file {events_file!r} is not a file name inside the bundle")
     return manifest
 
 
+def manifest_problem(manifest: dict[str, Any], carried: list[Checkpoint],
+                     extra: Iterable[Checkpoint]) -> Finding | None:
+    """Where the manifest disagrees with the checkpoints it carries or is checked against."""
+    listed = manifest.get("public_keys", [])
+    signers = sorted({c.public_key.hex() for c in carried})
+    if listed != signers:
+        return Finding(0, BAD_SIGNATURE, f"the manifest's public_keys {listed} are not the "
+                       f"keys of its checkpoints {signers}")
+    for checkpoint in [*carried, *extra]:
+        if checkpoint.store != manifest.get("store"):
+            return Finding(checkpoint.event_count, CHECKPOINT_MISMATCH,
+                           f"checkpoint {checkpoint.source} is of store {checkpoint.store!r}, "
+                           f"but the bundle is of store {manifest.get('store')!r}")
+    return None
+
+
 def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint] = (),
-                  trusted_keys: Iterable[bytes] = (),
+                  trusted_keys: Iterable[bytes] = (), trust_embedded: bool = False,
                   on_progress: Callable[[int], None] | None = None) -> VerificationResult:
     """Check a bundle: every hash, every link, every position, and every checkpoint (those in
-    the manifest and ``extra_checkpoints``). Raises ValueError if the manifest is unreadable."""
+    the manifest and ``extra_checkpoints``) against the pinned ``trusted_keys`` (or, only if
+    ``trust_embedded``, the keys the checkpoints carry). Raises ValueError if the manifest is
+    unreadable."""
     folder = Path(directory)
     manifest = read_manifest(folder)
     checkpoints = [Checkpoint.from_json(c, source=f"manifest checkpoint {i + 1}")
                    for i, c in enumerate(manifest.get("checkpoints", []))]
-    watch = CheckpointWatch([*checkpoints, *extra_checkpoints])
+    extra = list(extra_checkpoints)
+    watch = CheckpointWatch([*checkpoints, *extra])
     result = VerificationResult()
-    result.finding = watch.signatures(trusted_keys) or watch.passed(0, GENESIS)
+    result.finding = (manifest_problem(manifest, checkpoints, extra)
+                      or watch.signatures(trusted_keys, trust_embedded)
+                      or watch.passed(0, GENESIS))
     if result.finding:
         return result
     events_path = folder / str(manifest.get("events_file", EVENTS_FILE))
     lines = _read_lines(events_path)
     pending: tuple[int, BundleEvent | str] | None = None
     head, expected = GENESIS, 1
-    accepted_prev = GENESIS
+    accepted_prev, tree = GENESIS, TreeFrontier()
     while True:
         item = pending or next(lines, None)
         pending = None
@@ -372,8 +671,9 @@ def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint]
             return result
         assert isinstance(event, BundleEvent)
         accepted_prev, head = head, event.hash
+        tree.append(head)
         result.event_count, result.head_hash = expected, head
-        result.finding = watch.passed(expected, head)
+        result.finding = watch.passed(expected, head, tree)
         if result.finding:
             return result
         if on_progress is not None:
@@ -396,16 +696,30 @@ def verify_bundle(directory: str | Path, extra_checkpoints: Iterable[Checkpoint]
     return result
 
 
+EMBEDDED_WARNING = (
+    "WARNING: trusting the public keys the checkpoints carry (--trust-embedded-keys): whoever "
+    "rewrote this history could have signed its checkpoints too; pin the auditors' keys with "
+    "--public-key for a proof")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python verifier.py BUNDLE_DIR [--public-key FILE ...]``: exit 0 when intact."""
+    """``python verifier.py BUNDLE_DIR (--public-key FILE ... | --trust-embedded-keys)``: exit 0
+    when intact."""
     args = list(sys.argv[1:] if argv is None else argv)
     key_files: list[str] = []
+    trust_embedded = "--trust-embedded-keys" in args
+    if trust_embedded:
+        args.remove("--trust-embedded-keys")
     while "--public-key" in args[:-1]:
         at = args.index("--public-key")
         key_files.append(args[at + 1])
         del args[at:at + 2]
     if len(args) != 1 or args[0].startswith("--"):
-        print("usage: python verifier.py BUNDLE_DIR [--public-key KEY.pub ...]", file=sys.stderr)
+        print("usage: python verifier.py BUNDLE_DIR (--public-key KEY.pub ... | "
+              "--trust-embedded-keys)", file=sys.stderr)
+        return 2
+    if trust_embedded and key_files:
+        print("error: give --public-key or --trust-embedded-keys, not both", file=sys.stderr)
         return 2
     try:
         keys = [load_public_key(path) for path in key_files]
@@ -414,7 +728,9 @@ def main(argv: list[str] | None = None) -> int:
               "signed the checkpoints", file=sys.stderr)
         return 2
     try:
-        result = verify_bundle(args[0], trusted_keys=keys)
+        if trust_embedded:
+            print(EMBEDDED_WARNING, file=sys.stderr)
+        result = verify_bundle(args[0], trusted_keys=keys, trust_embedded=trust_embedded)
     except (OSError, ValueError) as error:
         print(f"error: cannot read the bundle in {args[0]}: {error}; give the folder written by "
               "'civicvol audit export'", file=sys.stderr)

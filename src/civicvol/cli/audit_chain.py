@@ -29,7 +29,8 @@ from civicvol.audit.checkpoint import (
 from civicvol.audit.personal_keys_check import describe, keys_lost_without_erasure
 from civicvol.audit.recorders import as_chained
 from civicvol.audit.store_verification import verify_store
-from civicvol.audit.verifier import VerificationResult, verify_bundle
+from civicvol.audit.verifier import EMBEDDED_WARNING, VerificationResult, verify_bundle
+from civicvol.audit.witness import witness_append
 from civicvol.cli.audit import audit
 from civicvol.cli.context import json_option, print_json, session
 from civicvol.demo import interrupted_demo_warning
@@ -40,7 +41,21 @@ checkpoint_option = click.option(
     metavar="FILE", help="A signed checkpoint to check the head against (repeatable).")
 public_key_option = click.option(
     "--public-key", "public_key_files", multiple=True, type=click.Path(path_type=Path),
-    metavar="FILE", help="Trust only checkpoints signed by this public key (repeatable).")
+    metavar="FILE", help="Trust only checkpoints signed by this public key (repeatable); "
+                         "each key must have signed one of the checkpoints.")
+trust_embedded_option = click.option(
+    "--trust-embedded-keys", "trust_embedded", is_flag=True,
+    help="Trust the key each checkpoint carries (no proof against whoever rewrote the "
+         "history: reported as a warning).")
+
+
+def pinned_keys(public_key_files: tuple[Path, ...], trust_embedded: bool) -> list[bytes]:
+    """The auditor's pinned keys; warns loudly when the checkpoints' own keys are trusted."""
+    if trust_embedded and public_key_files:
+        raise AuditFileError("give --public-key or --trust-embedded-keys, not both")
+    if trust_embedded:
+        Console(stderr=True).print(f"[bold red]{EMBEDDED_WARNING}[/]")
+    return read_public_keys(public_key_files)
 
 
 @contextmanager
@@ -100,11 +115,21 @@ def keygen(out: Path) -> None:
               metavar="KEYFILE", help="The private key made by 'civicvol audit keygen'.")
 @click.option("--out", required=True, type=click.Path(path_type=Path), metavar="FILE",
               help="Where to write the signed checkpoint (JSON).")
-def checkpoint(key_file: Path, out: Path) -> None:
-    """Sign "this store has N events, head hash H" into a file the auditors keep."""
+@click.option("--log", "log_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Also append it to this checkpoint log, refusing a head that does not "
+                   "extend the log's last one (a witness).")
+def checkpoint(key_file: Path, out: Path, log_file: Path | None) -> None:
+    """Sign "this store has N events, head hash H, tree head T" into a file the auditors
+    keep."""
     key = load_private_key(key_file)
     obj = session()
-    signed = sign_checkpoint(key, store_name(obj.app.store_url), as_chained(obj.app.recorder))
+    recorder = as_chained(obj.app.recorder)
+    signed = sign_checkpoint(key, store_name(obj.app.store_url), recorder)
+    if out.exists():
+        raise AuditFileError(f"{out} exists already; checkpoints are kept, not overwritten: "
+                             "choose another --out")
+    if log_file is not None:
+        witness_append(log_file, signed, recorder)
     write_checkpoint(signed, out)
     click.echo(f"checkpoint of {signed.event_count} events written to {out}", err=True)
     click.echo(signed.head_hash.hex())
@@ -113,16 +138,18 @@ def checkpoint(key_file: Path, out: Path) -> None:
 @audit.command("verify")
 @checkpoint_option
 @public_key_option
+@trust_embedded_option
 @json_option
 def verify(checkpoint_files: tuple[Path, ...], public_key_files: tuple[Path, ...],
-           as_json: bool) -> None:
+           trust_embedded: bool, as_json: bool) -> None:
     """Walk the whole log, recompute the chain, and check the checkpoints."""
     checkpoints = read_checkpoints(checkpoint_files)
-    trusted = read_public_keys(public_key_files)
+    trusted = pinned_keys(public_key_files, trust_embedded)
     app = session().app
     recorder = as_chained(app.recorder)
     with _progress("verifying", recorder.chain_head()[0]) as advance:
-        result = verify_store(recorder, checkpoints, trusted, on_progress=advance)
+        result = verify_store(recorder, checkpoints, trusted, trust_embedded=trust_embedded,
+                              on_progress=advance)
     if warning := interrupted_demo_warning(app):
         click.echo(warning, err=True)
     _report(result, f"store {store_name(app.store_url)}", as_json,
@@ -148,15 +175,18 @@ def export(directory: Path, checkpoint_files: tuple[Path, ...]) -> None:
 @click.argument("directory", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @checkpoint_option
 @public_key_option
+@trust_embedded_option
 @json_option
 def verify_bundle_command(directory: Path, checkpoint_files: tuple[Path, ...],
-                          public_key_files: tuple[Path, ...], as_json: bool) -> None:
+                          public_key_files: tuple[Path, ...], trust_embedded: bool,
+                          as_json: bool) -> None:
     """Check an audit bundle without any database."""
     checkpoints = read_checkpoints(checkpoint_files)
-    trusted = read_public_keys(public_key_files)
+    trusted = pinned_keys(public_key_files, trust_embedded)
     with _progress("verifying bundle", None) as advance:
         try:
-            result = verify_bundle(directory, checkpoints, trusted, on_progress=advance)
+            result = verify_bundle(directory, checkpoints, trusted, trust_embedded,
+                                   on_progress=advance)
         except (OSError, ValueError) as error:
             raise AuditFileError(f"cannot read the bundle in {directory}: {error}; give the "
                                  "folder written by 'civicvol audit export'") from None

@@ -29,13 +29,16 @@ from civicvol.audit.certificate import (
     DEFAULT_ISSUER,
     certificate_markdown,
     check_certificate,
+    check_certificate_offline,
     issue_certificate,
     load_certificate,
 )
+from civicvol.audit.checkpoint import AuditFileError, load_private_key, read_public_keys
 from civicvol.audit.history import aggregate_history
 from civicvol.audit.replay import replay
 from civicvol.audit.trace import trace_points
 from civicvol.cli.audit import audit
+from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
 from civicvol.cli.context import console, json_option, print_json, session, writes
 from civicvol.cli.volunteers import volunteer
 
@@ -81,7 +84,7 @@ def replay_command(as_json: bool, scratch: str | None) -> None:
 @json_option
 def history(record_id: str, as_json: bool) -> None:
     """Every event of one record (volunteer, order, team, account ...), oldest first."""
-    rows = aggregate_history(session().app, record_id)
+    rows = aggregate_history(session().app, record_id, whole=as_json)
     if as_json:
         print_json(rows)
         return
@@ -127,12 +130,25 @@ def trace(volunteer_id: str, as_json: bool) -> None:
 
 @audit.command("check-certificate")
 @click.argument("certificate", type=click.Path(path_type=Path))
-@click.option("--bundle", required=True, type=click.Path(path_type=Path),
-              help="An audit bundle (civicvol audit export) reaching the certificate's position.")
-def check(certificate: Path, bundle: Path) -> None:
-    """Check a service certificate against an audit bundle, without the database."""
+@click.option("--bundle", default=None, type=click.Path(path_type=Path),
+              help="An audit bundle (civicvol audit export) reaching the certificate's "
+                   "position; without it the certificate is checked from its own proofs.")
+@click.option("--issuer-key", "issuer_key_files", multiple=True,
+              type=click.Path(path_type=Path), metavar="FILE",
+              help="Trust only certificates signed by this issuer's public key (repeatable).")
+@public_key_option
+@trust_embedded_option
+def check(certificate: Path, bundle: Path | None, issuer_key_files: tuple[Path, ...],
+          public_key_files: tuple[Path, ...], trust_embedded: bool) -> None:
+    """Check a service certificate's signature and every field against an audit bundle,
+    without the database."""
+    if trust_embedded and issuer_key_files:
+        raise AuditFileError("give --issuer-key or --trust-embedded-keys, not both")
+    trusted = pinned_keys(public_key_files, trust_embedded)
+    issuers = read_public_keys(issuer_key_files)
     cert = load_certificate(certificate)
-    problems = check_certificate(cert, bundle)
+    problems = (check_certificate_offline(cert, issuers, trust_embedded) if bundle is None
+                else check_certificate(cert, bundle, trusted, trust_embedded, issuers))
     for problem in problems:
         click.echo(f"NOT CONFIRMED: {problem}")
     if problems:
@@ -146,10 +162,14 @@ def check(certificate: Path, bundle: Path) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="Write FILE.md (printable) and FILE.json (checkable) instead of printing.")
 @click.option("--issuer", default=DEFAULT_ISSUER, show_default=True)
+@click.option("--key", "key_file", required=True, type=click.Path(path_type=Path),
+              metavar="KEYFILE", help="The issuer's signing key ('civicvol audit keygen').")
 @json_option
-def certificate(volunteer_id: str, out: Path | None, issuer: str, as_json: bool) -> None:
-    """Issue a volunteer's service certificate (志愿服务记录证明)."""
-    cert = issue_certificate(session().app, volunteer_id, issuer)
+def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path,
+                as_json: bool) -> None:
+    """Issue a volunteer's service certificate (志愿服务记录证明), signed by the issuer."""
+    key = load_private_key(key_file)
+    cert = issue_certificate(session().app, volunteer_id, key, issuer)
     text = json.dumps(cert, ensure_ascii=False, indent=2)
     if out is not None:
         stem = out.with_suffix("") if out.suffix in (".md", ".json") else out

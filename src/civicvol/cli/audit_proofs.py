@@ -1,0 +1,98 @@
+"""civicvol audit prove | prove-consistency | check-proof: short proofs from the Merkle tree.
+
+``check-proof`` needs no database and no bundle: the proof, the signed checkpoint(s) and the
+auditors' public key. It exits 0 when the proof holds, 1 when it does not, 2 when a file
+cannot be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from civicvol.audit.checkpoint import AuditFileError, read_checkpoints
+from civicvol.audit.proofs import consistency_proof, inclusion_proof
+from civicvol.audit.recorders import as_chained
+from civicvol.audit.verifier import (
+    CONSISTENCY_PROOF_FORMAT,
+    CheckpointWatch,
+    consistency_problem,
+    inclusion_problem,
+)
+from civicvol.cli.audit import audit
+from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
+from civicvol.cli.context import print_json, session
+from civicvol.store import store_name
+
+
+@audit.command("prove")
+@click.argument("position", type=click.IntRange(min=1))
+@click.option("--checkpoint", "checkpoint_file", type=click.Path(path_type=Path),
+              metavar="FILE", help="Prove against this signed tree head (default: now).")
+def prove(position: int, checkpoint_file: Path | None) -> None:
+    """An inclusion proof of the event at POSITION (JSON on standard output)."""
+    checkpoint = read_checkpoints([checkpoint_file])[0] if checkpoint_file else None
+    app = session().app
+    print_json(inclusion_proof(as_chained(app.recorder), store_name(app.store_url), position,
+                               checkpoint))
+
+
+@audit.command("prove-consistency")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+def prove_consistency(old: Path, new: Path) -> None:
+    """A consistency proof: the tree checkpoint NEW signed extends the one OLD signed."""
+    older, newer = read_checkpoints([old, new])
+    print_json(consistency_proof(as_chained(session().app.recorder), older, newer))
+
+
+@audit.command("check-proof")
+@click.argument("proof_file", type=click.Path(path_type=Path), metavar="PROOF")
+@click.option("--checkpoint", "checkpoint_files", multiple=True, required=True,
+              type=click.Path(path_type=Path), metavar="FILE",
+              help="The signed checkpoint (two for a consistency proof: old and new).")
+@public_key_option
+@trust_embedded_option
+def check_proof(proof_file: Path, checkpoint_files: tuple[Path, ...],
+                public_key_files: tuple[Path, ...], trust_embedded: bool) -> None:
+    """Check an inclusion or consistency proof against signed checkpoints, offline."""
+    trusted = pinned_keys(public_key_files, trust_embedded)
+    checkpoints = read_checkpoints(checkpoint_files)
+    proof = _load_proof(proof_file)
+    watch = CheckpointWatch(checkpoints)
+    untrusted = watch.signatures(trusted, trust_embedded)
+    try:
+        if untrusted:
+            problem = str(untrusted)
+        elif proof.get("format") == CONSISTENCY_PROOF_FORMAT:
+            if len(checkpoints) != 2:
+                raise AuditFileError("a consistency proof is checked against two checkpoints: "
+                                     "give --checkpoint OLD --checkpoint NEW")
+            older, newer = sorted(checkpoints, key=lambda c: c.event_count)
+            problem = consistency_problem(proof, older, newer)
+        else:
+            if len(checkpoints) != 1:
+                raise AuditFileError("an inclusion proof is checked against one checkpoint")
+            problem = inclusion_problem(proof, checkpoints[0])
+    except (KeyError, TypeError, ValueError) as error:
+        raise AuditFileError(f"cannot read proof {proof_file}: {error}; give a file written "
+                             "by 'civicvol audit prove' or 'prove-consistency'") from None
+    if problem:
+        click.echo(f"proof does NOT hold: {problem}")
+        sys.exit(1)
+    click.echo(f"proof holds against checkpoint(s) {', '.join(map(str, checkpoint_files))}")
+
+
+def _load_proof(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise AuditFileError(f"cannot read proof {path}: {error}; give a file written by "
+                             "'civicvol audit prove' or 'prove-consistency'") from None
+    if not isinstance(data, dict):
+        raise AuditFileError(f"{path} is not a civicvol proof")
+    return data
