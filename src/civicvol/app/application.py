@@ -34,7 +34,8 @@ from eventsourcing.persistence import (
     Recording,
 )
 
-from civicvol.app.authorization import authorize
+from civicvol.app.authorization import authorize, crediting_command
+from civicvol.app.boundary import check_sequence, checked
 from civicvol.app.extensions import Extensions
 from civicvol.app.provenance import PROVENANCE_TOPICS, ProvenanceMapper
 from civicvol.app.repository import CivicRepository
@@ -45,6 +46,7 @@ from civicvol.domain.errors import (
     ConcurrentChange,
     EntryNotFound,
     InvalidId,
+    InvalidInput,
     NotAMember,
     NotFound,
     OrderNotFound,
@@ -138,9 +140,17 @@ class CivicVol(Application[UUID]):
 
     # --- the unit of work --------------------------------------------------------------------
     def commit(
-        self, command: str, actor: Actor, *aggregates: Aggregate | None
+        self, command: str, actor: Actor, *aggregates: Aggregate | None,
+        reads: Iterable[Aggregate | None] = (),
     ) -> list[Recording[UUID]]:
-        """Save the aggregates' new events in one transaction, after the decision hooks."""
+        """Save the aggregates' new events in one transaction, after the decision hooks.
+
+        ``reads`` are the aggregates the decision read but does not change (the team an
+        order is dispatched to, the volunteer who accepts it): inside the same transaction
+        each must still be at the version that was read, else nothing is stored and the
+        command fails with :class:`ConcurrentChange`. An aggregate that is saved needs no
+        entry: its own new events already conflict with any concurrent change.
+        """
         processing = ProcessingEvent[UUID]()
         # What ProcessingEvent.collect_events does, without its isinstance checks against
         # runtime Protocols, which cost more than the collecting (a tenth of the demo's time).
@@ -150,6 +160,10 @@ class CivicVol(Application[UUID]):
                 processing.aggregates[aggregate.id] = aggregate
         if not processing.events:
             return []
+        read_set = [(a.id, a.version) for a in reads
+                    if a is not None and a.id not in processing.aggregates]
+        if read_set:
+            processing.saved_kwargs["reads"] = read_set
         self.extensions.before_save(self, command, actor, processing.events)
         try:
             recordings = self._record(processing)
@@ -250,6 +264,7 @@ class CivicVol(Application[UUID]):
                                                                by=SYSTEM)
 
     # --- volunteers --------------------------------------------------------------------------
+    @checked
     def register_volunteer(
         self, actor: Actor, name: str, phone: str, community: str,
         skills: Sequence[str] = (),
@@ -259,6 +274,7 @@ class CivicVol(Application[UUID]):
         self.commit("volunteer.register", actor, volunteer)
         return volunteer.id
 
+    @checked
     def register_volunteers(
         self, actor: Actor, people: Iterable[tuple[str, str, str, Sequence[str]]]
     ) -> list[UUID]:
@@ -269,6 +285,7 @@ class CivicVol(Application[UUID]):
         self.commit("volunteer.register", actor, *volunteers)
         return [v.id for v in volunteers]
 
+    @checked
     def update_contact(self, actor: Actor, volunteer_id: UUID | str, name: str,
                        phone: str) -> None:
         authorize(actor, "volunteer.update_contact")
@@ -277,18 +294,21 @@ class CivicVol(Application[UUID]):
         volunteer.update_contact(name, phone, by=actor)
         self.commit("volunteer.update_contact", actor, volunteer)
 
+    @checked
     def suspend_volunteer(self, actor: Actor, volunteer_id: UUID | str, reason: str) -> None:
         authorize(actor, "volunteer.suspend")
         volunteer = self.volunteer(volunteer_id)
         volunteer.suspend(reason, by=actor)
         self.commit("volunteer.suspend", actor, volunteer)
 
+    @checked
     def reactivate_volunteer(self, actor: Actor, volunteer_id: UUID | str) -> None:
         authorize(actor, "volunteer.reactivate")
         volunteer = self.volunteer(volunteer_id)
         volunteer.reactivate(by=actor)
         self.commit("volunteer.reactivate", actor, volunteer)
 
+    @checked
     def volunteer_leaves(self, actor: Actor, volunteer_id: UUID | str, reason: str = "") -> None:
         authorize(actor, "volunteer.leave")
         volunteer = self.volunteer(volunteer_id)
@@ -303,6 +323,7 @@ class CivicVol(Application[UUID]):
             self.volunteer(actor.id).check_is_active()
 
     # --- teams -------------------------------------------------------------------------------
+    @checked
     def create_team(
         self, actor: Actor, name: str, kind: TeamKind | str,
         parent: UUID | str | None = None, community: str = "",
@@ -313,6 +334,7 @@ class CivicVol(Application[UUID]):
         self.commit("team.create", actor, team)
         return team.id
 
+    @checked
     def join_team(self, actor: Actor, team_id: UUID | str, volunteer_id: UUID | str) -> None:
         authorize(actor, "team.join")
         team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
@@ -324,8 +346,9 @@ class CivicVol(Application[UUID]):
             membership = Membership(team_id=team.id, volunteer_id=volunteer.id, by=actor)
         else:
             membership.rejoin(by=actor)
-        self.commit("team.join", actor, membership)
+        self.commit("team.join", actor, membership, reads=[team, volunteer])
 
+    @checked
     def join_team_in_bulk(self, actor: Actor, team_id: UUID,
                           volunteer_ids: Sequence[UUID]) -> None:
         """Add newly registered volunteers to a team in one transaction (imports, the demo).
@@ -339,6 +362,7 @@ class CivicVol(Application[UUID]):
         members = [Membership(team_id=team.id, volunteer_id=v, by=actor) for v in volunteer_ids]
         self.commit("team.join", actor, *members)
 
+    @checked
     def leave_team(self, actor: Actor, team_id: UUID | str, volunteer_id: UUID | str,
                    reason: str = "") -> None:
         authorize(actor, "team.leave")
@@ -357,14 +381,16 @@ class CivicVol(Application[UUID]):
             team.stand_down_leader(volunteer.id, by=actor)
         self.commit("team.leave", actor, membership, team)
 
+    @checked
     def appoint_leader(self, actor: Actor, team_id: UUID | str,
                        volunteer_id: UUID | str) -> None:
         authorize(actor, "team.appoint_leader")
         team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
-        self.member(team.id, volunteer.id)
+        membership = self.member(team.id, volunteer.id)
         team.appoint_leader(volunteer.id, by=actor)
-        self.commit("team.appoint_leader", actor, team)
+        self.commit("team.appoint_leader", actor, team, reads=[membership, volunteer])
 
+    @checked
     def stand_down_leader(self, actor: Actor, team_id: UUID | str,
                           volunteer_id: UUID | str) -> None:
         authorize(actor, "team.stand_down_leader")
@@ -372,6 +398,7 @@ class CivicVol(Application[UUID]):
         team.stand_down_leader(parse_id(volunteer_id, "volunteer"), by=actor)
         self.commit("team.stand_down_leader", actor, team)
 
+    @checked
     def dissolve_team(self, actor: Actor, team_id: UUID | str, reason: str) -> None:
         authorize(actor, "team.dissolve")
         team = self.team(team_id)
@@ -379,6 +406,7 @@ class CivicVol(Application[UUID]):
         self.commit("team.dissolve", actor, team)
 
     # --- service orders: 点单 → 派单 → 接单 → 评单 -----------------------------------------------
+    @checked
     def place_order(
         self, actor: Actor, service: str, description: str = "", place: str = "",
         wanted_time: str = "", beneficiaries: Sequence[str] = (), channel: str = "platform",
@@ -392,13 +420,15 @@ class CivicVol(Application[UUID]):
         self.commit("order.place", actor, order)
         return order.id
 
+    @checked
     def dispatch_order(self, actor: Actor, order_id: UUID | str, team_id: UUID | str) -> None:
         authorize(actor, "order.dispatch")
         order, team = self.order(order_id), self.team(team_id)
         team.check_is_not_dissolved()
         order.dispatch(team.id, by=actor)
-        self.commit("order.dispatch", actor, order)
+        self.commit("order.dispatch", actor, order, reads=[team])
 
+    @checked
     def accept_order(self, actor: Actor, order_id: UUID | str) -> None:
         """A member of the dispatched team takes the order; the membership records it too,
         so a concurrent leave and accept cannot both commit."""
@@ -410,8 +440,9 @@ class CivicVol(Application[UUID]):
         assert order.team_id is not None
         membership = self.member(order.team_id, volunteer.id)
         membership.take_order(order.id, by=actor)
-        self.commit("order.accept", actor, order, membership)
+        self.commit("order.accept", actor, order, membership, reads=[volunteer])
 
+    @checked
     def decline_order(self, actor: Actor, order_id: UUID | str, reason: str) -> None:
         authorize(actor, "order.decline")
         order = self.order(order_id)
@@ -422,6 +453,7 @@ class CivicVol(Application[UUID]):
         order.decline(volunteer.id, reason, by=actor)
         self.commit("order.decline", actor, order)
 
+    @checked
     def complete_order(self, actor: Actor, order_id: UUID | str,
                        hours: Decimal | float | str, served: int = 0) -> None:
         """The accepting volunteer completes the order; their hours and points are recorded
@@ -430,6 +462,10 @@ class CivicVol(Application[UUID]):
         order = self.order(order_id)
         volunteer = self.volunteer(actor.id)
         order.complete(volunteer.id, hours, served, by=actor)
+        assert order.team_id is not None
+        # Only a member still serving on the team completes its order; a concurrent leave
+        # makes this fail rather than credit a volunteer who is no longer on the team.
+        membership = self.member(order.team_id, volunteer.id)
         volunteer.record_service(order.id, order.hours, by=actor)
         points = self.extensions.points_for_order(self, order, self.points_scheme)
         account = None  # a scheme that pays nothing for this order opens no empty account
@@ -437,8 +473,9 @@ class CivicVol(Application[UUID]):
             account = self._open_account(volunteer.id)
             account.credit(points, Source("order", str(order.id)), by=actor,
                            approved=self.points_scheme.auto_approve)
-        self.commit("order.complete", actor, order, volunteer, account)
+        self.commit("order.complete", actor, order, volunteer, account, reads=[membership])
 
+    @checked
     def rate_order(self, actor: Actor, order_id: UUID | str, stars: int,
                    comment: str = "") -> None:
         authorize(actor, "order.rate")
@@ -446,6 +483,7 @@ class CivicVol(Application[UUID]):
         order.rate(actor.id, stars, comment, by=actor)
         self.commit("order.rate", actor, order)
 
+    @checked
     def cancel_order(self, actor: Actor, order_id: UUID | str, reason: str) -> None:
         authorize(actor, "order.cancel")
         order = self.order(order_id)
@@ -455,38 +493,43 @@ class CivicVol(Application[UUID]):
         self.commit("order.cancel", actor, order)
 
     # --- points ------------------------------------------------------------------------------
+    @checked
     def credit_points(
         self, actor: Actor, volunteer_id: UUID | str, points: int, source: Source,
-        *, approved: bool | None = None, with_aggregates: Sequence[Aggregate] = (),
-        command: str = "points.credit",
+        *, with_aggregates: Sequence[Aggregate] = (), reads: Iterable[Aggregate] = (),
     ) -> bool:
         """Credit points earned by ``source`` (plug-ins: a clue, a session ...).
 
-        ``with_aggregates`` are saved in the same transaction (the clue that earned them).
-        Returns False, storing only ``with_aggregates``, if the source was credited before.
-        A plug-in passes its own ``command`` (granted to its roles); by default only the
-        system credits points.
+        See :meth:`credit_many`. Returns False, storing only ``with_aggregates``, if the
+        source was credited before.
         """
-        credited = self.credit_many(actor, [(volunteer_id, points)], source, approved=approved,
-                                    with_aggregates=with_aggregates, command=command)
+        credited = self.credit_many(actor, [(volunteer_id, points)], source,
+                                    with_aggregates=with_aggregates, reads=reads)
         return bool(credited)
 
+    @checked
     def credit_many(
         self, actor: Actor, credits: Sequence[tuple[UUID | str, int]], source: Source,
-        *, approved: bool | None = None, with_aggregates: Sequence[Aggregate] = (),
-        command: str = "points.credit",
+        *, with_aggregates: Sequence[Aggregate] = (), reads: Iterable[Aggregate] = (),
     ) -> dict[UUID, int]:
         """Credit several volunteers for one source (the barbers of a session), in one
-        transaction with ``with_aggregates``.
+        transaction with ``with_aggregates`` (checking ``reads`` as :meth:`commit` does).
 
+        The command is the one that registered the source's kind (``grant(command, *roles,
+        credits=[kind])``), and the actor must be granted it; whether the credits skip the
+        points audit is the points scheme's decision (``PointsScheme.auto_approve``).
         The plug-ins' points rules decide each credit; a credit they make 0 is skipped
         (asking for 0 or fewer points is refused). Returns the points credited to each
         volunteer; one already credited for ``source`` is left out."""
+        command = crediting_command(source)
         authorize(actor, command)
-        auto = self.points_scheme.auto_approve if approved is None else approved
+        auto = self.points_scheme.auto_approve
         accounts: dict[UUID, PointAccount] = {}
         credited: dict[UUID, int] = {}
-        for volunteer_id, asked in credits:
+        for credit in check_sequence(credits, "credits"):
+            if not isinstance(credit, tuple) or len(credit) != 2:
+                raise InvalidInput(f"credit {credit!r} is not a (volunteer id, points) pair")
+            volunteer_id, asked = credit
             check_points(asked)
             volunteer = self.volunteer(volunteer_id)
             volunteer.check_has_not_left()
@@ -497,14 +540,16 @@ class CivicVol(Application[UUID]):
             accounts[volunteer.id] = account
             if account.credit(points, source, by=actor, approved=auto):
                 credited[volunteer.id] = points
-        self.commit(command, actor, *with_aggregates, *accounts.values())
+        self.commit(command, actor, *with_aggregates, *accounts.values(), reads=reads)
         return credited
 
+    @checked
     def approve_points(self, actor: Actor, volunteer_id: UUID | str,
                        entry_id: str | None = None) -> list[str]:
         """Approve one pending credit, or every pending credit when ``entry_id`` is None."""
         authorize(actor, "points.approve")
         account = self._existing_account(volunteer_id)
+        check_not_own_account(actor, account, "approve")
         if entry_id is None:
             entry_ids = [e.entry_id for e in account.pending_entries()]
         else:
@@ -514,13 +559,16 @@ class CivicVol(Application[UUID]):
         self.commit("points.approve", actor, account)
         return entry_ids
 
+    @checked
     def reject_points(self, actor: Actor, volunteer_id: UUID | str, entry_id: str,
                       reason: str) -> None:
         authorize(actor, "points.reject")
         account = self._existing_account(volunteer_id)
+        check_not_own_account(actor, account, "reject")
         account.reject(entry_id, reason, by=actor)
         self.commit("points.reject", actor, account)
 
+    @checked
     def reverse_points(self, actor: Actor, volunteer_id: UUID | str, entry_id: str,
                        reason: str) -> None:
         authorize(actor, "points.reverse")
@@ -528,10 +576,12 @@ class CivicVol(Application[UUID]):
         account.reverse(entry_id, reason, by=actor)
         self.commit("points.reverse", actor, account)
 
+    @checked
     def redeem_points(self, actor: Actor, volunteer_id: UUID | str, points: int, gift: str,
                       station: str) -> str:
         authorize(actor, "points.redeem")
         account = self._existing_account(volunteer_id)
+        check_not_own_account(actor, account, "redeem")
         entry_id = account.redeem(points, gift, station, by=actor)
         self.commit("points.redeem", actor, account)
         return entry_id
@@ -580,6 +630,14 @@ def check_acts_for_self(actor: Actor, volunteer_id: UUID) -> None:
             f"volunteer {actor.id} may do this only for themself, not for {volunteer_id}; an "
             "administrator may do it for anyone (--as administrator:ID)"
         )
+
+
+def check_not_own_account(actor: Actor, account: PointAccount, action: str) -> None:
+    """Separation of duties: nobody audits or spends their own points."""
+    if actor.id == str(account.volunteer_id):
+        raise PermissionDenied(
+            f"{actor} may not {action} points on their own account; another "
+            f"{actor.role} must do it")
 
 
 def check_leads_team(actor: Actor, team: Team) -> None:

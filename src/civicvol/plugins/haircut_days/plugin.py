@@ -59,8 +59,9 @@ def register_settings() -> Mapping[str, Setting]:
 
 @hookimpl
 def register_permissions(grant: Callable[..., None]) -> None:
-    for command in (c.SCHEDULE, c.HOLD, c.CANCEL):
+    for command in (c.SCHEDULE, c.CANCEL):
         grant(command, "administrator", "leader")
+    grant(c.HOLD, "administrator", "leader", credits=[c.SESSION_SOURCE])
     grant(c.RECORD_SERVED, "leader", "volunteer")
     grant(c.REQUEST_HOME_VISIT, "resident")
 

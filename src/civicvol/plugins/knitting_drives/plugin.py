@@ -52,7 +52,7 @@ def register_settings() -> Mapping[str, Setting]:
 def register_permissions(grant: Callable[..., None]) -> None:
     for command in (c.LAUNCH, c.ADD_RECIPIENT, c.DELIVER, c.CLOSE):
         grant(command, "administrator", "leader")
-    grant(c.LOG, "volunteer", "leader")
+    grant(c.LOG, "volunteer", "leader", credits=[c.KNITTING_SOURCE])
 
 
 @hookimpl

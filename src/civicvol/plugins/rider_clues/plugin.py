@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from civicvol.plugins.markers import hookimpl
 from civicvol.plugins.rider_clues.categories import ClueCategories
-from civicvol.plugins.rider_clues.commands import PERMISSIONS, RiderClues
+from civicvol.plugins.rider_clues.commands import CREDITS, PERMISSIONS, RiderClues
 from civicvol.plugins.rider_clues.report import RiderCluesFigures
 from civicvol.plugins.rider_clues.settings import SETTINGS
 from civicvol.plugins.settings import Setting
@@ -30,7 +30,7 @@ def register_settings() -> Mapping[str, Setting]:
 @hookimpl
 def register_permissions(grant: Callable[..., None]) -> None:
     for command, roles in PERMISSIONS.items():
-        grant(command, *roles)
+        grant(command, *roles, credits=CREDITS.get(command, ()))
 
 
 @hookimpl

@@ -1,0 +1,83 @@
+"""Nobody gets more than the role they name: credits are bound to the command that registered
+their source kind, the system actor is civicvol's own, and nobody audits or spends their own
+points."""
+
+from __future__ import annotations
+
+import pytest
+
+from civicvol import Actor, CivicVol, Source
+from civicvol.app.authorization import grant
+from civicvol.domain import errors
+from civicvol.domain.values import SYSTEM
+from tests.conftest import ADMIN, POINTS_AUDITOR
+from tests.refusal import refused
+from tests.world import World, build_world
+
+
+@pytest.fixture
+def world(app: CivicVol) -> World:
+    return build_world(app)
+
+
+class TestCreditsCannotBeWidened:
+    def test_a_resident_cannot_credit_points_by_naming_another_command(
+            self, world: World) -> None:
+        resident = Actor("resident", "r-x")
+        with pytest.raises(TypeError):  # there is no command= (nor approved=) to choose
+            world.app.credit_points(resident, world.barber, 100_000,  # type: ignore[call-arg]
+                                    Source("gift", "1"), approved=True, command="order.place")
+        refused(world.app, errors.PermissionDenied, world.app.credit_points, resident,
+                world.barber, 100_000, Source("award", "1"))
+        assert world.app.point_account(world.barber) is None
+
+    def test_an_unregistered_source_kind_earns_nothing(self, world: World) -> None:
+        message = refused(world.app, errors.PermissionDenied, world.app.credit_points, ADMIN,
+                          world.barber, 5, Source("gift", "1"))
+        assert "'gift'" in message
+
+    @pytest.mark.parametrize("source", [None, "award:1", Source("", "1"), Source("award", "")])
+    def test_a_credit_without_a_source_is_refused(self, world: World, source: object) -> None:
+        refused(world.app, errors.InvalidInput, world.app.credit_points, ADMIN, world.barber, 5,
+                source)
+
+    def test_the_caller_cannot_approve_a_credit_the_scheme_audits(self, world: World) -> None:
+        world.app.credit_points(ADMIN, world.barber, 5, Source("award", "a-1"))
+        account = world.app.point_account(world.barber)
+        assert account is not None and (account.pending, account.balance) == (5, 0)
+
+    def test_a_source_kind_belongs_to_one_command(self) -> None:
+        with pytest.raises(ValueError, match=r"belong to tests\.award"):
+            grant("thief.steal", "resident", credits=["award"])
+
+
+class TestTheSystemActor:
+    def test_no_public_command_accepts_the_system_actor(self, world: World) -> None:
+        for call, args in [(world.app.register_volunteer, ("某", "13600136000", "东庄社区")),
+                           (world.app.credit_points, (world.barber, 5, Source("award", "1"))),
+                           (world.app.approve_points, (world.barber,))]:
+            message = refused(world.app, errors.PermissionDenied, call, SYSTEM, *args)
+            assert "system" in message
+
+    def test_nobody_is_granted_the_system_role(self) -> None:
+        with pytest.raises(ValueError, match="system"):
+            grant("plugin.thing", "system")
+
+
+class TestSeparationOfDuties:
+    def test_a_points_auditor_does_not_approve_or_reject_their_own_credits(
+            self, world: World) -> None:
+        own = Actor("points-auditor", str(world.barber))
+        world.app.credit_points(ADMIN, world.barber, 5, Source("award", "a-1"))
+        refused(world.app, errors.PermissionDenied, world.app.approve_points, own, world.barber)
+        refused(world.app, errors.PermissionDenied, world.app.reject_points, own, world.barber,
+                "E1", "不算")
+        world.app.approve_points(POINTS_AUDITOR, world.barber)
+
+    def test_a_station_keeper_does_not_redeem_for_themself(self, world: World) -> None:
+        world.app.credit_points(ADMIN, world.barber, 5, Source("award", "a-1"))
+        world.app.approve_points(POINTS_AUDITOR, world.barber)
+        own = Actor("station-keeper", str(world.barber))
+        message = refused(world.app, errors.PermissionDenied, world.app.redeem_points, own,
+                          world.barber, 5, "毛巾", "蜂享驿站")
+        assert "another station-keeper" in message
