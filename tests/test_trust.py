@@ -81,3 +81,24 @@ class TestSeparationOfDuties:
         message = refused(world.app, errors.PermissionDenied, world.app.redeem_points, own,
                           world.barber, 5, "毛巾", "蜂享驿站")
         assert "another station-keeper" in message
+
+
+class TestOneBadEvent:
+    def test_each_fold_survives_an_event_it_cannot_fold_and_names_it(
+            self, world: World) -> None:
+        from civicvol.app.report import fold_log
+
+        class Counting:
+            def __init__(self, broken_at: int = 0) -> None:
+                self.broken_at, self.seen = broken_at, 0
+
+            def fold(self, n: object, decode: object) -> None:
+                if getattr(n, "id", 0) == self.broken_at:
+                    raise ValueError("cannot decode")
+                self.seen += 1
+
+        broken, whole = Counting(broken_at=2), Counting()
+        problems = fold_log(world.app.all_events(), world.app.mapper, [broken, whole])
+        count = world.app.event_count()
+        assert (broken.seen, whole.seen) == (count - 1, count)
+        assert len(problems) == 1 and problems[0].startswith("event 2 (")

@@ -109,8 +109,11 @@ def fold_report(app: CivicVol, notifications: Iterable[Notification], *,
     figures = DistrictFigures()
     if sections is None:
         sections = app.extensions.report_sections(app)
-    fold_log(notifications, app.mapper, [figures, *also, *sections])
-    return {**figures.as_dict(), **{s.name: s.as_dict() for s in sections}}
+    unreadable = fold_log(notifications, app.mapper, [figures, *also, *sections])
+    report = {**figures.as_dict(), **{s.name: s.as_dict() for s in sections}}
+    if unreadable:  # named, so the figures are read knowing what they leave out
+        report["unreadable_events"] = unreadable
+    return report
 
 
 __all__ = ["district_report", "fold_report", "order_view", "points_view", "team_members",
