@@ -102,3 +102,17 @@ class TestOneBadEvent:
         count = world.app.event_count()
         assert (broken.seen, whole.seen) == (count - 1, count)
         assert len(problems) == 1 and problems[0].startswith("event 2 (")
+
+
+class TestJoiningInBulk:
+    def test_ghosts_do_not_join_a_team(self, world: World) -> None:
+        import uuid
+
+        refused(world.app, errors.VolunteerNotFound, world.app.join_team_in_bulk, ADMIN,
+                world.other_team, [world.helper, uuid.uuid4()])
+        assert world.app.membership(world.other_team, world.helper) is None
+
+    def test_an_existing_member_is_named_not_a_concurrent_change(self, world: World) -> None:
+        message = refused(world.app, errors.AlreadyMember, world.app.join_team_in_bulk, ADMIN,
+                          world.team, [world.barber])
+        assert str(world.barber) in message

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import (
@@ -43,6 +43,7 @@ from civicvol.app.transcodings import register_value_transcodings
 from civicvol.audit.privacy import KeyedEventStore, PersonalKeys
 from civicvol.domain import clock
 from civicvol.domain.errors import (
+    AlreadyMember,
     ConcurrentChange,
     EntryNotFound,
     InvalidId,
@@ -353,14 +354,23 @@ class CivicVol(Application[UUID]):
                           volunteer_ids: Sequence[UUID]) -> None:
         """Add newly registered volunteers to a team in one transaction (imports, the demo).
 
-        The volunteers must not yet be members: the memberships are created, not loaded.
+        The volunteers must exist, be active and not yet be members (else VolunteerNotFound,
+        VolunteerNotActive or AlreadyMember, and nobody joins).
         """
         authorize(actor, "team.join")
         team = self.team(team_id)
         self.check_leads(actor, team)
         team.check_is_not_dissolved()
-        members = [Membership(team_id=team.id, volunteer_id=v, by=actor) for v in volunteer_ids]
-        self.commit("team.join", actor, *members)
+        volunteers = [self.volunteer(cast(UUID, v))
+                      for v in check_sequence(volunteer_ids, "volunteer ids")]
+        for volunteer in volunteers:
+            volunteer.check_is_active()
+            if self.membership(team.id, volunteer.id) is not None:
+                raise AlreadyMember(
+                    f"volunteer {volunteer.id} is or was already a member of team "
+                    f"{team.name!r}; add them with 'civicvol team join' instead")
+        members = [Membership(team_id=team.id, volunteer_id=v.id, by=actor) for v in volunteers]
+        self.commit("team.join", actor, *members, reads=[team, *volunteers])
 
     @checked
     def leave_team(self, actor: Actor, team_id: UUID | str, volunteer_id: UUID | str,
