@@ -116,3 +116,29 @@ class TestJoiningInBulk:
         message = refused(world.app, errors.AlreadyMember, world.app.join_team_in_bulk, ADMIN,
                           world.team, [world.barber])
         assert str(world.barber) in message
+
+
+class TestTextAtTheCommandLine:
+    @pytest.mark.parametrize(("args", "said"), [
+        (["--as", "resident:r1", "order", "place", "--service", "\udcff"], "not UTF-8"),
+        (["--as", "administrator:a1", "volunteer", "register", "--name", "王\x1b[2J伟",
+          "--phone", "13800138000", "--community", "东庄社区"], "control character"),
+        (["--as", "resident:r\udcff", "order", "place", "--service", "理发"], "not UTF-8"),
+        (["--as", "administrator:a1", "team", "create", "--name", "队\x00", "--kind",
+          "special"], "control character"),
+    ])
+    def test_bad_text_is_one_line_of_refusal_and_nothing_stored(
+            self, tmp_path: object, args: list[str], said: str) -> None:
+        from pathlib import Path
+
+        from click.testing import CliRunner
+
+        from civicvol.cli import cli
+
+        store = f"sqlite:///{Path(str(tmp_path)) / 'cli.db'}"
+        result = CliRunner().invoke(cli, ["--store", store, *args])
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert said in result.output
+        with CivicVol(store) as app:
+            assert app.event_count() == 0
