@@ -142,3 +142,9 @@ class TestTextAtTheCommandLine:
         assert said in result.output
         with CivicVol(store) as app:
             assert app.event_count() == 0
+
+    def test_a_stored_control_character_is_shown_escaped(self) -> None:
+        from civicvol.cli.context import cell
+
+        shown = cell("王\x1b[2J伟")
+        assert "\x1b" not in shown and shown == "王\\x1b[2J伟"

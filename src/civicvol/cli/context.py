@@ -14,6 +14,7 @@ from rich.table import Table
 from civicvol.app.application import CivicVol
 from civicvol.app.authorization import check_role
 from civicvol.domain.errors import CivicVolError, PermissionDenied
+from civicvol.domain.text import printable
 from civicvol.domain.values import Actor, Role
 
 T = TypeVar("T")
@@ -112,7 +113,8 @@ def cell(value: Any) -> str:
                          for k, v in value.items()) or "-"
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value) or "-"
-    return str(value)
+    # A control character stored before they were refused is shown escaped, never sent raw.
+    return printable(str(value))
 
 
 def created(what: str, ident: object) -> None:
