@@ -148,3 +148,32 @@ class TestTextAtTheCommandLine:
 
         shown = cell("王\x1b[2J伟")
         assert "\x1b" not in shown and shown == "王\\x1b[2J伟"
+
+
+class TestCertificateRefusals:
+    @pytest.mark.parametrize(("extra", "said"), [
+        (["--issuer", ""], "issuer is empty"),
+        (["--out", "no-such-folder/cert"], "does not exist"),
+    ])
+    def test_a_certificate_needs_an_issuer_and_an_existing_folder(
+            self, tmp_path: object, extra: list[str], said: str) -> None:
+        import os
+        from pathlib import Path
+
+        from click.testing import CliRunner
+
+        from civicvol.cli import cli
+
+        folder = Path(str(tmp_path))
+        store = f"sqlite:///{folder / 'cli.db'}"
+        with CivicVol(store) as app:
+            barber = build_world(app).barber
+        cwd = os.getcwd()
+        os.chdir(folder)
+        try:
+            result = CliRunner().invoke(cli, ["--store", store, "certificate", str(barber),
+                                              *extra])
+        finally:
+            os.chdir(cwd)
+        assert result.exit_code == 2, result.output
+        assert said in result.output and "Traceback" not in result.output

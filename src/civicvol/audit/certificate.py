@@ -28,6 +28,7 @@ from civicvol.audit.recorders import as_chained
 from civicvol.audit.verifier import EVENTS_FILE, BundleEvent, parse_event_line, verify_bundle
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError, NotFound
+from civicvol.domain.values import check_name
 from civicvol.domain.volunteer import Volunteer
 
 CERTIFICATE_FORMAT = "civicvol-service-certificate"
@@ -45,6 +46,7 @@ class CertificateError(CivicVolError):
 def issue_certificate(app: CivicVol, volunteer_id: UUID | str,
                       issuer: str = DEFAULT_ISSUER) -> dict[str, Any]:
     """The certificate of every service recorded up to the chain's head at this moment."""
+    issuer = check_name(issuer, "certificate's issuer")
     chain = as_chained(app.recorder)
     position, head = chain.chain_head()
     volunteer = app.volunteer(volunteer_id)

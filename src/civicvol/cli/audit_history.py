@@ -37,6 +37,7 @@ from civicvol.audit.trace import trace_points
 from civicvol.cli.audit import audit
 from civicvol.cli.context import console, json_option, print_json, session
 from civicvol.cli.volunteers import volunteer
+from civicvol.domain.errors import InvalidInput
 
 stderr = Console(stderr=True)
 
@@ -141,6 +142,9 @@ def check(certificate: Path, bundle: Path) -> None:
 @json_option
 def certificate(volunteer_id: str, out: Path | None, issuer: str, as_json: bool) -> None:
     """Issue a volunteer's service certificate (志愿服务记录证明)."""
+    if out is not None and not out.parent.is_dir():
+        raise InvalidInput(f"--out {out}: the folder {out.parent} does not exist; create it "
+                           "or write the certificate into an existing folder")
     cert = issue_certificate(session().app, volunteer_id, issuer)
     text = json.dumps(cert, ensure_ascii=False, indent=2)
     if out is not None:
