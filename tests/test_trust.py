@@ -177,3 +177,22 @@ class TestCertificateRefusals:
             os.chdir(cwd)
         assert result.exit_code == 2, result.output
         assert said in result.output and "Traceback" not in result.output
+
+
+class TestReportAsOf:
+    @pytest.mark.parametrize(("day", "said"), [("", "is not a date"),
+                                               ("2999-01-01", "in the future")])
+    def test_an_empty_or_future_day_is_refused(self, tmp_path: object, day: str,
+                                               said: str) -> None:
+        from pathlib import Path
+
+        from click.testing import CliRunner
+
+        from civicvol.cli import cli
+
+        store = f"sqlite:///{Path(str(tmp_path)) / 'cli.db'}"
+        with CivicVol(store) as app:
+            build_world(app)
+        result = CliRunner().invoke(cli, ["--store", store, "report", "--as-of", day])
+        assert result.exit_code == 2, result.output
+        assert said in result.output
