@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from civicvol import Actor, CivicVol
+from civicvol.app.authorization import grant
 
 PG_URL = os.environ.get("CIVICVOL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("CIVICVOL_REQUIRE_POSTGRES") == "1"
@@ -104,6 +105,10 @@ def memory_app() -> Iterator[CivicVol]:
 
 
 ADMIN = Actor("administrator", "admin-1")
+# The tests credit points as a plug-in does: through a command that registered its source
+# kinds ("award", "commendation"), granted here to the district's administrators.
+AWARD_COMMAND = "tests.award"
+grant(AWARD_COMMAND, "administrator", credits=["award", "commendation"])
 DISPATCHER = Actor("dispatcher", "centre-1")
 AUDITOR = Actor("auditor", "audit-1")
 POINTS_AUDITOR = Actor("points-auditor", "pa-1")

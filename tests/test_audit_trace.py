@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-from civicvol import CivicVol
+from civicvol import CivicVol, PointsScheme
 from civicvol.audit.history import aggregate_history
 from civicvol.audit.trace import trace_points
 from civicvol.cli import cli
@@ -95,12 +95,13 @@ class TestTracePoints:
         assert trace["actions"][-1]["event"]["by"] == str(STATION_KEEPER)
         assert trace["balance"] == 20 - 15
 
-    def test_a_plug_in_credit_names_its_source(self, world: World) -> None:
+    def test_a_plug_in_credit_names_its_source(self) -> None:
+        # A scheme that approves credits on entry (the scheme decides, not the caller).
+        world = build_world(CivicVol("memory://", points_scheme=PointsScheme(auto_approve=True)))
         app = world.app
-        app.credit_points(SYSTEM, world.barber, 5,
-                          Source("clue", "c-17"), approved=True)
+        app.credit_points(ADMIN, world.barber, 5, Source("award", "c-17"))
         (entry,) = trace_points(app, world.barber)["entries"]
-        assert entry["origin"] == {"kind": "clue", "id": "c-17"}
+        assert entry["origin"] == {"kind": "award", "id": "c-17"}
         assert "approved on credit" in entry["approved_by"]
 
     def test_a_credit_of_a_missing_plug_in_is_named_and_the_rest_still_traces(

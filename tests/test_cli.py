@@ -259,7 +259,7 @@ class TestCommands:
         bad = subprocess.run([str(script), "--as", "mayor:1", "team", "create", "--name", "x",
                               "--kind", "special"], capture_output=True, text=True, env=env,
                              timeout=60, check=False)
-        assert bad.returncode == 4
+        assert bad.returncode == 2  # an unknown role is bad input
         assert bad.stderr.splitlines() == [bad.stderr.strip()]
         assert bad.stderr.startswith("error: 'mayor' is not a role")
 
@@ -276,13 +276,13 @@ class TestRefusals:
 
     def test_an_unknown_role_lists_the_roles(self, district: District) -> None:
         message = refused(district.store, "order", "place", "--service", "理发",
-                          actor="mayor:m-1", exit_code=4)
+                          actor="mayor:m-1", exit_code=2)  # bad input
         for role in ("resident", "volunteer", "leader", "dispatcher", "points-auditor",
                      "station-keeper", "administrator", "auditor"):
             assert role in message
 
     def test_an_unknown_role_is_refused_even_for_reading(self, district: District) -> None:
-        message = refused(district.store, "report", actor="mayor:m-1", exit_code=4)
+        message = refused(district.store, "report", actor="mayor:m-1", exit_code=2)
         assert "'mayor' is not a role" in message
 
     def test_an_auditor_changes_nothing(self, district: District) -> None:

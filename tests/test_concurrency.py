@@ -30,10 +30,10 @@ class RacingCivicVol(CivicVol):
         super().__init__(store)
         self.barrier = barrier
 
-    def commit(self, command: str, actor: Actor, *aggregates: Any) -> Any:
+    def commit(self, command: str, actor: Actor, *aggregates: Any, **kwargs: Any) -> Any:
         if command == "order.accept":
             self.barrier.wait(timeout=60)
-        return super().commit(command, actor, *aggregates)
+        return super().commit(command, actor, *aggregates, **kwargs)
 
 
 def accept_each(store: str, volunteer: str, orders: Sequence[str], barrier: Any,

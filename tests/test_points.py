@@ -11,12 +11,12 @@ from civicvol import CivicVol, PointsScheme, Source
 from civicvol.app.views import district_report, points_view
 from civicvol.domain import errors
 from civicvol.domain.point_account import PointAccount
-from civicvol.domain.values import SYSTEM, EntryStatus
+from civicvol.domain.values import EntryStatus
 from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
 from tests.refusal import refused
 from tests.world import World, build_world
 
-CLUE = Source("clue", "flying-wire-17")
+CLUE = Source("award", "flying-wire-17")
 GIFT, STATION = "洗衣液", "蜂享驿站"
 
 
@@ -47,34 +47,33 @@ def earn(world: World, hours: str = "2", approve: bool = True) -> str:
 class TestCrediting:
     def test_a_source_is_credited_once(self, world: World) -> None:
         app = world.app
-        assert app.credit_points(SYSTEM, world.barber, 5, CLUE) is True
+        assert app.credit_points(ADMIN, world.barber, 5, CLUE) is True
         before = app.event_count()
-        assert app.credit_points(SYSTEM, world.barber, 5, CLUE) is False
+        assert app.credit_points(ADMIN, world.barber, 5, CLUE) is False
         assert app.event_count() == before
         assert (account(world).pending, len(account(world).entries)) == (5, 1)
 
     def test_an_order_pays_once_even_if_asked_twice(self, world: World) -> None:
         order = world.completed_order("2")
-        before = world.app.event_count()
-        assert world.app.credit_points(SYSTEM, world.barber, 20, Source("order", str(order))) \
-            is False
-        assert world.app.event_count() == before
+        # Orders earn points only when completed: nobody credits an order's source by hand.
+        refused(world.app, errors.PermissionDenied, world.app.credit_points, ADMIN,
+                world.barber, 20, Source("order", str(order)))
         assert account(world).pending == 20
 
     @pytest.mark.parametrize("points", [0, -5, 100_001])
     def test_implausible_points_are_refused(self, world: World, points: int) -> None:
-        refused(world.app, errors.InvalidPoints, world.app.credit_points, SYSTEM,
+        refused(world.app, errors.InvalidPoints, world.app.credit_points, ADMIN,
                 world.barber, points, CLUE)
 
     def test_a_volunteer_who_left_earns_nothing(self, world: World) -> None:
         world.app.volunteer_leaves(ADMIN, world.barber)
-        refused(world.app, errors.VolunteerHasLeft, world.app.credit_points, SYSTEM,
+        refused(world.app, errors.VolunteerHasLeft, world.app.credit_points, ADMIN,
                 world.barber, 5, CLUE)
 
     def test_every_entry_traces_to_what_earned_or_spent_it(self, world: World) -> None:
         app = world.app
         first, second = world.completed_order("1"), world.completed_order("3")
-        app.credit_points(SYSTEM, world.barber, 5, CLUE)
+        app.credit_points(ADMIN, world.barber, 5, CLUE)
         app.approve_points(POINTS_AUDITOR, world.barber)
         spent = app.redeem_points(STATION_KEEPER, world.barber, 12, GIFT, STATION)
         sources = {e.entry_id: str(e.source) for e in account(world).entries.values()}
@@ -100,7 +99,7 @@ class TestTheAudit:
     def test_the_auditor_approves_every_pending_credit(self, world: World) -> None:
         world.completed_order("1")
         world.completed_order("2")
-        world.app.credit_points(SYSTEM, world.barber, 5, CLUE)
+        world.app.credit_points(ADMIN, world.barber, 5, CLUE)
         world.app.reject_points(POINTS_AUDITOR, world.barber, "E3", "线索无效")
         assert world.app.approve_points(POINTS_AUDITOR, world.barber) == ["E1", "E2"]
         assert statuses(world) == {"E1": "approved", "E2": "approved", "E3": "rejected"}
@@ -119,7 +118,7 @@ class TestTheAudit:
         assert "only a pending credit" in message
 
     def test_a_rejected_credit_never_counts(self, world: World) -> None:
-        world.app.credit_points(SYSTEM, world.barber, 5, CLUE)
+        world.app.credit_points(ADMIN, world.barber, 5, CLUE)
         world.app.reject_points(POINTS_AUDITOR, world.barber, "E1", "重复举报")
         rejected = account(world).entries["E1"]
         assert (rejected.status, rejected.reason) == (EntryStatus.REJECTED, "重复举报")
@@ -128,7 +127,7 @@ class TestTheAudit:
         assert account(world).balance == 0
 
     def test_a_rejection_needs_a_reason(self, world: World) -> None:
-        world.app.credit_points(SYSTEM, world.barber, 5, CLUE)
+        world.app.credit_points(ADMIN, world.barber, 5, CLUE)
         message = refused(world.app, errors.InvalidInput, world.app.reject_points,
                           POINTS_AUDITOR, world.barber, "E1", "")
         assert "reason" in message
@@ -250,7 +249,7 @@ class TestReversal:
         reversed_entry = earn(world, "2")
         earn(world, "3")
         earn(world, "1", approve=False)
-        world.app.credit_points(SYSTEM, world.barber, 5, CLUE)
+        world.app.credit_points(ADMIN, world.barber, 5, CLUE)
         world.app.reject_points(POINTS_AUDITOR, world.barber, "E4", "无效")
         world.app.reverse_points(POINTS_AUDITOR, world.barber, reversed_entry, "争议")
         world.app.redeem_points(STATION_KEEPER, world.barber, 12, GIFT, STATION)
@@ -273,7 +272,7 @@ class TestTheScheme:
     def test_an_auto_approving_scheme_skips_the_audit(self, scheme_app: World) -> None:
         world = scheme_app
         world.completed_order("2")
-        world.app.credit_points(SYSTEM, world.barber, 5, CLUE)
+        world.app.credit_points(ADMIN, world.barber, 5, CLUE)
         assert statuses(world) == {"E1": "approved", "E2": "approved"}
         assert (account(world).balance, account(world).pending) == (25, 0)
         world.app.redeem_points(STATION_KEEPER, world.barber, 25, GIFT, STATION)

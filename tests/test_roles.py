@@ -41,7 +41,7 @@ COMMANDS: dict[str, Command] = {
     "rate order": lambda app, a, w, o: app.rate_order(a, o["completed"], 5),
     "cancel order": lambda app, a, w, o: app.cancel_order(a, o["placed"], "不要了"),
     "credit points": lambda app, a, w, o: app.credit_points(a, w.barber, 5,
-                                                            Source("clue", "c-1")),
+                                                            Source("award", "c-1")),
     "approve points": lambda app, a, w, o: app.approve_points(a, w.barber),
     "reject points": lambda app, a, w, o: app.reject_points(a, w.barber, "E1", "无效"),
     "reverse points": lambda app, a, w, o: app.reverse_points(a, w.barber, "E1", "争议"),
@@ -84,7 +84,7 @@ class TestUnknownRoles:
     @pytest.mark.parametrize("command", list(COMMANDS))
     def test_an_unknown_role_is_refused_with_the_roles(self, world: World,
                                                        command: str) -> None:
-        message = refused(world.app, errors.PermissionDenied, COMMANDS[command], world.app,
+        message = refused(world.app, errors.InvalidInput, COMMANDS[command], world.app,
                           Actor("mayor", "m-1"), world, orders(world))
         assert "'mayor' is not a role" in message
         for role in Role:

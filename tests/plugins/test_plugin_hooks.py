@@ -259,12 +259,11 @@ class TestDecisions:
         class LeiFengDay:
             @hookimpl
             def points_for_credit(self, points: int, source: Source) -> int | None:
-                return points + 5 if source.kind == "clue" else None
+                return points + 5 if source.kind == "award" else None
 
         world = build_world(opened({"lei-feng-day": LeiFengDay()}))
-        system = Actor("system", "civicvol")
-        world.app.credit_points(system, world.barber, 5, Source("clue", "c-1"))
-        world.app.credit_points(system, world.barber, 3, Source("session", "s-1"))
+        world.app.credit_points(ADMIN, world.barber, 5, Source("award", "c-1"))
+        world.app.credit_points(ADMIN, world.barber, 3, Source("commendation", "s-1"))
         account = world.app.point_account(world.barber)
         assert account is not None and account.pending == 10 + 3
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import (
@@ -34,7 +34,8 @@ from eventsourcing.persistence import (
     Recording,
 )
 
-from civicvol.app.authorization import authorize
+from civicvol.app.authorization import authorize, crediting_command
+from civicvol.app.boundary import check_sequence, checked
 from civicvol.app.extensions import Extensions
 from civicvol.app.provenance import PROVENANCE_TOPICS, ProvenanceMapper
 from civicvol.app.repository import CivicRepository
@@ -43,9 +44,11 @@ from civicvol.audit.privacy import KeyedEventStore, PersonalKeys
 from civicvol.audit.recorders import as_chained
 from civicvol.domain import clock
 from civicvol.domain.errors import (
+    AlreadyMember,
     ConcurrentChange,
     EntryNotFound,
     InvalidId,
+    InvalidInput,
     NotAMember,
     NotFound,
     OrderNotFound,
@@ -162,9 +165,17 @@ class CivicVol(Application[UUID]):
 
     # --- the unit of work --------------------------------------------------------------------
     def commit(
-        self, command: str, actor: Actor, *aggregates: Aggregate | None
+        self, command: str, actor: Actor, *aggregates: Aggregate | None,
+        reads: Iterable[Aggregate | None] = (),
     ) -> list[Recording[UUID]]:
-        """Save the aggregates' new events in one transaction, after the decision hooks."""
+        """Save the aggregates' new events in one transaction, after the decision hooks.
+
+        ``reads`` are the aggregates the decision read but does not change (the team an
+        order is dispatched to, the volunteer who accepts it): inside the same transaction
+        each must still be at the version that was read, else nothing is stored and the
+        command fails with :class:`ConcurrentChange`. An aggregate that is saved needs no
+        entry: its own new events already conflict with any concurrent change.
+        """
         processing = ProcessingEvent[UUID]()
         # What ProcessingEvent.collect_events does, without its isinstance checks against
         # runtime Protocols, which cost more than the collecting (a tenth of the demo's time).
@@ -174,6 +185,10 @@ class CivicVol(Application[UUID]):
                 processing.aggregates[aggregate.id] = aggregate
         if not processing.events:
             return []
+        read_set = [(a.id, a.version) for a in reads
+                    if a is not None and a.id not in processing.aggregates]
+        if read_set:
+            processing.saved_kwargs["reads"] = read_set
         self.extensions.before_save(self, command, actor, processing.events)
         try:
             recordings = self._record(processing)
@@ -274,6 +289,7 @@ class CivicVol(Application[UUID]):
                                                                by=SYSTEM)
 
     # --- volunteers --------------------------------------------------------------------------
+    @checked
     def register_volunteer(
         self, actor: Actor, name: str, phone: str, community: str,
         skills: Sequence[str] = (),
@@ -283,6 +299,7 @@ class CivicVol(Application[UUID]):
         self.commit("volunteer.register", actor, volunteer)
         return volunteer.id
 
+    @checked
     def register_volunteers(
         self, actor: Actor, people: Iterable[tuple[str, str, str, Sequence[str]]]
     ) -> list[UUID]:
@@ -293,6 +310,7 @@ class CivicVol(Application[UUID]):
         self.commit("volunteer.register", actor, *volunteers)
         return [v.id for v in volunteers]
 
+    @checked
     def update_contact(self, actor: Actor, volunteer_id: UUID | str, name: str,
                        phone: str) -> None:
         authorize(actor, "volunteer.update_contact")
@@ -301,18 +319,21 @@ class CivicVol(Application[UUID]):
         volunteer.update_contact(name, phone, by=actor)
         self.commit("volunteer.update_contact", actor, volunteer)
 
+    @checked
     def suspend_volunteer(self, actor: Actor, volunteer_id: UUID | str, reason: str) -> None:
         authorize(actor, "volunteer.suspend")
         volunteer = self.volunteer(volunteer_id)
         volunteer.suspend(reason, by=actor)
         self.commit("volunteer.suspend", actor, volunteer)
 
+    @checked
     def reactivate_volunteer(self, actor: Actor, volunteer_id: UUID | str) -> None:
         authorize(actor, "volunteer.reactivate")
         volunteer = self.volunteer(volunteer_id)
         volunteer.reactivate(by=actor)
         self.commit("volunteer.reactivate", actor, volunteer)
 
+    @checked
     def volunteer_leaves(self, actor: Actor, volunteer_id: UUID | str, reason: str = "") -> None:
         authorize(actor, "volunteer.leave")
         volunteer = self.volunteer(volunteer_id)
@@ -329,6 +350,7 @@ class CivicVol(Application[UUID]):
             self.volunteer(actor.id).check_is_active()
 
     # --- teams -------------------------------------------------------------------------------
+    @checked
     def create_team(
         self, actor: Actor, name: str, kind: TeamKind | str,
         parent: UUID | str | None = None, community: str = "",
@@ -339,6 +361,7 @@ class CivicVol(Application[UUID]):
         self.commit("team.create", actor, team)
         return team.id
 
+    @checked
     def join_team(self, actor: Actor, team_id: UUID | str, volunteer_id: UUID | str) -> None:
         authorize(actor, "team.join")
         team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
@@ -350,21 +373,32 @@ class CivicVol(Application[UUID]):
             membership = Membership(team_id=team.id, volunteer_id=volunteer.id, by=actor)
         else:
             membership.rejoin(by=actor)
-        self.commit("team.join", actor, membership)
+        self.commit("team.join", actor, membership, reads=[team, volunteer])
 
+    @checked
     def join_team_in_bulk(self, actor: Actor, team_id: UUID,
                           volunteer_ids: Sequence[UUID]) -> None:
         """Add newly registered volunteers to a team in one transaction (imports, the demo).
 
-        The volunteers must not yet be members: the memberships are created, not loaded.
+        The volunteers must exist, be active and not yet be members (else VolunteerNotFound,
+        VolunteerNotActive or AlreadyMember, and nobody joins).
         """
         authorize(actor, "team.join")
         team = self.team(team_id)
         self.check_leads(actor, team)
         team.check_is_not_dissolved()
-        members = [Membership(team_id=team.id, volunteer_id=v, by=actor) for v in volunteer_ids]
-        self.commit("team.join", actor, *members)
+        volunteers = [self.volunteer(cast(UUID, v))
+                      for v in check_sequence(volunteer_ids, "volunteer ids")]
+        for volunteer in volunteers:
+            volunteer.check_is_active()
+            if self.membership(team.id, volunteer.id) is not None:
+                raise AlreadyMember(
+                    f"volunteer {volunteer.id} is or was already a member of team "
+                    f"{team.name!r}; add them with 'civicvol team join' instead")
+        members = [Membership(team_id=team.id, volunteer_id=v.id, by=actor) for v in volunteers]
+        self.commit("team.join", actor, *members, reads=[team, *volunteers])
 
+    @checked
     def leave_team(self, actor: Actor, team_id: UUID | str, volunteer_id: UUID | str,
                    reason: str = "") -> None:
         authorize(actor, "team.leave")
@@ -383,14 +417,16 @@ class CivicVol(Application[UUID]):
             team.stand_down_leader(volunteer.id, by=actor)
         self.commit("team.leave", actor, membership, team)
 
+    @checked
     def appoint_leader(self, actor: Actor, team_id: UUID | str,
                        volunteer_id: UUID | str) -> None:
         authorize(actor, "team.appoint_leader")
         team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
-        self.member(team.id, volunteer.id)
+        membership = self.member(team.id, volunteer.id)
         team.appoint_leader(volunteer.id, by=actor)
-        self.commit("team.appoint_leader", actor, team)
+        self.commit("team.appoint_leader", actor, team, reads=[membership, volunteer])
 
+    @checked
     def stand_down_leader(self, actor: Actor, team_id: UUID | str,
                           volunteer_id: UUID | str) -> None:
         authorize(actor, "team.stand_down_leader")
@@ -398,6 +434,7 @@ class CivicVol(Application[UUID]):
         team.stand_down_leader(parse_id(volunteer_id, "volunteer"), by=actor)
         self.commit("team.stand_down_leader", actor, team)
 
+    @checked
     def dissolve_team(self, actor: Actor, team_id: UUID | str, reason: str) -> None:
         authorize(actor, "team.dissolve")
         team = self.team(team_id)
@@ -405,6 +442,7 @@ class CivicVol(Application[UUID]):
         self.commit("team.dissolve", actor, team)
 
     # --- service orders: 点单 → 派单 → 接单 → 评单 -----------------------------------------------
+    @checked
     def place_order(
         self, actor: Actor, service: str, description: str = "", place: str = "",
         wanted_time: str = "", beneficiaries: Sequence[str] = (), channel: str = "platform",
@@ -418,13 +456,15 @@ class CivicVol(Application[UUID]):
         self.commit("order.place", actor, order)
         return order.id
 
+    @checked
     def dispatch_order(self, actor: Actor, order_id: UUID | str, team_id: UUID | str) -> None:
         authorize(actor, "order.dispatch")
         order, team = self.order(order_id), self.team(team_id)
         team.check_is_not_dissolved()
         order.dispatch(team.id, by=actor)
-        self.commit("order.dispatch", actor, order)
+        self.commit("order.dispatch", actor, order, reads=[team])
 
+    @checked
     def accept_order(self, actor: Actor, order_id: UUID | str) -> None:
         """A member of the dispatched team takes the order; the membership records it too,
         so a concurrent leave and accept cannot both commit."""
@@ -436,8 +476,9 @@ class CivicVol(Application[UUID]):
         assert order.team_id is not None
         membership = self.member(order.team_id, volunteer.id)
         membership.take_order(order.id, by=actor)
-        self.commit("order.accept", actor, order, membership)
+        self.commit("order.accept", actor, order, membership, reads=[volunteer])
 
+    @checked
     def decline_order(self, actor: Actor, order_id: UUID | str, reason: str) -> None:
         authorize(actor, "order.decline")
         order = self.order(order_id)
@@ -448,6 +489,7 @@ class CivicVol(Application[UUID]):
         order.decline(volunteer.id, reason, by=actor)
         self.commit("order.decline", actor, order)
 
+    @checked
     def complete_order(self, actor: Actor, order_id: UUID | str,
                        hours: Decimal | float | str, served: int = 0) -> None:
         """The accepting volunteer completes the order; their hours and points are recorded
@@ -456,6 +498,10 @@ class CivicVol(Application[UUID]):
         order = self.order(order_id)
         volunteer = self.volunteer(actor.id)
         order.complete(volunteer.id, hours, served, by=actor)
+        assert order.team_id is not None
+        # Only a member still serving on the team completes its order; a concurrent leave
+        # makes this fail rather than credit a volunteer who is no longer on the team.
+        membership = self.member(order.team_id, volunteer.id)
         volunteer.record_service(order.id, order.hours, by=actor)
         points = self.extensions.points_for_order(self, order, self.points_scheme)
         account = None  # a scheme that pays nothing for this order opens no empty account
@@ -463,8 +509,9 @@ class CivicVol(Application[UUID]):
             account = self._open_account(volunteer.id)
             account.credit(points, Source("order", str(order.id)), by=actor,
                            approved=self.points_scheme.auto_approve)
-        self.commit("order.complete", actor, order, volunteer, account)
+        self.commit("order.complete", actor, order, volunteer, account, reads=[membership])
 
+    @checked
     def rate_order(self, actor: Actor, order_id: UUID | str, stars: int,
                    comment: str = "") -> None:
         authorize(actor, "order.rate")
@@ -472,6 +519,7 @@ class CivicVol(Application[UUID]):
         order.rate(actor.id, stars, comment, by=actor)
         self.commit("order.rate", actor, order)
 
+    @checked
     def cancel_order(self, actor: Actor, order_id: UUID | str, reason: str) -> None:
         authorize(actor, "order.cancel")
         order = self.order(order_id)
@@ -481,38 +529,43 @@ class CivicVol(Application[UUID]):
         self.commit("order.cancel", actor, order)
 
     # --- points ------------------------------------------------------------------------------
+    @checked
     def credit_points(
         self, actor: Actor, volunteer_id: UUID | str, points: int, source: Source,
-        *, approved: bool | None = None, with_aggregates: Sequence[Aggregate] = (),
-        command: str = "points.credit",
+        *, with_aggregates: Sequence[Aggregate] = (), reads: Iterable[Aggregate] = (),
     ) -> bool:
         """Credit points earned by ``source`` (plug-ins: a clue, a session ...).
 
-        ``with_aggregates`` are saved in the same transaction (the clue that earned them).
-        Returns False, storing only ``with_aggregates``, if the source was credited before.
-        A plug-in passes its own ``command`` (granted to its roles); by default only the
-        system credits points.
+        See :meth:`credit_many`. Returns False, storing only ``with_aggregates``, if the
+        source was credited before.
         """
-        credited = self.credit_many(actor, [(volunteer_id, points)], source, approved=approved,
-                                    with_aggregates=with_aggregates, command=command)
+        credited = self.credit_many(actor, [(volunteer_id, points)], source,
+                                    with_aggregates=with_aggregates, reads=reads)
         return bool(credited)
 
+    @checked
     def credit_many(
         self, actor: Actor, credits: Sequence[tuple[UUID | str, int]], source: Source,
-        *, approved: bool | None = None, with_aggregates: Sequence[Aggregate] = (),
-        command: str = "points.credit",
+        *, with_aggregates: Sequence[Aggregate] = (), reads: Iterable[Aggregate] = (),
     ) -> dict[UUID, int]:
         """Credit several volunteers for one source (the barbers of a session), in one
-        transaction with ``with_aggregates``.
+        transaction with ``with_aggregates`` (checking ``reads`` as :meth:`commit` does).
 
+        The command is the one that registered the source's kind (``grant(command, *roles,
+        credits=[kind])``), and the actor must be granted it; whether the credits skip the
+        points audit is the points scheme's decision (``PointsScheme.auto_approve``).
         The plug-ins' points rules decide each credit; a credit they make 0 is skipped
         (asking for 0 or fewer points is refused). Returns the points credited to each
         volunteer; one already credited for ``source`` is left out."""
+        command = crediting_command(source)
         authorize(actor, command)
-        auto = self.points_scheme.auto_approve if approved is None else approved
+        auto = self.points_scheme.auto_approve
         accounts: dict[UUID, PointAccount] = {}
         credited: dict[UUID, int] = {}
-        for volunteer_id, asked in credits:
+        for credit in check_sequence(credits, "credits"):
+            if not isinstance(credit, tuple) or len(credit) != 2:
+                raise InvalidInput(f"credit {credit!r} is not a (volunteer id, points) pair")
+            volunteer_id, asked = credit
             check_points(asked)
             volunteer = self.volunteer(volunteer_id)
             volunteer.check_has_not_left()
@@ -523,14 +576,16 @@ class CivicVol(Application[UUID]):
             accounts[volunteer.id] = account
             if account.credit(points, source, by=actor, approved=auto):
                 credited[volunteer.id] = points
-        self.commit(command, actor, *with_aggregates, *accounts.values())
+        self.commit(command, actor, *with_aggregates, *accounts.values(), reads=reads)
         return credited
 
+    @checked
     def approve_points(self, actor: Actor, volunteer_id: UUID | str,
                        entry_id: str | None = None) -> list[str]:
         """Approve one pending credit, or every pending credit when ``entry_id`` is None."""
         authorize(actor, "points.approve")
         account = self._existing_account(volunteer_id)
+        check_not_own_account(actor, account, "approve")
         if entry_id is None:
             entry_ids = [e.entry_id for e in account.pending_entries()]
         else:
@@ -540,13 +595,16 @@ class CivicVol(Application[UUID]):
         self.commit("points.approve", actor, account)
         return entry_ids
 
+    @checked
     def reject_points(self, actor: Actor, volunteer_id: UUID | str, entry_id: str,
                       reason: str) -> None:
         authorize(actor, "points.reject")
         account = self._existing_account(volunteer_id)
+        check_not_own_account(actor, account, "reject")
         account.reject(entry_id, reason, by=actor)
         self.commit("points.reject", actor, account)
 
+    @checked
     def reverse_points(self, actor: Actor, volunteer_id: UUID | str, entry_id: str,
                        reason: str) -> None:
         authorize(actor, "points.reverse")
@@ -554,10 +612,12 @@ class CivicVol(Application[UUID]):
         account.reverse(entry_id, reason, by=actor)
         self.commit("points.reverse", actor, account)
 
+    @checked
     def redeem_points(self, actor: Actor, volunteer_id: UUID | str, points: int, gift: str,
                       station: str) -> str:
         authorize(actor, "points.redeem")
         account = self._existing_account(volunteer_id)
+        check_not_own_account(actor, account, "redeem")
         entry_id = account.redeem(points, gift, station, by=actor)
         self.commit("points.redeem", actor, account)
         return entry_id
@@ -619,6 +679,14 @@ def check_acts_for_self(actor: Actor, volunteer_id: UUID) -> None:
             f"volunteer {actor.id} may do this only for themself, not for {volunteer_id}; an "
             "administrator may do it for anyone (--as administrator:ID)"
         )
+
+
+def check_not_own_account(actor: Actor, account: PointAccount, action: str) -> None:
+    """Separation of duties: nobody audits or spends their own points."""
+    if actor.id == str(account.volunteer_id):
+        raise PermissionDenied(
+            f"{actor} may not {action} points on their own account; another "
+            f"{actor.role} must do it")
 
 
 def check_leads_team(actor: Actor, team: Team, doing: str = "change its members") -> None:

@@ -1,10 +1,17 @@
 """Who may make which command. The role decides; some commands also check the identity
-(only the requester rates, only the accepting volunteer completes), inside the aggregates."""
+(only the requester rates, only the accepting volunteer completes), inside the aggregates.
+
+Points are credited only for a kind of source that a command registered (``grant(command,
+*roles, credits=["clue"])``): the command, not the caller, decides who may credit them. The
+``system`` actor is civicvol's own: no public command accepts it.
+"""
 
 from __future__ import annotations
 
-from civicvol.domain.errors import PermissionDenied
-from civicvol.domain.values import Actor, Role
+from collections.abc import Iterable
+
+from civicvol.domain.errors import InvalidInput, PermissionDenied
+from civicvol.domain.values import Actor, Role, Source
 
 R = Role
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -26,7 +33,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "order.complete": frozenset({R.VOLUNTEER}),
     "order.rate": frozenset({R.RESIDENT}),
     "order.cancel": frozenset({R.RESIDENT, R.DISPATCHER}),
-    "points.credit": frozenset({R.SYSTEM}),
     "points.approve": frozenset({R.POINTS_AUDITOR}),
     "points.reject": frozenset({R.POINTS_AUDITOR}),
     "points.reverse": frozenset({R.POINTS_AUDITOR}),
@@ -34,30 +40,81 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def grant(command: str, *roles: str) -> None:
-    """Let ``roles`` make ``command`` (plug-ins add their commands and roles this way)."""
+# The command that credits points for each kind of source; "order" is the core's own.
+CREDITING: dict[str, str] = {"order": "order.complete"}
+
+
+def grant(command: str, *roles: str, credits: Iterable[str] = ()) -> None:
+    """Let ``roles`` make ``command`` (plug-ins add their commands and roles this way), and
+    let ``command`` credit points for the source kinds in ``credits``.
+
+    A source kind belongs to one command: claiming another command's kind raises ValueError
+    (a plug-in doing so fails to load). Nobody may be granted the ``system`` role.
+    """
+    if Role.SYSTEM.value in roles:
+        raise ValueError(f"{command}: the system role acts only inside civicvol's own "
+                         "commands; grant a role such as 'leader'")
+    for kind in credits:
+        owner = CREDITING.setdefault(kind, command)
+        if owner != command:
+            raise ValueError(f"{command} cannot credit points for {kind!r} sources: they "
+                             f"belong to {owner}; choose a source kind of your own")
     PERMISSIONS[command] = PERMISSIONS.get(command, frozenset()) | frozenset(roles)
+    _known_roles.clear()
+
+
+def crediting_command(source: object) -> str:
+    """The command that may credit points for ``source``: refuses a non-Source, and a kind
+    no command registered."""
+    if not isinstance(source, Source) or not isinstance(source.kind, str) \
+            or not isinstance(source.id, str) or not source.kind or not source.id.strip():
+        raise InvalidInput(f"source {source!r} is not a Source(kind, id) naming what earned "
+                           "the points, e.g. Source('clue', '<clue id>')")
+    command = CREDITING.get(source.kind)
+    if command is None or source.kind == "order":
+        raise PermissionDenied(
+            f"no command credits points for {source.kind!r} sources; a plug-in registers its "
+            "own source kinds (grant(command, *roles, credits=[kind])), and orders earn points "
+            "only when completed")
+    return command
+
+
+_known_roles: set[str] = set()  # known_roles(), kept until the next grant
 
 
 def known_roles() -> list[str]:
     """Every role some command is granted to, the core's and the plug-ins' (not "system")."""
-    roles = {str(r) for r in Role}.union(*(map(str, a) for a in PERMISSIONS.values()))
-    roles.discard(Role.SYSTEM)
-    return sorted(roles)
+    return sorted(_roles())
+
+
+def _roles() -> set[str]:
+    if not _known_roles:
+        _known_roles.update({str(r) for r in Role}.union(*(map(str, a)
+                                                           for a in PERMISSIONS.values())))
+        _known_roles.discard(Role.SYSTEM.value)
+    return _known_roles
 
 
 def check_role(actor: Actor) -> None:
-    """Refuse an actor whose role no command knows (a typing mistake in --as)."""
-    if actor.role not in known_roles() and actor.role != Role.SYSTEM.value:
+    """Refuse an actor that is not an Actor, or whose role no command knows (a typing
+    mistake in --as): bad input, not a permission. The system actor is refused too."""
+    if not isinstance(actor, Actor):
+        raise InvalidInput(f"actor {actor!r} is not an Actor; give Actor(role, id), e.g. "
+                           "Actor('resident', 'r-1001')")
+    if actor.role == Role.SYSTEM.value:
         raise PermissionDenied(
+            "the system actor acts only inside civicvol's own commands; act as a person "
+            f"in one of the roles {', '.join(known_roles())}")
+    if actor.role not in _roles():
+        raise InvalidInput(
             f"{actor.role!r} is not a role; act as one of {', '.join(known_roles())}"
         )
 
 
 def authorize(actor: Actor, command: str) -> None:
+    check_role(actor)
     allowed = {str(r) for r in PERMISSIONS.get(command, frozenset())}
     if actor.role not in allowed:
-        check_role(actor)
         who = " or ".join(_article(r) for r in sorted(allowed)) or "nobody"
         raise PermissionDenied(
             f"{_article(actor.role)} may not make the command {command!r}; "

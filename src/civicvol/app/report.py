@@ -18,6 +18,7 @@ from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic
 
 from civicvol.domain.clock import DISTRICT_TIME
+from civicvol.domain.errors import CivicVolError
 from civicvol.domain.membership import Membership
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.service_order import ServiceOrder
@@ -224,9 +225,17 @@ class DistrictFigures(EventFold):
 
 
 def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
-             folds: Iterable[Any]) -> None:
-    """Feed every notification to each fold; each decodes the event only if it needs it."""
+             folds: Iterable[Any]) -> list[str]:
+    """Feed every notification to each fold; each decodes the event only if it needs it.
+
+    An event a fold cannot decode or fold (a malformed event stored before it was refused)
+    is named in the returned list and skipped by that fold; the log's other events are
+    still folded, so one bad event never takes the report down. A missing plug-in (a
+    CivicVolError naming it) still stops the fold: its events are not bad, only unreadable
+    here.
+    """
     folds = list(folds)
+    unreadable: list[str] = []
     for n in notifications:
         cache: list[Any] = []
 
@@ -236,7 +245,14 @@ def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
             return cache[0]
 
         for f in folds:
-            f.fold(n, decode)
+            try:
+                f.fold(n, decode)
+            except CivicVolError:
+                raise
+            except Exception as error:  # a malformed event: name it, keep going
+                unreadable.append(f"event {n.id} ({n.topic}) skipped by "
+                                  f"{type(f).__name__}: {type(error).__name__}: {error}")
+    return unreadable
 
 
 def hours_text(hours: Decimal) -> str:

@@ -131,10 +131,12 @@ def fold_report(app: CivicVol, notifications: Iterable[Notification], *,
     figures, missing = DistrictFigures(), MissingPlugins()
     if sections is None:
         sections = app.extensions.report_sections(app)
-    fold_log(notifications, app.mapper, [figures, missing, *also, *sections])
+    unreadable = fold_log(notifications, app.mapper, [figures, missing, *also, *sections])
     report = {**figures.as_dict(), **{s.name: s.as_dict() for s in sections}}
     if missing.unreadable:  # named once, never silently left out
         report[missing.name] = missing.as_list()
+    if unreadable:  # named, so the figures are read knowing what they leave out
+        report["unreadable_events"] = unreadable
     return report
 
 

@@ -45,6 +45,7 @@ from civicvol.audit.verifier import (
 )
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError, NotFound
+from civicvol.domain.values import check_name
 from civicvol.domain.volunteer import Volunteer
 from civicvol.store import store_name
 
@@ -66,6 +67,7 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str, key: Ed25519Priva
                       issuer: str = DEFAULT_ISSUER) -> dict[str, Any]:
     """The certificate of every service recorded up to the chain's head at this moment,
     signed by the issuer's ``key`` (see :func:`sign_certificate`)."""
+    issuer = check_name(issuer, "certificate's issuer")
     chain = as_chained(app.recorder)
     position, head = chain.chain_head()
     volunteer = app.volunteer(volunteer_id)

@@ -25,6 +25,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
+    IntegrityError,
     Notification,
     OperationalError,
     StoredEvent,
@@ -48,6 +49,21 @@ MARKER_TABLE = "civicvol_chained_tables"
 """Names the events tables civicvol has chained: one of them found later with events but
 without the chain's columns or values had its chain stripped, which is tampering."""
 ChainedRow = tuple[Notification, ChainLink | None]
+# The aggregates a decision read, each with the version it read (see CivicVol.commit).
+ReadSet = Sequence[tuple[UUID, int]]
+
+
+class StaleRead(IntegrityError):
+    """An aggregate a decision read changed before the decision was stored."""
+
+
+def check_read_set(reads: ReadSet, current: dict[UUID, int]) -> None:
+    """Refuse the insert if any aggregate read has moved past the version read (``current``
+    holds the stored versions, read inside the insert's transaction)."""
+    for aggregate_id, version in reads:
+        if current.get(aggregate_id, 0) != version:
+            raise StaleRead(f"aggregate {aggregate_id} is at version "
+                            f"{current.get(aggregate_id, 0)}, the decision read {version}")
 
 
 class ChainedRecorder(Protocol):
@@ -259,7 +275,18 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         with self.datastore.get_connection(commit=True) as connection:
             self._match_synchronous(connection)
             with _ImmediateTransaction(connection, commit=True) as c, c:
+                self._check_reads(c, kwargs.pop("reads", ()))
                 return self._insert_events(c, stored_events, **kwargs)
+
+    def _check_reads(self, c: SQLiteCursor, reads: ReadSet) -> None:
+        """Under the write lock: the aggregates read are still at the versions read."""
+        current: dict[UUID, int] = {}
+        for aggregate_id, _ in reads:
+            c.execute(f"SELECT max(originator_version) FROM {self.events_table_name} "
+                      "WHERE originator_id=?", (aggregate_id.hex,))
+            row = c.fetchone()
+            current[aggregate_id] = int(row[0]) if row and row[0] is not None else 0
+        check_read_set(reads, current)
 
     def set_durable(self, durable: bool) -> None:
         """Wait for the disk at every commit (the default), or not, for a bulk import.
@@ -398,7 +425,10 @@ __all__ = [
     "ChainedRow",
     "ChainedSQLiteApplicationRecorder",
     "MissingTreeNode",
+    "ReadSet",
+    "StaleRead",
     "as_chained",
     "chain_link",
     "chained_row",
+    "check_read_set",
 ]

@@ -28,8 +28,10 @@ from civicvol.audit.recorders import (
     CHAIN_COLUMNS,
     MARKER_TABLE,
     ChainedRow,
+    ReadSet,
     chain_link,
     chained_row,
+    check_read_set,
     missing_tree_node,
 )
 from civicvol.audit.tree import new_nodes
@@ -67,6 +69,9 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.position_after_statement = SQL(
             "SELECT 1 FROM {schema}.{table} WHERE notification_id>%s AND chain_position=%s "
             "LIMIT 1").format(**names)
+        self.select_versions_statement = SQL(
+            "SELECT originator_id, max(originator_version) AS version FROM {schema}.{table} "
+            "WHERE originator_id = ANY(%s) GROUP BY originator_id").format(**names)
         self.first_row_statement = SQL(
             "SELECT chain_position FROM {schema}.{table} ORDER BY notification_id LIMIT 1"
         ).format(**names)
@@ -182,6 +187,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.transaction(), \
                 conn.cursor() as curs:
             self._lock_table(curs)
+            self._check_reads(curs, kwargs.pop("reads", ()))
             self._notify_channel(curs)
             # The head is read after the EXCLUSIVE lock: no other writer can move it now.
             curs.execute(self.select_head_statement)
@@ -210,6 +216,14 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                     f"{numbered[0][0]}, below 1; nothing was stored: restore the sequence "
                     "(MINVALUE 1) and verify the store")
         return [notification_id for notification_id, _ in numbered]
+
+    def _check_reads(self, curs: Any, reads: ReadSet) -> None:
+        """Under the EXCLUSIVE lock: the aggregates read are still at the versions read."""
+        if not reads:
+            return
+        curs.execute(self.select_versions_statement, ([i for i, _ in reads],))
+        check_read_set(reads, {UUID(str(r["originator_id"])): int(r["version"])
+                               for r in curs.fetchall()})
 
     def chain_head(self) -> tuple[int, bytes]:
         with self.datastore.transaction(commit=False) as curs:

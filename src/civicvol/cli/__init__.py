@@ -45,8 +45,8 @@ COMMANDS: dict[str, LazyCommand] = {
                          ("civicvol.cli.audit_chain", "civicvol.cli.audit_history",
                           "civicvol.cli.audit_proofs")),
     "certificate": LazyCommand("civicvol.cli.audit_history:certificate",
-                               "Issue a volunteer's service certificate (志愿服务记录证明), signed by "
-                               "the issuer."),
+                               "Issue a volunteer's service certificate (志愿服务记录证明), "
+                               "signed by the issuer."),
     "plugins": LazyCommand("civicvol.cli.plugins:plugins",
                            "The installed plug-ins: name, version, built-in or external, hooks "
                            "and status."),

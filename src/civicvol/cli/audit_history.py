@@ -41,6 +41,7 @@ from civicvol.cli.audit import audit
 from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
 from civicvol.cli.context import console, json_option, print_json, session, writes
 from civicvol.cli.volunteers import volunteer
+from civicvol.domain.errors import InvalidInput
 
 stderr = Console(stderr=True)
 
@@ -168,6 +169,9 @@ def check(certificate: Path, bundle: Path | None, issuer_key_files: tuple[Path, 
 def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path,
                 as_json: bool) -> None:
     """Issue a volunteer's service certificate (志愿服务记录证明), signed by the issuer."""
+    if out is not None and not out.parent.is_dir():
+        raise InvalidInput(f"--out {out}: the folder {out.parent} does not exist; create it "
+                           "or write the certificate into an existing folder")
     key = load_private_key(key_file)
     cert = issue_certificate(session().app, volunteer_id, key, issuer)
     text = json.dumps(cert, ensure_ascii=False, indent=2)

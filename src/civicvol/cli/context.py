@@ -13,6 +13,7 @@ from rich.table import Table
 from civicvol.app.authorization import check_role
 from civicvol.cli.guard import run_guarded
 from civicvol.domain.errors import PermissionDenied, StoreKeepsNothing
+from civicvol.domain.text import printable
 from civicvol.domain.values import Actor, Role
 from civicvol.store import default_store_url, store_environment
 from civicvol.store_opening import remove_if_empty, sqlite_file
@@ -153,7 +154,8 @@ def cell(value: Any) -> str:
                          for k, v in value.items()) or "-"
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value) or "-"
-    return str(value)
+    # A control character stored before they were refused is shown escaped, never sent raw.
+    return printable(str(value))
 
 
 def created(what: str, ident: object) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Any
 
 import click
@@ -23,6 +24,9 @@ from civicvol.cli.context import (
     writes,
 )
 from civicvol.demo import build_panlong, interrupted_demo_warning
+from civicvol.domain import clock
+from civicvol.domain.clock import DISTRICT_TIME
+from civicvol.domain.errors import InvalidInput
 
 
 @click.command("report")
@@ -32,7 +36,8 @@ from civicvol.demo import build_panlong, interrupted_demo_warning
 def report(as_json: bool, as_of: str | None) -> None:
     """The district report, every figure computed from the events."""
     app = session().app
-    data = (district_report_as_of(app, parse_day(as_of)) if as_of else district_report(app))
+    data = (district_report_as_of(app, past_day(as_of)) if as_of is not None
+            else district_report(app))
     for line in describe_missing(data.get("missing_plugins", [])):
         click.echo(line, err=True)
     print_json(data) if as_json else print_report(data)
@@ -87,3 +92,13 @@ def demo(scale: float, seed: int, into_existing: bool) -> None:
 
 
 COMMANDS = [report, demo]
+
+
+def past_day(text: str) -> date:
+    """A day for ``--as-of``: a date, today or before (an empty or future date is refused)."""
+    day = parse_day(text)
+    today = clock.now().astimezone(DISTRICT_TIME).date()
+    if day > today:
+        raise InvalidInput(f"--as-of {day} is in the future; give today ({today}) or a past "
+                           "day, or leave --as-of out for the report as of now")
+    return day

@@ -22,6 +22,7 @@ from civicvol.domain.errors import (
     InvalidPoints,
     InvalidRating,
 )
+from civicvol.domain.text import clean_text
 
 MAX_NAME_LENGTH = 60
 MAX_TEXT_LENGTH = 2000
@@ -47,12 +48,30 @@ class Role(StrEnum):
     SYSTEM = "system"
 
 
+MAX_ACTOR_ID_LENGTH = 100
+
+
+def _check_actor_part(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    what = f"actor's {attribute.name}"
+    text = clean_text(value, what)
+    if not text.strip() or text != text.strip():
+        raise InvalidInput(f"the {what} {value!r} is empty or padded; give e.g. "
+                           "Actor('resident', 'r-1001')")
+    if len(text) > MAX_ACTOR_ID_LENGTH:
+        raise InvalidInput(f"the {what} has {len(text)} characters; give at most "
+                           f"{MAX_ACTOR_ID_LENGTH}")
+
+
 @attrs.frozen
 class Actor:
-    """Who makes a command: a role and an id (a volunteer's id, a resident's account, ...)."""
+    """Who makes a command: a role and an id (a volunteer's id, a resident's account, ...).
 
-    role: str
-    id: str
+    Both are non-empty single-line texts of at most 100 characters (else InvalidInput);
+    whether the role is known is checked when the actor makes a command.
+    """
+
+    role: str = attrs.field(validator=_check_actor_part)
+    id: str = attrs.field(validator=_check_actor_part)
 
     @classmethod
     def parse(cls, text: str) -> Actor:
@@ -185,7 +204,7 @@ class PointsEntry:
 
 # --- checks shared by the aggregates -------------------------------------------------------------
 def check_name(value: str, what: str) -> str:
-    text = (value or "").strip()
+    text = clean_text("" if value is None else value, what).strip()
     if not text:
         raise InvalidName(f"the {what} is empty; give a name of 1 to {MAX_NAME_LENGTH} characters")
     if len(text) > MAX_NAME_LENGTH:
@@ -195,8 +214,9 @@ def check_name(value: str, what: str) -> str:
     return text
 
 
-def check_text(value: str, what: str, *, required: bool = False) -> str:
-    text = (value or "").strip()
+def check_text(value: str, what: str, *, required: bool = False,
+               multiline: bool = True) -> str:
+    text = clean_text("" if value is None else value, what, multiline=multiline).strip()
     if required and not text:
         raise InvalidInput(f"the {what} is empty; describe it in a few words")
     if len(text) > MAX_TEXT_LENGTH:
@@ -207,7 +227,7 @@ def check_text(value: str, what: str, *, required: bool = False) -> str:
 
 
 def check_phone(value: str) -> str:
-    text = (value or "").replace(" ", "").strip()
+    text = clean_text("" if value is None else value, "phone number").replace(" ", "").strip()
     if not PHONE_PATTERN.match(text):
         raise InvalidPhone(
             f"phone number {value!r} is not a mainland mobile (11 digits starting 1, e.g. "

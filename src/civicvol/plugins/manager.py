@@ -211,8 +211,8 @@ class PluginHost:
         return None
 
     def _granter(self, record: PluginRecord) -> Callable[..., None]:
-        def plugin_grant(command: str, *roles: str) -> None:
-            grant(command, *roles)
+        def plugin_grant(command: str, *roles: str, credits: Iterable[str] = ()) -> None:
+            grant(command, *roles, credits=credits)
             record.permissions.setdefault(command, []).extend(roles)
         return plugin_grant
 

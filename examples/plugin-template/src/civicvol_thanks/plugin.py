@@ -27,7 +27,8 @@ def register_settings() -> Mapping[str, Setting]:
 
 @hookimpl
 def register_permissions(grant: Callable[..., None]) -> None:
-    grant("thanks.send", "resident")
+    # Sending a card credits points for "thank-you-card" sources: no other command may.
+    grant("thanks.send", "resident", credits=["thank-you-card"])
 
 
 @hookimpl

@@ -38,7 +38,7 @@ class ThankYouCards:
         # A points_per_card of 0 sends the card and credits nothing (a credit of 0 is refused).
         credits = [(order.volunteer_id, self.points_per_card)] if self.points_per_card else []
         self.app.credit_many(actor, credits, Source("thank-you-card", str(card.id)),
-                             with_aggregates=[card], command=SEND)
+                             with_aggregates=[card])
         return card.id
 
     def card(self, order_id: UUID | str) -> ThankYouCard:

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from civicvol.app.application import CivicVol, parse_id
 from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
@@ -101,14 +103,17 @@ class HaircutDays:
         session = self.session(session_id)
         team = self._serving_team(actor, session.team_id)
         present = tuple(dict.fromkeys(parse_id(b, "barber (volunteer)") for b in barbers))
+        reads: list[Aggregate] = [team]  # the team, barbers and memberships it read
         for barber in present:
-            self.app.volunteer(barber).check_is_active()
-            check_is_member(self.app.membership(team.id, barber), team.id, barber)
+            volunteer = self.app.volunteer(barber)
+            volunteer.check_is_active()
+            reads += [volunteer,
+                      check_is_member(self.app.membership(team.id, barber), team.id, barber)]
         session.hold(present, served, by=actor)
         each = self.settings.points_per_session  # 0 is a valid setting: sessions earn nothing
         return self.app.credit_many(
             actor, [(barber, each) for barber in present] if each > 0 else [],
-            Source(SESSION_SOURCE, str(session.id)), with_aggregates=[session], command=HOLD)
+            Source(SESSION_SOURCE, str(session.id)), with_aggregates=[session], reads=reads)
 
     def record_served(self, actor: Actor, session_id: UUID | str, residents: int) -> int:
         """Count more residents served at a held session; a serving barber of the team (a
@@ -118,13 +123,15 @@ class HaircutDays:
         if actor.role == Role.VOLUNTEER.value:
             volunteer = self.app.volunteer(actor.id)
             volunteer.check_is_active()
-            check_is_member(self.app.membership(session.team_id, volunteer.id),
-                            session.team_id, volunteer.id)
+            reads = [volunteer, check_is_member(self.app.membership(session.team_id,
+                                                                     volunteer.id),
+                                                session.team_id, volunteer.id)]
         else:
             self.app.check_leads(actor, self.app.team(session.team_id),
                                  "record the residents served at its haircut sessions")
+            reads = []
         session.record_served(residents, by=actor)
-        self.app.commit(RECORD_SERVED, actor, session)
+        self.app.commit(RECORD_SERVED, actor, session, reads=reads)
         return session.served
 
     def cancel_session(self, actor: Actor, session_id: UUID | str, reason: str) -> None:

@@ -15,3 +15,5 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     RECORD_SERVED: ("leader", "volunteer"),
     REQUEST_HOME_VISIT: ("resident",),
 }
+# The source kinds a command credits points for (bound to it: no other command may).
+CREDITS: dict[str, tuple[str, ...]] = {HOLD: (SESSION_SOURCE,)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from civicvol.plugins.haircut_days.permissions import PERMISSIONS, SESSION_SOURCE
+from civicvol.plugins.haircut_days.permissions import CREDITS, PERMISSIONS, SESSION_SOURCE
 from civicvol.plugins.haircut_days.settings import (
     HaircutSettings,
     check_clock,
@@ -60,7 +60,7 @@ def register_settings() -> Mapping[str, Setting]:
 @hookimpl
 def register_permissions(grant: Callable[..., None]) -> None:
     for command, roles in PERMISSIONS.items():
-        grant(command, *roles)
+        grant(command, *roles, credits=CREDITS.get(command, ()))
 
 
 @hookimpl

@@ -59,13 +59,13 @@ class KnittingDrives:
             self.app.check_leads(actor, self.app.team(drive.team_id),
                                  "log knitting for its drives")
         knitter.check_is_active()
-        check_is_member(self.app.membership(drive.team_id, knitter.id), drive.team_id,
-                        knitter.id)
+        membership = check_is_member(self.app.membership(drive.team_id, knitter.id),
+                                     drive.team_id, knitter.id)
         log_id = drive.log_knitting(knitter.id, hats, scarves, by=actor)
         points = self.settings.points_per_piece * (hats + scarves)  # 0 when the setting is 0
         self.app.credit_many(actor, [(knitter.id, points)] if points > 0 else [],
                              Source(KNITTING_SOURCE, f"{drive.id}/{log_id}"),
-                             with_aggregates=[drive], command=LOG)
+                             with_aggregates=[drive], reads=[knitter, membership])
         return log_id
 
     def add_recipient(self, actor: Actor, drive_id: UUID | str, institution: str) -> None:

@@ -17,6 +17,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys((LAUNCH, ADD_RECIPIENT, DELIVER, CLOSE), ("administrator", "leader")),
     LOG: ("volunteer", "leader"),
 }
+# The source kinds a command credits points for (bound to it: no other command may).
+CREDITS: dict[str, tuple[str, ...]] = {LOG: (KNITTING_SOURCE,)}
 
 
 @attrs.frozen

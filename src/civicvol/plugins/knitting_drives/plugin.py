@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from civicvol.plugins.knitting_drives.permissions import PERMISSIONS, KnittingSettings
+from civicvol.plugins.knitting_drives.permissions import (
+    CREDITS,
+    PERMISSIONS,
+    KnittingSettings,
+)
 from civicvol.plugins.markers import hookimpl
 from civicvol.plugins.settings import Setting
 
@@ -51,7 +55,7 @@ def register_settings() -> Mapping[str, Setting]:
 @hookimpl
 def register_permissions(grant: Callable[..., None]) -> None:
     for command, roles in PERMISSIONS.items():
-        grant(command, *roles)
+        grant(command, *roles, credits=CREDITS.get(command, ()))
 
 
 @hookimpl

@@ -53,7 +53,9 @@ class RiderClues:
             )
         clue = Clue.report(rider.id, team.id, self.categories.resolve(category), photo, place,
                            seen_at or clock.now(), by=actor, description=description)
-        self.app.commit(REPORT, actor, clue)
+        # The decision read the rider, the team and the membership: a concurrent change
+        # to any of them makes the report fail instead of being stored on stale state.
+        self.app.commit(REPORT, actor, clue, reads=[rider, team, membership])
         return clue.id
 
     # --- 处置 ----------------------------------------------------------------------------------
@@ -73,8 +75,7 @@ class RiderClues:
             return 0
         # Another plug-in's points rule (points_for_credit) may change the figure, even to 0.
         credited = self.app.credit_many(actor, [(clue.rider_id, points)],
-                                        Source("clue", str(clue.id)), with_aggregates=[clue],
-                                        command=TRIAGE)
+                                        Source("clue", str(clue.id)), with_aggregates=[clue])
         return credited.get(clue.rider_id, 0)
 
     def handle(self, actor: Actor, clue_id: UUID | str, handled_by: str, action: str) -> None:

@@ -16,3 +16,5 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     HANDLE: frozenset({CLUE_HANDLER}),
     FEEDBACK: frozenset({CLUE_HANDLER}),
 }
+# The source kinds a command credits points for (bound to it: no other command may).
+CREDITS: dict[str, tuple[str, ...]] = {TRIAGE: ("clue",)}

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from civicvol.plugins.markers import hookimpl
-from civicvol.plugins.rider_clues.permissions import PERMISSIONS
+from civicvol.plugins.rider_clues.permissions import CREDITS, PERMISSIONS
 from civicvol.plugins.rider_clues.settings import SETTINGS
 from civicvol.plugins.settings import Setting
 
@@ -30,7 +30,7 @@ def register_settings() -> Mapping[str, Setting]:
 @hookimpl
 def register_permissions(grant: Callable[..., None]) -> None:
     for command, roles in PERMISSIONS.items():
-        grant(command, *roles)
+        grant(command, *roles, credits=CREDITS.get(command, ()))
 
 
 @hookimpl

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import attrs
+from eventsourcing.domain import Aggregate
 
 from civicvol.app.application import CivicVol
 from civicvol.app.authorization import authorize
@@ -88,13 +89,17 @@ class SafetyPatrol:
         return self.app.load(Hazard, hazard_id, what="hazard", not_found=HazardNotFound,
                              hint="list them with 'civicvol safety-patrol hazards'")
 
-    def check_inspector(self, actor: Actor, team_id: UUID | str) -> tuple[UUID, Team]:
-        """The inspector acting, who must be an active member of the (serving) patrol team."""
+    def check_inspector(self, actor: Actor, team_id: UUID | str,
+                        reads: list[Aggregate]) -> tuple[UUID, Team]:
+        """The inspector acting, who must be an active member of the (serving) patrol team.
+        Adds the team, volunteer and membership read to ``reads`` (for ``commit``)."""
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
-        return self._check_member(actor.id, team), team
+        reads.append(team)
+        return self._check_member(actor.id, team, reads), team
 
-    def _check_member(self, volunteer_id: UUID | str, team: Team) -> UUID:
+    def _check_member(self, volunteer_id: UUID | str, team: Team,
+                      reads: list[Aggregate]) -> UUID:
         volunteer = self.app.volunteer(volunteer_id)
         volunteer.check_is_active()
         membership = self.app.membership(team.id, volunteer.id)
@@ -103,6 +108,7 @@ class SafetyPatrol:
                 f"volunteer {volunteer.id} is not a member of the patrol team {team.name!r}; "
                 "the team's leader must add them (civicvol team join) before they inspect"
             )
+        reads += [volunteer, membership]
         return volunteer.id
 
     # --- inspections and hazards -------------------------------------------------------------
@@ -110,10 +116,11 @@ class SafetyPatrol:
                 findings: Sequence[Finding] = (), note: str = "") -> UUID:
         """Record an inspection of a courtyard with every hazard found on it."""
         authorize(actor, INSPECT)
-        inspector, team = self.check_inspector(actor, team_id)
+        reads: list[Aggregate] = []
+        inspector, team = self.check_inspector(actor, team_id, reads)
         inspection, hazards = Inspection.record(team.id, place, inspector, findings, by=actor,
                                                 note=note)
-        self.app.commit(INSPECT, actor, inspection, *hazards)
+        self.app.commit(INSPECT, actor, inspection, *hazards, reads=reads)
         return inspection.id
 
     def reinspect(self, actor: Actor, hazard_id: UUID | str, fixed: bool,
@@ -121,9 +128,10 @@ class SafetyPatrol:
         """Look at a deadline hazard again: fixed closes it, otherwise it stays open."""
         authorize(actor, REINSPECT)
         hazard = self.hazard(hazard_id)
-        inspector, _ = self.check_inspector(actor, hazard.team_id)
+        reads: list[Aggregate] = []
+        inspector, _ = self.check_inspector(actor, hazard.team_id, reads)
         hazard.reinspect(inspector, fixed, note, by=actor)
-        self.app.commit(REINSPECT, actor, hazard)
+        self.app.commit(REINSPECT, actor, hazard, reads=reads)
 
     def import_records(self, actor: Actor, team_id: UUID | str,
                        inspections: Sequence[InspectionRecord] = (),
@@ -135,10 +143,11 @@ class SafetyPatrol:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
         members: set[UUID] = set()
+        reads: list[Aggregate] = [team]
 
         def member(volunteer: UUID) -> UUID:
             if volunteer not in members:
-                members.add(self._check_member(volunteer, team))
+                members.add(self._check_member(volunteer, team, reads))
             return volunteer
 
         for when in [r.when for r in inspections] + [r.when for r in reinspections]:
@@ -166,23 +175,25 @@ class SafetyPatrol:
             with self.app.events_dated(again.when):
                 hazard.reinspect(member(again.inspector), again.fixed, again.note, by=actor)
             hazards[hazard.id] = hazard
-        self.app.commit(IMPORT, actor, *recorded, *hazards.values())
+        self.app.commit(IMPORT, actor, *recorded, *hazards.values(), reads=reads)
         return [i.id for i in recorded]
 
     # --- lectures and drills -----------------------------------------------------------------
     def hold_lecture(self, actor: Actor, team_id: UUID | str, topic: str, place: str,
                      audience: int = 0) -> UUID:
         authorize(actor, LECTURE)
-        _, team = self.check_inspector(actor, team_id)
+        reads: list[Aggregate] = []
+        _, team = self.check_inspector(actor, team_id, reads)
         lecture = Lecture.hold(team.id, topic, place, audience, by=actor)
-        self.app.commit(LECTURE, actor, lecture)
+        self.app.commit(LECTURE, actor, lecture, reads=reads)
         return lecture.id
 
     def hold_drill(self, actor: Actor, team_id: UUID | str, kind: str, place: str,
                    partner: str = "", participants: int = 0) -> UUID:
         authorize(actor, DRILL)
-        _, team = self.check_inspector(actor, team_id)
+        reads: list[Aggregate] = []
+        _, team = self.check_inspector(actor, team_id, reads)
         drill = Drill.hold(team.id, kind, place, by=actor, partner=partner,
                            participants=participants)
-        self.app.commit(DRILL, actor, drill)
+        self.app.commit(DRILL, actor, drill, reads=reads)
         return drill.id
