@@ -66,7 +66,7 @@ class Shifts:
 
     @hookimpl
     def register_permissions(self, grant: Callable[..., None]) -> None:
-        grant(LOG, "administrator")
+        grant(LOG, "administrator", credits=["breakfast-shift"])
 
     @hookimpl
     def register_service(self, app: CivicVol) -> Shifts:
@@ -80,7 +80,7 @@ class Shifts:
     def log_shift(self, actor: Actor, cook_id: UUID) -> UUID:
         shift = Shift(cook_id, by=actor)
         self.app.credit_points(actor, cook_id, 3, Source("breakfast-shift", str(shift.id)),
-                               with_aggregates=[shift], command=LOG)
+                               with_aggregates=[shift])
         return shift.id
 
 
@@ -94,7 +94,7 @@ class UnsignedShifts(Shifts):
     def log_shift(self, actor: Actor, cook_id: UUID) -> UUID:
         shift = UnsignedShift(cook_id)
         self.app.credit_points(actor, cook_id, 3, Source("breakfast-shift", str(shift.id)),
-                               with_aggregates=[shift], command=LOG)
+                               with_aggregates=[shift])
         return shift.id
 
 
@@ -103,8 +103,7 @@ class TwoTransactionShifts(Shifts):
 
     def log_shift(self, actor: Actor, cook_id: UUID) -> UUID:
         shift = Shift(cook_id, by=actor)
-        self.app.credit_points(actor, cook_id, 3, Source("breakfast-shift", str(shift.id)),
-                               command=LOG)
+        self.app.credit_points(actor, cook_id, 3, Source("breakfast-shift", str(shift.id)))
         self.app.commit(LOG, actor, shift)
         return shift.id
 
@@ -115,5 +114,5 @@ class UntraceableShifts(Shifts):
     def log_shift(self, actor: Actor, cook_id: UUID) -> UUID:
         shift = Shift(cook_id, by=actor)
         self.app.credit_points(actor, cook_id, 3, Source("breakfast-shift", uuid4().hex[:6]),
-                               with_aggregates=[shift], command=LOG)
+                               with_aggregates=[shift])
         return shift.id
