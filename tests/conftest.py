@@ -108,7 +108,8 @@ ADMIN = Actor("administrator", "admin-1")
 # The tests credit points as a plug-in does: through a command that registered its source
 # kinds ("award", "commendation"), granted here to the district's administrators.
 AWARD_COMMAND = "tests.award"
-grant(AWARD_COMMAND, "administrator", credits=["award", "commendation"])
+# "shift": the credits of a retired plug-in's records (tests/test_audit_trace.py).
+grant(AWARD_COMMAND, "administrator", credits=["award", "commendation", "shift"])
 DISPATCHER = Actor("dispatcher", "centre-1")
 AUDITOR = Actor("auditor", "audit-1")
 POINTS_AUDITOR = Actor("points-auditor", "pa-1")

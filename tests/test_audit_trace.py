@@ -14,7 +14,7 @@ from civicvol.audit.history import aggregate_history
 from civicvol.audit.trace import trace_points
 from civicvol.cli import cli
 from civicvol.domain.errors import NotFound
-from civicvol.domain.values import SYSTEM, Source
+from civicvol.domain.values import Source
 from tests.conftest import ADMIN, POINTS_AUDITOR, RESIDENT, STATION_KEEPER
 from tests.stores import shared_store, store_for_cli
 from tests.world import World, build_world
@@ -119,7 +119,7 @@ class TestTracePoints:
             topic="civicvol_retired_plugin.shift:Shift.Logged",
             state=b'{"timestamp":{"_type_":"datetime_iso","_data_":"2024-01-01T00:00:00+00:00"}}'
         )])
-        app.credit_points(SYSTEM, world.barber, 3, Source("shift", str(stray)))
+        app.credit_points(ADMIN, world.barber, 3, Source("shift", str(stray)))
         entries = trace_points(app, world.barber)["entries"]
         assert [e["source"] for e in entries] == [f"order:{order}", f"shift:{stray}"]
         assert entries[0]["origin"]["event"]["name"].endswith("Completed")

@@ -166,13 +166,17 @@ class TestCertificateRefusals:
 
         folder = Path(str(tmp_path))
         store = f"sqlite:///{folder / 'cli.db'}"
+        from civicvol.audit.checkpoint import generate_key
+
         with CivicVol(store) as app:
             barber = build_world(app).barber
+        key = folder / "issuer.key"
+        generate_key(key)
         cwd = os.getcwd()
         os.chdir(folder)
         try:
             result = CliRunner().invoke(cli, ["--store", store, "certificate", str(barber),
-                                              *extra])
+                                              "--key", str(key), *extra])
         finally:
             os.chdir(cwd)
         assert result.exit_code == 2, result.output
