@@ -143,7 +143,7 @@ def measure(scale: float, repeat: int, tmp: Path) -> dict[str, Any]:
     questions = {
         "report": (lambda: district_report(app),
                    lambda: fold_report(app, app.all_events())),
-        "team show (the corps)": (lambda: app.views.memberships.serving()[str(corps)],
+        "team show (the corps)": (lambda: app.views.memberships.serving_in(str(corps)),
                                   lambda: old_team_members(app, corps)),
         "order queue": (lambda: app.views.orders.queue(limit=50), lambda: old_queue(app)),
         "volunteer search --phone": (lambda: app.views.volunteers.search(phone=phone),

@@ -343,7 +343,8 @@ WRITER = textwrap.dedent("""
     from tests.conftest import ADMIN
     app = CivicVol(sys.argv[1])
     for i in range(int(sys.argv[2])):
-        app.register_volunteer(ADMIN, f"志愿者{i}", "13800138000", "东庄社区")
+        phone = f"13{'12'['ab'.index(sys.argv[3])]}{i:08d}"  # each writer its own people
+        app.register_volunteer(ADMIN, f"志愿者{i}", phone, "东庄社区")
         app.create_team(ADMIN, f"队{sys.argv[3]}{i}", "special")
     app.close()
 """)

@@ -20,6 +20,7 @@ from civicvol.audit.verifier import Checkpoint, consistency_problem, inclusion_p
 from civicvol.cli import cli
 from civicvol.store import store_name
 from tests.audit_tamper import Tamperer
+from tests.conftest import ADMIN
 from tests.world import World, build_world
 
 KEY = Ed25519PrivateKey.generate()
@@ -148,7 +149,7 @@ class TestTheCommands:
                       "--public-key", f"{key}.pub")
         assert altered.exit_code == 1 and "does NOT hold" in altered.stdout
         app = CivicVol(url)
-        build_world(app)
+        app.create_team(ADMIN, "第二队", "special")  # the history grows past the checkpoint
         app.close()
         run("--store", url, "audit", "checkpoint", "--key", str(key), "--out", str(cp2))
         made = run("--store", url, "audit", "prove-consistency", str(cp), str(cp2))

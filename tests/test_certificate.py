@@ -108,7 +108,7 @@ class TestCertificate:
 
     def test_an_erased_volunteer_is_still_certified_by_id(self, world: World,
                                                           tmp_path: Path) -> None:
-        erase_volunteer(world.app, ADMIN, world.barber)
+        erase_volunteer(world.app, ADMIN, world.barber, "本人申请")
         cert = issue_certificate(world.app, world.barber, ISSUER)
         assert cert["volunteer"]["name"] == "[erased]" and cert["hours"] == "3.5"
         assert check(cert, bundle_of(world.app, tmp_path / "b")) == []

@@ -147,7 +147,8 @@ class TestCommands:
                             "13700137000", "--community", "东庄[red]社区")
         table = ok(store, "volunteer", "show", bracketed).stdout
         assert "王[/b]" in table and "东庄[red]社区" in table
-        ok(store, "volunteer", "erase", district.helper, "--reason", "本人申请", actor=ADMIN)
+        ok(store, "volunteer", "erase", district.helper, "--reason", "本人申请", "--yes",
+           actor=ADMIN)
         assert ok(store, "volunteer", "show", district.helper).stdout.count("[erased]") == 2
 
     def test_a_table_cell_reads_as_plain_text(self) -> None:

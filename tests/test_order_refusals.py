@@ -120,6 +120,6 @@ class TestCompletingRatingCancelling:
 
     def test_a_volunteer_who_left_cannot_complete(self, world: World) -> None:
         order = world.accepted_order()
-        world.app.volunteer_leaves(ADMIN, world.barber)
+        world.app.volunteer_leaves(ADMIN, world.barber, "搬家")
         refused(world.app, errors.VolunteerHasLeft, world.app.complete_order,
                 world.barber_actor, order, "1")

@@ -66,7 +66,7 @@ class TestCrediting:
                 world.barber, points, CLUE)
 
     def test_a_volunteer_who_left_earns_nothing(self, world: World) -> None:
-        world.app.volunteer_leaves(ADMIN, world.barber)
+        world.app.volunteer_leaves(ADMIN, world.barber, "搬家")
         refused(world.app, errors.VolunteerHasLeft, world.app.credit_points, ADMIN,
                 world.barber, 5, CLUE)
 

@@ -75,7 +75,7 @@ class TestErasure:
         before = district_report(app)
         hours = app.volunteer(world.barber).service_hours
         balance = app.point_account(world.barber).balance  # type: ignore[union-attr]
-        erase_volunteer(app, ADMIN, world.barber)
+        erase_volunteer(app, ADMIN, world.barber, "本人申请")
         after = district_report(app)
         assert after["events"] == before["events"] + 1
         assert {k: v for k, v in after.items() if k != "events"} == \
@@ -87,7 +87,7 @@ class TestErasure:
             self, world: World) -> None:
         app = world.app
         before = [(n.id, n.state) for n in app.all_events()]
-        erase_volunteer(app, ADMIN, world.barber)
+        erase_volunteer(app, ADMIN, world.barber, "本人申请")
         after = [(n.id, n.state) for n in app.all_events()]
         assert after[:len(before)] == before
         result = verify_store(as_chained(app.recorder))
@@ -103,12 +103,12 @@ class TestErasure:
         assert app.personal_keys.count() == 2
 
     def test_the_others_are_untouched(self, world: World) -> None:
-        erase_volunteer(world.app, ADMIN, world.barber)
+        erase_volunteer(world.app, ADMIN, world.barber, "本人申请")
         assert world.app.volunteer(world.helper).contact.name == "王阿姨"
 
     def test_the_erased_volunteer_keeps_their_place_in_the_service(self, world: World) -> None:
         app = world.app
-        erase_volunteer(app, ADMIN, world.barber)
+        erase_volunteer(app, ADMIN, world.barber, "本人申请")
         order = world.dispatched_order()
         app.accept_order(world.barber_actor, order)
         assert app.order(order).volunteer_id == world.barber
@@ -118,20 +118,20 @@ class TestErasure:
         app = world.app
         before = app.event_count()
         with pytest.raises(PermissionDenied):
-            erase_volunteer(app, world.barber_actor, world.barber)
+            erase_volunteer(app, world.barber_actor, world.barber, "本人申请")
         assert app.event_count() == before
         assert app.volunteer(world.barber).contact.name == "李师傅"
 
     def test_erasing_twice_is_refused(self, world: World) -> None:
         app = world.app
-        erase_volunteer(app, ADMIN, world.barber)
+        erase_volunteer(app, ADMIN, world.barber, "本人申请")
         before = app.event_count()
         with pytest.raises(PersonalDataErased, match="already erased"):
-            erase_volunteer(app, ADMIN, world.barber)
+            erase_volunteer(app, ADMIN, world.barber, "本人申请")
         assert app.event_count() == before
 
     def test_an_erased_person_cannot_be_given_new_details(self, world: World) -> None:
-        erase_volunteer(world.app, ADMIN, world.barber)
+        erase_volunteer(world.app, ADMIN, world.barber, "本人申请")
         with pytest.raises(PersonalDataErased, match="register the person again"):
             world.app.update_contact(ADMIN, world.barber, "李四", "13500135000")
 
@@ -141,7 +141,7 @@ class TestErasure:
                          if n.topic.endswith("Volunteer.Registered"))
         before = app.event_count()
         with pytest.raises(PersonalDataNotSealed, match="before encryption at rest"):
-            erase_volunteer(app, ADMIN, volunteer)
+            erase_volunteer(app, ADMIN, volunteer, "本人申请")
         assert app.event_count() == before
 
     @shared_store
@@ -149,11 +149,11 @@ class TestErasure:
         url = store_for_cli(world.app)
         refused = CliRunner().invoke(cli, ["--store", url, "--as", "volunteer:" +
                                            str(world.barber), "volunteer", "erase",
-                                           str(world.barber)])
+                                           str(world.barber), "--reason", "request", "--yes"])
         assert refused.exit_code != 0 and "administrator" in refused.output
         outcome = CliRunner().invoke(cli, ["--store", url, "--as", "administrator:admin-1",
                                            "volunteer", "erase", str(world.barber),
-                                           "--reason", "request"])
+                                           "--reason", "request", "--yes"])
         assert outcome.exit_code == 0, outcome.output
         assert CivicVol(url).volunteer(world.barber).contact.name == "[erased]"
 

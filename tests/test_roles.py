@@ -26,7 +26,7 @@ COMMANDS: dict[str, Command] = {
                                                               "13500135000"),
     "suspend volunteer": lambda app, a, w, o: app.suspend_volunteer(a, w.helper, "核查"),
     "reactivate volunteer": lambda app, a, w, o: app.reactivate_volunteer(a, w.outsider),
-    "volunteer leaves": lambda app, a, w, o: app.volunteer_leaves(a, w.helper),
+    "volunteer leaves": lambda app, a, w, o: app.volunteer_leaves(a, w.helper, "搬家"),
     "create team": lambda app, a, w, o: app.create_team(a, "新队", "special"),
     "join team": lambda app, a, w, o: app.join_team(a, w.other_team, w.helper),
     "leave team": lambda app, a, w, o: app.leave_team(a, w.team, w.helper),

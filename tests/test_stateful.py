@@ -73,6 +73,7 @@ class District(RuleBasedStateMachine):
         self.members: set[tuple[UUID, UUID]] = set()
         self.model_orders: dict[UUID, OrderModel] = {}
         self.accounts: dict[UUID, dict[str, EntryModel]] = {}
+        self.phones: dict[UUID, str] = {}
 
     # --- the judge ---------------------------------------------------------------------------
     def attempt(self, allowed: bool, call: Callable[..., Any], *args: Any) -> Any:
@@ -112,12 +113,17 @@ class District(RuleBasedStateMachine):
 
     @rule(target=volunteers, name=s.name_input(), phone=s.phone_input())
     def register(self, name: tuple[str, bool], phone: tuple[str, bool]) -> Any:
-        allowed = name[1] and phone[1]
+        # One person, one registration: a phone of a volunteer who has not left is taken.
+        number = phone[0].replace(" ", "").strip()
+        taken = phone[1] and any(self.status[v] != "left" for v, p in self.phones.items()
+                                 if p == number)
+        allowed = name[1] and phone[1] and not taken
         volunteer = self.attempt(allowed, self.app.register_volunteer, ADMIN, name[0],
                                  phone[0], "东庄社区")
         if not allowed:
             return multiple()
         self.status[volunteer], self.hours[volunteer] = "active", Decimal(0)
+        self.phones[volunteer] = number
         return volunteer
 
     @rule(volunteer=volunteers, team=st.integers(0, 1))
@@ -153,7 +159,8 @@ class District(RuleBasedStateMachine):
     @rule(volunteer=volunteers)
     def leave_the_service(self, volunteer: UUID) -> None:
         allowed = self.status[volunteer] != "left"
-        self.attempt(allowed, self.app.volunteer_leaves, volunteer_actor(volunteer), volunteer)
+        self.attempt(allowed, self.app.volunteer_leaves, volunteer_actor(volunteer), volunteer,
+                     "搬家")
         self.status[volunteer] = "left"
 
     # --- the order cycle ---------------------------------------------------------------------

@@ -167,7 +167,7 @@ class TestSuspension:
 
     def test_a_volunteer_who_left_is_not_reactivated(self, app: CivicVol) -> None:
         barber = register_barber(app)
-        app.volunteer_leaves(ADMIN, barber)
+        app.volunteer_leaves(ADMIN, barber, "搬家")
         refused(app, errors.VolunteerHasLeft, app.reactivate_volunteer, ADMIN, barber)
         refused(app, errors.VolunteerHasLeft, app.suspend_volunteer, ADMIN, barber, "x")
 
@@ -189,7 +189,7 @@ class TestLeaving:
 
     def test_an_administrator_records_that_a_volunteer_left(self, app: CivicVol) -> None:
         barber = register_barber(app)
-        app.volunteer_leaves(ADMIN, barber)
+        app.volunteer_leaves(ADMIN, barber, "搬家")
         assert app.volunteer(barber).status.value == "left"
 
     def test_a_volunteer_cannot_make_another_leave(self, app: CivicVol) -> None:
@@ -200,19 +200,19 @@ class TestLeaving:
 
     def test_a_volunteer_leaves_once(self, app: CivicVol) -> None:
         barber = register_barber(app)
-        app.volunteer_leaves(ADMIN, barber)
+        app.volunteer_leaves(ADMIN, barber, "搬家")
         refused(app, errors.VolunteerHasLeft, app.volunteer_leaves, ADMIN, barber)
 
     def test_a_suspended_volunteer_may_still_leave(self, app: CivicVol) -> None:
         barber = register_barber(app)
         app.suspend_volunteer(ADMIN, barber, "投诉核查中")
-        app.volunteer_leaves(as_volunteer(barber), barber)
+        app.volunteer_leaves(as_volunteer(barber), barber, "搬家")
         assert app.volunteer(barber).status.value == "left"
 
     def test_a_volunteer_who_left_cannot_join_a_team(self, app: CivicVol) -> None:
         barber = register_barber(app)
         team = app.create_team(ADMIN, "学雷锋志愿理发队", "special")
-        app.volunteer_leaves(ADMIN, barber)
+        app.volunteer_leaves(ADMIN, barber, "搬家")
         refused(app, errors.VolunteerHasLeft, app.join_team, ADMIN, team, barber)
 
     def test_a_suspended_volunteer_cannot_join_a_team(self, app: CivicVol) -> None:

@@ -147,7 +147,10 @@ def _build_teams(app: CivicVol, d: District) -> None:
     synthetic = [(s, f"{s[:-2]}第{i}社区") for i in range(1, 30) for s in SUB_DISTRICTS]
     d.communities = ARTICLE_COMMUNITIES + synthetic
     with app.events_dated(d.start - timedelta(days=30)):
-        corps = app.create_team(ADMIN, "盘龙区新时代文明实践志愿服务总队", "corps")
+        # A district has one corps: a demo built into an existing store joins the one there.
+        existing = app.views.teams.list(kind="corps", include_dissolved=False, limit=1)
+        corps = (UUID(existing[0]["id"]) if existing
+                 else app.create_team(ADMIN, "盘龙区新时代文明实践志愿服务总队", "corps"))
         d.teams["corps"] = corps
         for name in STANDING_TEAMS[:standing_count]:
             d.teams[name] = app.create_team(ADMIN, name, "standing", parent=corps)

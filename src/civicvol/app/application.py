@@ -45,10 +45,12 @@ from civicvol.audit.recorders import as_chained
 from civicvol.domain import clock
 from civicvol.domain.errors import (
     AlreadyMember,
+    AlreadyRegistered,
     ConcurrentChange,
     EntryNotFound,
     InvalidId,
     InvalidInput,
+    InvalidTeamStructure,
     NotAMember,
     NotFound,
     OrderNotFound,
@@ -296,8 +298,19 @@ class CivicVol(Application[UUID]):
     ) -> UUID:
         authorize(actor, "volunteer.register")
         volunteer = Volunteer.register(name, phone, community, by=actor, skills=tuple(skills))
+        self.check_phone_is_free(volunteer.contact.phone)
         self.commit("volunteer.register", actor, volunteer)
         return volunteer.id
+
+    def check_phone_is_free(self, phone: str) -> None:
+        """One person, one registration: a phone already on a serving volunteer's record is
+        refused, naming who has it (found through the directory's blind index)."""
+        for found in self.views.volunteers.search(phone=phone, limit=1):
+            if found["status"] != "left":
+                raise AlreadyRegistered(
+                    f"phone {phone} is already registered to volunteer {found['id']} "
+                    f"({found['name']}, {found['community']}); update that record instead "
+                    f"('civicvol volunteer show {found['id']}'), or register with another phone")
 
     @checked
     def register_volunteers(
@@ -358,6 +371,12 @@ class CivicVol(Application[UUID]):
         authorize(actor, "team.create")
         parent_team = self.team(parent) if parent else None
         team = Team.create(name, kind, by=actor, parent=parent_team, community=community)
+        if team.kind is TeamKind.CORPS:
+            for corps in self.views.teams.list(kind="corps", include_dissolved=False, limit=1):
+                raise InvalidTeamStructure(
+                    f"the district has its corps already: {corps['name']!r} ({corps['id']}); "
+                    "a district has one corps: create a standing or special team under it "
+                    f"(--parent {corps['id']})")
         self.commit("team.create", actor, team)
         return team.id
 

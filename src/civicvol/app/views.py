@@ -89,7 +89,7 @@ def points_view(volunteer_id: UUID, account: PointAccount | None) -> dict[str, A
 
 def team_members(app: CivicVol, team_id: UUID) -> int:
     """Members serving in a team, from the memberships view."""
-    return int(app.views.memberships.serving().get(str(team_id), 0))
+    return int(app.views.memberships.serving_in(str(team_id)))
 
 
 def district_report(app: CivicVol) -> DistrictReport:

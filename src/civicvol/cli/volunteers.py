@@ -64,7 +64,7 @@ def reactivate(volunteer_id: str) -> None:
 @writes
 @volunteer.command("leave")
 @click.argument("volunteer_id")
-@click.option("--reason", default="", help="Why (optional).")
+@click.option("--reason", required=True, help="Why, in a few words (e.g. 搬家).")
 def leave(volunteer_id: str, reason: str) -> None:
     """Record that a volunteer leaves the service (administrator, or the volunteer)."""
     s = session()

@@ -105,6 +105,10 @@ class AlreadyMember(RuleViolation):
     pass
 
 
+class AlreadyRegistered(RuleViolation):
+    """The person (the same phone) is registered already."""
+
+
 class NotAMember(RuleViolation):
     pass
 

@@ -117,7 +117,7 @@ class Volunteer(CivicAggregate):
 
     def leave(self, reason: str, by: Actor) -> None:
         self.check_has_not_left()
-        self._leave(check_text(reason, "reason for leaving"), by)
+        self._leave(check_text(reason, "reason for leaving", required=True), by)
 
     @event("Left")
     def _leave(self, reason: str, by: Actor) -> None:
@@ -136,7 +136,8 @@ class Volunteer(CivicAggregate):
         """Record that the person's data is erased (the key that sealed it is destroyed);
         the event carries no personal data, and every count and total stays."""
         self.check_is_not_erased()
-        self._erase_personal_data(check_text(reason, "reason for the erasure"), by)
+        self._erase_personal_data(check_text(reason, "reason for the erasure", required=True),
+                                  by)
 
     @event("PersonalDataErased")
     def _erase_personal_data(self, reason: str, by: Actor) -> None:

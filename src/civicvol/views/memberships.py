@@ -7,7 +7,7 @@ from typing import Any
 
 from civicvol.domain.membership import Membership
 from civicvol.domain.volunteer import Volunteer
-from civicvol.views.database import Cursor
+from civicvol.views.database import COUNTERS, Cursor
 from civicvol.views.view import Counts, View, moment, page
 
 
@@ -81,6 +81,12 @@ class MembershipsView(View):
     def serving(self) -> dict[str, int]:
         """Members serving, by team id."""
         return self.counters("serving")
+
+    def serving_in(self, team_id: str) -> int:
+        """Members serving in one team: one counter, whatever the district's size."""
+        rows = self.rows(f"SELECT n FROM {{{COUNTERS}}} WHERE view = ? AND name = 'serving' "
+                         "AND key = ?", [self.name, team_id])
+        return int(rows[0][0]) if rows else 0
 
     def members(self, team_id: str, *, include_past: bool = False, limit: int | None = None,
                 offset: int = 0) -> list[dict[str, Any]]:
