@@ -9,7 +9,7 @@ anyone's personal data.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -211,16 +211,7 @@ class DistrictFigures(EventFold):
                 "beneficiary_groups": dict(Counter(
                     b for o in completed for b in o["beneficiaries"]).most_common()),
             },
-            "points": {
-                "credited": points["credited"],
-                "approved": points["approved"],
-                "pending": points["pending"],
-                "rejected": points["rejected"],
-                "reversed": points["reversed"],
-                "redeemed": points["redeemed"],
-                "redemptions": points["redemptions"],
-                "outstanding": points["approved"] - points["redeemed"],
-            },
+            "points": points_figures(points),
         }
 
 
@@ -253,6 +244,16 @@ def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
                 unreadable.append(f"event {n.id} ({n.topic}) skipped by "
                                   f"{type(f).__name__}: {type(error).__name__}: {error}")
     return unreadable
+
+
+POINT_FIGURES = ("credited", "approved", "pending", "rejected", "reversed", "redeemed",
+                 "redemptions")
+
+
+def points_figures(points: Mapping[str, int]) -> dict[str, int]:
+    """The report's points section from the points by state (absent states count 0)."""
+    figures = {name: int(points.get(name, 0)) for name in POINT_FIGURES}
+    return {**figures, "outstanding": figures["approved"] - figures["redeemed"]}
 
 
 def hours_text(hours: Decimal) -> str:

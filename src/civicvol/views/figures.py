@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from civicvol.app.report import points_figures
 from civicvol.views.view import hours_text
 
 if TYPE_CHECKING:
@@ -78,16 +79,7 @@ def district_figures(views: Views) -> dict[str, Any]:
             "people_served": orders.get("served", {}).get("completed", 0),
             "beneficiary_groups": _most_common(orders.get("beneficiaries", {})),
         },
-        "points": {
-            "credited": points.get("credited", 0),
-            "approved": points.get("approved", 0),
-            "pending": points.get("pending", 0),
-            "rejected": points.get("rejected", 0),
-            "reversed": points.get("reversed", 0),
-            "redeemed": points.get("redeemed", 0),
-            "redemptions": points.get("redemptions", 0),
-            "outstanding": points.get("approved", 0) - points.get("redeemed", 0),
-        },
+        "points": points_figures(points),
     }
 
 
