@@ -1,0 +1,82 @@
+"""Human-facing text in Simplified Chinese and English, through gettext catalogs.
+
+Every text a person reads (CLI help, table headings, statuses, report labels, certificates,
+error messages) is written in English in the code and marked with :func:`_` (or
+:func:`ngettext` for plurals, :func:`N_` where the text is only declared and translated later).
+The catalogs live in ``civicvol/locale/<lang>/LC_MESSAGES/civicvol.po`` (compiled to ``.mo``);
+Babel extracts and compiles them (see docs/i18n.md). JSON output keeps stable English keys.
+
+The language is, in order: :func:`set_language` (the CLI's ``--lang``), ``CIVICVOL_LANG``, the
+system locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English. The catalog is read on
+first use, so importing this module costs nothing at start.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from functools import cache
+from pathlib import Path
+
+DOMAIN = "civicvol"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("en", "zh_CN")
+LANG_ENV = "CIVICVOL_LANG"
+
+_chosen: str | None = None
+
+
+def normalise(lang: str) -> str | None:
+    """``zh``, ``zh-CN``, ``zh_CN.UTF-8``, ``zh_Hans`` → ``zh_CN``; ``en_US`` → ``en``; an
+    unsupported language → None."""
+    code = lang.split(".")[0].split("@")[0].replace("-", "_").strip()
+    if not code or code in ("C", "POSIX"):
+        return None
+    if code.lower().startswith("zh"):
+        return "zh_CN"
+    if code.lower().startswith("en"):
+        return "en"
+    return None
+
+
+def set_language(lang: str | None) -> None:
+    """Choose the language for this process (None: back to the environment's choice)."""
+    global _chosen
+    _chosen = normalise(lang) if lang else None
+
+
+def language() -> str:
+    """The language texts are given in now: one of :data:`LANGUAGES`."""
+    if _chosen:
+        return _chosen
+    for variable in (LANG_ENV, "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            found = normalise(value)
+            if found:
+                return found
+            if variable == LANG_ENV:
+                continue  # an unknown CIVICVOL_LANG falls through to the system's choice
+    return "en"
+
+
+@cache
+def _translations(lang: str) -> gettext.NullTranslations:
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """The message in the current language."""
+    return _translations(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n`` in the current language."""
+    return _translations(language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a text for the catalog without translating it here (translate it where shown)."""
+    return message
