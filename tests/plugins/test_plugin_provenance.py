@@ -218,6 +218,61 @@ class TestMissingPlugin:
         assert "DISCREPANCY" not in replayed.stdout and "every figure agrees" in replayed.stdout
         assert replayed.stderr.count("plug-in 'notes' (version 0.3.0) is not installed") == 1
 
+    def test_the_history_of_a_missing_plugins_record_shows_what_it_can(
+        self, site: FakeSite, tmp_path: Path
+    ) -> None:
+        store = f"sqlite:///{tmp_path / 'd.db'}"
+        app = open_with_notes(store, notes_module(site))
+        try:
+            note = app.plugin("notes").write(EDITOR, "第39期简报已出")
+            (position,) = [n.id for n in app.all_events() if n.originator_id == note]
+        finally:
+            app.close()
+        env = {**os.environ, "PYTHONPATH": str(Path(civicvol.__file__).resolve().parents[1])}
+
+        def history(*more: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-c", "from civicvol.cli import main; main()", "--store",
+                 store, "audit", "history", str(note), *more],
+                capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
+                timeout=120)
+
+        shown = history("--json")
+        assert shown.returncode == 0, shown.stderr
+        (row,) = json.loads(shown.stdout)
+        assert row["event"] == "Note.Written" and row["version"] == 1
+        assert row["position"] == position  # its place in the chain, read without the class
+        assert row["unreadable"] == {"plugin": "notes", "version": "0.3.0"}
+        assert shown.stderr.count("plug-in 'notes' (version 0.3.0), which is not installed") == 1
+        table = history()
+        assert table.returncode == 0, table.stderr
+        assert "Note.Written" in table.stdout and "[not readable without" in table.stdout
+
+    def test_a_plugin_left_out_is_named_by_the_report_not_dropped(
+        self, site: FakeSite, tmp_path: Path
+    ) -> None:
+        store = f"sqlite:///{tmp_path / 'd.db'}"
+        app = open_with_notes(store, notes_module(site))
+        try:
+            app.plugin("notes").write(EDITOR, "第39期简报已出")
+        finally:
+            app.close()
+        from civicvol.app.views import district_report
+
+        without = open_district(store, plugins=PluginHost())  # installed, not loaded
+        try:
+            report = district_report(without)
+        finally:
+            without.close()
+        (left_out,) = report["plugins_not_loaded"]
+        assert (left_out["plugin"], left_out["versions"]) == ("notes", ["0.3.0"])
+        assert "missing_plugins" not in report  # its events read: it is not missing
+        core = CivicVol(store)  # the core alone loads no plug-ins by design: nothing to say
+        try:
+            assert "plugins_not_loaded" not in district_report(core)
+        finally:
+            core.close()
+
     def test_an_unknown_class_with_no_recorded_writer_is_named(self) -> None:
         app = CivicVol("memory://")
         try:

@@ -76,6 +76,23 @@ class MissingPlugins:
                 for plugin, (count, records) in sorted(by_plugin.items())]
 
 
+    def not_loaded(self, loaded: set[str], why: Callable[[str], str]) -> list[dict[str, Any]]:
+        """The plug-ins that wrote to this store and whose events read here (installed) but
+        that are not loaded: their report sections are absent, and the report says so."""
+        unreadable = {m["plugin"] for m in self.as_list()}
+        return [{"plugin": plugin, "versions": list(writer["versions"]), "reason": why(plugin)}
+                for plugin, writer in sorted(self.writers.items())
+                if plugin not in loaded and plugin not in unreadable]
+
+
+def describe_not_loaded(not_loaded: list[dict[str, Any]]) -> list[str]:
+    """One line per plug-in left out (``MissingPlugins.not_loaded()``), for standard error."""
+    return [f"warning: plug-in {m['plugin']!r} (version {', '.join(m['versions']) or '?'}) "
+            f"wrote to this store but is not loaded here ({m['reason']}): its report "
+            "section is not shown (every other figure is complete); load it to see it"
+            for m in not_loaded]
+
+
 def describe_missing(missing: list[dict[str, Any]]) -> list[str]:
     """One line per missing plug-in (``MissingPlugins.as_list()``), for standard error."""
     return [f"warning: plug-in {m['plugin']!r} (version {', '.join(m['versions']) or '?'}) "

@@ -109,6 +109,8 @@ def district_report(app: CivicVol) -> DistrictReport:
               **{s.name: s.as_dict() for s in sections}}
     if missing.unreadable:
         report[missing.name] = missing.as_list()
+    if not_loaded := _not_loaded(app, missing):
+        report["plugins_not_loaded"] = not_loaded
     skipped = app.views.skipped()
     if skipped:  # never silently: the figures leave these events out
         report["skipped_events"] = skipped
@@ -121,6 +123,29 @@ def _loaded_plugins(app: CivicVol) -> str:
     records = getattr(host, "records", {})
     return ",".join(sorted(f"{n}={getattr(r, 'version', '')}" for n, r in records.items()
                            if getattr(r, "status", "") == "loaded"))
+
+
+def _not_loaded(app: CivicVol, missing: MissingPlugins) -> list[dict[str, Any]]:
+    """The writers of this store that a plug-in host opened without (none for the core
+    alone, which loads no plug-ins by design)."""
+    host = getattr(app.extensions, "host", None)
+    if host is None:
+        return []
+    records = getattr(host, "records", {})
+    loaded = {n for n, r in records.items() if getattr(r, "status", "") == "loaded"}
+
+    def why(plugin: str) -> str:
+        record = records.get(plugin)
+        if record is not None:
+            return f"{getattr(record, 'status', 'not loaded')}: {getattr(record, 'reason', '')}"
+        from civicvol.plugins.discovery import ALLOW_ENV, allowed_plugins, installed_plugins
+
+        allow = allowed_plugins()
+        if allow is not None and plugin in {p.name for p in installed_plugins()}:
+            return f"{ALLOW_ENV} leaves it out; add it there to see its section"
+        return "this application was opened without it"
+
+    return missing.not_loaded(loaded, why)
 
 
 def fold_report(app: CivicVol, notifications: Iterable[Notification], *,

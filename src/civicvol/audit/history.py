@@ -15,6 +15,7 @@ from civicvol.audit.recorders import as_chained
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import NotFound
 from civicvol.domain.values import ContactDetails
+from civicvol.plugins.errors import PluginMissing
 
 _NOT_CHANGES = frozenset(("originator_id", "originator_version", "timestamp",
                           "originator_topic", "by", "class_version"))
@@ -27,9 +28,22 @@ def aggregate_history(app: CivicVol, aggregate_id: UUID | str, whole: bool = Fal
     value shortened for a table, or ``whole`` (for JSON, which must not lose anything)."""
     ident = parse_id(aggregate_id, "record")
     chain = as_chained(app.recorder)
-    rows = []
-    for event in events_of(app, ident):
-        link = chain.chain_link_of(str(ident), event.originator_version)
+    rows: list[dict[str, Any]] = []
+    for stored in app.recorder.select_events(ident):
+        link = chain.chain_link_of(str(ident), stored.originator_version)
+        try:
+            event: Any = app.mapper.to_domain_event(stored)
+        except PluginMissing as missing:  # the rest of the history still reads
+            rows.append({
+                "position": link.position if link else None,
+                "version": stored.originator_version,
+                "time": None,
+                "by": "",
+                "event": stored.topic.rpartition(":")[2],
+                "changes": {},
+                "unreadable": {"plugin": missing.plugin, "version": missing.version},
+            })
+            continue
         rows.append({
             "position": link.position if link else None,
             "version": event.originator_version,

@@ -86,6 +86,14 @@ def replay_command(as_json: bool, scratch: str | None) -> None:
 def history(record_id: str, as_json: bool) -> None:
     """Every event of one record (volunteer, order, team, account ...), oldest first."""
     rows = aggregate_history(session().app, record_id, whole=as_json)
+    unreadable = {(r["unreadable"]["plugin"], r["unreadable"]["version"])
+                  for r in rows if "unreadable" in r}
+    for plugin, version in sorted(unreadable):  # once each; the readable events still show
+        count = sum(1 for r in rows if r.get("unreadable", {}).get("plugin") == plugin)
+        click.echo(f"warning: {count} of these events were written by plug-in {plugin!r} "
+                   f"(version {version}), which is not installed here: their position, "
+                   "version and kind are shown, not what they recorded; install the plug-in "
+                   "to read them", err=True)
     if as_json:
         print_json(rows)
         return
@@ -94,8 +102,10 @@ def history(record_id: str, as_json: bool) -> None:
         table.add_column(column)
     for r in rows:
         changes = "; ".join(f"{k}={v}" for k, v in r["changes"].items())
-        table.add_row(str(r["position"]), str(r["version"]), r["time"], r["by"], r["event"],
-                      changes)
+        if "unreadable" in r:
+            changes = f"[not readable without plug-in {r['unreadable']['plugin']}]"
+        table.add_row(str(r["position"]), str(r["version"]), r["time"] or "?", r["by"],
+                      r["event"], changes)
     console.print(table)
 
 

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from civicvol.app.missing import describe_missing
+from civicvol.app.missing import describe_missing, describe_not_loaded
 from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of, parse_day
 from civicvol.cli.context import (
@@ -38,7 +38,8 @@ def report(as_json: bool, as_of: str | None) -> None:
     app = session().app
     data = (district_report_as_of(app, past_day(as_of)) if as_of is not None
             else district_report(app))
-    for line in describe_missing(data.get("missing_plugins", [])):
+    for line in [*describe_missing(data.get("missing_plugins", [])),
+                 *describe_not_loaded(data.get("plugins_not_loaded", []))]:
         click.echo(line, err=True)
     print_json(data) if as_json else print_report(data)
     if warning := interrupted_demo_warning(app):
