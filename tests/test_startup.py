@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -74,6 +75,23 @@ class TestStartingTheCommandLine:
         assert "civicvol.plugins.haircut_days.plugin" in modules  # it did look at them
         assert plugin_domain_in(modules) == []
         assert [m for m in modules if m.startswith("eventsourcing")] == []
+
+    def test_a_read_command_imports_no_audit_tool_and_builds_no_type_checks(
+            self, tmp_path: Path) -> None:
+        from civicvol import Actor, CivicVol
+
+        store = f"sqlite:///{tmp_path / 'small.db'}"
+        app = CivicVol(store)
+        volunteer = app.register_volunteer(Actor("administrator", "a"), "李师傅",
+                                           "13800138000", "东庄社区")
+        app.close()
+        modules = modules_after("--store", store, "volunteer", "show", str(volunteer))
+        assert "civicvol.views.volunteers" in modules  # it did read the volunteer
+        # beartype builds a command's check on its first call; the auditor's tools load
+        # with their own commands, not with the volunteer group.
+        assert sorted(m for m in modules if m == "beartype" or m.startswith((
+            "beartype.", "civicvol.audit.certificate", "civicvol.audit.replay",
+            "civicvol.audit.trace", "civicvol.cli.audit"))) == []
 
     def test_import_civicvol_imports_neither_the_application_nor_eventsourcing(self) -> None:
         done = subprocess.run(

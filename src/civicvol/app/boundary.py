@@ -14,9 +14,6 @@ import re
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from beartype import beartype
-from beartype.roar import BeartypeCallHintParamViolation
-
 from civicvol.domain.errors import InvalidInput
 
 P = ParamSpec("P")
@@ -26,15 +23,24 @@ _HINT = re.compile(r"violates type hint (.+?), as ")
 
 
 def checked(command: Callable[P, R]) -> Callable[P, R]:
-    """``command`` with its parameters' annotated types checked on every call."""
-    typed = beartype(command)
+    """``command`` with its parameters' annotated types checked on every call.
+
+    beartype builds the check on the first call, not at import: opening the application for
+    a read command pays nothing for the commands it does not make."""
+    prepared: list[tuple[Callable[P, R], type[Exception]]] = []
 
     @functools.wraps(command)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not prepared:
+            from beartype import beartype
+            from beartype.roar import BeartypeCallHintParamViolation
+
+            prepared.append((beartype(command), BeartypeCallHintParamViolation))
+        typed, violation = prepared[0]
         try:
             return typed(*args, **kwargs)
-        except BeartypeCallHintParamViolation as violation:
-            raise _invalid(command.__name__, str(violation)) from None
+        except violation as error:
+            raise _invalid(command.__name__, str(error)) from None
     return call
 
 

@@ -27,7 +27,7 @@ STORE_ENV = "CIVICVOL_STORE"
 COMMANDS: dict[str, LazyCommand] = {
     "volunteer": LazyCommand("civicvol.cli.volunteers:volunteer",
                              "Register volunteers and look after their records.",
-                             ("civicvol.cli.audit_history",)),
+                             ("civicvol.cli.erasure",)),
     "team": LazyCommand("civicvol.cli.teams:team",
                         "Create teams and manage their members and leaders."),
     "order": LazyCommand("civicvol.cli.orders:order",

@@ -1,5 +1,5 @@
-"""civicvol audit replay | history | trace-points | check-certificate, civicvol certificate,
-and civicvol volunteer erase: reading the history back, and erasing a person from it.
+"""civicvol audit replay | history | trace-points | check-certificate and civicvol certificate:
+reading the history back (erasure is civicvol.cli.erasure).
 
 ``audit replay`` and ``audit check-certificate`` exit 0 when everything agrees, 1 with every
 discrepancy when something does not, and 2 when a file given to them cannot be read.
@@ -23,7 +23,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from civicvol.app.erasure import erase_volunteer
 from civicvol.app.missing import describe_missing
 from civicvol.audit.certificate import (
     DEFAULT_ISSUER,
@@ -39,8 +38,7 @@ from civicvol.audit.replay import replay
 from civicvol.audit.trace import trace_points
 from civicvol.cli.audit import audit
 from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
-from civicvol.cli.context import console, json_option, print_json, session, writes
-from civicvol.cli.volunteers import volunteer
+from civicvol.cli.context import console, json_option, print_json, session
 from civicvol.domain.errors import InvalidInput
 
 stderr = Console(stderr=True)
@@ -196,32 +194,6 @@ def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path
         click.echo(text)
     else:
         click.echo(certificate_markdown(cert))
-
-
-@writes
-@volunteer.command("erase")
-@click.argument("volunteer_id")
-@click.option("--reason", required=True,
-              help="Why (the person's request, ...), in a few words; no personal data.")
-@click.option("--yes", is_flag=True, help="Do not ask: erasure cannot be undone.")
-def erase(volunteer_id: str, reason: str, yes: bool) -> None:
-    """Erase a volunteer's personal data for good by destroying their key (administrator)."""
-    s = session()
-    if not yes and not _confirmed(f"erase the personal data of volunteer {volunteer_id} for "
-                                  "good? It cannot be undone"):
-        raise InvalidInput("erasure not confirmed: nothing was erased; answer y at the "
-                           "prompt, or give --yes to erase without asking")
-    erase_volunteer(s.app, s.actor, volunteer_id, reason)
-    click.echo(f"personal data of volunteer {volunteer_id} erased; their hours, points and "
-               "history remain")
-
-
-def _confirmed(question: str) -> bool:
-    """The user's yes at the prompt; no answer (no terminal, end of input) is a no."""
-    try:
-        return click.confirm(question, default=False, err=True)
-    except click.Abort:
-        return False
 
 
 COMMANDS = [certificate]
