@@ -4,16 +4,22 @@ replayed from the events stamped before it, even when history was imported out o
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 
 from civicvol import CivicVol
-from civicvol.audit.asof import district_report_as_of, end_of_day, parse_day, points_as_of
+from civicvol.audit.asof import (
+    district_report_as_of,
+    end_of_day,
+    parse_day,
+    points_as_of,
+    volunteer_as_of,
+)
 from civicvol.cli import cli
-from civicvol.domain.errors import InvalidInput
-from tests.conftest import POINTS_AUDITOR, STATION_KEEPER
+from civicvol.domain.errors import DatedBeforeItsRecord, InvalidInput
+from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
 from tests.stores import shared_store, store_for_cli
 from tests.world import World, build_world
 
@@ -137,3 +143,80 @@ class TestTheDemoAsOf:
         now = district_report_as_of(app, date(2030, 1, 1))
         assert names and all(name in then for name in names)
         assert any(then[name] != now[name] for name in names)
+
+
+class TestOneDefinition:
+    def test_history_imported_out_of_order_counts_the_same_in_report_and_account(
+            self, world: World) -> None:
+        # The barber's account is credited for March 2024 first, then for May 2023 (a later
+        # import of older history): as of 2023 both the report and the account count May.
+        order_completed_at(world, "2024-03-01T02:00", "3")
+        order_completed_at(world, "2023-05-01T02:00", "2")
+        report = district_report_as_of(world.app, date(2023, 12, 31))
+        account = points_as_of(world.app, world.barber, date(2023, 12, 31))
+        assert report["points"]["credited"] == 20
+        assert [e["points"] for e in account["entries"]] == [20]
+        assert account["pending"] == report["points"]["pending"] == 20
+        volunteer = volunteer_as_of(world.app, world.barber, date(2023, 12, 31))
+        assert volunteer["service_hours"] == report["service"]["hours"] == "2"
+
+    def test_the_demo_report_and_every_account_agree_as_of_a_day(self) -> None:
+        from civicvol.bootstrap import open_district
+        from civicvol.demo import build_panlong
+
+        app = open_district("memory://")
+        try:
+            build_panlong(app, scale=0.003)
+            day = date(2023, 6, 30)
+            report = district_report_as_of(app, day)
+            accounts = [points_as_of(app, v["id"], day)
+                        for v in app.views.volunteers.search(limit=100_000)]
+            pending = sum(a["pending"] for a in accounts)
+            credited = sum(e["points"] for a in accounts for e in a["entries"]
+                           if e["kind"] != "redeemed")
+            assert report["points"]["pending"] == pending
+            assert report["points"]["credited"] == credited
+        finally:
+            app.close()
+
+    def test_an_event_made_now_is_never_dated_before_its_records_last(
+            self, world: World) -> None:
+        app = world.app
+        with app.events_dated(datetime.now(UTC) + timedelta(days=2)):  # a clock that ran fast
+            app.update_contact(ADMIN, world.barber, "李师傅", "13800138001")
+        before = app.event_count()
+        with pytest.raises(DatedBeforeItsRecord, match="check the clock"):
+            app.suspend_volunteer(ADMIN, world.barber, "休假")
+        assert app.event_count() == before
+        assert app.volunteer(world.barber).status.value == "active"
+
+
+class TestRecordsAsOf:
+    @shared_store
+    def test_show_as_of_a_day_for_a_volunteer_a_team_and_an_order(self, world: World) -> None:
+        app = world.app
+        with app.events_dated(at("2023-06-01T02:00")):
+            order = world.completed_order("2")
+        with app.events_dated(at("2023-09-01T02:00")):
+            app.leave_team(ADMIN, world.team, world.barber, "搬家")
+        store = store_for_cli(app)
+
+        def show(*args: str) -> dict[str, object]:
+            outcome = CliRunner().invoke(cli, ["--store", store, *args, "--json"])
+            assert outcome.exit_code == 0, outcome.output
+            found: dict[str, object] = json.loads(outcome.output)
+            return found
+
+        june = show("volunteer", "show", str(world.barber), "--as-of", "2023-06-30")
+        assert june["teams"] == [str(world.team)] and june["service_hours"] == "2"
+        assert june["points_pending"] == 20 and june["as_of"] == "2023-06-30"
+        assert show("volunteer", "show", str(world.barber), "--as-of", "2023-09-30"
+                    )["teams"] == []
+        members_then = show("team", "show", str(world.team), "--as-of", "2023-06-30")
+        members_now = show("team", "show", str(world.team))
+        assert members_then["members"] == members_now["members"] + 1  # type: ignore[operator]
+        assert show("order", "show", str(order), "--as-of", "2023-06-30")["status"] == (
+            "completed")
+        before = CliRunner().invoke(cli, ["--store", store, "order", "show", str(order),
+                                          "--as-of", "2022-12-31"])
+        assert before.exit_code != 0 and "did not exist yet" in before.output

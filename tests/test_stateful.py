@@ -204,8 +204,10 @@ class District(RuleBasedStateMachine):
     def complete(self, order: UUID, volunteer: UUID, hours: tuple[str, bool],
                  served: int) -> None:
         o = self.model_orders[order]
+        # Only a member still serving on the team completes its order (a leave in between
+        # refuses the completion: it is protected by the membership's version).
         allowed = (o.status == "accepted" and o.volunteer == volunteer and hours[1]
-                   and self.status[volunteer] == "active")
+                   and self.status[volunteer] == "active" and (o.team, volunteer) in self.members)
         self.attempt(allowed, self.app.complete_order, volunteer_actor(volunteer), order,
                      hours[0], served)
         if allowed:

@@ -157,8 +157,17 @@ def cancel(order_id: str, reason: str) -> None:
 @order.command("show")
 @click.argument("order_id")
 @json_option
-def show(order_id: str, as_json: bool) -> None:
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The record as it stood at the end of that day (Asia/Shanghai).")
+def show(order_id: str, as_json: bool, as_of: str | None) -> None:
     """Show an order and where it stands."""
+    if as_of is not None:
+        from civicvol.audit.asof import order_as_of
+        from civicvol.cli.reports import past_day
+
+        past = order_as_of(session().app, order_id, past_day(as_of))
+        print_json(past) if as_json else print_record(f"order, as of {as_of}", past)
+        return
     data = order_view(session().app.order(order_id))
     print_json(data) if as_json else print_record("order", data)
 

@@ -90,9 +90,18 @@ def dissolve(team_id: str, reason: str) -> None:
 @team.command("show")
 @click.argument("team_id")
 @json_option
-def show(team_id: str, as_json: bool) -> None:
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The record as it stood at the end of that day (Asia/Shanghai).")
+def show(team_id: str, as_json: bool, as_of: str | None) -> None:
     """Show a team, with its number of members."""
     app = session().app
+    if as_of is not None:
+        from civicvol.audit.asof import team_as_of
+        from civicvol.cli.reports import past_day
+
+        past = team_as_of(app, team_id, past_day(as_of))
+        print_json(past) if as_json else print_record(f"team, as of {as_of}", past)
+        return
     found = app.team(team_id)
     data = team_view(found, team_members(app, found.id))
     print_json(data) if as_json else print_record("team", data)

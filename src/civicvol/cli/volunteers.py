@@ -75,9 +75,18 @@ def leave(volunteer_id: str, reason: str) -> None:
 @volunteer.command("show")
 @click.argument("volunteer_id")
 @json_option
-def show(volunteer_id: str, as_json: bool) -> None:
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="The record as it stood at the end of that day (Asia/Shanghai).")
+def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     """Show a volunteer's record, with their teams, points and open orders."""
     app = session().app
+    if as_of is not None:
+        from civicvol.audit.asof import volunteer_as_of
+        from civicvol.cli.reports import past_day
+
+        past = volunteer_as_of(app, volunteer_id, past_day(as_of))
+        print_json(past) if as_json else print_record(f"volunteer, as of {as_of}", past)
+        return
     found = app.volunteer(volunteer_id)
     vid = str(found.id)
     account = app.views.points.account(vid)

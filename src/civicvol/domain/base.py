@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
 from civicvol.domain import clock
+from civicvol.domain.errors import DatedBeforeItsRecord
 
 
 class CivicAggregate(Aggregate):
@@ -19,3 +21,19 @@ class CivicAggregate(Aggregate):
 
     class Created(Event, Aggregate.Created):
         pass
+
+    def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
+        """An event made now is never dated before its record's last event: a writer whose
+        clock is behind the store's (another machine writing the same database) is refused
+        rather than recording a history that runs backwards. History imported with a past
+        clock (``CivicVol.events_dated``) keeps the dates it is given; "as of" reads every
+        record as the prefix of its events stamped before the moment, either way."""
+        if kwargs.get("timestamp") is None:
+            kwargs["timestamp"] = event_class.create_timestamp()
+        if kwargs["timestamp"] < self.modified_on and not clock.is_frozen():
+            raise DatedBeforeItsRecord(
+                f"{type(self).__name__} {self.id} cannot record {event_class.__name__} at "
+                f"{kwargs['timestamp'].isoformat()}: its last event is dated "
+                f"{self.modified_on.isoformat()}, later than this machine's clock; check the "
+                "clock of the machine making the change (every writer must keep true time)")
+        super().trigger_event(event_class, **kwargs)

@@ -25,6 +25,11 @@ def now() -> datetime:
     return fixed if fixed is not None else datetime.now(UTC)
 
 
+def is_frozen() -> bool:
+    """Whether events are being stamped with a set moment (:func:`frozen_at`: imports, tests)."""
+    return _fixed.get() is not None
+
+
 def district_day(moment: datetime) -> date:
     """The district's calendar day of a (timezone-aware) moment."""
     return moment.astimezone(DISTRICT_TIME).date()

@@ -44,6 +44,7 @@ class InvalidId(InvalidInput):
     pass
 
 
+
 # --- things that do not exist ------------------------------------------------------------------
 class NotFound(CivicVolError):
     """An id names nothing in the store."""
@@ -145,7 +146,13 @@ class EntryNotPending(RuleViolation):
     pass
 
 
+class DatedBeforeItsRecord(RuleViolation):
+    """An event made now would be dated before its record's last event: the writer's clock
+    is behind the store's."""
+
+
 # --- storage -----------------------------------------------------------------------------------
+
 class ConcurrentChange(CivicVolError):
     """Someone else changed the same record at the same moment; the command was not stored."""
 

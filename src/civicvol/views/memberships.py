@@ -98,7 +98,8 @@ class MembershipsView(View):
         return [{"volunteer_id": v, "active": bool(a), "joined_at": j, "left_at": lf,
                  "orders_taken": int(n)} for v, a, j, lf, n in rows]
 
-    def teams_of(self, volunteer_id: str) -> list[str]:
-        rows = self.rows("SELECT team_id FROM {view_memberships} WHERE volunteer_id = ? AND "
-                         "active = 1 ORDER BY position", [volunteer_id])
+    def teams_of(self, volunteer_id: str, *, include_past: bool = False) -> list[str]:
+        active = "" if include_past else " AND active = 1"
+        rows = self.rows("SELECT team_id FROM {view_memberships} WHERE volunteer_id = ?"
+                         f"{active} ORDER BY position", [volunteer_id])
         return [str(r[0]) for r in rows]
