@@ -1,4 +1,5 @@
-"""civicvol audit prove | prove-consistency | check-proof: short proofs from the Merkle tree.
+"""civicvol audit prove | prove-consistency | check-proof | export-subject | check-subject:
+short proofs from the Merkle tree.
 
 ``check-proof`` needs no database and no bundle: the proof, the signed checkpoint(s) and the
 auditors' public key. It exits 0 when the proof holds, 1 when it does not, 2 when a file
@@ -96,3 +97,46 @@ def _load_proof(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise AuditFileError(f"{path} is not a civicvol proof")
     return data
+
+
+@audit.command("export-subject")
+@click.argument("volunteer_id")
+@click.argument("out", type=click.Path(path_type=Path), metavar="DIR")
+@click.option("--checkpoint", "checkpoint_file", required=True,
+              type=click.Path(path_type=Path), metavar="FILE",
+              help="The signed tree head to prove every event against "
+                   "('civicvol audit checkpoint --key KEY --out FILE').")
+def export_subject_command(volunteer_id: str, out: Path, checkpoint_file: Path) -> None:
+    """Everything recorded about one volunteer, each event with its proof, into DIR."""
+    from civicvol.audit.subject import export_subject
+
+    done = export_subject(session().app, volunteer_id, out, checkpoint_file)
+    click.echo(f"{done['events']} events of {done['records']} records about volunteer "
+               f"{done['volunteer_id']} written to {out}, each proved in the tree of "
+               f"{done['tree_size']} events; check them with 'civicvol audit check-subject "
+               f"{out} --public-key KEY'", err=True)
+    click.echo(str(out))
+
+
+@audit.command("check-subject")
+@click.argument("folder", type=click.Path(path_type=Path), metavar="DIR")
+@public_key_option
+@trust_embedded_option
+def check_subject(folder: Path, public_key_files: tuple[Path, ...],
+                  trust_embedded: bool) -> None:
+    """Check a volunteer's export offline: every event's proof against its signed head."""
+    from civicvol.audit.subject import check_subject_export
+
+    trusted = pinned_keys(public_key_files, trust_embedded)
+    (checkpoint,) = read_checkpoints([folder / "checkpoint.json"])
+    untrusted = CheckpointWatch([checkpoint]).signatures(trusted, trust_embedded)
+    try:
+        problems = [str(untrusted)] if untrusted else check_subject_export(folder, checkpoint)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise AuditFileError(f"cannot read the export in {folder}: {error}; give a folder "
+                             "written by 'civicvol audit export-subject'") from None
+    for problem in problems:
+        click.echo(f"export does NOT hold: {problem}")
+    if problems:
+        sys.exit(1)
+    click.echo(f"every event of the export in {folder} is proved in the signed tree head")
