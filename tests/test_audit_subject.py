@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,3 +160,43 @@ class TestRefusals:
         nothing = run("audit", "check-subject", str(tmp_path), "--public-key",
                       str(checkpoint))
         assert nothing.exit_code != 0 and len(nothing.output.strip().splitlines()) == 1
+
+
+VERIFIER = Path(__file__).resolve().parent.parent / "src" / "civicvol" / "audit" / "verifier.py"
+
+
+def stand_alone(*args: str) -> subprocess.CompletedProcess[str]:
+    """The stand-alone verifier, run as an outsider would: the file alone, no civicvol."""
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(VERIFIER.parent)!r})
+        import verifier
+        code = verifier.main({list(args)!r})
+        assert not {{m.split(".")[0] for m in sys.modules}} & {{"civicvol", "eventsourcing"}}
+        sys.exit(code)
+    """)
+    return subprocess.run([sys.executable, "-I", "-c", script], capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+class TestTheStandAloneVerifier:
+    def test_it_checks_a_persons_export_and_one_proof_without_civicvol(
+            self, signed_store: tuple[str, World, Path, Path], tmp_path: Path) -> None:
+        url, world, key, checkpoint = signed_store
+        out = tmp_path / "export"
+        assert export(url, str(world.barber), out, checkpoint).exit_code == 0
+        holds = stand_alone("--subject", str(out), "--public-key", f"{key}.pub")
+        assert holds.returncode == 0, holds.stdout + holds.stderr
+        first = sorted((out / "proofs").iterdir(), key=lambda p: int(p.stem))[0]
+        one = stand_alone("--proof", str(first), "--checkpoint", str(checkpoint),
+                          "--public-key", f"{key}.pub")
+        assert one.returncode == 0, one.stdout + one.stderr
+        proof = json.loads(first.read_text())
+        proof["audit_path"] = proof["audit_path"][::-1] or ["00" * 32]
+        first.write_text(json.dumps(proof))
+        broken = stand_alone("--subject", str(out), "--public-key", f"{key}.pub")
+        assert broken.returncode == 1 and f"position {first.stem}:" in broken.stdout
+        unreadable = stand_alone("--proof", str(tmp_path), "--checkpoint", str(checkpoint),
+                                 "--public-key", f"{key}.pub")
+        assert unreadable.returncode == 2 and unreadable.stderr.startswith("error: cannot read")
+        assert stand_alone("--proof").returncode == 2  # usage

@@ -28,13 +28,12 @@ from civicvol.audit.checkpoint import AuditFileError, read_checkpoints
 from civicvol.audit.history import aggregate_history
 from civicvol.audit.proofs import inclusion_proof, tree_size_for
 from civicvol.audit.recorders import as_chained
-from civicvol.audit.verifier import Checkpoint, inclusion_problem
+from civicvol.audit.verifier import SUBJECT_FORMAT, Checkpoint, subject_problems
 from civicvol.domain.membership import membership_id
 from civicvol.domain.point_account import point_account_id
 from civicvol.domain.volunteer import Volunteer
 from civicvol.store import store_name
 
-SUBJECT_FORMAT = "civicvol-subject-export"
 SUBJECT_FORMAT_VERSION = 1
 
 
@@ -103,44 +102,14 @@ def export_subject(app: CivicVol, volunteer_id: UUID | str, out: Path,
 
 
 def check_subject_export(folder: Path, checkpoint: Checkpoint) -> list[str]:
-    """Every problem of an export against its (already trusted) checkpoint: each listed
-    event has a proof that holds, and each proof is of the event the listing names."""
-    subject = _read_json(folder / "subject.json")
-    if subject.get("format") != SUBJECT_FORMAT:
-        raise AuditFileError(f"{folder} holds no civicvol subject export (subject.json); give "
-                             "a folder written by 'civicvol audit export-subject'")
-    problems = []
-    listed = {row["position"]: (record["record"], row["version"])
-              for record in subject["records"] for row in record["events"]}
-    if sorted(listed) != subject["positions"]:
-        problems.append("subject.json lists other positions than its records' events")
-    for position, (record, version) in sorted(listed.items()):
-        path = folder / "proofs" / f"{position}.json"
-        if not path.exists():
-            problems.append(f"position {position}: no proof in {path}")
-            continue
-        proof = _read_json(path)
-        event = proof.get("event", {})
-        if (event.get("position"), event.get("originator_id"),
-                event.get("originator_version")) != (position, record, version):
-            problems.append(f"position {position}: the proof is of another event")
-            continue
-        problem = inclusion_problem(proof, checkpoint)
-        if problem:
-            problems.append(f"position {position}: {problem}")
-    return problems
+    """Every problem of an export against its (already trusted) checkpoint: see
+    :func:`civicvol.audit.verifier.subject_problems`, which checks it with no civicvol."""
+    try:
+        return subject_problems(folder, checkpoint)
+    except (OSError, ValueError) as error:
+        raise AuditFileError(f"cannot read the export in {folder}: {error}; give a folder "
+                             "written by 'civicvol audit export-subject'") from None
 
 
 def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise AuditFileError(f"cannot read {path}: {error}; give the folder written by "
-                             "'civicvol audit export-subject'") from None
-    if not isinstance(data, dict):
-        raise AuditFileError(f"{path} is not part of a civicvol subject export")
-    return data

@@ -702,21 +702,91 @@ EMBEDDED_WARNING = (
     "--public-key for a proof")
 
 
+SUBJECT_FORMAT = "civicvol-subject-export"
+
+
+def subject_problems(folder: str | Path, checkpoint: Checkpoint) -> list[str]:
+    """Every problem of one person's export (``civicvol audit export-subject``) against its
+    checkpoint, whose signature the caller has checked: each listed event has a proof of that
+    very event (position, record, version), and each proof holds in the signed tree head.
+    Raises ValueError for a folder that holds no export."""
+    folder = Path(folder)
+    subject = json.loads((folder / "subject.json").read_text(encoding="utf-8"))
+    if not isinstance(subject, dict) or subject.get("format") != SUBJECT_FORMAT:
+        raise ValueError("subject.json is not a civicvol subject export")
+    listed = {row["position"]: (record["record"], row["version"])
+              for record in subject["records"] for row in record["events"]}
+    problems = []
+    if sorted(listed) != subject["positions"]:
+        problems.append("subject.json lists other positions than its records' events")
+    for position, (record, version) in sorted(listed.items()):
+        path = folder / "proofs" / f"{position}.json"
+        if not path.exists():
+            problems.append(f"position {position}: no proof in {path}")
+            continue
+        proof = json.loads(path.read_text(encoding="utf-8"))
+        event = proof.get("event", {}) if isinstance(proof, dict) else {}
+        if (event.get("position"), event.get("originator_id"),
+                event.get("originator_version")) != (position, record, version):
+            problems.append(f"position {position}: the proof is of another event")
+            continue
+        problem = inclusion_problem(proof, checkpoint)
+        if problem:
+            problems.append(f"position {position}: {problem}")
+    return problems
+
+
+USAGE = ("usage: python verifier.py BUNDLE_DIR KEYS\n"
+         "       python verifier.py --proof PROOF --checkpoint CP [--checkpoint CP2] KEYS\n"
+         "       python verifier.py --subject EXPORT_DIR KEYS\n"
+         "KEYS: --public-key KEY.pub ... | --trust-embedded-keys")
+
+
+def _take(args: list[str], flag: str) -> list[str]:
+    """Remove every ``flag VALUE`` pair from ``args``; the values."""
+    values = []
+    while flag in args[:-1]:
+        at = args.index(flag)
+        values.append(args[at + 1])
+        del args[at:at + 2]
+    return values
+
+
+def check_proof_files(proof_file: str, checkpoint_files: list[str], keys: list[bytes],
+                      trust_embedded: bool) -> str:
+    """The problem of an inclusion or consistency proof against signed checkpoints ("" if
+    it holds). Raises OSError or ValueError for a file that cannot be read."""
+    checkpoints = [load_checkpoint(path) for path in checkpoint_files]
+    untrusted = CheckpointWatch(checkpoints).signatures(keys, trust_embedded)
+    if untrusted:
+        return str(untrusted)
+    proof = json.loads(Path(proof_file).read_text(encoding="utf-8"))
+    if not isinstance(proof, dict):
+        raise ValueError(f"{proof_file} is not a civicvol proof")
+    if proof.get("format") == CONSISTENCY_PROOF_FORMAT:
+        if len(checkpoints) != 2:
+            raise ValueError("a consistency proof is checked against two checkpoints")
+        older, newer = sorted(checkpoints, key=lambda c: c.event_count)
+        return consistency_problem(proof, older, newer)
+    if len(checkpoints) != 1:
+        raise ValueError("an inclusion proof is checked against one checkpoint")
+    return inclusion_problem(proof, checkpoints[0])
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python verifier.py BUNDLE_DIR (--public-key FILE ... | --trust-embedded-keys)``: exit 0
-    when intact."""
+    """The stand-alone verifier (see :data:`USAGE`): a bundle, one proof, or one person's
+    export; exit 0 when it holds, 1 when it does not, 2 for a file that cannot be read."""
     args = list(sys.argv[1:] if argv is None else argv)
-    key_files: list[str] = []
     trust_embedded = "--trust-embedded-keys" in args
     if trust_embedded:
         args.remove("--trust-embedded-keys")
-    while "--public-key" in args[:-1]:
-        at = args.index("--public-key")
-        key_files.append(args[at + 1])
-        del args[at:at + 2]
-    if len(args) != 1 or args[0].startswith("--"):
-        print("usage: python verifier.py BUNDLE_DIR (--public-key KEY.pub ... | "
-              "--trust-embedded-keys)", file=sys.stderr)
+    key_files = _take(args, "--public-key")
+    proofs, subjects = _take(args, "--proof"), _take(args, "--subject")
+    checkpoint_files = _take(args, "--checkpoint")
+    modes = len(proofs) + len(subjects) + len(args)
+    if modes != 1 or any(a.startswith("--") for a in args) or (
+            checkpoint_files and not proofs):
+        print(USAGE, file=sys.stderr)
         return 2
     if trust_embedded and key_files:
         print("error: give --public-key or --trust-embedded-keys, not both", file=sys.stderr)
@@ -727,9 +797,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot read public key: {error}; give the .pub file of the key that "
               "signed the checkpoints", file=sys.stderr)
         return 2
+    if trust_embedded:
+        print(EMBEDDED_WARNING, file=sys.stderr)
+    if proofs or subjects:
+        return _check_files(proofs, subjects, checkpoint_files, keys, trust_embedded)
     try:
-        if trust_embedded:
-            print(EMBEDDED_WARNING, file=sys.stderr)
         result = verify_bundle(args[0], trusted_keys=keys, trust_embedded=trust_embedded)
     except (OSError, ValueError) as error:
         print(f"error: cannot read the bundle in {args[0]}: {error}; give the folder written by "
@@ -740,6 +812,30 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"intact: {result.event_count} events, head {result.head_hash.hex()}, "
           f"{result.checkpoints_checked} checkpoint(s) matched")
+    return 0
+
+
+def _check_files(proofs: list[str], subjects: list[str], checkpoint_files: list[str],
+                 keys: list[bytes], trust_embedded: bool) -> int:
+    try:
+        if proofs:
+            problems = [p for p in [check_proof_files(proofs[0], checkpoint_files, keys,
+                                                      trust_embedded)] if p]
+        else:
+            (checkpoint,) = [load_checkpoint(Path(subjects[0]) / "checkpoint.json")]
+            untrusted = CheckpointWatch([checkpoint]).signatures(keys, trust_embedded)
+            problems = ([str(untrusted)] if untrusted
+                        else subject_problems(subjects[0], checkpoint))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        print(f"error: cannot read {(proofs or subjects)[0]}: {error}; give a file written by "
+              "'civicvol audit prove' or a folder by 'civicvol audit export-subject'",
+              file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(f"does NOT hold: {problem}")
+    if problems:
+        return 1
+    print(f"holds: {(proofs or subjects)[0]}")
     return 0
 
 
