@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -28,6 +28,17 @@ CJK_FONTS = (
 PALETTE = ("#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#2980b9", "#8e44ad", "#7f8c8d")
 
 
+Series = tuple[tuple[str, tuple[float, ...]], ...]
+
+
+def _labels(labels: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(str(label) for label in labels)
+
+
+def _series(series: Iterable[tuple[Any, Iterable[Any]]]) -> Series:
+    return tuple((str(name), tuple(float(v) for v in values)) for name, values in series)
+
+
 @attrs.frozen
 class Chart:
     """One chart: a title, the category labels, and one or more named series of numbers
@@ -35,9 +46,8 @@ class Chart:
     ``stacked`` (columns stacked by series), ``funnel`` (stages, widest first), ``pie``."""
 
     title: str
-    labels: tuple[str, ...] = attrs.field(converter=tuple)
-    series: tuple[tuple[str, tuple[float, ...]], ...] = attrs.field(
-        converter=lambda s: tuple((str(n), tuple(float(v) for v in vs)) for n, vs in s))
+    labels: tuple[str, ...] = attrs.field(converter=_labels)
+    series: Series = attrs.field(converter=_series)
     kind: ChartKind = "bar"
     unit: str = ""
 

@@ -119,10 +119,11 @@ def _page(report: dict[str, Any], extra: dict[str, Any], sections: Sequence[Any]
         stand = _("Figures as of the end of {day} (Asia/Shanghai)").format(day=report["as_of"])
     else:
         stand = _("Figures as of {moment} (Asia/Shanghai)").format(moment=now)
+    events = i18n.ngettext("{n} event", "{n} events", report["events"]).format(
+        n=report["events"])
     parts = [
         f"<header><h1>{_e(_('District volunteer service report'))}</h1>"
-        f"<p class='meta'>{_e(stand)} · "
-        f"{_e(i18n.ngettext('{n} event', '{n} events', report['events']).format(n=report['events']))}"
+        f"<p class='meta'>{_e(stand)} · {_e(events)}"
         f" · {_e(_('Made {moment}').format(moment=now))}</p></header>",
         _section(_("District figures"), _figure_tables(report)),
         _section(_("The order cycle: 点单 → 派单 → 接单 → 评单"), _charts([
