@@ -20,11 +20,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from civicvol import i18n
 from civicvol.audit.certificate_qr import qr_payload
-from civicvol.i18n import _, ngettext
+from civicvol.i18n import N_, _, ngettext
 
 # Debian's fonts-noto-cjk; fontconfig finds them by name, these files are the fallback.
 SERIF = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 SANS = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+# The certificate's labels, translated where the page is made.
+LABELS = (N_("Certificate No."), N_("Name"), N_("Community"), N_("Volunteer ID"),
+          N_("Registered on"), N_("Total hours"), N_("The services recorded are:"), N_("Date"),
+          N_("Service"), N_("Place"), N_("Hours"), N_("Order"),
+          N_("Scan to verify, or check it with: civicvol audit check-qr"), N_("Issued by"),
+          N_("(seal)"), N_("Date of issue"))
 
 
 def write_certificate_pdf(cert: dict[str, Any], key: Ed25519PrivateKey, path: Path, *,
@@ -65,12 +71,20 @@ def certificate_html(cert: dict[str, Any], payload: str) -> str:
         f"<td>{_e(s['place'] or '-')}</td><td class='n'>{_e(s['hours'])}</td>"
         f"<td class='id'>{_e(s['order_id'])}</td></tr>" for s in services)
     if not services:
-        rows = f"<tr><td colspan='5'>{_e(_('No service recorded yet.'))}</td></tr>"
+        none = _e(_("No service recorded yet."))
+        rows = f"<tr><td colspan='5'>{none}</td></tr>"
     summary = ngettext("has taken part in {n} volunteer service, {hours} hours in all.",
                        "has taken part in {n} volunteer services, {hours} hours in all.",
                        len(services)).format(n=len(services), hours=cert["hours"])
     font = f"url('{SERIF.as_uri()}')" if SERIF.exists() else "local('Noto Serif CJK SC')"
+    t = {label: _e(_(label)) for label in LABELS}
     title = _e(_("Volunteer service record certificate"))
+    certifies = _e(_("This certifies that volunteer {name}").format(name=v["name"]))
+    total = _e(_("Total service hours: {hours}").format(hours=cert["hours"]))
+    where = _e(_("Hash chain position {position}, head hash {head}").format(
+        position=chain["position"], head=chain["head_hash"]))
+    basis = _e(_("Issued under the Volunteer Service Record Measures (民发〔2015〕149号); "
+                 "every service above is recorded in the district's signed history."))
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
 <style>
@@ -103,32 +117,30 @@ table.services td:first-child {{ width: 22mm; white-space: nowrap; }}
   padding-top: 2mm; }}
 </style></head><body>
 <h1>{title}</h1>
-<p class="number">{_e(_("Certificate No."))}: {_e(cert["number"])}</p>
+<p class="number">{t["Certificate No."]}: {_e(cert["number"])}</p>
 <table class="who">
-<tr><th>{_e(_("Name"))}</th><td>{_e(v["name"])}</td>
-<th>{_e(_("Community"))}</th><td>{_e(v["community"] or "-")}</td></tr>
-<tr><th>{_e(_("Volunteer ID"))}</th><td colspan="3">{_e(v["id"])}</td></tr>
-<tr><th>{_e(_("Registered on"))}</th><td>{_e(v["registered_on"])}</td>
-<th>{_e(_("Total hours"))}</th><td>{_e(cert["hours"])}</td></tr>
+<tr><th>{t["Name"]}</th><td>{_e(v["name"])}</td>
+<th>{t["Community"]}</th><td>{_e(v["community"] or "-")}</td></tr>
+<tr><th>{t["Volunteer ID"]}</th><td colspan="3">{_e(v["id"])}</td></tr>
+<tr><th>{t["Registered on"]}</th><td>{_e(v["registered_on"])}</td>
+<th>{t["Total hours"]}</th><td>{_e(cert["hours"])}</td></tr>
 </table>
-<p class="statement">{_e(_("This certifies that volunteer {name}").format(name=v["name"]))}
-{_e(summary)} {_e(_("The services recorded are:"))}</p>
-<table class="services"><thead><tr><th>{_e(_("Date"))}</th><th>{_e(_("Service"))}</th>
-<th>{_e(_("Place"))}</th><th>{_e(_("Hours"))}</th><th>{_e(_("Order"))}</th></tr></thead>
+<p class="statement">{certifies}
+{_e(summary)} {t["The services recorded are:"]}</p>
+<table class="services"><thead><tr><th>{t["Date"]}</th><th>{t["Service"]}</th>
+<th>{t["Place"]}</th><th>{t["Hours"]}</th><th>{t["Order"]}</th></tr></thead>
 <tbody>{rows}</tbody></table>
-<p class="total">{_e(_("Total service hours: {hours}").format(hours=cert["hours"]))}</p>
+<p class="total">{total}</p>
 <div class="bottom">
 <div class="verify"><img src="{qr_data_uri(payload)}" alt="QR">
-{_e(_("Scan to verify, or check it with: civicvol audit check-qr"))}<br>
-{_e(_("Hash chain position {position}, head hash {head}").format(
-        position=chain["position"], head=chain["head_hash"]))}</div>
+{t["Scan to verify, or check it with: civicvol audit check-qr"]}<br>
+{where}</div>
 <div class="issuer">
-<p>{_e(_("Issued by"))}: {_e(cert["issuer"])}</p>
-<div class="seal">{_e(_("(seal)"))}</div>
-<p>{_e(_("Date of issue"))}: {_e(cert["issued_on"])}</p>
+<p>{t["Issued by"]}: {_e(cert["issuer"])}</p>
+<div class="seal">{t["(seal)"]}</div>
+<p>{t["Date of issue"]}: {_e(cert["issued_on"])}</p>
 </div></div>
-<p class="basis">{_e(_("Issued under the Volunteer Service Record Measures (民发〔2015〕149号); "
-                      "every service above is recorded in the district's signed history."))}</p>
+<p class="basis">{basis}</p>
 </body></html>
 """
 

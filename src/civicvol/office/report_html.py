@@ -119,12 +119,13 @@ def _page(report: dict[str, Any], extra: dict[str, Any], sections: Sequence[Any]
         stand = _("Figures as of the end of {day} (Asia/Shanghai)").format(day=report["as_of"])
     else:
         stand = _("Figures as of {moment} (Asia/Shanghai)").format(moment=now)
+    made = _("Made {moment}").format(moment=now)
     events = i18n.ngettext("{n} event", "{n} events", report["events"]).format(
         n=report["events"])
     parts = [
         f"<header><h1>{_e(_('District volunteer service report'))}</h1>"
         f"<p class='meta'>{_e(stand)} · {_e(events)}"
-        f" · {_e(_('Made {moment}').format(moment=now))}</p></header>",
+        f" · {_e(made)}</p></header>",
         _section(_("District figures"), _figure_tables(report)),
         _section(_("The order cycle: 点单 → 派单 → 接单 → 评单"), _charts([
             Chart(_("Orders reaching each stage"),
@@ -228,11 +229,12 @@ def _section_charts(section: Any, figures: Mapping[str, Any]) -> Sequence[Chart]
 
 
 def _charts(charts: Sequence[Chart]) -> str:
+    nothing = _e(_("Nothing to show yet."))
     drawn = []
     for chart in charts:
         if chart.empty:
             drawn.append(f"<figure class='chart empty'><figcaption>{_e(chart.title)}"
-                         f"</figcaption><p>{_e(_('Nothing to show yet.'))}</p></figure>")
+                         f"</figcaption><p>{nothing}</p></figure>")
         else:
             drawn.append(f"<figure class='chart'><figcaption>{_e(chart.title)}</figcaption>"
                          f"{chart_svg(chart)}</figure>")
