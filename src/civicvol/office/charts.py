@@ -133,6 +133,7 @@ def _draw(ax: Any, chart: Chart) -> None:
         ax.invert_yaxis()  # the first label on top: the funnel narrows downwards
         ax.bar_label(bars, labels=[_number(v) for v in values], fontsize=8, padding=2)
         ax.set_xlabel(chart.unit, fontsize=8)
+        ax.xaxis.set_major_locator(_whole_ticks())
         return
     bottom = [0.0] * len(labels)
     for i, (name, values) in enumerate(series):
@@ -146,8 +147,16 @@ def _draw(ax: Any, chart: Chart) -> None:
     ax.set_xticks(positions, labels, fontsize=7, rotation=45 if len(labels) > 8 else 0,
                   ha="right" if len(labels) > 8 else "center")
     ax.set_ylabel(chart.unit, fontsize=8)
+    ax.yaxis.set_major_locator(_whole_ticks())
     if len(series) > 1:
         ax.legend(fontsize=7, ncols=min(len(series), 6), frameon=False)
+
+
+def _whole_ticks() -> Any:
+    """Ticks at whole numbers: counts of orders are never 2.5."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
 
 
 def _number(value: float) -> str:

@@ -71,13 +71,15 @@ def report_html(app: CivicVol, *, lang: str = "zh_CN",
     """The page and the report it shows, in ``lang`` (zh_CN or en)."""
     if i18n.normalise(lang) is None:
         raise InvalidInput(f"language {lang!r} is not one of {', '.join(i18n.LANGUAGES)}")
-    report, extra, sections = _figures(app, as_of)
+    report, extra, sections = report_figures(app, as_of)
     with _language(lang):
         return _page(report, extra, sections), report
 
 
-def _figures(app: CivicVol, as_of: date | None) -> tuple[dict[str, Any], dict[str, Any],
-                                                          list[Any]]:
+def report_figures(app: CivicVol, as_of: date | None
+                   ) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+    """The district report, the chart figures and the plug-ins' sections: now (from the
+    views) or as of the end of a past day (folded from its events)."""
     if as_of is None:
         from civicvol.app.views import district_report
 
@@ -180,7 +182,7 @@ def _figure_tables(report: dict[str, Any]) -> str:
     tables = []
     for name in ("teams", "volunteers", "orders", "service", "points"):
         figures = {k: v for k, v in report[name].items() if not isinstance(v, dict)}
-        if name == "teams" and figures.get("largest"):
+        if name == "teams" and report["teams"].get("largest"):
             figures["largest"] = "{name} ({members})".format(**report["teams"]["largest"])
         tables.append(f"<div class='figures'><h3>{_e(_(LABELS[name]))}</h3>"
                       f"{_table(figures)}</div>")
