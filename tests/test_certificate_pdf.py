@@ -23,7 +23,7 @@ from tests.world import build_world
 
 
 def civicvol(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return CliRunner(env={"CIVICVOL_LANG": "en"}).invoke(cli, list(args), catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")

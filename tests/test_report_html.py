@@ -45,7 +45,7 @@ def app(district: str) -> Iterator[CivicVol]:
 
 
 def civicvol(store: str, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--store", store, "report", *args],
+    return CliRunner(env={"CIVICVOL_LANG": "en"}).invoke(cli, ["--store", store, "report", *args],
                               catch_exceptions=False)
 
 

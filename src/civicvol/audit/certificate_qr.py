@@ -27,6 +27,7 @@ from civicvol.audit.certificate import (
     check_certificate,
     check_certificate_offline,
 )
+from civicvol.i18n import _
 
 QR_FORMAT = "civicvol-certificate-qr"
 QR_VERSION = 1
@@ -39,8 +40,9 @@ def qr_payload(cert: dict[str, Any], key: Ed25519PrivateKey) -> str:
     """The QR's text for ``cert``, signed with the issuer's ``key`` (the certificate's own)."""
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
     if cert.get("signature", {}).get("public_key") != public:
-        raise CertificateError("the key given is not the key that signed this certificate; "
-                               "give the issuer's key the certificate was issued with")
+        raise CertificateError(_("the key given is not the key that signed this "
+                                 "certificate; give the issuer's key the certificate was "
+                                 "issued with"))
     chain = cert["chain"]
     body: dict[str, Any] = {
         "f": QR_FORMAT, "v": QR_VERSION, "number": cert["number"],
@@ -71,11 +73,12 @@ def read_qr(text: str) -> dict[str, Any]:
     except ValueError:
         payload = None
     if not isinstance(payload, dict) or payload.get("f") != QR_FORMAT:
-        raise CertificateError("this is not the QR code of a civicvol certificate; give the "
-                               "text the QR decodes to (or a file holding it)")
+        raise CertificateError(_("this is not the QR code of a civicvol certificate; give "
+                                 "the text the QR decodes to (or a file holding it)"))
     if payload.get("v") != QR_VERSION:
-        raise CertificateError(f"QR payload version {payload.get('v')!r} is not known here "
-                               f"(this civicvol reads version {QR_VERSION}); update civicvol")
+        raise CertificateError(_("QR payload version {found!r} is not known here (this "
+                                 "civicvol reads version {known}); update civicvol").format(
+                                     found=payload.get("v"), known=QR_VERSION))
     return payload
 
 
@@ -91,15 +94,15 @@ def check_qr(payload: dict[str, Any], issuer_keys: Iterable[bytes] = (),
         Ed25519PublicKey.from_public_bytes(public).verify(bytes.fromhex(str(payload["sig"])),
                                                           _message(payload))
     except (KeyError, ValueError, InvalidSignature):
-        return ["the QR's signature does not verify: it was not made by the key it names, or "
-                "a field was changed"]
+        return [_("the QR's signature does not verify: it was not made by the key it names, "
+                  "or a field was changed")]
     if not keys and not trust_embedded:
-        return ["no issuer key is pinned: give the issuing centre's public key "
-                "(--issuer-key), or trust the key the QR carries knowingly "
-                "(--trust-embedded-keys)"]
+        return [_("no issuer key is pinned: give the issuing centre's public key "
+                  "(--issuer-key), or trust the key the QR carries knowingly "
+                  "(--trust-embedded-keys)")]
     if keys and public not in keys:
-        return [f"the QR is signed by key {public.hex()[:16]}..., which is not one of the "
-                "pinned issuer keys"]
+        return [_("the QR is signed by key {key}..., which is not one of the pinned issuer "
+                  "keys").format(key=public.hex()[:16])]
     if cert is None:
         return []
     chain = cert.get("chain", {})
@@ -110,10 +113,11 @@ def check_qr(payload: dict[str, Any], issuer_keys: Iterable[bytes] = (),
                 "head_hash": chain.get("head_hash"),
                 "tree_root": (cert.get("tree_head") or {}).get("tree_root"),
                 "key": (cert.get("signature") or {}).get("public_key")}
-    problems = [f"the QR's {name} is {payload.get(name)!r}, the certificate's {value!r}"
+    problems = [_("the QR's {field} is {qr!r}, the certificate's {cert!r}").format(
+                    field=name, qr=payload.get(name), cert=value)
                 for name, value in expected.items() if payload.get(name) != value]
     if problems:
-        return ["the QR is not this certificate's:", *problems]
+        return [_("the QR is not this certificate's:"), *problems]
     if bundle is not None:
         return check_certificate(cert, bundle, trusted_keys, trust_embedded, keys)
     return check_certificate_offline(cert, keys, trust_embedded)

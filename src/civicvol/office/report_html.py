@@ -59,8 +59,9 @@ def write_report_html(app: CivicVol, path: Path, *, lang: str = "zh_CN",
                       as_of: date | None = None) -> dict[str, Any]:
     """Write the page to ``path``; returns the report it shows (for the CLI's summary)."""
     if not path.parent.is_dir():
-        raise InvalidInput(f"{path}: the folder {path.parent} does not exist; create it or "
-                           "write the report into an existing folder")
+        raise InvalidInput(_("{path}: the folder {folder} does not exist; create it or "
+                             "write the report into an existing folder").format(
+                                 path=path, folder=path.parent))
     page, report = report_html(app, lang=lang, as_of=as_of)
     path.write_text(page, encoding="utf-8")
     return report
@@ -70,7 +71,8 @@ def report_html(app: CivicVol, *, lang: str = "zh_CN",
                 as_of: date | None = None) -> tuple[str, dict[str, Any]]:
     """The page and the report it shows, in ``lang`` (zh_CN or en)."""
     if i18n.normalise(lang) is None:
-        raise InvalidInput(f"language {lang!r} is not one of {', '.join(i18n.LANGUAGES)}")
+        raise InvalidInput(_("language {lang!r} is not one of {languages}").format(
+            lang=lang, languages=", ".join(i18n.LANGUAGES)))
     report, extra, sections = report_figures(app, as_of)
     with _language(lang):
         return _page(report, extra, sections), report
