@@ -173,3 +173,18 @@ def test_as_of_today_matches_now(app: CivicVol) -> None:
     report, charted, _ = report_figures(app, today)
     assert charted == from_views(app)
     assert report["as_of"] == today.isoformat()
+
+
+@pytest.mark.slow
+def test_the_benchmark_prints_both_ratios() -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "office_print.py"
+    done = subprocess.run([sys.executable, str(script), "--scale", "0.001", "--repeat", "1"],
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "ratio report --html / report (JSON):" in done.stdout
+    assert "ratio certificate --pdf / certificate (Markdown):" in done.stdout
