@@ -21,6 +21,7 @@ from civicvol.demo import build_panlong
 from civicvol.domain import clock
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.office.report_figures import ChartFigures, from_views
+from tests.conftest import ADMIN
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -188,3 +189,76 @@ def test_the_benchmark_prints_both_ratios() -> None:
     assert done.returncode == 0, done.stderr + done.stdout
     assert "ratio report --html / report (JSON):" in done.stdout
     assert "ratio certificate --pdf / certificate (Markdown):" in done.stdout
+
+
+class TestAPluginsCharts:
+    """The report-section hook's optional ``charts(figures)``: drawn from the section's own
+    figures; a failure names the section."""
+
+    @staticmethod
+    def district_with(section: Any) -> CivicVol:
+        from civicvol.plugins import PluginHost, hookimpl
+
+        class Plugin:
+            @hookimpl
+            def report_sections(self) -> Any:
+                return section
+
+        host = PluginHost()
+        assert host.register(Plugin(), "counting").status == "loaded"
+        return open_district("memory://", plugins=host)
+
+    def test_its_charts_are_drawn_from_its_figures(self) -> None:
+        from civicvol.office.charts import Chart
+        from civicvol.office.report_html import report_html
+
+        class Counted:
+            name, title = "counted", "Counted events"
+
+            def __init__(self) -> None:
+                self.events = 0
+
+            def fold(self, notification: Any, decode: Any) -> None:
+                self.events += 1
+
+            def as_dict(self) -> dict[str, int]:
+                return {"events": self.events}
+
+            def charts(self, figures: dict[str, int]) -> list[Chart]:
+                return [Chart.of("Events folded", {"events seen": figures["events"]})]
+
+        app = self.district_with(Counted())
+        app.create_team(ADMIN, "安全小红帽", "special")
+        page, report = report_html(app, lang="en")
+        assert report["counted"]["events"] == app.event_count()
+        assert "<h2>Counted events</h2>" in page
+        assert "<!-- events seen -->" in page
+
+    def test_a_failing_chart_names_the_section(self) -> None:
+        from civicvol.office.report_html import report_html
+        from civicvol.plugins.errors import PluginHookFailed
+
+        class Broken:
+            name = "broken"
+
+            def fold(self, notification: Any, decode: Any) -> None:
+                pass
+
+            def as_dict(self) -> dict[str, int]:
+                return {}
+
+            def charts(self, figures: dict[str, int]) -> list[Any]:
+                return ["not a chart"]
+
+        with pytest.raises(PluginHookFailed, match=r"'broken'.*Chart"):
+            report_html(self.district_with(Broken()))
+
+
+def test_an_empty_store_gives_a_page_that_says_so(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'empty.db'}"
+    path = tmp_path / "empty.html"
+    assert CliRunner().invoke(cli, ["--store", store, "init"]).exit_code == 0
+    result = civicvol(store, "--html", str(path))
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "暂无数据" in text and "<svg" not in text

@@ -42,9 +42,9 @@ def from_views(app: CivicVol) -> dict[str, Any]:
         "THEN o.hours ELSE 0 END) FROM {view_orders} o LEFT JOIN {view_teams} t "
         "ON o.team_id = t.id GROUP BY t.community", fresh=False)
     teams = orders.rows(
-        "SELECT o.team_id, t.name, SUM(o.hours) FROM {view_orders} o JOIN {view_teams} t "
-        "ON o.team_id = t.id WHERE o.status IN ('completed', 'rated') GROUP BY o.team_id, "
-        "t.name", fresh=False)
+        "SELECT o.team_id, t.name, t.community, SUM(o.hours) FROM {view_orders} o "
+        "JOIN {view_teams} t ON o.team_id = t.id WHERE o.status IN ('completed', 'rated') "
+        "GROUP BY o.team_id, t.name, t.community", fresh=False)
     stars = orders.rows("SELECT stars, COUNT(*) FROM {view_orders} WHERE stars IS NOT NULL "
                         "GROUP BY stars", fresh=False)
     by_month: dict[str, Counter[str]] = {}
@@ -57,7 +57,8 @@ def from_views(app: CivicVol) -> dict[str, Any]:
         entry["hours"] += Decimal(int(centis or 0)) / 100
     return _figures(dict(zip(FUNNEL, (int(n) for n in stages), strict=True)), by_month,
                     by_community,
-                    [(str(t), str(name), Decimal(int(c or 0)) / 100) for t, name, c in teams],
+                    [(str(t), str(name), str(place or ""), Decimal(int(c or 0)) / 100)
+                     for t, name, place, c in teams],
                     Counter({int(s): int(n) for s, n in stars}))
 
 
@@ -126,14 +127,15 @@ class ChartFigures(EventFold):
                 if team:
                     hours[o["team"]] = hours.get(o["team"], Decimal(0)) + o["hours"]
         return _figures(funnel, by_month, by_community,
-                        [(str(t), self.teams[t][0], h) for t, h in hours.items()],
+                        [(str(t), *self.teams[t], h) for t, h in hours.items()],
                         Counter(o["stars"] for o in self.orders.values()
                                 if o["stars"] is not None))
 
 
 def _figures(funnel: dict[str, int], by_month: dict[str, Counter[str]],
-             by_community: dict[str, dict[str, Any]], team_hours: list[tuple[str, str, Decimal]],
-             stars: Counter[int]) -> dict[str, Any]:
+             by_community: dict[str, dict[str, Any]],
+             team_hours: list[tuple[str, str, str, Decimal]], stars: Counter[int]
+             ) -> dict[str, Any]:
     """One shape for both ways: sorted, hours as the report prints them."""
     return {
         "funnel": funnel,
@@ -141,8 +143,10 @@ def _figures(funnel: dict[str, int], by_month: dict[str, Counter[str]],
         "by_community": {c: {"orders": v["orders"], "hours": hours_text(v["hours"])}
                          for c, v in sorted(by_community.items(),
                                             key=lambda kv: (-kv[1]["orders"], kv[0]))},
-        "hours_by_team": [{"team_id": t, "name": name, "hours": hours_text(h)}
-                          for t, name, h in sorted(team_hours, key=lambda x: (-x[2], x[1], x[0]))
+        "hours_by_team": [{"team_id": t, "name": name, "community": place,
+                           "hours": hours_text(h)}
+                          for t, name, place, h in sorted(team_hours,
+                                                          key=lambda x: (-x[3], x[1], x[0]))
                           if h],
         "stars": {s: stars.get(s, 0) for s in range(1, 6)},
     }

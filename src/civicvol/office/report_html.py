@@ -9,6 +9,7 @@ page loads nothing: no script, no font, no image from anywhere (the charts' glyp
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -211,7 +212,15 @@ def _cell(value: Any) -> str:
 
 def _team_hours(teams: list[dict[str, Any]]) -> Chart:
     shown = teams[:TOP_TEAMS]
-    hours = {f"{t['name']} ({t['team_id'][:8]})": float(t["hours"]) for t in shown}
+    names = Counter(t["name"] for t in teams)
+    places = Counter((t["name"], t["community"]) for t in teams)
+    hours: dict[str, float] = {}
+    for t in shown:  # a team by its name; by its community, or its id, where names repeat
+        label = t["name"]
+        if names[label] > 1:
+            label = (f"{label} ({t['community']})" if places[(label, t["community"])] == 1
+                     else f"{label} ({t['team_id']})")
+        hours[label] = float(t["hours"])
     rest = sum(float(t["hours"]) for t in teams[TOP_TEAMS:])
     if rest:
         hours[_("{n} other teams").format(n=len(teams) - TOP_TEAMS)] = rest
