@@ -22,6 +22,7 @@ from civicvol.plugins.discovery import ALLOW_ENV, installed_plugins
 # What a start must not pay for: the application and its store, the plug-ins' domains, and
 # the heavy libraries that only some commands need.
 HEAVY = ("eventsourcing", "rich", "cryptography", "psycopg", "chinese_calendar", "icalendar",
+         "matplotlib", "weasyprint", "segno", "civicvol.office",
          "civicvol.app", "civicvol.audit", "civicvol.plugins.manager")
 PLUGIN_DOMAIN = ("commands", "report", "cli", "demo")
 

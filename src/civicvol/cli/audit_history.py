@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -40,6 +41,7 @@ from civicvol.cli.audit import audit
 from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
 from civicvol.cli.context import console, json_option, print_json, session
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 
 stderr = Console(stderr=True)
 
@@ -173,17 +175,28 @@ def check(certificate: Path, bundle: Path | None, issuer_key_files: tuple[Path, 
 @click.option("--issuer", default=DEFAULT_ISSUER, show_default=True)
 @click.option("--key", "key_file", required=True, type=click.Path(path_type=Path),
               metavar="KEYFILE", help="The issuer's signing key ('civicvol audit keygen').")
+@click.option("--pdf", "pdf", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help=_("Write the certificate on A4 as FILE (PDF, Chinese, with its QR code) "
+                     "and the checkable FILE.json beside it."))
 @json_option
 def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path,
-                as_json: bool) -> None:
+                pdf: Path | None, as_json: bool) -> None:
     """Issue a volunteer's service certificate (志愿服务记录证明), signed by the issuer."""
-    if out is not None and not out.parent.is_dir():
-        raise InvalidInput(f"--out {out}: the folder {out.parent} does not exist; create it "
-                           "or write the certificate into an existing folder")
+    for option, path in (("--out", out), ("--pdf", pdf)):
+        if path is not None and not path.parent.is_dir():
+            raise InvalidInput(_("{option} {path}: the folder {folder} does not exist; "
+                                 "create it or write the certificate into an existing "
+                                 "folder").format(option=option, path=path,
+                                                  folder=path.parent))
+    if pdf is not None and out is not None:
+        raise InvalidInput(_("give --pdf FILE or --out FILE, not both (--pdf writes the JSON "
+                             "beside the PDF)"))
     key = load_private_key(key_file)
     cert = issue_certificate(session().app, volunteer_id, key, issuer)
     text = json.dumps(cert, ensure_ascii=False, indent=2)
-    if out is not None:
+    if pdf is not None:
+        write_pdf(cert, key, pdf, text)
+    elif out is not None:
         stem = out.with_suffix("") if out.suffix in (".md", ".json") else out
         stem.with_suffix(".md").write_text(certificate_markdown(cert), encoding="utf-8")
         stem.with_suffix(".json").write_text(text + "\n", encoding="utf-8")
@@ -194,6 +207,70 @@ def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path
         click.echo(text)
     else:
         click.echo(certificate_markdown(cert))
+
+
+def write_pdf(cert: dict[str, Any], key: Any, pdf: Path, text: str) -> None:
+    # WeasyPrint and segno come in only here (the office extra).
+    try:
+        from civicvol.office.certificate_pdf import write_certificate_pdf
+    except ImportError as missing:
+        raise InvalidInput(_("the PDF certificate needs the office extra ({module} is "
+                             "missing); install it with: pip install 'civicvol[office]'"
+                             ).format(module=missing.name)) from None
+    pdf = pdf if pdf.suffix.lower() == ".pdf" else pdf.with_name(pdf.name + ".pdf")
+    write_certificate_pdf(cert, key, pdf)
+    pdf.with_suffix(".json").write_text(text + "\n", encoding="utf-8")
+    click.echo(_("certificate {number} written to {pdf} and {json}").format(
+        number=cert["number"], pdf=pdf, json=pdf.with_suffix(".json")), err=True)
+    click.echo(str(pdf))
+
+
+@audit.command("check-qr")
+@click.argument("qr_text", metavar="QR")
+@click.option("--certificate", "certificate_file", default=None,
+              type=click.Path(path_type=Path), metavar="CERT.json",
+              help=_("The certificate's JSON: check that the QR is its own, then its "
+                     "proofs."))
+@click.option("--bundle", default=None, type=click.Path(path_type=Path),
+              help=_("An audit bundle reaching the certificate's position (with "
+                     "--certificate)."))
+@click.option("--issuer-key", "issuer_key_files", multiple=True,
+              type=click.Path(path_type=Path), metavar="FILE",
+              help=_("Trust only QR codes signed by this issuer's public key "
+                     "(repeatable)."))
+@public_key_option
+@trust_embedded_option
+def check_qr_command(qr_text: str, certificate_file: Path | None, bundle: Path | None,
+                     issuer_key_files: tuple[Path, ...], public_key_files: tuple[Path, ...],
+                     trust_embedded: bool) -> None:
+    """Check a paper certificate's QR code (its text, or a file holding it)."""
+    from civicvol.audit.certificate_qr import check_qr, read_qr
+
+    if trust_embedded and issuer_key_files:
+        raise AuditFileError(_("give --issuer-key or --trust-embedded-keys, not both"))
+    if bundle is not None and certificate_file is None:
+        raise InvalidInput(_("--bundle checks the certificate's services: give its JSON with "
+                             "--certificate CERT.json too"))
+    payload = read_qr(qr_text)
+    cert = load_certificate(certificate_file) if certificate_file is not None else None
+    problems = check_qr(payload, read_public_keys(issuer_key_files), trust_embedded, cert,
+                        bundle, pinned_keys(public_key_files, trust_embedded)
+                        if bundle is not None else ())
+    for problem in problems:
+        click.echo(_("NOT CONFIRMED: {problem}").format(problem=problem))
+    if problems:
+        sys.exit(1)
+    if cert is None:
+        done = _("QR of certificate {number} confirmed: {hours} hours of volunteer "
+                 "{volunteer} up to position {position}")
+    elif bundle is None:
+        done = _("QR of certificate {number} confirmed and its certificate's proofs: "
+                 "{hours} hours of volunteer {volunteer} up to position {position}")
+    else:
+        done = _("QR of certificate {number} confirmed and its certificate against the "
+                 "bundle: {hours} hours of volunteer {volunteer} up to position {position}")
+    click.echo(done.format(number=payload["number"], hours=payload["hours"],
+                           volunteer=payload["volunteer"], position=payload["position"]))
 
 
 COMMANDS = [certificate]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -27,15 +28,31 @@ from civicvol.demo import build_panlong, interrupted_demo_warning
 from civicvol.domain import clock
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _, ngettext
 
 
 @click.command("report")
 @json_option
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
               help="The figures as they stood at the end of that day (Asia/Shanghai).")
-def report(as_json: bool, as_of: str | None) -> None:
+@click.option("--html", "html_file", default=None, type=click.Path(path_type=Path),
+              metavar="FILE",
+              help=_("Write the report with its charts as one self-contained HTML page "
+                     "(opens offline, prints on A4)."))
+@click.option("--lang", default=None, type=click.Choice(["zh_CN", "en"]),
+              help=_("The HTML page's language (default: zh_CN)."))
+def report(as_json: bool, as_of: str | None, html_file: Path | None,
+           lang: str | None) -> None:
     """The district report, every figure computed from the events."""
     app = session().app
+    if html_file is not None and as_json:
+        raise InvalidInput(_("give --html FILE or --json, not both"))
+    if html_file is not None:
+        write_html(app, html_file, lang or "zh_CN", past_day(as_of) if as_of else None)
+        return
+    if lang is not None:
+        raise InvalidInput(_("--lang chooses the language of the HTML page; give it with "
+                             "--html FILE"))
     data = (district_report_as_of(app, past_day(as_of)) if as_of is not None
             else district_report(app))
     for line in [*describe_missing(data.get("missing_plugins", [])),
@@ -44,6 +61,23 @@ def report(as_json: bool, as_of: str | None) -> None:
     print_json(data) if as_json else print_report(data)
     if warning := interrupted_demo_warning(app):
         click.echo(warning, err=True)
+
+
+def write_html(app: Any, path: Path, lang: str, as_of: date | None) -> None:
+    # matplotlib comes in only here (the office extra), never with --help or --version.
+    try:
+        from civicvol.office.report_html import write_report_html
+    except ImportError as missing:
+        raise InvalidInput(_("the HTML report needs the office extra ({module} is missing); "
+                             "install it with: pip install 'civicvol[office]'").format(
+                                 module=missing.name)) from None
+    data = write_report_html(app, path, lang=lang, as_of=as_of)
+    for line in describe_missing(data.get("missing_plugins", [])):
+        click.echo(line, err=True)
+    click.echo(ngettext("report of {n} event written to {path}",
+                        "report of {n} events written to {path}", data["events"]).format(
+                            n=data["events"], path=path), err=True)
+    click.echo(str(path))
 
 
 def print_report(data: dict[str, Any]) -> None:

@@ -135,6 +135,10 @@ def report_sections(app: CivicVol, settings: Mapping[str, Any], service: Any) ->
     A section is a fold with ``name`` (the report's key), ``fold(notification, decode)``,
     called for every event of the log in order (``decode()`` gives the domain event), and
     ``as_dict()`` returning JSON-serialisable figures. A new section is made per report.
+
+    Optional, for ``civicvol report --html``: ``title`` (the section's heading there) and
+    ``charts(figures)`` returning :class:`civicvol.office.charts.Chart` objects drawn from
+    ``figures``, the section's own ``as_dict()`` (now or as of a past day).
     """
 
 

@@ -11,6 +11,8 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from civicvol.app.report import EventFold, event_topic, originator
+from civicvol.i18n import _
+from civicvol.office.charts import Chart
 from civicvol.plugins.knitting_drives.drive import KnittingDrive
 
 Decode = Callable[[], Any]
@@ -18,6 +20,21 @@ Decode = Callable[[], Any]
 
 class KnittingFigures(EventFold):
     name = "knitting-drives"
+
+    @property
+    def title(self) -> str:
+        """The section's heading in the HTML report (in the reader's language)."""
+        return _("Knitting drives")
+
+    def charts(self, figures: dict[str, Any]) -> list[Chart]:
+        """The HTML report's charts of this section, drawn from its figures (as_dict)."""
+        return [
+            Chart(_("Hats and scarves knitted, sets delivered"),
+                  (_("Hats"), _("Scarves"), _("Sets delivered")),
+                  [("", (figures["hats"], figures["scarves"], figures["sets_delivered"]))]),
+            Chart.of(_("Sets delivered by institution"), figures["sets_by_institution"],
+                     "barh", _("sets")),
+        ]
 
     def __init__(self) -> None:
         super().__init__()

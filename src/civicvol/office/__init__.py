@@ -1,0 +1,1 @@
+"""The district office's paper and screen: spreadsheets, the HTML report, printed certificates."""
