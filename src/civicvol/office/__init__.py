@@ -1,0 +1,17 @@
+"""The district office's spreadsheets: rosters and memberships in, records out.
+
+``import_volunteers(app, actor, path, ...)`` and ``import_memberships(app, actor, path,
+team=...)`` bring .xlsx or .csv files in, checked by the same rules as the commands;
+``export(app, what, path, ...)`` writes volunteers, orders, points or hours from the views.
+See docs/office.md.
+"""
+
+from __future__ import annotations
+
+from civicvol.office.errors import RosterHasBadRows, SheetError
+from civicvol.office.members import import_memberships
+from civicvol.office.outcome import ImportReport, RowOutcome
+from civicvol.office.roster import import_volunteers
+
+__all__ = ["ImportReport", "RosterHasBadRows", "RowOutcome", "SheetError",
+           "import_memberships", "import_volunteers"]

@@ -1,0 +1,218 @@
+"""Spreadsheet files in and out: .xlsx through openpyxl (read-only and write-only modes, which
+stream), .csv through the standard library in UTF-8 (with or without BOM) or GB18030, the
+encoding Chinese Excel writes. openpyxl is imported only here, when a file is read or written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from civicvol.office.errors import SheetError
+
+ENCODINGS = ("utf-8", "gb18030")
+FORMATS = ("xlsx", "csv")
+Cell = str | int | float | Decimal | datetime | date | None
+
+
+@attrs.frozen
+class Table:
+    """A sheet read from a file: its header row and its data rows, each with its row number
+    as the office sees it in Excel (the header is row 1)."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    format: str  # "xlsx" or "csv"
+    encoding: str = ""  # of a csv file
+
+
+def file_format(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise SheetError(f"{path.name} is neither an .xlsx nor a .csv file; save the sheet "
+                         "from Excel as .xlsx or as CSV")
+    return suffix
+
+
+def read_table(path: Path | str, *, sheet: str | None = None,
+               encoding: str | None = None) -> Table:
+    """The first (or the named) sheet of an .xlsx file, or a .csv file, as text cells."""
+    path = Path(path)
+    kind = file_format(path)
+    if not path.is_file():
+        raise SheetError(f"there is no file {path}; check the path")
+    if kind == "xlsx":
+        if encoding:
+            raise SheetError("an encoding applies to .csv files only; an .xlsx file says its "
+                             "own")
+        return _read_xlsx(path, sheet)
+    if sheet:
+        raise SheetError(f"{path.name} is a .csv file, which has one sheet; a sheet name "
+                         "applies to .xlsx files only")
+    return _read_csv(path, encoding)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise SheetError(f"{path.name} cannot be read as an Excel workbook ({error}); open it "
+                         "in Excel and save it again as .xlsx") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise SheetError(f"{path.name} has no sheet {sheet!r}; its sheets are "
+                             f"{', '.join(book.sheetnames)}")
+        rows = book[sheet].iter_rows(values_only=True) if sheet else \
+            book.worksheets[0].iter_rows(values_only=True)
+        return _table(path, ([_text(v) for v in row] for row in rows), "xlsx")
+    finally:
+        book.close()
+
+
+def _read_csv(path: Path, encoding: str | None) -> Table:
+    data = path.read_bytes()
+    if encoding is not None and encoding.lower() not in ENCODINGS:
+        raise SheetError(f"encoding {encoding!r} is not one civicvol reads; give utf-8 or "
+                         "gb18030")
+    text, used = _decode(path, data, encoding.lower() if encoding else None)
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""))
+        return _table(path, ([c.strip() for c in row] for row in rows), "csv", used)
+    except csv.Error as error:
+        raise SheetError(f"{path.name} is not a readable CSV file ({error}); save it from "
+                         "Excel as CSV") from None
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
+    """The text and its encoding: the one given, else UTF-8 (a BOM is dropped), else GB18030."""
+    if data.startswith(b"\xef\xbb\xbf") and encoding in (None, "utf-8"):
+        data, encoding = data[3:], "utf-8"
+    for candidate in [encoding] if encoding else list(ENCODINGS):
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError as error:
+            failure = error
+    others = [e for e in ENCODINGS if e != encoding]
+    raise SheetError(
+        f"{path.name} is not {encoding or ' or '.join(ENCODINGS)} text (byte "
+        f"{failure.start + 1} is not); " + (f"give its encoding, e.g. {others[0]}"
+                                           if encoding else "save it as CSV UTF-8 from Excel"))
+
+
+def _table(path: Path, rows: Iterator[list[str]], kind: str, encoding: str = "") -> Table:
+    header: list[str] | None = None
+    body: list[tuple[int, list[str]]] = []
+    for number, row in enumerate(rows, start=1):
+        if not any(row):
+            continue  # blank lines between blocks, as offices leave them
+        if header is None:
+            header = row
+        else:
+            body.append((number, row))
+    if header is None:
+        raise SheetError(f"{path.name} is empty; its first row must name the columns")
+    return Table(header, body, kind, encoding)
+
+
+def _text(value: object) -> str:
+    """A cell as text: a phone typed as a number stays its digits (13800138000, not 1.38e10)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# --- writing -----------------------------------------------------------------------------------
+@attrs.frozen
+class Sheet:
+    """One section of a file to write: a sheet of an .xlsx file, or the one table of a .csv."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+
+
+def write_sheets(path: Path | str, sheets: Sequence[Sheet], *, kind: str | None = None,
+                 encoding: str = "utf-8") -> list[Path]:
+    """Write the sheets to ``path``; a .csv holds one table, so every further sheet goes to a
+    file of its own beside it (``name-<title>.csv``). Returns the files written."""
+    path = Path(path)
+    kind = kind or file_format(path)
+    if not path.parent.is_dir():
+        raise SheetError(f"there is no folder {path.parent} to write {path.name} in")
+    if kind == "xlsx":
+        _write_xlsx(path, sheets)
+        return [path]
+    written = []
+    for number, sheet in enumerate(sheets):
+        target = path if number == 0 else path.with_name(f"{path.stem}-{sheet.title}.csv")
+        # Excel opens UTF-8 CSV right only with a BOM; GB18030 as Chinese Excel writes it.
+        with target.open("w", newline="", encoding="utf-8-sig" if encoding == "utf-8"
+                         else encoding) as out:
+            writer = csv.writer(out)
+            writer.writerow(sheet.headers)
+            writer.writerows([_csv_cell(c) for c in row] for row in sheet.rows)
+        written.append(target)
+    return written
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = book.create_sheet(_sheet_title(sheet.title))
+        ws.append(list(sheet.headers))
+        for row in sheet.rows:
+            ws.append([_xlsx_cell(ws, WriteOnlyCell, v) for v in row])
+    if not sheets:
+        book.create_sheet("-")
+    book.save(path)
+
+
+def _xlsx_cell(ws: Any, cell_class: Any, value: Cell) -> Any:
+    """Numbers stay numbers (hours as decimals), moments are Excel date-times to the minute."""
+    if isinstance(value, Decimal):
+        cell = cell_class(ws, value=float(value))
+        cell.number_format = "0.00"
+        return cell
+    if isinstance(value, datetime):
+        cell = cell_class(ws, value=value.replace(tzinfo=None, second=0, microsecond=0))
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = cell_class(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value
+
+
+def _sheet_title(title: str) -> str:
+    """Excel's sheet names: at most 31 characters, none of []:*?/\\."""
+    return "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:31] or "-"
