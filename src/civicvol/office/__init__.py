@@ -9,9 +9,10 @@ See docs/office.md.
 from __future__ import annotations
 
 from civicvol.office.errors import RosterHasBadRows, SheetError
+from civicvol.office.exports import KINDS, export
 from civicvol.office.members import import_memberships
 from civicvol.office.outcome import ImportReport, RowOutcome
 from civicvol.office.roster import import_volunteers
 
-__all__ = ["ImportReport", "RosterHasBadRows", "RowOutcome", "SheetError",
-           "import_memberships", "import_volunteers"]
+__all__ = ["KINDS", "ImportReport", "RosterHasBadRows", "RowOutcome", "SheetError",
+           "export", "import_memberships", "import_volunteers"]

@@ -129,9 +129,9 @@ class VolunteersView(View):
                 f"AND tag IN ({', '.join('?' * len(chunk))})", chunk, fresh=False)]
         found: dict[str, list[dict[str, Any]]] = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for v in self._volunteers(f"WHERE id IN ({', '.join('?' * len(chunk))}) "
-                                      "ORDER BY position", chunk):
+            some = ids[start:start + 500]
+            for v in self._volunteers(f"WHERE id IN ({', '.join('?' * len(some))}) "
+                                      "ORDER BY position", some):
                 given = wanted.get(normal(v["phone"]))  # a tag can collide: keep true matches
                 if given is not None:
                     found.setdefault(given, []).append(v)
