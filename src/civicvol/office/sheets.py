@@ -36,8 +36,8 @@ class Table:
 def file_format(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise SheetError(f"{path.name} is neither an .xlsx nor a .csv file; save the sheet "
-                         "from Excel as .xlsx or as CSV")
+        raise SheetError(f"{path.name} is neither an .xlsx nor a .csv file; give a file "
+                         "ending in .xlsx or .csv (Excel saves both)")
     return suffix
 
 
