@@ -63,13 +63,13 @@ class TestReadingRosters:
     def test_a_gb18030_file_read_as_utf8_is_refused_naming_the_encoding_to_use(
             self, app: CivicVol, tmp_path: Path) -> None:
         roster = write_csv(tmp_path / "roster.csv", HEADER, people(1), encoding="gb18030")
-        with pytest.raises(SheetError, match="is not utf-8 text.*e.g. gb18030"):
+        with pytest.raises(SheetError, match=r"is not utf-8 text.*e.g. gb18030"):
             import_volunteers(app, ADMIN, roster, encoding="utf-8")
         assert registered(app) == []
 
     def test_required_columns_missing_are_named(self, app: CivicVol, tmp_path: Path) -> None:
         roster = write_csv(tmp_path / "r.csv", ["姓名", "社区"], [["张三", "东庄社区"]])
-        with pytest.raises(SheetError, match="no column for phone.*手机号"):
+        with pytest.raises(SheetError, match=r"no column for phone.*手机号"):
             import_volunteers(app, ADMIN, roster)
 
     @pytest.mark.parametrize("name, content", [("r.txt", b"x"), ("r.xlsx", b"not a zip"),
