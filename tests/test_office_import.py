@@ -272,3 +272,19 @@ class TestCommandLine:
         assert done.returncode == 0
         assert "1 imported, 0 already there, 1 bad" in done.stdout
         assert "备注" in done.stderr  # the unknown column
+
+
+@pytest.mark.postgres
+def test_a_roster_imports_and_exports_on_postgresql(pg_schema_url: str, tmp_path: Path) -> None:
+    from civicvol.office import export
+
+    app = CivicVol(pg_schema_url)
+    try:
+        team = app.create_team(ADMIN, "理发队", "special")
+        roster = write_xlsx(tmp_path / "roster.xlsx", HEADER, people(30))
+        assert import_volunteers(app, ADMIN, roster, team=team, batch_size=7).imported == 30
+        assert import_volunteers(app, ADMIN, roster).counts == {"already registered": 30}
+        [out] = export(app, "volunteers", tmp_path / "v.xlsx", team=str(team))
+        assert len(next(iter(read_xlsx(out).values()))) == 31
+    finally:
+        app.close()
