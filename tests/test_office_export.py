@@ -17,7 +17,7 @@ from civicvol.app.erasure import erase_volunteer
 from civicvol.audit.certificate import issue_certificate
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput, TeamNotFound
-from civicvol.office import export
+from civicvol.office import SheetError, export
 from tests.conftest import ADMIN, POINTS_AUDITOR, RESIDENT
 from tests.office_files import read_csv, read_xlsx
 from tests.world import World, build_world
@@ -165,6 +165,14 @@ class TestRefusals:
         with pytest.raises(error):
             export(district.app, what, tmp_path / path, **extra)  # type: ignore[arg-type]
         assert list(tmp_path.iterdir()) == []
+
+    def test_a_file_that_cannot_be_written_is_refused(self, district: World,
+                                                      tmp_path: Path) -> None:
+        (tmp_path / "x.xlsx").mkdir()
+        with pytest.raises(SheetError, match="cannot be written"):
+            export(district.app, "orders", tmp_path / "x.xlsx")
+        with pytest.raises(SheetError, match="there is no folder"):
+            export(district.app, "orders", tmp_path / "nowhere" / "x.xlsx")
 
     def test_the_command_line_writes_the_files_and_refuses_in_one_line(
             self, district: World, tmp_path: Path) -> None:

@@ -131,6 +131,14 @@ class TestBadRows:
         assert app.event_count() == events
         assert (tmp_path / "roster.report.csv").exists()
 
+    def test_a_report_that_cannot_be_written_is_refused_before_anything_is_stored(
+            self, app: CivicVol, tmp_path: Path) -> None:
+        roster = write_csv(tmp_path / "roster.csv", HEADER, people(2))
+        (tmp_path / "roster.report.csv").mkdir()  # in the way of the report
+        with pytest.raises(SheetError, match="cannot be written"):
+            import_volunteers(app, ADMIN, roster)
+        assert registered(app) == []
+
     def test_only_an_administrator_imports_a_roster(self, app: CivicVol,
                                                     tmp_path: Path) -> None:
         roster = write_csv(tmp_path / "roster.csv", HEADER, people(1))

@@ -30,10 +30,11 @@ from civicvol.office.outcome import (
     WOULD_IMPORT,
     ImportReport,
     RowOutcome,
+    report_path,
     write_report,
 )
 from civicvol.office.roster import BATCH, Progress, refusal
-from civicvol.office.sheets import read_table
+from civicvol.office.sheets import check_writable, read_table
 
 Joining = list[tuple[RowOutcome, Volunteer, Membership | None]]
 
@@ -57,6 +58,7 @@ def import_memberships(
             f"{path.name} has neither a {HEADERS['phone'][0]} ({HEADERS['phone'][-1]}) nor a "
             f"{HEADERS['volunteer_id'][0]} ({HEADERS['volunteer_id'][-1]}) column; its first "
             f"row must name one; it has {', '.join(map(str, table.headers))}")
+    check_writable(report_path(path))  # the report must be written: refuse now, not after
     report = ImportReport(path, [], unknown, dry_run=dry_run)
     header = {f: table.headers[i] for f, i in fields.items()}
     cells = [(n, {f: row[i] if i < len(row) else "" for f, i in fields.items()})

@@ -57,13 +57,18 @@ class ImportReport:
         return self.counts.get(IMPORTED, 0)
 
 
+def report_path(source: Path) -> Path:
+    """Where the report of ``source`` goes: beside it, ``name.report.xlsx`` (or ``.csv``)."""
+    return source.with_name(f"{source.stem}.report{source.suffix}")
+
+
 def write_report(report: ImportReport, table: Table, *,
                  results: dict[str, str] = RESULTS, ids_are_ours: bool = True) -> Path:
     """The input's own columns and cells, then each row's result, the column at fault and the
     reason: the office fixes the bad rows in it and imports it again (its extra columns are
     known, so they are not reported as unknown)."""
     source = report.source
-    target = source.with_name(f"{source.stem}.report{source.suffix}")
+    target = report_path(source)
     own = {normal(h) for names in REPORT_FIELDS.values() for h in names}
     if ids_are_ours:  # a roster's report adds the new ids; a membership list has its own
         own |= {normal(h) for h in HEADERS["volunteer_id"]}

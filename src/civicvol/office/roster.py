@@ -34,9 +34,10 @@ from civicvol.office.outcome import (
     WOULD_IMPORT,
     ImportReport,
     RowOutcome,
+    report_path,
     write_report,
 )
-from civicvol.office.sheets import Table, read_table
+from civicvol.office.sheets import Table, check_writable, read_table
 
 BATCH = 1000
 REQUIRED = ("name", "phone", "community")
@@ -62,6 +63,7 @@ def import_volunteers(
             f"{path.name} has no column for {', '.join(missing)}; its first row must name "
             "them, e.g. " + ", ".join(f"{HEADERS[f][0]} ({HEADERS[f][-1]})" for f in missing)
             + f"; it has {', '.join(map(str, table.headers))}")
+    check_writable(report_path(path))  # the report must be written: refuse now, not after
     report = ImportReport(path, [], unknown, dry_run=dry_run)
     if "national_number" in fields:
         report.notes.append(f"{table.headers[fields['national_number']]}: recognised, not "

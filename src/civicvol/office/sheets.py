@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -153,8 +154,24 @@ def write_sheets(path: Path | str, sheets: Sequence[Sheet], *, kind: str | None 
     file of its own beside it (``name-<title>.csv``). Returns the files written."""
     path = Path(path)
     kind = kind or file_format(path)
+    check_writable(path)
+    try:
+        return _write(path, sheets, kind, encoding)
+    except OSError as error:
+        raise SheetError(f"{path.name} cannot be written ({error.strerror or error}); "
+                         "close it in Excel if it is open, or give another file") from None
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before anything is done, a file that could not be written."""
     if not path.parent.is_dir():
         raise SheetError(f"there is no folder {path.parent} to write {path.name} in")
+    if path.is_dir() or not os.access(path.parent, os.W_OK) or (
+            path.exists() and not os.access(path, os.W_OK)):
+        raise SheetError(f"{path} cannot be written; give a file in a folder you may write to")
+
+
+def _write(path: Path, sheets: Sequence[Sheet], kind: str, encoding: str) -> list[Path]:
     if kind == "xlsx":
         _write_xlsx(path, sheets)
         return [path]
