@@ -81,6 +81,19 @@ class TestVolunteers:
         assert read_csv(out)[0][:3] == ["Volunteer ID", "Name", "Phone"]
 
 
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(tmp_path: Path) -> None:
+    app = CivicVol(f"sqlite:///{tmp_path / 'c.db'}")
+    try:
+        app.register_volunteer(ADMIN, "=HYPERLINK(\"http://x\")", "13800138000", "东庄社区")
+        [out] = export(app, "volunteers", tmp_path / "v.xlsx")
+    finally:
+        app.close()
+    from openpyxl import load_workbook
+
+    cell = load_workbook(out).worksheets[0]["B2"]
+    assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
+
+
 class TestOrdersAndPoints:
     def test_orders_with_their_stages_and_hours_and_a_period(self, district: World,
                                                             tmp_path: Path) -> None:

@@ -1,18 +1,17 @@
 """Make the sample roster of docs/office.md: 名单.xlsx and 名单.csv (UTF-8 with BOM, as
 Excel's "CSV UTF-8" saves it) and 名单-gb18030.csv (as Chinese Excel's plain "CSV" saves it).
 
-    .venv/bin/python examples/roster/make_roster.py [FOLDER]
+    python examples/roster/make_roster.py [FOLDER]     (civicvol installed with [office])
 
 One row is wrong on purpose (a phone with a digit missing), to show the report.
 """
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
-from openpyxl import Workbook
+from civicvol.office.sheets import Sheet, write_sheets
 
 HEADER = ["姓名", "手机号", "社区", "技能", "志愿者编号", "备注"]
 ROWS = [
@@ -26,19 +25,10 @@ ROWS = [
 
 def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "名单"
-    sheet.append(HEADER)
-    for row in ROWS:
-        sheet.append(row)
-    book.save(folder / "名单.xlsx")
-    for name, encoding in (("名单.csv", "utf-8-sig"), ("名单-gb18030.csv", "gb18030")):
-        with (folder / name).open("w", newline="", encoding=encoding) as out:
-            writer = csv.writer(out)
-            writer.writerow(HEADER)
-            writer.writerows(ROWS)
+    roster = [Sheet("名单", HEADER, ROWS)]
+    write_sheets(folder / "名单.xlsx", roster)
+    write_sheets(folder / "名单.csv", roster)  # UTF-8 with BOM
+    write_sheets(folder / "名单-gb18030.csv", roster, encoding="gb18030")
 
 
 if __name__ == "__main__":

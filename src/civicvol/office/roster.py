@@ -24,6 +24,7 @@ from civicvol.domain.membership import Membership
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, check_name, check_phone
 from civicvol.domain.volunteer import Volunteer, check_skills
+from civicvol.i18n import _
 from civicvol.office.errors import RosterHasBadRows, SheetError
 from civicvol.office.headers import HEADERS, map_headers, split_skills
 from civicvol.office.outcome import (
@@ -66,8 +67,9 @@ def import_volunteers(
     check_writable(report_path(path))  # the report must be written: refuse now, not after
     report = ImportReport(path, [], unknown, dry_run=dry_run)
     if "national_number" in fields:
-        report.notes.append(f"{table.headers[fields['national_number']]}: recognised, not "
-                            "kept (civicvol has no field for the national volunteer number)")
+        report.notes.append(_("{column}: recognised, not kept (civicvol has no field for the "
+                              "national volunteer number)").format(
+            column=table.headers[fields["national_number"]]))
     teams = _Teams(app, actor, team)
     checked = _check_rows(app, actor, table, fields, teams, report)
     bad = report.bad
