@@ -76,13 +76,14 @@ def write_report(report: ImportReport, table: Table, *,
     by_row = {r.row: r for r in report.rows}
     headers = [table.headers[i] for i in keep] + [
         _("import result"), _("problem column"), _("reason"), _("volunteer id")]
+    said = {code: _(text) for code, text in results.items()}  # once, not once a row
     rows = []
     for number, cells in table.rows:
         outcome = by_row.get(number)
         if outcome is None:
             continue
         rows.append([cells[i] if i < len(cells) else "" for i in keep] + [
-            _(results[outcome.result]), outcome.column, outcome.reason, outcome.volunteer_id])
+            said[outcome.result], outcome.column, outcome.reason, outcome.volunteer_id])
     write_sheets(target, [Sheet(_("import report"), headers, rows)],
                  encoding=table.encoding or "utf-8")
     report.report_path = target
