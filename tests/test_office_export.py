@@ -145,6 +145,14 @@ class TestHours:
         assert totals == {str(district.barber): 2, str(district.helper): 0.75}
 
 
+    def test_hours_of_a_team(self, district: World, tmp_path: Path) -> None:
+        [out] = export(district.app, "hours", tmp_path / "h.xlsx", team=str(district.team))
+        assert len(rows_of(out)["服务记录"]) == 1 + 3
+        [out] = export(district.app, "hours", tmp_path / "o.xlsx",
+                       team=str(district.other_team))
+        assert rows_of(out)["服务时长"][1:] == []
+
+
 class TestAsOf:
     def test_as_of_today_is_the_same_export_as_now(self, district: World,
                                                    tmp_path: Path) -> None:

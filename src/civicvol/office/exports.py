@@ -174,8 +174,9 @@ def points_sheets(views: Views, f: Filter) -> list[Sheet]:
 
 def hours_sheets(views: Views, f: Filter) -> list[Sheet]:
     """Per volunteer, the hours of their completed orders (in the period), and each service
-    as a certificate lists it: date, order, service, place, hours."""
-    people = {v["id"]: v for v in _people(views, f)}
+    as a certificate lists it: date, order, service, place, hours. ``--team``: the services
+    of the team's orders, whoever served them (a former member's too)."""
+    people = {v["id"]: v for v in _people(views, Filter(f.community, None, None, None))}
     served = [o for status in ("completed", "rated")
               for o in views.orders.list(status=status, team=f.team)
               if o["volunteer_id"] in people and f.in_period(o["completed_at"])]

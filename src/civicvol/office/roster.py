@@ -182,8 +182,8 @@ class _Teams:
             raise SheetError(f"{len(ids)} teams are named {text!r}; give the team's id instead")
         ident = ids[0] if ids else str(parse_id(text, "team")) if _looks_like_id(text) else ""
         if not ident:
-            raise SheetError(f"no team is named {text!r}; give a team's name or id as "
-                             "'team list' shows it")
+            raise SheetError(f"no team is named {text!r}; give the name or the id of a team "
+                             "that is not dissolved")
         if ident not in self._loaded:
             self._loaded[ident] = self._usable(self.app.team(ident))
         return self._loaded[ident]
