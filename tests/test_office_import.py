@@ -296,3 +296,19 @@ def test_a_roster_imports_and_exports_on_postgresql(pg_schema_url: str, tmp_path
         assert len(next(iter(read_xlsx(out).values()))) == 31
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("arguments", [
+    {"path": 123}, {"actor": "administrator"}, {"batch_size": 0}, {"sheet": 5}, {"team": 5},
+    {"progress": 3}, {"encoding": "latin-1"},
+])
+def test_wrong_arguments_from_python_are_refused_with_invalid_input(
+        app: CivicVol, tmp_path: Path, arguments: dict[str, object]) -> None:
+    from civicvol.domain.errors import InvalidInput
+
+    call: dict[str, object] = {"actor": ADMIN,
+                               "path": write_csv(tmp_path / "r.csv", HEADER, people(1)),
+                               **arguments}
+    with pytest.raises(InvalidInput):
+        import_volunteers(app, **call)  # type: ignore[arg-type]
+    assert registered(app) == []

@@ -20,11 +20,12 @@ from typing import Any
 
 from civicvol import i18n
 from civicvol.app.application import CivicVol, parse_id
+from civicvol.app.boundary import checked
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
 from civicvol.domain.values import ERASED
 from civicvol.i18n import N_, _
-from civicvol.office.sheets import FORMATS, Sheet, file_format, write_sheets
+from civicvol.office.sheets import FORMATS, Sheet, as_path, file_format, write_sheets
 from civicvol.views.runner import Views
 
 KINDS = ("volunteers", "orders", "points", "hours")
@@ -52,6 +53,7 @@ def speaking(lang: str | None) -> Iterator[None]:
         i18n.set_language(chosen)
 
 
+@checked
 def export(app: CivicVol, what: str, path: Path | str, *, format: str | None = None,
            community: str | None = None, team: str | None = None, since: date | None = None,
            until: date | None = None, as_of: date | None = None,
@@ -60,7 +62,13 @@ def export(app: CivicVol, what: str, path: Path | str, *, format: str | None = N
     written (a .csv export of several sections writes one file per section)."""
     if what not in KINDS:
         raise InvalidInput(f"there is no export {what!r}; choose one of {', '.join(KINDS)}")
-    path = Path(path)
+    path = as_path(path)
+    for day, name in ((since, "since"), (until, "until"), (as_of, "as of")):
+        if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
+            raise InvalidInput(f"the {name} day {day!r} is not a date; give a datetime.date")
+    for text, name in ((community, "community"), (team, "team"), (format, "format")):
+        if text is not None and not isinstance(text, str):
+            raise InvalidInput(f"the {name} must be a text, not {type(text).__name__}")
     kind = format or file_format(path)
     if kind not in FORMATS:
         raise InvalidInput(f"format {kind!r} is not one civicvol writes; give xlsx or csv")

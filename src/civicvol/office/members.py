@@ -15,6 +15,7 @@ from uuid import UUID
 
 from civicvol.app.application import CivicVol
 from civicvol.app.authorization import authorize
+from civicvol.app.boundary import checked
 from civicvol.domain.errors import CivicVolError, VolunteerNotFound
 from civicvol.domain.membership import Membership
 from civicvol.domain.values import Actor, check_phone
@@ -33,12 +34,13 @@ from civicvol.office.outcome import (
     report_path,
     write_report,
 )
-from civicvol.office.roster import BATCH, Progress, refusal
-from civicvol.office.sheets import check_writable, read_table
+from civicvol.office.roster import BATCH, Progress, check_batch_size, refusal
+from civicvol.office.sheets import as_path, check_writable, read_table
 
 Joining = list[tuple[RowOutcome, Volunteer, Membership | None]]
 
 
+@checked
 def import_memberships(
     app: CivicVol, actor: Actor, path: Path | str, *, team: UUID | str,
     sheet: str | None = None, encoding: str | None = None, dry_run: bool = False,
@@ -50,7 +52,8 @@ def import_memberships(
     found_team = app.team(team)
     app.check_leads(actor, found_team)
     found_team.check_is_not_dissolved()
-    path = Path(path)
+    path = as_path(path)
+    check_batch_size(batch_size)
     table = read_table(path, sheet=sheet, encoding=encoding)
     fields, unknown = map_headers(table.headers)
     if "phone" not in fields and "volunteer_id" not in fields:

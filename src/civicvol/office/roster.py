@@ -19,7 +19,8 @@ from uuid import UUID
 
 from civicvol.app.application import CivicVol, parse_id
 from civicvol.app.authorization import authorize
-from civicvol.domain.errors import CivicVolError
+from civicvol.app.boundary import checked
+from civicvol.domain.errors import CivicVolError, InvalidInput
 from civicvol.domain.membership import Membership
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, check_name, check_phone
@@ -38,13 +39,14 @@ from civicvol.office.outcome import (
     report_path,
     write_report,
 )
-from civicvol.office.sheets import Table, check_writable, read_table
+from civicvol.office.sheets import Table, as_path, check_writable, read_table
 
 BATCH = 1000
 REQUIRED = ("name", "phone", "community")
 Progress = Callable[[int, int], None]
 
 
+@checked
 def import_volunteers(
     app: CivicVol, actor: Actor, path: Path | str, *, team: UUID | str | None = None,
     sheet: str | None = None, encoding: str | None = None, dry_run: bool = False,
@@ -55,7 +57,8 @@ def import_volunteers(
     :class:`RosterHasBadRows` carries the report. The report is written beside the file
     either way. ``progress(done, total)`` is called after each stored batch."""
     authorize(actor, "volunteer.register")
-    path = Path(path)
+    path = as_path(path)
+    check_batch_size(batch_size)
     table = read_table(path, sheet=sheet, encoding=encoding)
     fields, unknown = map_headers(table.headers)
     missing = [f for f in REQUIRED if f not in fields]
@@ -85,6 +88,12 @@ def import_volunteers(
             outcome.result, outcome.volunteer_id = IMPORTED, str(volunteer.id)
     write_report(report, table)
     return report
+
+
+def check_batch_size(batch_size: object) -> None:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise InvalidInput(f"batch size {batch_size!r} is not a whole number of rows of at "
+                           "least 1")
 
 
 def refusal(report: ImportReport, total: int) -> str:

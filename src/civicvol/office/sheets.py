@@ -34,6 +34,15 @@ class Table:
     encoding: str = ""  # of a csv file
 
 
+def as_path(path: object) -> Path:
+    """A file named by a str or a Path, or SheetError."""
+    if isinstance(path, Path):
+        return path
+    if isinstance(path, str) and path.strip():
+        return Path(path)
+    raise SheetError(f"{path!r} is not a file name; give the path of an .xlsx or .csv file")
+
+
 def file_format(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
@@ -45,7 +54,10 @@ def file_format(path: Path) -> str:
 def read_table(path: Path | str, *, sheet: str | None = None,
                encoding: str | None = None) -> Table:
     """The first (or the named) sheet of an .xlsx file, or a .csv file, as text cells."""
-    path = Path(path)
+    path = as_path(path)
+    for given, what in ((sheet, "sheet name"), (encoding, "encoding")):
+        if given is not None and not isinstance(given, str):
+            raise SheetError(f"the {what} must be a text, not {type(given).__name__}")
     kind = file_format(path)
     if not path.is_file():
         raise SheetError(f"there is no file {path}; check the path")
