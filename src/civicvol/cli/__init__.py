@@ -27,9 +27,10 @@ STORE_ENV = "CIVICVOL_STORE"
 COMMANDS: dict[str, LazyCommand] = {
     "volunteer": LazyCommand("civicvol.cli.volunteers:volunteer",
                              "Register volunteers and look after their records.",
-                             ("civicvol.cli.erasure",)),
+                             ("civicvol.cli.erasure", "civicvol.cli.office")),
     "team": LazyCommand("civicvol.cli.teams:team",
-                        "Create teams and manage their members and leaders."),
+                        "Create teams and manage their members and leaders.",
+                        ("civicvol.cli.office",)),
     "order": LazyCommand("civicvol.cli.orders:order",
                          "Place, dispatch, accept, complete and rate service orders."),
     "points": LazyCommand("civicvol.cli.points:points",
@@ -50,6 +51,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "plugins": LazyCommand("civicvol.cli.plugins:plugins",
                            "The installed plug-ins: name, version, built-in or external, hooks "
                            "and status."),
+    "export": LazyCommand("civicvol.cli.office:export",
+                          "Write volunteers, orders, points or hours to a spreadsheet for the "
+                          "office."),
     "views": LazyCommand("civicvol.cli.views:views",
                          "The views that follow the log: status, rebuild, run a follower."),
     "init": LazyCommand("civicvol.cli.stores:init",

@@ -109,6 +109,17 @@ class PointsView(View):
     def entries(self, volunteer_id: str) -> list[dict[str, Any]]:
         return self._entries("WHERE volunteer_id = ? ORDER BY position", [volunteer_id])
 
+    def every_account(self) -> dict[str, dict[str, int]]:
+        """Every account's balance, pending and redeemed points, by volunteer (exports)."""
+        rows = self.rows("SELECT volunteer_id, balance, pending, redeemed FROM "
+                         "{view_point_accounts}")
+        return {str(v): {"balance": int(b), "pending": int(p), "redeemed": int(r)}
+                for v, b, p, r in rows}
+
+    def every_entry(self) -> list[dict[str, Any]]:
+        """Every entry of every account, in log order (exports)."""
+        return self._entries("ORDER BY position", [])
+
     def pending(self, *, community: str | None = None, team: str | None = None,
                 limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """The points auditor's queue: credits waiting for the audit, oldest first."""

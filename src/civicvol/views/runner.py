@@ -45,9 +45,11 @@ class Unreadable:
 class Views:
     """The application's views (``app.views``): ``app.views.orders.list(...)`` and so on."""
 
-    def __init__(self, app: CivicVol, view_classes: Iterable[type[View]]) -> None:
+    def __init__(self, app: CivicVol, view_classes: Iterable[type[View]],
+                 db: ViewDatabase | None = None) -> None:
         self.app = app
-        self.db = ViewDatabase(getattr(app.recorder, "datastore", None))
+        # ``db``: elsewhere than the store's database (a scratch copy, as of a past day).
+        self.db = db or ViewDatabase(getattr(app.recorder, "datastore", None))
         self.db.create_common()
         self.by_name: dict[str, View] = {}
         for cls in view_classes:

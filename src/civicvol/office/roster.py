@@ -1,0 +1,225 @@
+"""Bringing a roster in: spreadsheet rows → checked registrations → batches of volunteers.
+
+Each row is checked by the rules of ``volunteer register`` themselves: the row becomes a
+:class:`~civicvol.domain.volunteer.Volunteer` by ``Volunteer.register`` (the domain's checks of
+name, phone, community and skills), and its phone must not be on a serving volunteer's record
+(the directory's blind index, asked for a whole roster at once instead of a phone at a time,
+as :meth:`~civicvol.app.application.CivicVol.check_phone_is_free` does for one). The good rows
+are saved in batches, each one transaction through the application's unit of work (the
+extensions' decision hooks included), so a crash leaves whole batches; the people of a stored
+batch are "already registered" when the file is imported again, which completes the import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from civicvol.app.application import CivicVol, parse_id
+from civicvol.app.authorization import authorize
+from civicvol.app.boundary import checked
+from civicvol.domain.errors import CivicVolError, InvalidInput
+from civicvol.domain.membership import Membership
+from civicvol.domain.team import Team
+from civicvol.domain.values import Actor, check_name, check_phone
+from civicvol.domain.volunteer import Volunteer, check_skills
+from civicvol.i18n import _
+from civicvol.office.errors import RosterHasBadRows, SheetError
+from civicvol.office.headers import HEADERS, map_headers, split_skills
+from civicvol.office.outcome import (
+    ALREADY,
+    BAD,
+    IMPORTED,
+    NOT_IMPORTED,
+    WOULD_IMPORT,
+    ImportReport,
+    RowOutcome,
+    report_path,
+    write_report,
+)
+from civicvol.office.sheets import Table, as_path, check_writable, read_table
+
+BATCH = 1000
+REQUIRED = ("name", "phone", "community")
+Progress = Callable[[int, int], None]
+
+
+@checked
+def import_volunteers(
+    app: CivicVol, actor: Actor, path: Path | str, *, team: UUID | str | None = None,
+    sheet: str | None = None, encoding: str | None = None, dry_run: bool = False,
+    skip_bad: bool = False, batch_size: int = BATCH, progress: Progress | None = None,
+) -> ImportReport:
+    """Register the roster's people (and make them members of ``team`` or of their row's
+    team). All or nothing unless ``skip_bad``: with a bad row, nothing is stored and
+    :class:`RosterHasBadRows` carries the report. The report is written beside the file
+    either way. ``progress(done, total)`` is called after each stored batch."""
+    authorize(actor, "volunteer.register")
+    path = as_path(path)
+    check_batch_size(batch_size)
+    table = read_table(path, sheet=sheet, encoding=encoding)
+    fields, unknown = map_headers(table.headers)
+    missing = [f for f in REQUIRED if f not in fields]
+    if missing:
+        raise SheetError(
+            f"{path.name} has no column for {', '.join(missing)}; its first row must name "
+            "them, e.g. " + ", ".join(f"{HEADERS[f][0]} ({HEADERS[f][-1]})" for f in missing)
+            + f"; it has {', '.join(map(str, table.headers))}")
+    check_writable(report_path(path))  # the report must be written: refuse now, not after
+    report = ImportReport(path, [], unknown, dry_run=dry_run)
+    if "national_number" in fields:
+        report.notes.append(_("{column}: recognised, not kept (civicvol has no field for the "
+                              "national volunteer number)").format(
+            column=table.headers[fields["national_number"]]))
+    teams = _Teams(app, actor, team)
+    checked = _check_rows(app, actor, table, fields, teams, report)
+    bad = report.bad
+    if bad and not skip_bad:
+        for outcome in report.rows:
+            if outcome.result == WOULD_IMPORT:
+                outcome.result = NOT_IMPORTED
+        write_report(report, table)
+        raise RosterHasBadRows(refusal(report, len(table.rows)), report)
+    if not dry_run:
+        _save(app, actor, checked, teams, batch_size, progress)
+        for outcome, volunteer, _team in checked:
+            outcome.result, outcome.volunteer_id = IMPORTED, str(volunteer.id)
+    write_report(report, table)
+    return report
+
+
+def check_batch_size(batch_size: object) -> None:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise InvalidInput(f"batch size {batch_size!r} is not a whole number of rows of at "
+                           "least 1")
+
+
+def refusal(report: ImportReport, total: int) -> str:
+    first = "; ".join(f"row {r.row}" + (f", {r.column}" if r.column else "") + f": {r.reason}"
+                      for r in report.bad[:3])
+    more = f" (and {len(report.bad) - 3} more)" if len(report.bad) > 3 else ""
+    return (f"{len(report.bad)} of {total} rows are bad, so nothing was imported: {first}"
+            f"{more}; the report {report.report_path} lists them all: fix them there and "
+            "import it again, or import only the good rows")
+
+
+Checked = list[tuple[RowOutcome, Volunteer, Team | None]]
+
+
+def _check_rows(app: CivicVol, actor: Actor, table: Table, fields: dict[str, int],
+                teams: _Teams, report: ImportReport) -> Checked:
+    checked: Checked = []
+    seen: dict[str, int] = {}
+    header = {f: table.headers[i] for f, i in fields.items()}
+    for number, cells in table.rows:
+        cell = {f: cells[i] if i < len(cells) else "" for f, i in fields.items()}
+        outcome = RowOutcome(number, WOULD_IMPORT)
+        report.rows.append(outcome)
+        try:
+            volunteer = Volunteer.register(cell["name"], cell["phone"], cell["community"],
+                                           by=actor, skills=split_skills(cell.get("skills", "")))
+            row_team = teams.of_row(cell.get("team", ""))
+        except CivicVolError as error:
+            outcome.result, outcome.reason = BAD, str(error)
+            outcome.column = header.get(_column_at_fault(cell, teams), "")
+            continue
+        phone = volunteer.contact.phone
+        if phone in seen:
+            outcome.result, outcome.column = BAD, header["phone"]
+            outcome.reason = f"the same phone as row {seen[phone]}; one person, one row"
+            continue
+        seen[phone] = number
+        checked.append((outcome, volunteer, row_team))
+    registered = app.views.volunteers.with_phones(list(seen))
+    kept: Checked = []
+    for outcome, volunteer, row_team in checked:
+        serving = [v for v in registered.get(volunteer.contact.phone, [])
+                   if v["status"] != "left"]
+        if serving:  # one person, one registration (as check_phone_is_free says)
+            outcome.result, outcome.volunteer_id = ALREADY, serving[0]["id"]
+            outcome.reason = f"phone {volunteer.contact.phone} is registered to volunteer " \
+                             f"{serving[0]['id']} already; nothing was changed"
+        else:
+            kept.append((outcome, volunteer, row_team))
+    return kept
+
+
+def _column_at_fault(cell: dict[str, str], teams: _Teams) -> str:
+    """Which field a refused row is refused for: the domain's own checks, one at a time."""
+    checks: list[tuple[str, Callable[[], Any]]] = [
+        ("name", lambda: check_name(cell["name"], "volunteer's name")),
+        ("phone", lambda: check_phone(cell["phone"])),
+        ("community", lambda: check_name(cell["community"], "community")),
+        ("skills", lambda: check_skills(split_skills(cell.get("skills", "")))),
+        ("team", lambda: teams.of_row(cell.get("team", ""))),
+    ]
+    for field, check in checks:
+        try:
+            check()
+        except CivicVolError:
+            return field
+    return ""
+
+
+class _Teams:
+    """The team every row joins (``team``), or each row's own team by id or name."""
+
+    def __init__(self, app: CivicVol, actor: Actor, team: UUID | str | None) -> None:
+        self.app, self.actor = app, actor
+        self.default = self._usable(app.team(team)) if team is not None else None
+        self._by_name: dict[str, list[str]] | None = None
+        self._loaded: dict[str, Team] = {}
+
+    def _usable(self, team: Team) -> Team:
+        authorize(self.actor, "team.join")
+        self.app.check_leads(self.actor, team)
+        team.check_is_not_dissolved()
+        return team
+
+    def of_row(self, cell: str) -> Team | None:
+        if not cell.strip():
+            return self.default
+        text = cell.strip()
+        if self._by_name is None:
+            self._by_name = {}
+            for t in self.app.views.teams.list(include_dissolved=False):
+                self._by_name.setdefault(t["name"], []).append(t["id"])
+        ids = self._by_name.get(text, [])
+        if len(ids) > 1:
+            raise SheetError(f"{len(ids)} teams are named {text!r}; give the team's id instead")
+        ident = ids[0] if ids else str(parse_id(text, "team")) if _looks_like_id(text) else ""
+        if not ident:
+            raise SheetError(f"no team is named {text!r}; give the name or the id of a team "
+                             "that is not dissolved")
+        if ident not in self._loaded:
+            self._loaded[ident] = self._usable(self.app.team(ident))
+        return self._loaded[ident]
+
+
+def _looks_like_id(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _save(app: CivicVol, actor: Actor, checked: Checked, teams: _Teams, batch_size: int,
+          progress: Progress | None) -> None:
+    """One transaction a batch: its volunteers and their memberships, all or none."""
+    total = len(checked)
+    with app.bulk_import():
+        for start in range(0, total, batch_size):
+            batch = checked[start:start + batch_size]
+            volunteers = [v for _o, v, _t in batch]
+            members = [Membership(team_id=t.id, volunteer_id=v.id, by=actor)
+                       for _o, v, t in batch if t is not None]
+            joined = list({t.id: t for _o, _v, t in batch if t is not None}.values())
+            if members:
+                app.commit("volunteer.register", actor, *volunteers, *members, reads=joined)
+            else:
+                app.commit("volunteer.register", actor, *volunteers)
+            if progress is not None:
+                progress(start + len(batch), total)

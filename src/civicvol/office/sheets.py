@@ -1,0 +1,250 @@
+"""Spreadsheet files in and out: .xlsx read through python-calamine and written through
+XlsxWriter (row by row, in constant memory), .csv through the standard library in UTF-8
+(with or without BOM) or GB18030, the encoding Chinese Excel writes. Both libraries are
+imported only here, when a file is read or written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+from civicvol.office.errors import SheetError
+
+ENCODINGS = ("utf-8", "gb18030")
+FORMATS = ("xlsx", "csv")
+Cell = str | int | float | Decimal | datetime | date | None
+
+
+@attrs.frozen
+class Table:
+    """A sheet read from a file: its header row and its data rows, each with its row number
+    as the office sees it in Excel (the header is row 1)."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    format: str  # "xlsx" or "csv"
+    encoding: str = ""  # of a csv file
+
+
+def as_path(path: object) -> Path:
+    """A file named by a str or a Path, or SheetError."""
+    if isinstance(path, Path):
+        return path
+    if isinstance(path, str) and path.strip():
+        return Path(path)
+    raise SheetError(f"{path!r} is not a file name; give the path of an .xlsx or .csv file")
+
+
+def file_format(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise SheetError(f"{path.name} is neither an .xlsx nor a .csv file; give a file "
+                         "ending in .xlsx or .csv (Excel saves both)")
+    return suffix
+
+
+def read_table(path: Path | str, *, sheet: str | None = None,
+               encoding: str | None = None) -> Table:
+    """The first (or the named) sheet of an .xlsx file, or a .csv file, as text cells."""
+    path = as_path(path)
+    for given, what in ((sheet, "sheet name"), (encoding, "encoding")):
+        if given is not None and not isinstance(given, str):
+            raise SheetError(f"the {what} must be a text, not {type(given).__name__}")
+    kind = file_format(path)
+    if not path.is_file():
+        raise SheetError(f"there is no file {path}; check the path")
+    if kind == "xlsx":
+        if encoding:
+            raise SheetError("an encoding applies to .csv files only; an .xlsx file says its "
+                             "own")
+        return _read_xlsx(path, sheet)
+    if sheet:
+        raise SheetError(f"{path.name} is a .csv file, which has one sheet; a sheet name "
+                         "applies to .xlsx files only")
+    return _read_csv(path, encoding)
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    """Read through python-calamine (a Rust reader: 30x openpyxl's read-only mode here)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as error:
+        raise SheetError(f"{path.name} cannot be read as an Excel workbook ({error}); open it "
+                         "in Excel and save it again as .xlsx") from None
+    try:
+        if sheet is not None and sheet not in book.sheet_names:
+            raise SheetError(f"{path.name} has no sheet {sheet!r}; its sheets are "
+                             f"{', '.join(book.sheet_names)}")
+        try:
+            found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
+            rows = found.to_python()
+        except (CalamineError, IndexError, ValueError) as error:
+            raise SheetError(f"{path.name} cannot be read ({error}); open it in Excel and "
+                             "save it again as .xlsx") from None
+        return _table(path, ([_text(v) for v in row] for row in rows), "xlsx")
+    finally:
+        book.close()
+
+
+def _read_csv(path: Path, encoding: str | None) -> Table:
+    data = path.read_bytes()
+    if encoding is not None and encoding.lower() not in ENCODINGS:
+        raise SheetError(f"encoding {encoding!r} is not one civicvol reads; give utf-8 or "
+                         "gb18030")
+    text, used = _decode(path, data, encoding.lower() if encoding else None)
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""))
+        return _table(path, ([c.strip() for c in row] for row in rows), "csv", used)
+    except csv.Error as error:
+        raise SheetError(f"{path.name} is not a readable CSV file ({error}); save it from "
+                         "Excel as CSV") from None
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
+    """The text and its encoding: the one given, else UTF-8 (a BOM is dropped), else GB18030."""
+    if data.startswith(b"\xef\xbb\xbf") and encoding in (None, "utf-8"):
+        data, encoding = data[3:], "utf-8"
+    for candidate in [encoding] if encoding else list(ENCODINGS):
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError as error:
+            failure = error
+    others = [e for e in ENCODINGS if e != encoding]
+    raise SheetError(
+        f"{path.name} is not {encoding or ' or '.join(ENCODINGS)} text (byte "
+        f"{failure.start + 1} is not); " + (f"give its encoding, e.g. {others[0]}"
+                                           if encoding else "save it as CSV UTF-8 from Excel"))
+
+
+def _table(path: Path, rows: Iterator[list[str]], kind: str, encoding: str = "") -> Table:
+    header: list[str] | None = None
+    body: list[tuple[int, list[str]]] = []
+    for number, row in enumerate(rows, start=1):
+        if not any(row):
+            continue  # blank lines between blocks, as offices leave them
+        if header is None:
+            header = row
+        else:
+            body.append((number, row))
+    if header is None:
+        raise SheetError(f"{path.name} is empty; its first row must name the columns")
+    return Table(header, body, kind, encoding)
+
+
+def _text(value: object) -> str:
+    """A cell as text: a phone typed as a number stays its digits (13800138000, not 1.38e10)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# --- writing -----------------------------------------------------------------------------------
+@attrs.frozen
+class Sheet:
+    """One section of a file to write: a sheet of an .xlsx file, or the one table of a .csv."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+
+
+def write_sheets(path: Path | str, sheets: Sequence[Sheet], *, kind: str | None = None,
+                 encoding: str = "utf-8") -> list[Path]:
+    """Write the sheets to ``path``; a .csv holds one table, so every further sheet goes to a
+    file of its own beside it (``name-<title>.csv``). Returns the files written."""
+    path = Path(path)
+    kind = kind or file_format(path)
+    check_writable(path)
+    try:
+        return _write(path, sheets, kind, encoding)
+    except OSError as error:
+        raise SheetError(f"{path.name} cannot be written ({error.strerror or error}); "
+                         "close it in Excel if it is open, or give another file") from None
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before anything is done, a file that could not be written."""
+    if not path.parent.is_dir():
+        raise SheetError(f"there is no folder {path.parent} to write {path.name} in")
+    if path.is_dir() or not os.access(path.parent, os.W_OK) or (
+            path.exists() and not os.access(path, os.W_OK)):
+        raise SheetError(f"{path} cannot be written; give a file in a folder you may write to")
+
+
+def _write(path: Path, sheets: Sequence[Sheet], kind: str, encoding: str) -> list[Path]:
+    if kind == "xlsx":
+        _write_xlsx(path, sheets)
+        return [path]
+    written = []
+    for number, sheet in enumerate(sheets):
+        target = path if number == 0 else path.with_name(f"{path.stem}-{sheet.title}.csv")
+        # Excel opens UTF-8 CSV right only with a BOM; GB18030 as Chinese Excel writes it.
+        with target.open("w", newline="", encoding="utf-8-sig" if encoding == "utf-8"
+                         else encoding) as out:
+            writer = csv.writer(out)
+            writer.writerow(sheet.headers)
+            writer.writerows([_csv_cell(c) for c in row] for row in sheet.rows)
+        written.append(target)
+    return written
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
+    """Through XlsxWriter, row by row (constant memory). Numbers stay numbers (hours as
+    decimals), moments are Excel date-times to the minute, and a text is always a text: a
+    name typed as "=..." is never written as a formula or a link."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True,
+                                           "strings_to_formulas": False,
+                                           "strings_to_urls": False})
+    formats = {Decimal: book.add_format({"num_format": "0.00"}),
+               datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+               date: book.add_format({"num_format": "yyyy-mm-dd"})}
+    for sheet in sheets or [Sheet("-", [], [])]:
+        ws = book.add_worksheet(_sheet_title(sheet.title))
+        ws.write_row(0, 0, list(sheet.headers))
+        for number, row in enumerate(sheet.rows, start=1):
+            for column, value in enumerate(row):
+                if value is None or value == "":
+                    continue  # a blank cell is no cell
+                if isinstance(value, str):  # the most of a report: straight to the string
+                    ws.write_string(number, column, value)
+                elif isinstance(value, Decimal):
+                    ws.write_number(number, column, float(value), formats[Decimal])
+                elif isinstance(value, datetime):
+                    ws.write_datetime(number, column, value.replace(
+                        tzinfo=None, second=0, microsecond=0), formats[datetime])
+                elif isinstance(value, date):
+                    ws.write_datetime(number, column, value, formats[date])
+                elif value is not None:
+                    ws.write(number, column, value)
+    book.close()
+
+
+def _sheet_title(title: str) -> str:
+    """Excel's sheet names: at most 31 characters, none of []:*?/\\."""
+    return "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:31] or "-"
