@@ -35,6 +35,25 @@ STATUS: dict[type[e.CivicVolError], int] = {
 _KEBAB = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+_SCHEMA = {"type": "object", "required": ["type", "title", "status", "detail", "error"],
+           "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                          "status": {"type": "integer"}, "detail": {"type": "string"},
+                          "error": {"type": "string"}}}
+# Every refusal a staff API route can answer, for the OpenAPI description.
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": description, "content": {PROBLEM: {"schema": _SCHEMA}}}
+    for status, description in (
+        (400, "Bad input (InvalidInput and its kinds, a malformed request)."),
+        (401, "No token, an unknown one, or a revoked one (NotAuthenticated)."),
+        (403, "The account's role may not (PermissionDenied)."),
+        (404, "Unknown id or route (NotFound)."),
+        (409, "A rule refuses it now, or a concurrent change (RuleViolation, "
+              "ConcurrentChange)."),
+        (413, "The body is too large (RequestTooLarge)."),
+        (429, "Too many writes from this account (RateLimited)."),
+        (503, "The store is unavailable (StoreError)."))}
+
+
 def status_of(error: e.CivicVolError) -> int:
     for cls in type(error).__mro__:
         if cls in STATUS:

@@ -40,7 +40,8 @@ def create_app(store: str | CivicVol | None = None, *, plugins: bool = True,
     app.add_middleware(BodyLimit, limit=max_body)
     app.include_router(staff_api())
     for name, router in civic.extensions.routes(civic):
-        app.include_router(router, prefix=f"{API}/plugins/{name}", tags=[name])
+        app.include_router(router, prefix=f"{API}/plugins/{name}", tags=[name],
+                           responses=problems.RESPONSES)
     try:
         from civicvol.web.open311 import router as open311_router  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -55,7 +56,7 @@ def create_app(store: str | CivicVol | None = None, *, plugins: bool = True,
 def staff_api() -> APIRouter:
     from civicvol.web import api_orders, api_people, api_points
 
-    api = APIRouter(prefix=API)
+    api = APIRouter(prefix=API, responses=problems.RESPONSES)
     for router in (api_people.volunteers, api_people.teams, api_orders.router,
                    api_points.router):
         api.include_router(router)
