@@ -321,3 +321,15 @@ def test_rider_clues_route_takes_a_riders_clue_and_shows_it(district: District) 
         assert reply.status_code == 201, reply.text
         shown = rider.get(f"/api/v1/plugins/rider-clues/clues/{reply.json()['id']}").json()
     assert shown["rider"] == district.barber and shown["category_name"] == "飞线充电"
+
+
+def test_docs_web_md_documents_every_endpoint_of_the_description(server: Server) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "web.md").read_text("utf-8")
+    with server.client() as anyone:
+        spec = anyone.get("/openapi.json").json()
+    missing = [f"{method.upper()} {path}" for path, operations in spec["paths"].items()
+               for method in operations if not path.startswith("/open311")
+               and f"`{method.upper()} {path}`" not in text]
+    assert missing == []

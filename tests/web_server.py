@@ -97,7 +97,17 @@ class District:
         return self.server.client(self.tokens[role])
 
 
+_districts: dict[str, District] = {}
+
+
 def build_district(server: Server) -> District:
+    """The district of ``server``, built on first use (its people have unique phones)."""
+    if server.url not in _districts:
+        _districts[server.url] = _build(server)
+    return _districts[server.url]
+
+
+def _build(server: Server) -> District:
     tokens = {role: server.account(role, f"{role} 1")[1]
               for role in ("administrator", "dispatcher", "resident", "points-auditor")}
     with server.client(tokens["administrator"]) as admin:

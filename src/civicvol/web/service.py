@@ -39,6 +39,9 @@ def create_app(store: str | CivicVol | None = None, *, plugins: bool = True,
     problems.install(app)
     app.add_middleware(BodyLimit, limit=max_body)
     app.include_router(staff_api())
+    from civicvol.web.console import router as console
+
+    app.include_router(console)
     for name, router in civic.extensions.routes(civic):
         app.include_router(router, prefix=f"{API}/plugins/{name}", tags=[name],
                            responses=problems.RESPONSES)
