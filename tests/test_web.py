@@ -182,6 +182,8 @@ class TestRefusals:
             refused(anonymous.get("/api/v1/orders"), 401, "NotAuthenticated")
         with server.client("cv_not-a-token") as stranger:
             refused(stranger.post("/api/v1/orders", json=body), 401, "NotAuthenticated")
+        with httpx.Client(base_url=server.url, headers={"Authorization": "Basic YTpi"}) as basic:
+            refused(basic.post("/api/v1/orders", json=body), 401, "NotAuthenticated")
         account, token = server.account("resident", "搬走的居民")
         Accounts(server.civic).revoke(account)
         with server.client(token) as revoked:
@@ -253,9 +255,17 @@ class TestRefusals:
                     "InvalidInput")
             refused(admin.get("/api/v1/volunteers", params={"name": "\x00"}), 400,
                     "InvalidInput")
+            refused(admin.get("/api/v1/orders/%FF%FE"), 400, "InvalidId")
+            refused(admin.get("/api/v1/orders?status=%FF"), 400, "InvalidInput")
             refused(admin.post("/api/v1/volunteers", json={
                 "name": "坏\x07名", "phone": "13500135000", "community": "东庄社区"}),
                 400, "InvalidInput")
+        with district.client("dispatcher") as dispatcher:
+            refused(dispatcher.post("/api/v1/orders/%00/dispatch", json={"team_id": "x"}),
+                    400, "InvalidId")
+            refused(dispatcher.post(f"/api/v1/orders/{orders['placed']}/dispatch",
+                                    headers=json_body, content=b'{"team_id": "\\ud800"}'),
+                    400, "InvalidInput")
         with district.client("resident") as resident:
             rate = f"/api/v1/orders/{orders['placed']}/rate"
             refused(resident.post(rate, json={"stars": 10**40}), 400, "InvalidInput")

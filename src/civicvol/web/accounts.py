@@ -20,6 +20,7 @@ from civicvol.app.authorization import check_role
 from civicvol.domain.errors import AccountNotFound, InvalidInput, NotAuthenticated
 from civicvol.domain.text import printable
 from civicvol.domain.values import Actor, Role
+from civicvol.i18n import _
 
 if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
@@ -73,12 +74,13 @@ class Accounts:
         check_role(Actor(role or "?", "new-account"))
         if role in AS_VOLUNTEER:
             if not volunteer_id:
-                raise InvalidInput(f"a {role} account acts as a volunteer of the store: give "
-                                   "--volunteer ID (from 'civicvol volunteer search')")
+                raise InvalidInput(_("a {role} account acts as a volunteer of the store: give "
+                                     "--volunteer ID (from 'civicvol volunteer search')"
+                                     ).format(role=role))
             volunteer_id = str(self.app.volunteer(volunteer_id).id)
         elif volunteer_id:
-            raise InvalidInput(f"only volunteer and leader accounts name a volunteer, not a "
-                               f"{role} account; leave out --volunteer")
+            raise InvalidInput(_("only volunteer and leader accounts name a volunteer, not a "
+                                 "{role} account; leave out --volunteer").format(role=role))
         account = Account(id=f"acct-{secrets.token_hex(4)}", role=role, name=name,
                           volunteer_id=volunteer_id, created_at=_now(), revoked_at=None)
         token = _new_token()
@@ -101,8 +103,8 @@ class Accounts:
             row = c.execute(f"SELECT {_COLUMNS} FROM {{{TABLE}}} WHERE id = ?",
                             [str(account_id).strip()]).one()
         if row is None:
-            raise AccountNotFound(f"no account with id {account_id!r}; 'civicvol account "
-                                  "list' lists the accounts")
+            raise AccountNotFound(_("no account with id {id!r}; 'civicvol account list' "
+                                    "lists the accounts").format(id=account_id))
         return Account(*row)
 
     def revoke(self, account_id: str) -> Account:
@@ -118,8 +120,8 @@ class Accounts:
         """A new token for an account still in use; the old one stops working."""
         account = self.get(account_id)
         if account.revoked_at is not None:
-            raise InvalidInput(f"account {account.id} is revoked; create a new account "
-                               "instead of rotating its token")
+            raise InvalidInput(_("account {id} is revoked; create a new account instead of "
+                                 "rotating its token").format(id=account.id))
         token = _new_token()
         with self.db.writing(TABLE) as c:
             c.execute(f"UPDATE {{{TABLE}}} SET token_hash = ? WHERE id = ?",
@@ -134,12 +136,12 @@ class Accounts:
                             "WHERE token_hash = ?", [digest]).one()
         # The lookup is by hash; the comparison is constant-time all the same.
         if row is None or not hmac.compare_digest(str(row[-1]), digest):
-            raise NotAuthenticated("the token is not an account's token; ask an administrator "
-                                   "for one ('civicvol account create')")
+            raise NotAuthenticated(_("the token is not an account's token; ask an "
+                                     "administrator for one ('civicvol account create')"))
         account = Account(*row[:-1])
         if account.revoked_at is not None:
-            raise NotAuthenticated(f"the token of account {account.id} was revoked; ask an "
-                                   "administrator for a new account")
+            raise NotAuthenticated(_("the token of account {id} was revoked; ask an "
+                                     "administrator for a new account").format(id=account.id))
         return account
 
 
@@ -154,6 +156,6 @@ def _now() -> str:
 def _check_name(name: str) -> str:
     text = str(name).strip()
     if not text or len(text) > 100 or printable(text) != text:
-        raise InvalidInput(f"account name {name!r:.60} must be 1 to 100 printable characters "
-                           "on one line, e.g. --name 王调度")
+        raise InvalidInput(_("account name {name!r:.60} must be 1 to 100 printable "
+                             "characters on one line, e.g. --name 王调度").format(name=name))
     return text
