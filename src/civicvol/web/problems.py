@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from civicvol.domain import errors as e
@@ -76,8 +76,21 @@ def _title(status: int) -> str:
             503: _("Store unavailable")}.get(status, _("Server error"))
 
 
-def civic_error(request: Request, error: Exception) -> JSONResponse:
+def _theirs(request: Request, error: Exception) -> Response | None:
+    """Under /open311 the errors are Open311's own format, when its module gives one
+    (``civicvol.web.open311.error_response(request, error) -> Response | None``)."""
+    respond = getattr(request.app.state, "open311_errors", None)
+    if respond is None or not request.url.path.startswith("/open311/"):
+        return None
+    reply: Response | None = respond(request, error)
+    return reply
+
+
+def civic_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, e.CivicVolError)
+    theirs = _theirs(request, error)
+    if theirs is not None:
+        return theirs
     status = status_of(error)
     headers = {}
     if status == 401:
@@ -90,8 +103,11 @@ def civic_error(request: Request, error: Exception) -> JSONResponse:
     return problem(status, type(error).__name__, str(error), headers=headers)
 
 
-def invalid_request(request: Request, error: Exception) -> JSONResponse:
+def invalid_request(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
+    theirs = _theirs(request, error)
+    if theirs is not None:
+        return theirs
     mistakes = []
     for item in error.errors():
         where = ".".join(str(p) for p in item.get("loc", ()))
@@ -102,8 +118,11 @@ def invalid_request(request: Request, error: Exception) -> JSONResponse:
                                               detail=detail), mistakes=mistakes)
 
 
-def http_error(request: Request, error: Exception) -> JSONResponse:
+def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
+    theirs = _theirs(request, error)
+    if theirs is not None:
+        return theirs
     name = {404: "NotFound", 405: "MethodNotAllowed", 413: "RequestTooLarge"}.get(
         error.status_code, "InvalidInput")
     status = error.status_code if error.status_code < 500 else 400
@@ -113,7 +132,7 @@ def http_error(request: Request, error: Exception) -> JSONResponse:
     return problem(status, name, detail, headers=dict(error.headers or {}))
 
 
-def unexpected(request: Request, error: Exception) -> JSONResponse:
+def unexpected(request: Request, error: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "ServerError", _("the service failed on this request; nothing was "
                                          "stored unless a later read shows it; tell the "

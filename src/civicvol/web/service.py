@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import threading
 from typing import Any
@@ -45,15 +47,21 @@ def create_app(store: str | CivicVol | None = None, *, plugins: bool = True,
     for name, router in civic.extensions.routes(civic):
         app.include_router(router, prefix=f"{API}/plugins/{name}", tags=[name],
                            responses=problems.RESPONSES)
-    try:
-        from civicvol.web.open311 import router as open311_router  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        pass
-    else:
-        app.include_router(open311_router(), prefix=OPEN311)
+    mount_open311(app)
     if not isinstance(store, CivicVol):
         app.router.add_event_handler("shutdown", civic.close)
     return app
+
+
+def mount_open311(app: FastAPI) -> None:
+    """The contract with civicvol.web.open311: its ``router()`` is mounted at /open311/v2
+    and reads ``request.app.state.civic``; its optional ``error_response(request, error)``
+    renders the errors under /open311 in Open311's format instead of problem details."""
+    if importlib.util.find_spec("civicvol.web.open311") is None:
+        return  # not installed (yet): the staff API works without it
+    open311 = importlib.import_module("civicvol.web.open311")
+    app.include_router(open311.router(), prefix=OPEN311)
+    app.state.open311_errors = getattr(open311, "error_response", None)
 
 
 def staff_api() -> APIRouter:
