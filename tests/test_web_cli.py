@@ -102,3 +102,8 @@ def test_serve_runs_the_service_for_the_accounts_of_the_store(store: str) -> Non
     finally:
         server.terminate()
         server.wait(15)
+
+
+def test_serve_refuses_a_store_that_keeps_nothing() -> None:
+    refused = CliRunner().invoke(cli, ["--store", "memory://", "serve"])
+    assert refused.exit_code == 7 and "memory://" in refused.stderr

@@ -103,14 +103,20 @@ def _minute(moment: str) -> str:
 def serve(host: str, port: int, workers: int, write_rate: float | None) -> None:
     import os
 
+    from civicvol.domain.errors import StoreKeepsNothing
     from civicvol.store import default_store_url
-    from civicvol.web.service import STORE_ENV_FOR_WORKERS, WRITE_RATE_ENV
 
     s = session()
     store = s.store_url or default_store_url()
+    if store.lower().startswith("memory:"):
+        raise StoreKeepsNothing(_("memory:// would give each server process an empty store "
+                                  "of its own, without accounts; serve a SQLite file or a "
+                                  "PostgreSQL database"))
     s.app  # noqa: B018 - refuse a missing or broken store here, with one line, not in a worker
     try:
         import uvicorn
+
+        from civicvol.web.service import STORE_ENV_FOR_WORKERS, WRITE_RATE_ENV
     except ImportError:
         raise click.ClickException(_("the web service needs the web extra: "
                                      "pip install 'civicvol[web]'")) from None
