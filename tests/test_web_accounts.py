@@ -36,6 +36,10 @@ def test_an_account_made_in_one_process_is_known_revoked_and_rotated_in_another(
         with pytest.raises(AccountNotFound):
             Accounts(operator).revoke("acct-nobody")
         assert operator.event_count() == 1  # accounts are credentials, not events
+        with seen.db.reading() as c:
+            names = c.execute("SELECT name FROM {civicvol_web_accounts}").all()
+        assert names == [("",)]  # the volunteer's name lives only in their sealed record
+        assert [a.name for a in Accounts(operator).list()] == ["李师傅"]
     finally:
         operator.close()
         server.close()

@@ -45,6 +45,8 @@ def test_the_first_administrator_gets_a_token_once_and_only_its_hash_is_kept(
 def test_a_volunteer_account_needs_the_volunteer_and_bad_roles_are_refused(store: str) -> None:
     missing = civicvol(store, "account", "create", "--role", "volunteer", "--name", "李师傅")
     assert missing.exit_code == 2 and "--volunteer" in missing.stderr
+    nameless = civicvol(store, "account", "create", "--role", "dispatcher")
+    assert nameless.exit_code == 2 and "--name" in nameless.stderr
     unknown = civicvol(store, "account", "create", "--role", "emperor", "--name", "x")
     assert unknown.exit_code == 2 and "not a role" in unknown.stderr
     system = civicvol(store, "account", "create", "--role", "system", "--name", "x")

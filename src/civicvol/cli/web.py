@@ -36,11 +36,13 @@ def _print_token(account_id: str, token: str) -> None:
 @writes
 @account.command("create", help=N_("Create an account and print its API token once."))
 @click.option("--role", required=True, help=N_("administrator, dispatcher, volunteer, ..."))
-@click.option("--name", required=True, help=N_("Who uses it, e.g. 王调度."))
+@click.option("--name", default=None,
+              help=N_("Who uses it, e.g. 王调度 (not for a volunteer's account: their record "
+                      "names them)."))
 @click.option("--volunteer", "volunteer_id", default=None, metavar="ID",
               help=N_("The volunteer a volunteer or leader account acts as."))
 @json_option
-def create(role: str, name: str, volunteer_id: str | None, as_json: bool) -> None:
+def create(role: str, name: str | None, volunteer_id: str | None, as_json: bool) -> None:
     s = session()
     s.keep_new_store = True  # the first administrator's account is made on an empty store
     made, token = _accounts().create(role, name, volunteer_id)

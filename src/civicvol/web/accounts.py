@@ -67,12 +67,16 @@ class Accounts:
             "created_at TEXT NOT NULL, revoked_at TEXT)",
         ])
 
-    def create(self, role: str, name: str, volunteer_id: str | None = None
+    def create(self, role: str, name: str | None = None, volunteer_id: str | None = None
                ) -> tuple[Account, str]:
-        """A new account and its token (shown to the operator once, never stored)."""
-        role, name = str(role).strip(), _check_name(name)
+        """A new account and its token (shown to the operator once, never stored).
+
+        A volunteer's or leader's account keeps no name of its own: the volunteer's record
+        names them, sealed with their key, so erasing them leaves nothing readable here."""
+        role = str(role).strip()
         check_role(Actor(role or "?", "new-account"))
         if role in AS_VOLUNTEER:
+            name = ""
             if not volunteer_id:
                 raise InvalidInput(_("a {role} account acts as a volunteer of the store: give "
                                      "--volunteer ID (from 'civicvol volunteer search')"
@@ -81,6 +85,8 @@ class Accounts:
         elif volunteer_id:
             raise InvalidInput(_("only volunteer and leader accounts name a volunteer, not a "
                                  "{role} account; leave out --volunteer").format(role=role))
+        else:
+            name = _check_name(name or "")
         account = Account(id=f"acct-{secrets.token_hex(4)}", role=role, name=name,
                           volunteer_id=volunteer_id, created_at=_now(), revoked_at=None)
         token = _new_token()
@@ -96,7 +102,16 @@ class Accounts:
         with self.db.reading() as c:
             rows = c.execute(f"SELECT {_COLUMNS} FROM {{{TABLE}}}{where} "
                              "ORDER BY created_at, id").all()
-        return [Account(*r) for r in rows]
+        return [self._named(Account(*r)) for r in rows]
+
+    def _named(self, account: Account) -> Account:
+        """A volunteer's account shows the volunteer's name from the directory ('' once
+        they are erased or gone)."""
+        if not account.volunteer_id:
+            return account
+        found = self.app.views.volunteers.get(account.volunteer_id)
+        name = found["name"] if found and not found.get("erased") else ""
+        return attrs.evolve(account, name=name)
 
     def get(self, account_id: str) -> Account:
         with self.db.reading() as c:
