@@ -42,6 +42,10 @@ class Extensions:
         """The plug-ins' view classes (subclasses of :class:`civicvol.views.View`)."""
         return []
 
+    def routes(self, app: CivicVol) -> list[tuple[str, Any]]:
+        """The plug-ins' web routes: ``(plug-in name, fastapi.APIRouter)`` pairs."""
+        return []
+
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
         """Add the plug-ins' parts to ``civicvol demo`` (``district`` is a
         :class:`civicvol.demo.District`)."""

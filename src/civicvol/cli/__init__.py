@@ -61,6 +61,10 @@ COMMANDS: dict[str, LazyCommand] = {
     "backup": LazyCommand("civicvol.cli.stores:backup",
                           "Copy the live store to DEST (SQLite's online backup; PostgreSQL: "
                           "pg_dump)."),
+    "account": LazyCommand("civicvol.cli.web:account",
+                           "Create, list, revoke and rotate the web service's staff accounts."),
+    "serve": LazyCommand("civicvol.cli.web:serve",
+                         "Run the web service (staff API, Open311) with uvicorn."),
 }
 
 

@@ -44,6 +44,9 @@ class InvalidId(InvalidInput):
     pass
 
 
+class RequestTooLarge(InvalidInput):
+    """A web request's body is larger than the service accepts."""
+
 
 # --- things that do not exist ------------------------------------------------------------------
 class NotFound(CivicVolError):
@@ -66,6 +69,10 @@ class OrderNotFound(NotFound):
 
 class EntryNotFound(NotFound):
     pass
+
+
+class AccountNotFound(NotFound):
+    """No staff account (of the web service) with that id."""
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -130,6 +137,10 @@ class OrderAlreadyRated(IllegalTransition):
     pass
 
 
+class NotAuthenticated(PermissionDenied):
+    """A web request without a valid account token (none, unknown, or revoked)."""
+
+
 class NotTheRequester(PermissionDenied):
     pass
 
@@ -161,6 +172,10 @@ class ConcurrentChange(CivicVolError):
 
 class StoreBusy(ConcurrentChange):
     """Another writer held the store's lock past the lock timeout; the command was not stored."""
+
+
+class RateLimited(ConcurrentChange):
+    """An account made more writes than the web service's rate allows; retry a moment later."""
 
 
 class StoreError(CivicVolError):

@@ -155,6 +155,25 @@ class PluginExtensions(Extensions):
                 sections.append(section)
         return sections
 
+    def routes(self, app: CivicVol) -> list[tuple[str, Any]]:
+        """Each plug-in's routers (``register_routes``), checked to be APIRouters (called by
+        civicvol.web.create_app, so fastapi is installed)."""
+        from fastapi import APIRouter
+
+        found: list[tuple[str, Any]] = []
+        for name, call in self.host.implementations("register_routes"):
+            result = self._attributed(name, "register_routes", call,
+                                      {"app": app, **self.own_arguments(app, name)})
+            for router in result if isinstance(result, list | tuple) else [result]:
+                if router is None:
+                    continue
+                if not isinstance(router, APIRouter):
+                    raise PluginHookFailed(
+                        f"plug-in {name!r} failed in register_routes: {router!r} is not a "
+                        "fastapi.APIRouter", name)
+                found.append((name, router))
+        return found
+
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
         for _ in self._each("build_demo", app=app, district=district, progress=progress):
             pass

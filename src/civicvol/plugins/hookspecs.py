@@ -154,6 +154,20 @@ def register_views() -> Any:
     """
 
 
+# --- the web service ---------------------------------------------------------------------------
+@hookspec
+def register_routes(app: CivicVol, settings: Mapping[str, Any], service: Any) -> Any:
+    """Return a ``fastapi.APIRouter`` (or a list of them) with the plug-in's web routes.
+
+    ``civicvol.web.create_app`` mounts them under ``/api/v1/plugins/<plugin name>`` and in
+    the OpenAPI description. Handlers authenticate with
+    ``Depends(civicvol.web.security.reading_account)`` or ``writing_account`` and call the
+    plug-in's commands with ``account.actor`` inside ``with civic(request) as app:``; errors
+    become problem details like the core's. Called only when the web service starts, so
+    import fastapi inside the hook.
+    """
+
+
 @hookspec
 def build_demo(app: CivicVol, district: District,
                progress: Callable[[str, int, int], None]) -> None:

@@ -58,6 +58,13 @@ def report_sections(service: RiderClues) -> RiderCluesFigures:
 
 
 @hookimpl
+def register_routes(service: RiderClues) -> Any:
+    from civicvol.plugins.rider_clues.web import router
+
+    return router(service)
+
+
+@hookimpl
 def build_demo(app: CivicVol, district: District,
                progress: Callable[[str, int, int], None]) -> None:
     from civicvol.plugins.rider_clues.commands import RiderClues
