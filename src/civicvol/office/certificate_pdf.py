@@ -26,7 +26,7 @@ from civicvol.i18n import N_, _, ngettext
 SERIF = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 SANS = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 # The certificate's labels, translated where the page is made.
-LABELS = (N_("Certificate No."), N_("Name"), N_("Community"), N_("Volunteer ID"),
+LABELS = (N_("Certificate No."), N_("Name"), N_("Community"), N_("Volunteer No."),
           N_("Registered on"), N_("Total hours"), N_("The services recorded are:"), N_("Date"),
           N_("Service"), N_("Place"), N_("Hours"), N_("Order"),
           N_("Scan to verify, or check it with: civicvol audit check-qr"), N_("Issued by"),
@@ -121,7 +121,7 @@ table.services td:first-child {{ width: 22mm; white-space: nowrap; }}
 <table class="who">
 <tr><th>{t["Name"]}</th><td>{_e(v["name"])}</td>
 <th>{t["Community"]}</th><td>{_e(v["community"] or "-")}</td></tr>
-<tr><th>{t["Volunteer ID"]}</th><td colspan="3">{_e(v["id"])}</td></tr>
+<tr><th>{t["Volunteer No."]}</th><td colspan="3">{_e(v["id"])}</td></tr>
 <tr><th>{t["Registered on"]}</th><td>{_e(v["registered_on"])}</td>
 <th>{t["Total hours"]}</th><td>{_e(cert["hours"])}</td></tr>
 </table>
