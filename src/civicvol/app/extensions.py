@@ -42,6 +42,10 @@ class Extensions:
         """The plug-ins' view classes (subclasses of :class:`civicvol.views.View`)."""
         return []
 
+    def catalogue_services(self) -> list[Any]:
+        """The services the plug-ins add to the catalogue (``ServiceDefinition``s)."""
+        return []
+
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
         """Add the plug-ins' parts to ``civicvol demo`` (``district`` is a
         :class:`civicvol.demo.District`)."""

@@ -44,6 +44,14 @@ class InvalidId(InvalidInput):
     pass
 
 
+class InvalidServiceDefinition(InvalidInput):
+    """A service's definition (code, names, attributes) is malformed."""
+
+
+class InvalidAttributeValue(InvalidInput):
+    """A value given for a service's attribute does not fit its definition."""
+
+
 # --- things that do not exist ------------------------------------------------------------------
 class NotFound(CivicVolError):
     """An id names nothing in the store."""
@@ -65,6 +73,14 @@ class OrderNotFound(NotFound):
 
 class EntryNotFound(NotFound):
     pass
+
+
+class UnknownService(NotFound):
+    """A service code the district's catalogue does not hold."""
+
+
+class UnknownClient(NotFound):
+    """An Open311 client application name no client was created with."""
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -137,12 +153,24 @@ class NotTheAcceptingVolunteer(PermissionDenied):
     pass
 
 
+class ApiKeyRefused(PermissionDenied):
+    """An Open311 api_key is missing, unknown or revoked."""
+
+
 class InsufficientPoints(RuleViolation):
     pass
 
 
 class EntryNotPending(RuleViolation):
     pass
+
+
+class ServiceRetired(RuleViolation):
+    """The service was retired from the catalogue: new orders cannot name it."""
+
+
+class ServiceAlreadyInCatalogue(RuleViolation):
+    """A service code is in the catalogue already (or was, and is retired)."""
 
 
 # --- storage -----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from civicvol.app.application import CivicVol
     from civicvol.demo import District
+    from civicvol.domain.service_catalogue import ServiceDefinition
     from civicvol.plugins.haircut_days.commands import HaircutDays
     from civicvol.plugins.haircut_days.report import HaircutFigures
 
@@ -68,6 +69,23 @@ def register_service(app: CivicVol, settings: Mapping[str, Any]) -> HaircutDays:
     from civicvol.plugins.haircut_days.commands import HaircutDays
 
     return HaircutDays(app, HaircutSettings.from_mapping(settings))
+
+
+@hookimpl
+def register_services() -> ServiceDefinition:
+    """理发: the home-visit haircut residents can order between the monthly sessions."""
+    from civicvol.domain.service_catalogue import AttributeValue, ServiceAttribute
+    from civicvol.domain.service_catalogue import ServiceDefinition as Definition
+
+    mobility = ServiceAttribute.checked(
+        "mobility", "singlevaluelist", "理发对象的行动情况 / how the resident gets about",
+        required=False, order=1,
+        values=[AttributeValue.checked("walks", "能到站点 / can come to the station"),
+                AttributeValue.checked("bedridden", "需上门 / needs a home visit")])
+    return Definition.checked("haircut", "理发", "Haircut", group="生活服务",
+                              keywords=["理发", "剪发", "haircut"],
+                              description="学雷锋志愿理发队的免费理发 / free haircuts by the "
+                                          "Lei Feng barbers", attributes=[mobility])
 
 
 @hookimpl
