@@ -13,7 +13,8 @@ free-text services, as every order did before the catalogue existed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
 
 from civicvol.app.authorization import authorize
 from civicvol.app.boundary import checked
@@ -29,14 +30,26 @@ from civicvol.domain.service_catalogue import (
 from civicvol.domain.values import Actor
 
 if TYPE_CHECKING:
-    from civicvol.app.application import CivicVol
+    from eventsourcing.domain import Aggregate
+    from eventsourcing.persistence import Recording
 
-    _Base = CivicVol
-else:
-    _Base = object
+    from civicvol.app.extensions import Extensions
+
+if TYPE_CHECKING:
+    A = TypeVar("A", bound=Aggregate)
 
 
-class ServiceCatalogueCommands(_Base):
+class ServiceCatalogueCommands:
+    """Mixed into :class:`~civicvol.app.application.CivicVol`, which provides these."""
+
+    if TYPE_CHECKING:
+        extensions: Extensions
+
+        def find(self, cls: type[A], aggregate_id: UUID) -> A | None: ...
+
+        def commit(self, command: str, actor: Actor, *aggregates: Aggregate | None,
+                   reads: Iterable[Aggregate | None] = ()) -> list[Recording[UUID]]: ...
+
     # --- queries -----------------------------------------------------------------------------
     def service_catalogue(self) -> ServiceCatalogue | None:
         """The stored catalogue, or None before the first service is added."""
