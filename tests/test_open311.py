@@ -159,7 +159,7 @@ class TestTheSpecificationsExamples:
         assert cans.findtext("metadata") == "true" and cans.findtext("type") == "realtime"
         assert cans.findtext("keywords") == "lorem, ipsum, dolor"
         as_json = district.http.get(f"{district.base}/services.json").json()
-        assert {s["service_code"] for s in as_json} == {"001", "haircut"}
+        assert {s["service_code"] for s in as_json} == {"001", "haircut", "haircut-home-visit"}
 
     def test_a_service_definition_lists_its_attributes(self, district: District) -> None:
         root = xml(district.http.get(f"{district.base}/services/001.xml"))

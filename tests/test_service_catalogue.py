@@ -280,8 +280,8 @@ class TestTheCommandLine:
         assert added.exit_code == 0, added.output
         assert added.stdout.strip().splitlines()[-1] == "001"
         listed = json.loads(run(cli_store, "service", "list", "--json").stdout)
-        assert {r["code"]: r["status"] for r in listed} == {"001": "active",
-                                                            "haircut": "active"}
+        assert {r["code"]: r["status"] for r in listed} == {
+            "001": "active", "haircut": "active", "haircut-home-visit": "active"}
         shown = json.loads(run(cli_store, "service", "show", "001", "--json").stdout)
         assert shown["attributes"][0]["code"] == "floor" and shown["keywords"] == ["陪伴"]
         changed = run(cli_store, "service", "change", "001", "--name-en", "Company",
@@ -319,3 +319,16 @@ class TestTheCommandLine:
             assert app.event_count() == 0
         finally:
             app.close()
+
+
+def test_the_demo_district_orders_from_its_catalogue() -> None:
+    from civicvol.demo import CATALOGUE, build_panlong
+
+    app = open_district("memory://")
+    try:
+        build_panlong(app, scale=0.0001)
+        assert {s.code for s in app.services()} >= {code for code, _, _ in CATALOGUE.values()}
+        orders = app.views.service_requests.requests()
+        assert orders and all(row["service_code"] for row in orders)
+    finally:
+        app.close()
