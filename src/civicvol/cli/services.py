@@ -113,7 +113,7 @@ def list_services(include_retired: bool, as_json: bool) -> None:
     if not as_json:
         for row in rows:
             row["attributes"] = [a["code"] for a in row["attributes"]]
-    print_rows(_("services"), rows, SERVICE_COLUMNS, as_json,
+    print_rows(_("catalogue services"), rows, SERVICE_COLUMNS, as_json,
                empty=_("the catalogue holds no service; 'civicvol service add' adds one"))
 
 
@@ -131,6 +131,6 @@ def show(code: str, as_json: bool) -> None:
         print_json(data)
         return
     data["attributes"] = [f"{a['code']} ({a['datatype']}"
-                          + (", " + _("required") if a["required"] else "") + ")"
+                          + (", " + _("answer required") if a["required"] else "") + ")"
                           for a in data["attributes"]]
     print_record(_("service {code}").format(code=code), data)
