@@ -332,3 +332,30 @@ def test_the_demo_district_orders_from_its_catalogue() -> None:
         assert orders and all(row["service_code"] for row in orders)
     finally:
         app.close()
+
+
+def test_a_service_retired_while_an_order_for_it_is_decided_stores_no_order(
+        disk_url: str) -> None:
+    """Another office retires the service between the order's check and its save (a
+    decision hook of this test stands in for the other process): the order was decided on
+    a catalogue that no longer holds, so it is refused and nothing of it is stored."""
+    from civicvol.domain.errors import ConcurrentChange
+
+    other = CivicVol(disk_url)
+    add_company(other)
+
+    class OtherOffice:
+        @hookimpl
+        def validate_command(self, command: str) -> None:
+            if command == "order.place":
+                other.retire_service(ADMIN, "elder-company", "并入日常服务")
+
+    app = open_test_district(plugins={"other-office": OtherOffice()}, store=disk_url)
+    try:
+        with pytest.raises(ConcurrentChange):
+            app.place_order(RESIDENT, "elder-company", attributes={"floor": "2"})
+        assert app.views.service_requests.requests() == []
+        assert other.retired_services() == {"elder-company": "并入日常服务"}
+    finally:
+        app.close()
+        other.close()
