@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from civicvol.domain.errors import ApiKeyRefused, InvalidInput, RuleViolation, UnknownClient
 from civicvol.domain.text import clean_text
+from civicvol.i18n import _
 from civicvol.views.database import ViewDatabase
 
 if TYPE_CHECKING:
@@ -34,8 +35,9 @@ def key_hash(api_key: str) -> str:
 def check_client_name(name: object) -> str:
     text = clean_text(name, "client name").strip()
     if not NAME_PATTERN.match(text):
-        raise InvalidInput(f"client name {name!r} must be 1 to 40 lower-case letters, digits "
-                           "or '-', e.g. wechat-mini or hotline-12345")
+        raise InvalidInput(_("client name {name!r} must be 1 to 40 lower-case letters, "
+                             "digits or '-', e.g. wechat-mini or hotline-12345").format(
+                                 name=name))
     return text
 
 
@@ -55,8 +57,9 @@ class Clients:
         api_key = KEY_PREFIX + secrets.token_urlsafe(32)
         with self.db.writing(TABLE) as c:
             if c.execute(f"SELECT 1 FROM {{{TABLE}}} WHERE name = ?", [client]).one():
-                raise RuleViolation(f"client {client!r} exists already; choose another name, "
-                                    "or revoke it and create a new one under a new name")
+                raise RuleViolation(_("client {client!r} exists already; choose another "
+                                      "name, or revoke it and create a new one under a new "
+                                      "name").format(client=client))
             c.execute(f"INSERT INTO {{{TABLE}}} (name, key_hash, created_at) VALUES (?, ?, ?)",
                       [client, key_hash(api_key), _now()])
         return api_key
@@ -65,15 +68,16 @@ class Clients:
         client = check_client_name(name)
         why = clean_text(reason, "reason for revoking").strip()
         if not why:
-            raise InvalidInput("the reason for revoking is empty; say why in a few words")
+            raise InvalidInput(_("the reason for revoking is empty; say why in a few words"))
         with self.db.writing(TABLE) as c:
             row = c.execute(f"SELECT revoked_at FROM {{{TABLE}}} WHERE name = ?",
                             [client]).one()
             if row is None:
-                raise UnknownClient(f"no Open311 client named {client!r}; 'civicvol client "
-                                    "list' lists them")
+                raise UnknownClient(_("no Open311 client named {client!r}; 'civicvol "
+                                      "client list' lists them").format(client=client))
             if row[0] is not None:
-                raise RuleViolation(f"client {client!r} was revoked already, at {row[0]}")
+                raise RuleViolation(_("client {client!r} was revoked already, at {at}")
+                                    .format(client=client, at=row[0]))
             c.execute(f"UPDATE {{{TABLE}}} SET revoked_at = ?, revoked_because = ? "
                       "WHERE name = ?", [_now(), why[:500], client])
 
