@@ -473,7 +473,8 @@ class CivicVol(ServiceCatalogueCommands, Application[UUID]):
         checked against the definition); a district without a catalogue takes free text
         (see :mod:`civicvol.app.services`)."""
         authorize(actor, "order.place")
-        definition = self.service_for_order(service)
+        catalogue = self.service_catalogue()
+        definition = self.service_for_order(service, catalogue)
         if definition is None and attributes:
             raise InvalidInput(f"service {service!r} is free text, not a service of the "
                                "catalogue, so it takes no attributes")
@@ -486,7 +487,7 @@ class CivicVol(ServiceCatalogueCommands, Application[UUID]):
             position=position,
         )
         # Placed on the catalogue as read: a concurrent retirement makes this fail.
-        self.commit("order.place", actor, order, reads=[self.service_catalogue()])
+        self.commit("order.place", actor, order, reads=[catalogue])
         return order.id
 
     @checked

@@ -79,7 +79,9 @@ class ServiceCatalogueCommands:
         """The active service with this code: UnknownService or ServiceRetired otherwise."""
         if not isinstance(code, str):
             raise UnknownService(f"a service code is text, not {type(code).__name__}")
-        catalogue = self.service_catalogue()
+        return self._service_in(self.service_catalogue(), code)
+
+    def _service_in(self, catalogue: ServiceCatalogue | None, code: str) -> ServiceDefinition:
         if catalogue is not None and code in catalogue.services:
             return catalogue.service(code)
         offered = self.offered_by_plugins().get(code)
@@ -88,13 +90,15 @@ class ServiceCatalogueCommands:
                                  "'civicvol service list' lists the codes")
         return offered
 
-    def service_for_order(self, name: str) -> ServiceDefinition | None:
+    def service_for_order(self, name: str, catalogue: ServiceCatalogue | None = None
+                          ) -> ServiceDefinition | None:
         """The service an order names by code or name; None (free text) while the district
-        has no stored catalogue and no plug-in's service matches."""
-        catalogue = self.service_catalogue()
+        has no stored catalogue and no plug-in's service matches. ``catalogue``: the stored
+        catalogue as already loaded (else it is loaded here)."""
+        catalogue = catalogue or self.service_catalogue()
         found = catalogue.find(name) if catalogue else None
         if found is not None:
-            return self.service(found.code)
+            return self._service_in(catalogue, found.code)
         wanted = name.strip().casefold() if isinstance(name, str) else ""
         offered = next((s for s in self.offered_by_plugins().values()
                         if wanted in s.names() or name == s.code), None)
