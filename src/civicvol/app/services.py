@@ -28,6 +28,7 @@ from civicvol.domain.service_catalogue import (
     check_code,
 )
 from civicvol.domain.values import Actor
+from civicvol.i18n import _
 
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
@@ -86,8 +87,8 @@ class ServiceCatalogueCommands:
             return catalogue.service(code)
         offered = self.offered_by_plugins().get(code)
         if offered is None:
-            raise UnknownService(f"no service with code {code!r} in the catalogue; "
-                                 "'civicvol service list' lists the codes")
+            raise UnknownService(_("no service with code {code!r} in the catalogue; "
+                                   "'civicvol service list' lists the codes").format(code=code))
         return offered
 
     def service_for_order(self, name: str, catalogue: ServiceCatalogue | None = None
@@ -105,9 +106,9 @@ class ServiceCatalogueCommands:
         if offered is not None:
             return offered
         if catalogue is not None and catalogue.services:
-            raise UnknownService(
-                f"service {name!r} is not in the district's catalogue; name a service by its "
-                "code or name ('civicvol service list')")
+            raise UnknownService(_(
+                "service {name!r} is not in the district's catalogue; name a service by its "
+                "code or name ('civicvol service list')").format(name=name))
         return None
 
     # --- commands ----------------------------------------------------------------------------

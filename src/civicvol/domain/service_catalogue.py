@@ -29,6 +29,7 @@ from civicvol.domain.errors import (
 )
 from civicvol.domain.text import clean_text
 from civicvol.domain.values import Actor, check_name, check_text
+from civicvol.i18n import _
 
 CATALOGUE_ID = uuid5(NAMESPACE_URL, "civicvol:service-catalogue")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -51,9 +52,9 @@ class AttributeType(StrEnum):
 def check_code(value: object, what: str = "service code") -> str:
     code = clean_text(value, what).strip()
     if not CODE_PATTERN.match(code):
-        raise InvalidServiceDefinition(
-            f"the {what} {value!r} must be 1 to 40 letters, digits, '-', '_' or '.', starting "
-            "with a letter or digit (e.g. haircut or 001)")
+        raise InvalidServiceDefinition(_(
+            "the {what} {value!r} must be 1 to 40 letters, digits, '-', '_' or '.', starting "
+            "with a letter or digit (e.g. haircut or 001)").format(what=what, value=value))
     return code
 
 
@@ -119,8 +120,8 @@ class ServiceAttribute:
                 self._check_key(key)
             return tuple(dict.fromkeys(keys))
         if not isinstance(value, str):
-            raise InvalidAttributeValue(f"attribute {self.code!r} takes one value, not "
-                                        f"{len(value)}")
+            raise InvalidAttributeValue(_("attribute {code!r} takes one value, not {n}")
+                                        .format(code=self.code, n=len(value)))
         text = check_text(value, f"attribute {self.code}",
                           multiline=self.datatype is AttributeType.TEXT)
         if self.datatype is AttributeType.SINGLEVALUELIST:
@@ -131,22 +132,24 @@ class ServiceAttribute:
             except InvalidOperation:
                 number = Decimal("NaN")
             if not number.is_finite():
-                raise InvalidAttributeValue(
-                    f"attribute {self.code!r} is a number, not {value!r}; give e.g. 3 or 2.5")
+                raise InvalidAttributeValue(_(
+                    "attribute {code!r} is a number, not {value!r}; give e.g. 3 or 2.5")
+                    .format(code=self.code, value=value))
         elif self.datatype is AttributeType.DATETIME:
             try:
                 datetime.fromisoformat(text)
             except ValueError:
-                raise InvalidAttributeValue(
-                    f"attribute {self.code!r} is a date and time, not {value!r}; give ISO "
-                    "8601, e.g. 2026-12-02T09:30:00+08:00") from None
+                raise InvalidAttributeValue(_(
+                    "attribute {code!r} is a date and time, not {value!r}; give ISO 8601, "
+                    "e.g. 2026-12-02T09:30:00+08:00").format(code=self.code, value=value)
+                ) from None
         return text
 
     def _check_key(self, key: object) -> None:
         if key not in {v.key for v in self.values}:
-            raise InvalidAttributeValue(
-                f"attribute {self.code!r} has no value {key!r}; give one of "
-                f"{', '.join(v.key for v in self.values)}")
+            raise InvalidAttributeValue(_(
+                "attribute {code!r} has no value {key!r}; give one of {keys}").format(
+                    code=self.code, key=key, keys=", ".join(v.key for v in self.values)))
 
 
 @attrs.frozen
@@ -193,17 +196,18 @@ class ServiceDefinition:
         known = {a.code: a for a in self.attributes}
         unknown = sorted(set(given) - set(known))
         if unknown:
-            raise InvalidAttributeValue(
-                f"service {self.code!r} has no attribute {unknown[0]!r}; its attributes are "
-                f"{', '.join(known) or 'none'}")
+            raise InvalidAttributeValue(_(
+                "service {code!r} has no attribute {name!r}; its attributes are {names}")
+                .format(code=self.code, name=unknown[0], names=", ".join(known) or "-"))
         checked: dict[str, str | list[str]] = {}
         for code, attribute in known.items():
             value = given.get(code)
             if value in (None, "", [], ()):
                 if attribute.required:
-                    raise InvalidAttributeValue(
-                        f"service {self.code!r} needs attribute {code!r} "
-                        f"({attribute.description})")
+                    raise InvalidAttributeValue(_(
+                        "service {service!r} needs attribute {code!r} ({description})")
+                        .format(service=self.code, code=code,
+                                description=attribute.description))
                 continue
             assert value is not None
             result = attribute.check_value(value)
@@ -229,11 +233,12 @@ class ServiceCatalogue(CivicAggregate):
         """The active service with this code, or UnknownService / ServiceRetired."""
         found = self.services.get(code)
         if found is None:
-            raise UnknownService(f"no service with code {code!r} in the catalogue; "
-                                 "'civicvol service list' lists the codes")
+            raise UnknownService(_("no service with code {code!r} in the catalogue; "
+                                   "'civicvol service list' lists the codes").format(code=code))
         if code in self.retired:
-            raise ServiceRetired(f"service {code!r} ({found.name_zh}) was retired: "
-                                 f"{self.retired[code]}; choose another service")
+            raise ServiceRetired(_("service {code!r} ({name}) was retired: {reason}; choose "
+                                   "another service").format(code=code, name=found.name_zh,
+                                                             reason=self.retired[code]))
         return found
 
     def find(self, name: str) -> ServiceDefinition | None:
@@ -246,11 +251,11 @@ class ServiceCatalogue(CivicAggregate):
     # --- commands ----------------------------------------------------------------------------
     def add(self, service: ServiceDefinition, by: Actor) -> None:
         if service.code in self.services:
-            state = "was retired (a code is never reused)" if service.code in self.retired \
-                else "is in the catalogue"
-            raise ServiceAlreadyInCatalogue(
-                f"service code {service.code!r} {state}; choose another code, or "
+            message = _("service code {code!r} was retired (a code is never reused); choose "
+                        "another code") if service.code in self.retired else _(
+                "service code {code!r} is in the catalogue; choose another code, or "
                 "'civicvol service change' the service")
+            raise ServiceAlreadyInCatalogue(message.format(code=service.code))
         self._add(service, by)
 
     @event("ServiceAdded")
