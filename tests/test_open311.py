@@ -376,6 +376,20 @@ class TestMistakesAreOpen311Errors:
         response = district.http.get(f"{district.base}/requests.json?service_code=%ff")
         assert "not UTF-8" in error_of(response, 400)
 
+    def test_a_district_speaking_chinese_explains_in_chinese(self, district: District) -> None:
+        from civicvol.i18n import set_language
+
+        set_language("zh_CN")
+        try:
+            response = district.http.get(f"{district.base}/requests.json",
+                                         params={"status": "pending"})
+            assert "不是 open 或 closed" in error_of(response, 400)
+            ident = district.post(district.spec_example()).json()[0]["service_request_id"]
+            read = district.http.get(f"{district.base}/requests/{ident}.json").json()[0]
+            assert read["status_notes"] == "已下单，等待派单"
+        finally:
+            set_language(None)
+
     def test_the_right_jurisdiction_is_served(self, district: District) -> None:
         response = district.http.get(f"{district.base}/services.json",
                                      params={"jurisdiction_id": district.jurisdiction})

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from civicvol.domain.errors import NotFound
+from civicvol.i18n import _
 from civicvol.store import store_name
 
 if TYPE_CHECKING:
@@ -36,6 +37,6 @@ def check_jurisdiction(app: CivicVol, given: str | None) -> None:
     if given is None or given == "":
         return
     if given not in (jurisdiction_of(app), store_name(app.store_url)):
-        raise UnknownJurisdiction(
-            f"jurisdiction_id {given!r} is not served here; this endpoint serves "
-            f"{jurisdiction_of(app)!r} (see discovery.xml)")
+        raise UnknownJurisdiction(_(
+            "jurisdiction_id {given!r} is not served here; this endpoint serves {served!r} "
+            "(see discovery.xml)").format(given=given, served=jurisdiction_of(app)))

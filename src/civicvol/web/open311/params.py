@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 
 MAX_BODY = 64 * 1024
 MULTI = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
@@ -19,21 +20,24 @@ Params = list[tuple[str, str]]
 def parse_form(body: bytes) -> Params:
     """An ``application/x-www-form-urlencoded`` body (the spec's POST), as UTF-8 text."""
     if len(body) > MAX_BODY:
-        raise InvalidInput(f"the request body has {len(body)} bytes; send at most {MAX_BODY}")
+        raise InvalidInput(_("the request body has {size} bytes; send at most {most}")
+                           .format(size=len(body), most=MAX_BODY))
     try:
         text = body.decode("utf-8")
         return parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=200)
     except UnicodeDecodeError:
-        raise InvalidInput("the request is not UTF-8 text; Open311 requires UTF-8 "
-                           "everywhere") from None
+        raise InvalidInput(_("the request is not UTF-8 text; Open311 requires UTF-8 "
+                             "everywhere")) from None
     except ValueError as error:
-        raise InvalidInput(f"the request body is not form data: {error}") from None
+        raise InvalidInput(_("the request body is not form data: {error}").format(
+            error=error)) from None
 
 
 def single(params: Params, name: str) -> str | None:
     values = [v for k, v in params if k == name]
     if len(values) > 1:
-        raise InvalidInput(f"{name} is given {len(values)} times; give it once")
+        raise InvalidInput(_("{name} is given {n} times; give it once").format(
+            name=name, n=len(values)))
     return values[0] if values else None
 
 
@@ -56,8 +60,8 @@ def coordinate(params: Params, name: str, limit: float) -> float | None:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not -limit <= value <= limit:
-        raise InvalidInput(f"{name} {text!r} is not a number of degrees between -{limit:g} "
-                           f"and {limit:g}")
+        raise InvalidInput(_("{name} {text!r} is not a number of degrees between -{limit} "
+                             "and {limit}").format(name=name, text=text, limit=f"{limit:g}"))
     return value
 
 
@@ -71,8 +75,9 @@ def moment(params: Params, name: str) -> str | None:
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
-        raise InvalidInput(f"{name} {text!r} is not an ISO 8601 date and time with its zone, "
-                           "e.g. 2026-12-01T09:30:00+08:00 or 2026-12-01T01:30:00Z")
+        raise InvalidInput(_("{name} {text!r} is not an ISO 8601 date and time with its zone, "
+                             "e.g. 2026-12-01T09:30:00+08:00 or 2026-12-01T01:30:00Z").format(
+                                 name=name, text=text))
     return value.astimezone(DISTRICT_TIME).isoformat(timespec="seconds")
 
 
@@ -81,5 +86,6 @@ def whole(params: Params, name: str, default: int, low: int, high: int) -> int:
     if text is None or text == "":
         return default
     if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
-        raise InvalidInput(f"{name} {text!r} must be a whole number from {low} to {high}")
+        raise InvalidInput(_("{name} {text!r} must be a whole number from {low} to {high}")
+                           .format(name=name, text=text, low=low, high=high))
     return int(text)

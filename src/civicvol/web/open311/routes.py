@@ -32,6 +32,7 @@ from civicvol.domain.errors import (
     StoreError,
 )
 from civicvol.domain.values import Actor
+from civicvol.i18n import _
 from civicvol.web.open311 import mapping, params
 from civicvol.web.open311.clients import Clients
 from civicvol.web.open311.formats import FORMATS, MEDIA_TYPES, errors, render
@@ -85,8 +86,8 @@ class Call:
 
 async def answer(request: Request, fmt: str, work: Callable[[Call], Response]) -> Response:
     if fmt not in FORMATS:
-        return errors("xml", 404, f"format {fmt!r} is not served; end the path with .xml "
-                                  "or .json")
+        return errors("xml", 404, _("format {fmt!r} is not served; end the path with .xml "
+                                    "or .json").format(fmt=fmt))
     try:
         query = params.parse_form(request.scope.get("query_string", b""))
         body = await request.body() if request.method == "POST" else b""
@@ -164,8 +165,8 @@ def router() -> APIRouter:
     @api.api_route("/{rest:path}", methods=["GET", "POST"], include_in_schema=False)
     async def unknown(request: Request, rest: str) -> Response:
         fmt = rest.rsplit(".", 1)[-1] if "." in rest else "xml"
-        return errors(fmt, 404, f"/{rest} is not an Open311 GeoReport v2 endpoint; see "
-                                "discovery.xml")
+        return errors(fmt, 404, _("/{path} is not an Open311 GeoReport v2 endpoint; see "
+                                  "discovery.xml").format(path=rest))
 
     return api
 
@@ -175,19 +176,19 @@ def place_request(call: Call) -> Response:
     client = call.client()
     code = params.single(form, "service_code")
     if not code:
-        raise InvalidInput("service_code is missing; services.xml lists the codes")
+        raise InvalidInput(_("service_code is missing; services.xml lists the codes"))
     account = params.single(form, "account_id")
     if not account:
-        raise InvalidInput("account_id is missing: civicvol records which resident asked "
-                           "(the client's own id for them)")
+        raise InvalidInput(_("account_id is missing: civicvol records which resident asked "
+                             "(the client's own id for them)"))
     lat = params.coordinate(form, "lat", 90)
     long = params.coordinate(form, "long", 180)
     address = params.single(form, "address_string") or ""
     if (lat is None) != (long is None):
-        raise InvalidInput("give lat and long together")
+        raise InvalidInput(_("give lat and long together"))
     if lat is None and not address and not params.single(form, "address_id"):
-        raise InvalidInput("say where: lat and long, or address_string (the spec requires "
-                           "a location)")
+        raise InvalidInput(_("say where: lat and long, or address_string (the spec requires "
+                             "a location)"))
     service = call.app.service(code)
     order = call.app.place_order(
         Actor("resident", f"{client}/{account}"), service.code,
@@ -229,7 +230,8 @@ def stages(status: str | None) -> list[str]:
         elif word == "closed":
             chosen += mapping.CLOSED_STAGES
         elif word:
-            raise InvalidInput(f"status {part!r} is not open or closed")
+            raise InvalidInput(_("status {status!r} is not open or closed").format(
+                status=part))
     return chosen
 
 
@@ -239,7 +241,8 @@ def one_request(call: Call, ident: str, private: bool) -> dict[str, Any]:
     if not rows:
         from civicvol.domain.errors import OrderNotFound
 
-        raise OrderNotFound(f"no service request {order} here; requests.xml lists them")
+        raise OrderNotFound(_("no service request {order} here; requests.xml lists them")
+                            .format(order=order))
     return mapping.request_entry(rows[0], private=private)
 
 
