@@ -157,6 +157,10 @@ class ApiKeyRefused(PermissionDenied):
     """An Open311 api_key is missing, unknown or revoked."""
 
 
+class ApiKeyRevoked(ApiKeyRefused):
+    """The Open311 api_key was revoked: known, and refused (403, not 401)."""
+
+
 class InsufficientPoints(RuleViolation):
     pass
 

@@ -15,7 +15,13 @@ import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from civicvol.domain.errors import ApiKeyRefused, InvalidInput, RuleViolation, UnknownClient
+from civicvol.domain.errors import (
+    ApiKeyRefused,
+    ApiKeyRevoked,
+    InvalidInput,
+    RuleViolation,
+    UnknownClient,
+)
 from civicvol.domain.text import clean_text
 from civicvol.i18n import _
 from civicvol.views.database import ViewDatabase
@@ -92,17 +98,17 @@ class Clients:
     def authenticate(self, api_key: object) -> str:
         """The name of the active client whose key this is, else :class:`ApiKeyRefused`."""
         if not isinstance(api_key, str) or not api_key:
-            raise ApiKeyRefused("api_key is missing; every request that creates something "
-                                "carries the api_key its client was given")
+            raise ApiKeyRefused(_("api_key is missing; every request that creates "
+                                  "something carries the api_key its client was given"))
         with self.db.reading() as c:
             row = c.execute(f"SELECT name, revoked_at FROM {{{TABLE}}} WHERE key_hash = ?",
                             [key_hash(api_key)]).one()
         if row is None:
-            raise ApiKeyRefused("api_key is not known here; ask the district for a key "
-                                "('civicvol client create NAME')")
+            raise ApiKeyRefused(_("api_key is not known here; ask the district for a key "
+                                  "('civicvol client create NAME')"))
         if row[1] is not None:
-            raise ApiKeyRefused(f"the api_key of client {row[0]!r} was revoked; ask the "
-                                "district for a new one")
+            raise ApiKeyRevoked(_("the api_key of client {client!r} was revoked; ask the "
+                                  "district for a new one").format(client=row[0]))
         return str(row[0])
 
 

@@ -23,6 +23,7 @@ from civicvol.domain import clock
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import (
     ApiKeyRefused,
+    ApiKeyRevoked,
     CivicVolError,
     ConcurrentChange,
     InvalidInput,
@@ -46,7 +47,7 @@ _clients: WeakKeyDictionary[CivicVol, Clients] = WeakKeyDictionary()
 
 def status_of(error: CivicVolError) -> int:
     if isinstance(error, ApiKeyRefused):
-        return 403 if "revoked" in str(error) else 401
+        return 403 if isinstance(error, ApiKeyRevoked) else 401
     if isinstance(error, StoreBusy | StoreError):
         return 503
     if isinstance(error, ConcurrentChange):
