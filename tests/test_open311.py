@@ -20,6 +20,8 @@ import attrs
 import httpx
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from civicvol import Actor, CivicVol, open_district
 from civicvol.cli import cli
@@ -394,6 +396,34 @@ class TestMistakesAreOpen311Errors:
         response = district.http.get(f"{district.base}/services.json",
                                      params={"jurisdiction_id": district.jurisdiction})
         assert response.status_code == 200
+
+
+FIELDS = ["api_key", "service_code", "lat", "long", "address_string", "account_id",
+          "description", "jurisdiction_id", "attribute[WHISPAWN]", "attribute[WHISDORN]",
+          "attribute[WHISDORN][]", "email", "page"]
+
+
+class TestNoRequestBreaksTheServer:
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(form=st.lists(st.tuples(st.sampled_from(FIELDS),
+                                   st.text(max_size=30) | st.sampled_from(
+                                       ["001", "COISL001", "37.7", "nan", "-1e999", "123456"])),
+                         max_size=12),
+           key=st.booleans(), raw=st.binary(max_size=40))
+    def test_any_form_is_a_201_or_a_4xx_that_stores_nothing(
+            self, district: District, form: list[tuple[str, str]], key: bool,
+            raw: bytes) -> None:
+        from urllib.parse import urlencode
+
+        body = urlencode(([("api_key", district.key)] if key else []) + form).encode()
+        body += b"&description=" + raw if raw else b""
+        before = district.civic.event_count()
+        response = district.post(body)
+        assert response.status_code in (201, 400, 401, 403, 404), response.text
+        if response.status_code != 201:
+            assert isinstance(response.json(), list)
+            assert district.civic.event_count() == before
 
 
 class TestClientApplications:

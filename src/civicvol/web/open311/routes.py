@@ -8,6 +8,7 @@ the event loop.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -39,6 +40,7 @@ from civicvol.web.open311.clients import Clients
 from civicvol.web.open311.formats import FORMATS, MEDIA_TYPES, errors, render
 from civicvol.web.open311.jurisdiction import check_jurisdiction, jurisdiction_of
 
+logger = logging.getLogger(__name__)
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 DEFAULT_DAYS = 90  # the spec's default window for GET requests
 _locks: WeakKeyDictionary[CivicVol, threading.Lock] = WeakKeyDictionary()
@@ -103,6 +105,10 @@ async def answer(request: Request, fmt: str, work: Callable[[Call], Response]) -
         return await run_in_threadpool(locked)
     except CivicVolError as error:
         return errors(fmt, status_of(error), str(error))
+    except Exception:  # a bug of ours: logged, and still answered in Open311's format
+        logger.exception("Open311 %s %s failed", request.method, request.url.path)
+        return errors(fmt, 500, _("the district's server failed on this request; nothing "
+                                  "was stored if it was a POST; tell the district"))
 
 
 def router() -> APIRouter:
