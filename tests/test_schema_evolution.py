@@ -61,12 +61,22 @@ class TestHistoryWrittenBeforeChannels:
         assert result.intact, result.finding
         assert result.event_count == 35
 
-    def test_new_orders_are_written_as_version_2_with_their_channel(self, app: CivicVol) -> None:
+    def test_old_orders_load_with_a_free_text_service_and_no_attributes(
+            self, app: CivicVol) -> None:
+        load_history(app)
+        for line in placed_lines():
+            order = app.order(line["originator_id"])
+            assert order.service_code == "" and order.attributes == {}
+            assert (order.lat, order.long) == (None, None)
+
+    def test_new_orders_are_written_as_version_3_with_their_channel(self, app: CivicVol) -> None:
+        # Version 3 (the service catalogue) added service_code, attributes, lat and long.
         load_history(app)
         order = app.place_order(RESIDENT, "理发", channel="hotline")
         assert app.order(order).channel is OrderChannel.HOTLINE
         stored = json.loads(list(app.all_events())[-1].state)
-        assert stored["channel"] == "hotline" and stored["class_version"] == 2
+        assert stored["channel"] == "hotline" and stored["class_version"] == 3
+        assert stored["service_code"] == "" and stored["attributes"] == {}
         assert district_report(app)["orders"]["placed"] == 5
 
     def test_an_unknown_channel_is_refused_and_nothing_is_stored(self, app: CivicVol) -> None:

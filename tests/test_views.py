@@ -174,7 +174,7 @@ class TestOneBadEvent:
         report = district_report(world.app)
         assert report["orders"]["placed"] == 2
         assert [(s["view"], s["position"]) for s in report["skipped_events"]] == [
-            ("orders", bad), ("timeline", bad)]
+            ("orders", bad), ("service_requests", bad), ("timeline", bad)]
         assert len(world.app.views.orders.queue()) == 2
 
 

@@ -345,51 +345,20 @@ def test_docs_web_md_documents_every_endpoint_of_the_description(server: Server)
     assert missing == []
 
 
-OPEN311_STAND_IN = '''
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
-
-from civicvol.domain.errors import InvalidInput
-
-
-def router():
-    routes = APIRouter()
-
-    @routes.get("/discovery.json")
-    def discovery(request: Request):
-        return {"events": request.app.state.civic.event_count()}
-
-    @routes.get("/refuse.json")
-    def refuse():
-        raise InvalidInput("no")
-
-    return routes
-
-
-def error_response(request, error):
-    return JSONResponse([{"code": 400, "description": str(error)}], status_code=400)
-'''
-
-
-def test_the_open311_module_is_mounted_with_its_own_error_format(
-        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The contract with the open311 work, with a stand-in module of the same shape placed
-    where civicvol.web.open311 will live."""
-    import sys
-
-    import civicvol.web
-
-    (tmp_path / "open311.py").write_text(OPEN311_STAND_IN, encoding="utf-8")
-    monkeypatch.setattr(civicvol.web, "__path__", [*civicvol.web.__path__, str(tmp_path)])
-    monkeypatch.delitem(sys.modules, "civicvol.web.open311", raising=False)
+def test_open311_is_mounted_with_its_own_error_format(tmp_path: Any) -> None:
+    """create_app serves civicvol.web.open311 at /open311/v2: its answers and its errors are
+    Open311's; the staff API's errors stay problem details."""
     server = start_server(f"sqlite:///{tmp_path / 'o.db'}", plugins=False)
     try:
         with server.client() as client:
-            assert client.get("/open311/v2/discovery.json").json() == {"events": 0}
-            refused_there = client.get("/open311/v2/refuse.json")
+            discovery = client.get("/open311/v2/discovery.json")
+            unknown = client.get("/open311/v2/services/no-such-service.json")
             refused_here = client.get("/api/v1/orders")
-        assert refused_there.json() == [{"code": 400, "description": "no"}]
+        assert discovery.status_code == 200 and "endpoints" in discovery.json()
+        assert unknown.status_code == 404
+        (error,) = unknown.json()
+        assert set(error) == {"code", "description"} and error["code"] == 404
+        assert refused_here.status_code == 401
         assert refused_here.headers["content-type"].startswith(PROBLEM)
     finally:
         server.stop()
-        sys.modules.pop("civicvol.web.open311", None)

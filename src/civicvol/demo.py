@@ -53,6 +53,18 @@ STANDING_TEAMS = ["理论宣讲队", "文化文艺队", "助老助残队", "平�
                   "医疗卫生队", "法律服务队", "应急救援队"]
 SERVICES = ["助老陪伴", "理发", "家电维修", "健康义诊", "法律咨询", "儿童课业辅导", "环境清扫",
             "心理疏导", "政策宣讲", "助残出行"]
+# The district's catalogue: a code and an English name for each service above (理发 comes
+# from the haircut-days plug-in when it is loaded).
+CATALOGUE = {"助老陪伴": ("elder-company", "Elderly company", "助老助残"),
+             "理发": ("haircut", "Haircut", "生活服务"),
+             "家电维修": ("appliance-repair", "Appliance repair", "生活服务"),
+             "健康义诊": ("health-check", "Free health check", "医疗卫生"),
+             "法律咨询": ("legal-advice", "Legal advice", "法律服务"),
+             "儿童课业辅导": ("homework-help", "Homework help", "关爱儿童"),
+             "环境清扫": ("street-cleaning", "Street cleaning", "环境卫生"),
+             "心理疏导": ("counselling", "Counselling", "医疗卫生"),
+             "政策宣讲": ("policy-talk", "Policy talk", "理论宣讲"),
+             "助残出行": ("mobility-help", "Mobility help for the disabled", "助老助残")}
 BENEFICIARIES = ["elderly", "left-behind children", "disabled"]
 GIFTS = [("毛巾", 20), ("大米", 50), ("食用油", 80), ("洗衣液", 40)]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -99,6 +111,7 @@ def build_panlong(app: CivicVol, scale: float = 1.0, seed: int = 2024,
     run = DemoRun(scale=scale, seed=seed, by=ADMIN)
     app.commit("demo.start", ADMIN, run)
     with app.bulk_import():
+        _build_catalogue(app, district)
         _build_teams(app, district)
         report("teams", len(district.teams), len(district.teams))
         _register_volunteers(app, district, report)
@@ -196,6 +209,16 @@ def _register_volunteers(app: CivicVol, d: District, report: Progress) -> None:
                 d.members.setdefault(team, []).extend(volunteers)
             done += size
             report("volunteers", done, total)
+
+
+def _build_catalogue(app: CivicVol, d: District) -> None:
+    """The services residents order, added before the first order (a plug-in's stay its)."""
+    offered = {s.code for s in app.services()}
+    with app.events_dated(d.start - timedelta(days=1)):
+        for name_zh, (code, name_en, group) in CATALOGUE.items():
+            if code not in offered:
+                app.add_service(ADMIN, code, name_zh, name_en, group=group,
+                                keywords=[name_zh])
 
 
 def _pick_team(rng: random.Random, d: District, standing: list[UUID],

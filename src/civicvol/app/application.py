@@ -10,7 +10,7 @@ decision. A refused command stores nothing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -39,6 +39,7 @@ from civicvol.app.boundary import check_sequence, checked
 from civicvol.app.extensions import Extensions
 from civicvol.app.provenance import PROVENANCE_TOPICS, ProvenanceMapper
 from civicvol.app.repository import CivicRepository
+from civicvol.app.services import ServiceCatalogueCommands
 from civicvol.app.transcodings import register_value_transcodings
 from civicvol.audit.privacy import KeyedEventStore, PersonalKeys
 from civicvol.audit.recorders import as_chained
@@ -94,7 +95,7 @@ _WHAT: dict[type[Aggregate], str] = {
 }
 
 
-class CivicVol(Application[UUID]):
+class CivicVol(ServiceCatalogueCommands, Application[UUID]):
     """One district's volunteer service, kept in the event store named by ``store``."""
 
     name = "civicvol"
@@ -465,14 +466,28 @@ class CivicVol(Application[UUID]):
     def place_order(
         self, actor: Actor, service: str, description: str = "", place: str = "",
         wanted_time: str = "", beneficiaries: Sequence[str] = (), channel: str = "platform",
+        attributes: Mapping[str, str | Sequence[str]] | None = None,
+        position: tuple[float, float] | None = None,
     ) -> UUID:
+        """``service`` names a service of the catalogue by code or name (its ``attributes``
+        checked against the definition); a district without a catalogue takes free text
+        (see :mod:`civicvol.app.services`)."""
         authorize(actor, "order.place")
+        catalogue = self.service_catalogue()
+        definition = self.service_for_order(service, catalogue)
+        if definition is None and attributes:
+            raise InvalidInput(f"service {service!r} is free text, not a service of the "
+                               "catalogue, so it takes no attributes")
         order = ServiceOrder.place_order(
-            requester=actor.id, service=service, by=actor, description=description,
-            place=place, wanted_time=wanted_time, beneficiaries=tuple(beneficiaries),
-            channel=channel,
+            requester=actor.id, service=definition.name_zh if definition else service,
+            by=actor, description=description, place=place, wanted_time=wanted_time,
+            beneficiaries=tuple(beneficiaries), channel=channel,
+            service_code=definition.code if definition else "",
+            attributes=definition.check_attributes(attributes or {}) if definition else {},
+            position=position,
         )
-        self.commit("order.place", actor, order)
+        # Placed on the catalogue as read: a concurrent retirement makes this fail.
+        self.commit("order.place", actor, order, reads=[catalogue])
         return order.id
 
     @checked

@@ -46,6 +46,10 @@ class Extensions:
         """The plug-ins' web routes: ``(plug-in name, fastapi.APIRouter)`` pairs."""
         return []
 
+    def catalogue_services(self) -> list[Any]:
+        """The services the plug-ins add to the catalogue (``ServiceDefinition``s)."""
+        return []
+
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
         """Add the plug-ins' parts to ``civicvol demo`` (``district`` is a
         :class:`civicvol.demo.District`)."""

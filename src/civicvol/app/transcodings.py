@@ -71,3 +71,6 @@ def register_value_transcodings(transcoder: JSONTranscoder,
     transcoder.register(SealedContactTranscoding(keys) if keys is not None
                         else AttrsTranscoding(ContactDetails, "contact"))
     transcoder.register(PointsEntryTranscoding(PointsEntry, "points_entry"))
+    from civicvol.app.service_transcodings import register_catalogue_transcodings
+
+    register_catalogue_transcodings(transcoder)

@@ -33,6 +33,11 @@ COMMANDS: dict[str, LazyCommand] = {
                         ("civicvol.cli.office",)),
     "order": LazyCommand("civicvol.cli.orders:order",
                          "Place, dispatch, accept, complete and rate service orders."),
+    "service": LazyCommand("civicvol.cli.services:service",
+                           "Add, change, retire and list the services residents can order."),
+    "client": LazyCommand("civicvol.cli.clients:client",
+                          "Create, list and revoke the Open311 client applications' "
+                          "api_keys."),
     "points": LazyCommand("civicvol.cli.points:points",
                           "Audit, redeem and show volunteers' points."),
     "report": LazyCommand("civicvol.cli.reports:report",

@@ -21,7 +21,9 @@ def order() -> None:
 
 @writes
 @order.command("place")
-@click.option("--service", required=True, help="Service category, e.g. 理发 or 助老.")
+@click.option("--service", required=True, metavar="CODE",
+              help="A service of the catalogue by code or name ('civicvol service list'); "
+                   "free text while the district has no catalogue.")
 @click.option("--description", default="", help="What is needed, free text.")
 @click.option("--place", default="", help="Where, e.g. 东庄社区 3 栋.")
 @click.option("--wanted-time", default="", help="When the service is wanted, free text.")
@@ -29,12 +31,25 @@ def order() -> None:
               help="A group served (elderly, left-behind children, disabled ...); repeatable.")
 @click.option("--channel", default="platform", show_default=True,
               help="How the order came in: platform, station or hotline.")
+@click.option("--attribute", "attributes", multiple=True, metavar="CODE=VALUE",
+              help="A value for one of the service's attributes; repeatable (repeat a code "
+                   "for a multivaluelist).")
 def place(service: str, description: str, place: str, wanted_time: str,
-          beneficiaries: tuple[str, ...], channel: str) -> None:
+          beneficiaries: tuple[str, ...], channel: str, attributes: tuple[str, ...]) -> None:
     """A resident places an order (点单)."""
+    from civicvol.domain.errors import InvalidAttributeValue
+
+    values: dict[str, list[str]] = {}
+    for text in attributes:
+        code, sep, value = text.partition("=")
+        if not sep:
+            raise InvalidAttributeValue(f"--attribute {text!r} is not CODE=VALUE, e.g. "
+                                        "floor=3")
+        values.setdefault(code.strip(), []).append(value)
     s = session()
-    created("order", s.app.place_order(s.actor, service, description, place, wanted_time,
-                                       beneficiaries, channel=channel))
+    created("order", s.app.place_order(
+        s.actor, service, description, place, wanted_time, beneficiaries, channel=channel,
+        attributes={k: v[0] if len(v) == 1 else v for k, v in values.items()}))
 
 
 @order.command("queue")

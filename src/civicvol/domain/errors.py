@@ -46,6 +46,12 @@ class InvalidId(InvalidInput):
 
 class RequestTooLarge(InvalidInput):
     """A web request's body is larger than the service accepts."""
+class InvalidServiceDefinition(InvalidInput):
+    """A service's definition (code, names, attributes) is malformed."""
+
+
+class InvalidAttributeValue(InvalidInput):
+    """A value given for a service's attribute does not fit its definition."""
 
 
 # --- things that do not exist ------------------------------------------------------------------
@@ -73,6 +79,12 @@ class EntryNotFound(NotFound):
 
 class AccountNotFound(NotFound):
     """No staff account (of the web service) with that id."""
+class UnknownService(NotFound):
+    """A service code the district's catalogue does not hold."""
+
+
+class UnknownClient(NotFound):
+    """An Open311 client application name no client was created with."""
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -149,6 +161,14 @@ class NotTheAcceptingVolunteer(PermissionDenied):
     pass
 
 
+class ApiKeyRefused(PermissionDenied):
+    """An Open311 api_key is missing, unknown or revoked."""
+
+
+class ApiKeyRevoked(ApiKeyRefused):
+    """The Open311 api_key was revoked: known, and refused (403, not 401)."""
+
+
 class InsufficientPoints(RuleViolation):
     pass
 
@@ -160,6 +180,12 @@ class EntryNotPending(RuleViolation):
 class DatedBeforeItsRecord(RuleViolation):
     """An event made now would be dated before its record's last event: the writer's clock
     is behind the store's."""
+class ServiceRetired(RuleViolation):
+    """The service was retired from the catalogue: new orders cannot name it."""
+
+
+class ServiceAlreadyInCatalogue(RuleViolation):
+    """A service code is in the catalogue already (or was, and is retired)."""
 
 
 # --- storage -----------------------------------------------------------------------------------

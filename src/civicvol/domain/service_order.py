@@ -45,13 +45,16 @@ class OrderChannel(StrEnum):
     PLATFORM = "platform"
     STATION = "station"
     HOTLINE = "hotline"
+    OPEN311 = "open311"
 
 
 class ServiceOrder(CivicAggregate):
     class Placed(CivicAggregate.Created):
-        """Version 2 records the order's ``channel``; version 1 had none."""
+        """Version 2 records the order's ``channel``; version 1 had none. Version 3 records
+        the catalogue's ``service_code`` (empty for a free-text service), the request's
+        ``attributes`` and where it is (``lat``/``long``, None when not given)."""
 
-        class_version = 2
+        class_version = 3
         requester: str
         service: str
         description: str
@@ -60,11 +63,20 @@ class ServiceOrder(CivicAggregate):
         beneficiaries: tuple[str, ...]
         by: Actor
         channel: str
+        service_code: str
+        attributes: dict[str, Any]
+        lat: float | None
+        long: float | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             # Before channels were recorded every order came in through the online platform.
             state["channel"] = OrderChannel.PLATFORM.value
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            # Before the catalogue every service was free text, with no attributes.
+            state.update(service_code="", attributes={}, lat=None, long=None)
 
     @event(Placed)
     def __init__(
@@ -77,8 +89,15 @@ class ServiceOrder(CivicAggregate):
         beneficiaries: tuple[str, ...],
         by: Actor,
         channel: str = OrderChannel.PLATFORM.value,
+        service_code: str = "",
+        attributes: dict[str, Any] | None = None,
+        lat: float | None = None,
+        long: float | None = None,
     ) -> None:
         self.requester = requester
+        self.service_code = service_code
+        self.attributes = dict(attributes or {})
+        self.lat, self.long = lat, long
         self.channel = OrderChannel(channel)
         self.service = service
         self.description = description
@@ -105,7 +124,12 @@ class ServiceOrder(CivicAggregate):
         wanted_time: str = "",
         beneficiaries: tuple[str, ...] | list[str] = (),
         channel: OrderChannel | str = OrderChannel.PLATFORM,
+        service_code: str = "",
+        attributes: dict[str, Any] | None = None,
+        position: tuple[float, float] | None = None,
     ) -> ServiceOrder:
+        """``service_code`` names the catalogue's service (checked by the application against
+        the catalogue; its ``attributes`` too); '' keeps a free-text ``service``."""
         groups = tuple(dict.fromkeys(check_name(b, "beneficiary group") for b in beneficiaries))
         if len(groups) > MAX_BENEFICIARIES:
             raise InvalidInput(f"{len(groups)} beneficiary groups given; list at most "
@@ -119,6 +143,10 @@ class ServiceOrder(CivicAggregate):
             beneficiaries=groups,
             by=by,
             channel=check_channel(channel).value,
+            service_code=service_code,
+            attributes=dict(attributes or {}),
+            lat=check_position(position)[0],
+            long=check_position(position)[1],
         )
 
     # --- checks ------------------------------------------------------------------------------
@@ -226,6 +254,18 @@ def check_channel(channel: OrderChannel | str) -> OrderChannel:
             f"order channel {channel!r} is unknown; give one of "
             f"{', '.join(c.value for c in OrderChannel)}"
         ) from None
+
+
+def check_position(position: tuple[float, float] | None) -> tuple[float | None, float | None]:
+    """Latitude and longitude (WGS-84 degrees), or (None, None) when not given."""
+    if position is None:
+        return None, None
+    lat, long = position
+    if not (isinstance(lat, float) and isinstance(long, float)
+            and -90 <= lat <= 90 and -180 <= long <= 180):
+        raise InvalidInput(f"position {position!r} is not a latitude (-90..90) and a "
+                           "longitude (-180..180) in degrees, e.g. (25.04, 102.71)")
+    return lat, long
 
 
 def _past(doing: str) -> str:

@@ -173,6 +173,24 @@ class PluginExtensions(Extensions):
                         "fastapi.APIRouter", name)
                 found.append((name, router))
         return found
+    def catalogue_services(self) -> list[Any]:
+        from civicvol.app.services import services_from_plugin
+
+        found: dict[str, Any] = {}
+        for name, result in self._each("register_services"):
+            try:
+                offered = list(services_from_plugin(name, result))
+            except CivicVolError as error:
+                raise PluginHookFailed(f"plug-in {name!r} failed in register_services: "
+                                       f"{error}", name, error) from error
+            for service in offered:
+                if service.code in found:
+                    raise PluginHookFailed(
+                        f"plug-in {name!r} failed in register_services: service code "
+                        f"{service.code!r} is taken by plug-in {found[service.code].plugin!r}; "
+                        "choose a code of your own", name)
+                found[service.code] = service
+        return list(found.values())
 
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
         for _ in self._each("build_demo", app=app, district=district, progress=progress):

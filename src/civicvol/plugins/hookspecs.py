@@ -18,7 +18,8 @@ Promises that hold for every hook:
 * **Loading hooks** (``register_settings``, ``register_permissions``; ``register_commands``
   when the CLI starts) run once; an exception marks that plug-in failed and unloads it; the
   others keep working. The other hooks that run outside a command (``register_transcodings``,
-  ``register_service``, ``report_sections``, ``build_demo``) stop what they were part of: a
+  ``register_service``, ``register_services``, ``report_sections``, ``build_demo``) stop
+  what they were part of: a
   ``CivicVolError`` passes as it is, any other exception becomes
   :class:`~civicvol.plugins.errors.PluginHookFailed` naming the plug-in and the hook.
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
     from civicvol.demo import District
     from civicvol.domain.points_scheme import PointsScheme
+    from civicvol.domain.service_catalogue import ServiceDefinition
     from civicvol.domain.service_order import ServiceOrder
     from civicvol.domain.values import Actor, Source
     from civicvol.plugins.settings import Setting
@@ -85,6 +87,18 @@ def register_service(app: CivicVol, settings: Mapping[str, Any]) -> object | Non
 def register_commands(cli: click.Group) -> None:
     """Add the plug-in's CLI sub-commands to the main ``civicvol`` group: by convention one
     group named after the plug-in (``civicvol haircut-days ...``)."""
+
+
+@hookspec
+def register_services() -> Sequence[ServiceDefinition] | ServiceDefinition | None:
+    """Return the services the plug-in adds to the district's catalogue (a
+    :class:`~civicvol.domain.service_catalogue.ServiceDefinition` or a list of them).
+
+    They are offered beside the administrators' services, to ``order place`` and to Open311,
+    marked with the plug-in's name; a code taken by another plug-in fails. A service the
+    district stored under the same code wins; administrators can change or retire a
+    plug-in's service, which records it in the catalogue's events.
+    """
 
 
 # --- decisions: inside a command, before the save ----------------------------------------------

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from civicvol.app.application import CivicVol
     from civicvol.demo import District
+    from civicvol.domain.service_catalogue import ServiceDefinition
     from civicvol.plugins.haircut_days.commands import HaircutDays
     from civicvol.plugins.haircut_days.report import HaircutFigures
 
@@ -68,6 +69,29 @@ def register_service(app: CivicVol, settings: Mapping[str, Any]) -> HaircutDays:
     from civicvol.plugins.haircut_days.commands import HaircutDays
 
     return HaircutDays(app, HaircutSettings.from_mapping(settings))
+
+
+@hookimpl
+def register_services() -> list[ServiceDefinition]:
+    """理发, and 上门理发 (the home visit a resident asks for between the monthly sessions)."""
+    from civicvol.domain.service_catalogue import AttributeValue, ServiceAttribute
+    from civicvol.domain.service_catalogue import ServiceDefinition as Definition
+
+    mobility = ServiceAttribute.checked(
+        "mobility", "singlevaluelist", "理发对象的行动情况 / how the resident gets about",
+        required=False, order=1,
+        values=[AttributeValue.checked("walks", "能到站点 / can come to the station"),
+                AttributeValue.checked("bedridden", "需上门 / needs a home visit")])
+    from civicvol.plugins.haircut_days.settings import HOME_VISIT_SERVICE
+
+    return [Definition.checked("haircut", "理发", "Haircut", group="生活服务",
+                               keywords=["理发", "剪发", "haircut"],
+                               description="学雷锋志愿理发队的免费理发 / free haircuts by the "
+                                           "Lei Feng barbers", attributes=[mobility]),
+            Definition.checked("haircut-home-visit", HOME_VISIT_SERVICE, "Home-visit haircut",
+                               group="生活服务", keywords=["上门", "理发"],
+                               description="行动不便的居民请理发师上门 / a barber comes to a "
+                                           "resident who cannot get about")]
 
 
 @hookimpl
