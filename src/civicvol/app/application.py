@@ -34,6 +34,7 @@ from eventsourcing.persistence import (
     Recording,
 )
 
+from civicvol.app.activities import CycleCommands
 from civicvol.app.authorization import authorize, crediting_command
 from civicvol.app.boundary import check_sequence, checked
 from civicvol.app.extensions import Extensions
@@ -94,7 +95,7 @@ _WHAT: dict[type[Aggregate], str] = {
 }
 
 
-class CivicVol(Application[UUID]):
+class CivicVol(CycleCommands, Application[UUID]):
     """One district's volunteer service, kept in the event store named by ``store``."""
 
     name = "civicvol"
@@ -465,12 +466,16 @@ class CivicVol(Application[UUID]):
     def place_order(
         self, actor: Actor, service: str, description: str = "", place: str = "",
         wanted_time: str = "", beneficiaries: Sequence[str] = (), channel: str = "platform",
+        volunteers: int = 1,
     ) -> UUID:
+        """``volunteers`` > 1 makes it an activity; where the district reviews orders, it
+        waits for the centre's review (``review_order``)."""
         authorize(actor, "order.place")
         order = ServiceOrder.place_order(
             requester=actor.id, service=service, by=actor, description=description,
             place=place, wanted_time=wanted_time, beneficiaries=tuple(beneficiaries),
-            channel=channel,
+            channel=channel, volunteers=volunteers,
+            under_review=bool(self.district_settings()["review_orders"]),
         )
         self.commit("order.place", actor, order)
         return order.id
@@ -484,11 +489,16 @@ class CivicVol(Application[UUID]):
         self.commit("order.dispatch", actor, order, reads=[team])
 
     @checked
-    def accept_order(self, actor: Actor, order_id: UUID | str) -> None:
+    def accept_order(self, actor: Actor, order_id: UUID | str, *,
+                     retrying: bool = False) -> None:
         """A member of the dispatched team takes the order; the membership records it too,
         so a concurrent leave and accept cannot both commit."""
         authorize(actor, "order.accept")
         order = self.order(order_id)
+        if order.is_activity and not retrying:
+            # Many accept an activity at once: each is decided again until in or full.
+            self.accept_with_retries(actor, order.id)
+            return
         volunteer = self.volunteer(actor.id)
         volunteer.check_is_active()
         order.accept(volunteer.id, by=actor)
