@@ -33,6 +33,9 @@ class TestHistoryWrittenBeforeChannels:
             order = app.order(line["originator_id"])
             assert isinstance(order, ServiceOrder)
             assert order.channel is OrderChannel.PLATFORM
+            # Before activities and review: one volunteer each, never reviewed.
+            assert order.volunteers_wanted == 1 and order.rejection_reason == ""
+            assert order.status.value != "reviewing"
 
     def test_the_report_of_the_old_history_is_what_it_was(self, app: CivicVol) -> None:
         assert load_history(app) == 35
@@ -61,12 +64,13 @@ class TestHistoryWrittenBeforeChannels:
         assert result.intact, result.finding
         assert result.event_count == 35
 
-    def test_new_orders_are_written_as_version_2_with_their_channel(self, app: CivicVol) -> None:
+    def test_new_orders_are_written_as_version_3_with_their_channel(self, app: CivicVol) -> None:
         load_history(app)
         order = app.place_order(RESIDENT, "理发", channel="hotline")
         assert app.order(order).channel is OrderChannel.HOTLINE
         stored = json.loads(list(app.all_events())[-1].state)
-        assert stored["channel"] == "hotline" and stored["class_version"] == 2
+        # Version 3 (the cycle) added volunteers_wanted and under_review beside the channel.
+        assert stored["channel"] == "hotline" and stored["class_version"] == 3
         assert district_report(app)["orders"]["placed"] == 5
 
     def test_an_unknown_channel_is_refused_and_nothing_is_stored(self, app: CivicVol) -> None:

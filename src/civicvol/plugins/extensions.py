@@ -21,6 +21,8 @@ from civicvol.plugins.manager import HookCall, HookFailure, PluginHost, PluginRe
 from civicvol.plugins.settings import resolve_settings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from civicvol.app.application import CivicVol
 
 CORE_SECTIONS = {"store", "events", "teams", "volunteers", "orders", "cycle", "service",
@@ -154,6 +156,15 @@ class PluginExtensions(Extensions):
                         f"{section.name!r} is already taken; name it after the plug-in", name)
                 sections.append(section)
         return sections
+
+    def fire_deadlines(self, app: CivicVol, now: datetime) -> list[tuple[str, str]]:
+        fired: list[tuple[str, str]] = []
+        for name, call in self.host.implementations("fire_deadlines"):
+            result = self._attributed(name, "fire_deadlines", call,
+                                      {"app": app, "now": now,
+                                       **self.own_arguments(app, name)})
+            fired += [(str(kind), str(record)) for kind, record in result or ()]
+        return fired
 
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
         for _ in self._each("build_demo", app=app, district=district, progress=progress):

@@ -21,11 +21,16 @@ COLUMNS = ("id", "status", "channel", "service", "description", "place", "wanted
            "requester", "beneficiaries", "team_id", "volunteer_id", "placed_at",
            "dispatched_at", "accepted_at", "completed_at", "rated_at", "cancelled_at",
            "declines", "stars", "hours", "served", "position")
-OPEN = ("placed", "dispatched", "accepted")
+OPEN = ("reviewing", "placed", "offered", "dispatched", "accepted")
 # The stage each event moves an order to, and the column stamped with its moment.
 STAGES = {"Dispatched": ("dispatched", "dispatched_at"), "Accepted": ("accepted", "accepted_at"),
           "Completed": ("completed", "completed_at"), "Rated": ("rated", "rated_at"),
-          "Cancelled": ("cancelled", "cancelled_at"), "Declined": ("placed", None)}
+          "Cancelled": ("cancelled", "cancelled_at"), "Declined": ("placed", None),
+          # the cycle as districts run it: review, pools, activities, deadlines
+          "ReviewAccepted": ("placed", None), "ReviewRejected": ("rejected", None),
+          "Offered": ("offered", None), "Claimed": ("dispatched", "dispatched_at"),
+          "Withdrawn": ("dispatched", None), "Closed": ("completed", "completed_at"),
+          "DispatchExpired": ("placed", None), "ClosedUnrated": ("closed-unrated", None)}
 
 
 Rows = list[dict[str, Any]]
@@ -52,14 +57,16 @@ class OrdersView(View):
 
     def _placed(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         placed = e.timestamp.astimezone(DISTRICT_TIME)
+        # Where the district reviews orders, a new one waits for the review (审核中).
+        first = "reviewing" if getattr(e, "under_review", False) else "placed"
         c.defer("INSERT INTO {view_orders} (id, status, channel, service, description, place, "
                   "wanted_time, requester, beneficiaries, placed_at, declines, hours, served, "
-                  "position) VALUES (?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
-                  [str(e.originator_id), e.channel, e.service, e.description, e.place,
+                  "position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
+                  [str(e.originator_id), first, e.channel, e.service, e.description, e.place,
                    e.wanted_time, e.requester, json.dumps(list(e.beneficiaries),
                                                           ensure_ascii=False),
                    moment(e), position])
-        counts["status", "placed"] += 1
+        counts["status", first] += 1
         counts["stage", "placed"] += 1
         counts["stage_by_channel", f"placed|{e.channel}"] += 1
         counts["by_year", str(placed.year)] += 1
@@ -75,22 +82,39 @@ class OrdersView(View):
         old, channel, beneficiaries, dispatched_at, accepted_at = row
         kind = type(e).__name__
         status, column = STAGES[kind]
+        if kind == "Accepted" and not getattr(e, "full", True):
+            status, column = "dispatched", None  # an activity still filling up
         sets: list[str] = ["status = ?"]
         params: list[Any] = [status]
         if column is not None:
             sets.append(f"{column} = ?")
             params.append(moment(e))
-        if kind == "Dispatched":
+        if kind in ("Dispatched", "Claimed"):
             sets.append("team_id = ?")
             params.append(str(e.team_id))
         elif kind == "Accepted":
-            sets.append("volunteer_id = ?")
+            # The first volunteer to accept stands for the order (the order shows them all).
+            sets.append("volunteer_id = COALESCE(volunteer_id, ?)")
             params.append(str(e.volunteer_id))
+        elif kind == "Withdrawn":
+            sets.append("volunteer_id = CASE WHEN volunteer_id = ? THEN NULL "
+                        "ELSE volunteer_id END")
+            params.append(str(e.volunteer_id))
+        elif kind == "DispatchExpired":
+            # Not accepted in time: back to the centre's queue.
+            sets.append("team_id = NULL")
+            counts["returned", "unaccepted"] += 1
+        elif kind == "ReviewRejected":
+            counts["review", "rejected"] += 1
+        elif kind == "ReviewAccepted":
+            counts["review", "accepted"] += 1
+        elif kind == "ClosedUnrated":
+            counts["closed_unrated", "all"] += 1
         elif kind == "Declined":
             # Back to the centre's queue: the team (and any volunteer) let it go.
             sets += ["declines = declines + 1", "team_id = NULL", "volunteer_id = NULL"]
             counts["declines", "all"] += 1
-        elif kind == "Completed":
+        elif kind in ("Completed", "Closed"):
             sets += ["hours = ?", "served = ?"]
             params += [centi(e.hours), int(e.served)]
             counts["hours", "completed"] += centi(e.hours)
@@ -106,7 +130,8 @@ class OrdersView(View):
         counts["status", old] -= 1
         counts["status", status] += 1
         # The funnel counts orders, not events: a re-dispatch after a decline counts once.
-        if {"Dispatched": dispatched_at, "Accepted": accepted_at}.get(kind) is not None:
+        if {"Dispatched": dispatched_at, "Claimed": dispatched_at,
+                "Accepted": accepted_at}.get(kind) is not None or column is None:
             return
         if kind != "Declined":
             counts["stage", status] += 1
@@ -119,7 +144,8 @@ class OrdersView(View):
         return _order(rows[0]) if rows else None
 
     def queue(self, limit: int | None = None, offset: int = 0) -> Rows:
-        """The dispatcher's queue: orders placed or declined back, oldest first."""
+        """The dispatcher's queue: orders placed (and reviewed, where the district reviews),
+        declined back, or returned when nobody accepted them in time, oldest first."""
         return self.list(status="placed", limit=limit, offset=offset)
 
     def list(self, *, status: str | None = None, team: str | None = None,
