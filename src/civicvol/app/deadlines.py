@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -99,7 +100,7 @@ class DeadlineProcess:
                 if since + limit > now:
                     continue
                 if self._decide(order_id, "deadline.return_unaccepted",
-                                lambda o, d=dispatch: o.return_unaccepted(d, by=SYSTEM)):
+                                partial(_return_unaccepted, dispatch=dispatch)):
                     fired.append(Fired("returned-to-queue", str(order_id)))
                 self.waiting.pop(order_id, None)
         rate_days = int(settings["rate_within_days"])
@@ -109,7 +110,7 @@ class DeadlineProcess:
                 if since + limit > now:
                     continue
                 if self._decide(order_id, "deadline.close_unrated",
-                                lambda o: o.close_unrated(by=SYSTEM)):
+                                _close_unrated):
                     fired.append(Fired("closed-unrated", str(order_id)))
                 self.rating.pop(order_id, None)
         fired += [Fired(kind, record) for kind, record in self.app.extensions.fire_deadlines(
@@ -140,3 +141,11 @@ class DeadlineProcess:
             done += 1
             if rounds is None or done < rounds:
                 time.sleep(interval)
+
+
+def _return_unaccepted(order: ServiceOrder, dispatch: int) -> bool:
+    return order.return_unaccepted(dispatch, by=SYSTEM)
+
+
+def _close_unrated(order: ServiceOrder) -> bool:
+    return order.close_unrated(by=SYSTEM)

@@ -493,4 +493,5 @@ def _past(doing: str) -> str:
     return {"accept": "accepted", "decline": "declined", "rate": "rated", "cancel": "cancelled",
             "complete": "completed", "dispatch": "dispatched", "review": "reviewed",
             "offer": "offered", "claim": "claimed", "start": "started", "close": "closed",
-            "withdraw from": "withdrawn from", "sign in to": "signed in to"}.get(doing, doing + "ed")
+            "withdraw from": "withdrawn from", "sign in to": "signed in to",
+            }.get(doing, doing + "ed")

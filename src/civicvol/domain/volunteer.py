@@ -147,7 +147,7 @@ class Volunteer(CivicAggregate):
 
     @property
     def added_hours(self) -> Decimal:
-        return self.__dict__.get("_added_hours", Decimal(0))
+        return Decimal(self.__dict__.get("_added_hours", 0))
 
     @added_hours.setter
     def added_hours(self, hours: Decimal) -> None:
