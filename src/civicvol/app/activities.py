@@ -244,8 +244,8 @@ class CycleCommands:
             points = app.points_scheme.points_for_service(added)
             if points > 0:
                 account = app._open_account(volunteer.id)
-                # The source names the HoursAdded event: the volunteer and its version.
-                source = Source("added-hours", f"{volunteer.id}@{volunteer.version}")
+                # The source names the HoursAdded event: the volunteer / its version.
+                source = Source("added-hours", f"{volunteer.id}/{volunteer.version}")
                 account.credit(points, source, by=actor,
                                approved=app.points_scheme.auto_approve)
         app.commit("volunteer.add_hours", actor, volunteer, account)
