@@ -58,7 +58,7 @@ def claim(order_id: str, team_id: str) -> None:
 @writes
 @order.command("withdraw")
 @click.argument("order_id")
-@click.option("--reason", required=True, help=_("Why, in a few words."))
+@click.option("--reason", required=True, help=_("Why you withdraw, in a few words."))
 def withdraw(order_id: str, reason: str) -> None:
     """A volunteer who accepted an activity withdraws before it starts."""
     s = session()
@@ -116,7 +116,7 @@ def sign_out(order_id: str, code: str) -> None:
               help=_("A volunteer who came, with their hours if they did not sign out "
                      "(repeatable)."))
 @click.option("--served", default=0, type=int, show_default=True,
-              help=_("How many people were served."))
+              help=_("How many people the activity served."))
 def close(order_id: str, attended: tuple[str, ...], served: int) -> None:
     """The leader (or the centre) closes an activity with the attendance; each volunteer's
     hours and points are recorded together."""
