@@ -121,6 +121,7 @@ class TestIdempotentAndRestartable:
 
 
 class TestOverdueHazards:
+    @pytest.mark.hook("fire_deadlines")
     def test_a_hazard_past_its_deadline_is_marked_overdue_once_by_the_plugins_own_code(
             self, plugin_district: Callable[..., CivicVol]) -> None:
         app = plugin_district(safety_patrol_plugin, name="safety-patrol")
