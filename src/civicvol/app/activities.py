@@ -22,6 +22,7 @@ from civicvol.domain.errors import (
     InvalidInput,
     OrderAlreadyTaken,
     PermissionDenied,
+    StoreBusy,
 )
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.service_order import ServiceOrder
@@ -223,6 +224,8 @@ class CycleCommands:
             try:
                 app.accept_order(actor, order_id, retrying=True)
                 return
+            except StoreBusy:
+                raise  # the store stayed locked: waiting again and again helps nobody
             except ConcurrentChange:
                 if attempt == ACCEPT_TRIES - 1:
                     raise
