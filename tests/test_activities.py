@@ -89,6 +89,17 @@ class TestWithdrawing:
         world.app.accept_order(world.volunteer(3), order)
         assert world.app.order(order).volunteers == (world.members[2], world.members[3])
 
+    def test_each_volunteer_sees_the_activity_on_their_record_until_they_withdraw(
+            self, world: CycleWorld) -> None:
+        orders = world.app.views.orders
+        order = filled(world, 2)
+        for n in (1, 2):
+            assert [o["id"] for o in orders.of_volunteer(str(world.members[n]))] == [str(order)]
+        assert orders.open_count_of([str(world.members[2])]) == {str(world.members[2]): 1}
+        world.app.withdraw_from_order(world.volunteer(2), order, "家里有事")
+        assert orders.of_volunteer(str(world.members[2])) == []
+        assert [o["id"] for o in orders.list(volunteer=str(world.members[1]))] == [str(order)]
+
     def test_no_withdrawing_once_it_started(self, world: CycleWorld) -> None:
         order = filled(world, 2)
         world.app.start_activity(world.leading, order)

@@ -48,6 +48,11 @@ class OrdersView(View):
         "CREATE INDEX IF NOT EXISTS view_orders_status ON {view_orders} (status, position)",
         "CREATE INDEX IF NOT EXISTS view_orders_team ON {view_orders} (team_id, status)",
         "CREATE INDEX IF NOT EXISTS view_orders_volunteer ON {view_orders} (volunteer_id)",
+        # Every volunteer who accepted an order (an activity has several), for their records.
+        "CREATE TABLE IF NOT EXISTS {view_order_volunteers} (order_id TEXT, volunteer_id TEXT, "
+        "PRIMARY KEY (order_id, volunteer_id))",
+        "CREATE INDEX IF NOT EXISTS view_order_volunteers_by ON {view_order_volunteers} "
+        "(volunteer_id)",
     )
 
     def setup(self) -> None:
@@ -96,10 +101,14 @@ class OrdersView(View):
             # The first volunteer to accept stands for the order (the order shows them all).
             sets.append("volunteer_id = COALESCE(volunteer_id, ?)")
             params.append(str(e.volunteer_id))
+            c.execute("INSERT INTO {view_order_volunteers} (order_id, volunteer_id) "
+                      "VALUES (?, ?) ON CONFLICT DO NOTHING", [oid, str(e.volunteer_id)])
         elif kind == "Withdrawn":
             sets.append("volunteer_id = CASE WHEN volunteer_id = ? THEN NULL "
                         "ELSE volunteer_id END")
             params.append(str(e.volunteer_id))
+            c.execute("DELETE FROM {view_order_volunteers} WHERE order_id = ? AND "
+                      "volunteer_id = ?", [oid, str(e.volunteer_id)])
         elif kind == "DispatchExpired":
             # Not accepted in time: back to the centre's queue.
             sets.append("team_id = NULL")
@@ -113,6 +122,7 @@ class OrdersView(View):
         elif kind == "Declined":
             # Back to the centre's queue: the team (and any volunteer) let it go.
             sets += ["declines = declines + 1", "team_id = NULL", "volunteer_id = NULL"]
+            c.execute("DELETE FROM {view_order_volunteers} WHERE order_id = ?", [oid])
             counts["declines", "all"] += 1
         elif kind in ("Completed", "Closed"):
             sets += ["hours = ?", "served = ?"]
@@ -159,13 +169,17 @@ class OrdersView(View):
         where: list[str] = []
         params: list[Any] = []
         for column, value in (("status", status), ("team_id", team), ("service", service),
-                              ("volunteer_id", volunteer), ("channel", channel)):
+                              ("channel", channel)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
         if status == "open":
             where[0] = f"status IN ({', '.join('?' * len(OPEN))})"
             params[0:1] = list(OPEN)
+        if volunteer is not None:
+            where.append("id IN (SELECT order_id FROM {view_order_volunteers} "
+                         "WHERE volunteer_id = ?)")
+            params.append(volunteer)
         if community is not None:
             where.append("team_id IN (SELECT id FROM {view_teams} WHERE community = ?)")
             params.append(community)
@@ -186,7 +200,8 @@ class OrdersView(View):
         """A volunteer's orders: open ones first, then past ones, newest first."""
         marks = ", ".join("?" * len(OPEN))
         rows = self.rows(
-            f"SELECT {', '.join(COLUMNS)} FROM {{view_orders}} WHERE volunteer_id = ? "
+            f"SELECT {', '.join(COLUMNS)} FROM {{view_orders}} WHERE id IN (SELECT order_id "
+            "FROM {view_order_volunteers} WHERE volunteer_id = ?) "
             f"ORDER BY CASE WHEN status IN ({marks}) THEN 0 ELSE 1 END, position DESC"
             f"{page(limit, offset)}", [volunteer_id, *OPEN])
         return [_order(r) for r in rows]
@@ -196,9 +211,10 @@ class OrdersView(View):
             return {}
         marks = ", ".join("?" * len(volunteer_ids))
         states = ", ".join("?" * len(OPEN))
-        rows = self.rows(f"SELECT volunteer_id, COUNT(*) FROM {{view_orders}} WHERE "
-                         f"volunteer_id IN ({marks}) AND status IN ({states}) "
-                         "GROUP BY volunteer_id", [*volunteer_ids, *OPEN])
+        rows = self.rows(f"SELECT v.volunteer_id, COUNT(*) FROM {{view_order_volunteers}} v "
+                         "JOIN {view_orders} o ON o.id = v.order_id WHERE "
+                         f"v.volunteer_id IN ({marks}) AND o.status IN ({states}) "
+                         "GROUP BY v.volunteer_id", [*volunteer_ids, *OPEN])
         return {str(v): int(n) for v, n in rows}
 
 
