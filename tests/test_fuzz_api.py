@@ -22,7 +22,11 @@ COMMANDS = ["register_volunteer", "register_volunteers", "update_contact",
             "stand_down_leader", "dissolve_team", "place_order", "dispatch_order",
             "accept_order", "decline_order", "complete_order", "rate_order", "cancel_order",
             "credit_points", "credit_many", "approve_points", "reject_points",
-            "reverse_points", "redeem_points"]
+            "reverse_points", "redeem_points",
+            # branch cycle: review, pools, activities, hours, district settings
+            "review_order", "offer_order", "claim_order", "withdraw_from_order",
+            "start_activity", "sign_in", "sign_out", "close_activity", "add_hours",
+            "change_district_setting"]
 CALLS_PER_EXAMPLE = 20
 EXAMPLES = 520  # 520 x 20 = 10,400 calls a run
 

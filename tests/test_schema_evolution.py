@@ -33,6 +33,9 @@ class TestHistoryWrittenBeforeChannels:
             order = app.order(line["originator_id"])
             assert isinstance(order, ServiceOrder)
             assert order.channel is OrderChannel.PLATFORM
+            # Before activities and review: one volunteer each, never reviewed.
+            assert order.volunteers_wanted == 1 and order.rejection_reason == ""
+            assert order.status.value != "reviewing"
 
     def test_the_report_of_the_old_history_is_what_it_was(self, app: CivicVol) -> None:
         assert load_history(app) == 35
@@ -70,13 +73,15 @@ class TestHistoryWrittenBeforeChannels:
             assert (order.lat, order.long) == (None, None)
 
     def test_new_orders_are_written_as_version_3_with_their_channel(self, app: CivicVol) -> None:
-        # Version 3 (the service catalogue) added service_code, attributes, lat and long.
+        # Version 3 added service_code, attributes, lat and long (the service catalogue),
+        # volunteers_wanted and under_review (the cycle) beside the channel.
         load_history(app)
         order = app.place_order(RESIDENT, "理发", channel="hotline")
         assert app.order(order).channel is OrderChannel.HOTLINE
         stored = json.loads(list(app.all_events())[-1].state)
         assert stored["channel"] == "hotline" and stored["class_version"] == 3
         assert stored["service_code"] == "" and stored["attributes"] == {}
+        assert stored["volunteers_wanted"] == 1 and stored["under_review"] is False
         assert district_report(app)["orders"]["placed"] == 5
 
     def test_an_unknown_channel_is_refused_and_nothing_is_stored(self, app: CivicVol) -> None:

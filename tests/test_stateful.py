@@ -50,6 +50,12 @@ class OrderModel:
 
 
 @attrs.define
+class ActivityModel:  # branch cycle
+    wanted: int
+    volunteers: list[UUID] = attrs.Factory(list)
+
+
+@attrs.define
 class EntryModel:
     kind: str  # credit or redemption
     points: int
@@ -63,6 +69,7 @@ def volunteer_actor(volunteer: UUID) -> Actor:
 class District(RuleBasedStateMachine):
     volunteers = Bundle("volunteers")
     orders = Bundle("orders")
+    activities = Bundle("activities")  # branch cycle
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,6 +81,7 @@ class District(RuleBasedStateMachine):
         self.model_orders: dict[UUID, OrderModel] = {}
         self.accounts: dict[UUID, dict[str, EntryModel]] = {}
         self.phones: dict[UUID, str] = {}
+        self.model_activities: dict[UUID, ActivityModel] = {}  # branch cycle
 
     # --- the judge ---------------------------------------------------------------------------
     def attempt(self, allowed: bool, call: Callable[..., Any], *args: Any) -> Any:
@@ -333,6 +341,47 @@ class District(RuleBasedStateMachine):
         if allowed and e is not None:
             e.status = "reversed"
 
+    # --- branch cycle: activities asking for several volunteers ----------------------------
+    # (kept apart from the single-volunteer orders above, with their own model)
+    @rule(target=activities, resident=st.sampled_from(RESIDENTS), wanted=st.integers(1, 3))
+    def place_an_activity_for_the_haircut_team(self, resident: str, wanted: int) -> UUID:
+        order: UUID = self.app.place_order(Actor("resident", resident), "助老",
+                                           volunteers=wanted)
+        self.app.dispatch_order(DISPATCHER, order, self.teams[1])
+        self.model_activities[order] = ActivityModel(wanted=wanted)
+        return order
+
+    @rule(order=activities, volunteer=volunteers)
+    def a_volunteer_accepts_the_activity(self, order: UUID, volunteer: UUID) -> None:
+        a = self.model_activities[order]
+        allowed = (len(a.volunteers) < a.wanted and volunteer not in a.volunteers
+                   and self.status[volunteer] == "active"
+                   and (self.teams[1], volunteer) in self.members)
+        self.attempt(allowed, self.app.accept_order, volunteer_actor(volunteer), order)
+        if allowed:
+            a.volunteers.append(volunteer)
+
+    @rule(order=activities, volunteer=volunteers, reason=s.reasons)
+    def a_volunteer_withdraws_from_the_activity(self, order: UUID, volunteer: UUID,
+                                                reason: str) -> None:
+        a = self.model_activities[order]
+        allowed = volunteer in a.volunteers and bool(reason.strip())
+        self.attempt(allowed, self.app.withdraw_from_order, volunteer_actor(volunteer), order,
+                     reason)
+        if allowed:
+            a.volunteers.remove(volunteer)
+
+    @invariant()
+    def never_more_acceptances_than_an_activity_asks_for(self) -> None:
+        for order_id, model in self.model_activities.items():
+            order = self.app.order(order_id)
+            assert len(order.volunteers) <= order.volunteers_wanted == model.wanted
+            assert list(order.volunteers) == model.volunteers
+            assert order.status.value == ("accepted" if len(model.volunteers) == model.wanted
+                                          else "dispatched")
+            kinds = [type(e).__name__ for e in self.app.events.get(order_id)]
+            assert kinds.count("Accepted") - kinds.count("Withdrawn") == len(model.volunteers)
+
     # --- invariants --------------------------------------------------------------------------
     @invariant()
     def no_balance_is_negative_and_each_matches_the_model(self) -> None:
@@ -388,7 +437,8 @@ class District(RuleBasedStateMachine):
     def the_report_agrees_with_the_aggregates(self) -> None:
         report = district_report(self.app)
         statuses = [o.status for o in self.model_orders.values()]
-        assert report["orders"]["placed"] == len(statuses)
+        # branch cycle: the activities are placed orders too
+        assert report["orders"]["placed"] == len(statuses) + len(self.model_activities)
         assert report["orders"]["completed"] == sum(st in ("completed", "rated")
                                                     for st in statuses)
         assert report["orders"]["cancelled"] == statuses.count("cancelled")

@@ -1,8 +1,9 @@
 """The Panlong District demo: the district of the 2024 article, built through the application.
 
 At full scale: 369 teams (1 corps, 8 standing, 360 special), 153,523 volunteers and 1,821
-service orders placed, dispatched, accepted, completed and rated across 2023 and the first
-half of 2024, with the points they earned audited and some of them redeemed. Everything goes
+centre activities (several volunteers each) placed, reviewed, dispatched, accepted, closed
+with their attendance and rated across 2023 and the first half of 2024, 96 requests the
+review rejected, with the points they earned audited and some of them redeemed. Everything goes
 through the application's commands (bulk registration in large transactions), and every event
 is dated when it happened, so reports "as of" a date see the district as it was.
 """
@@ -27,6 +28,8 @@ from civicvol.store import store_name
 FULL_TEAMS = (1, 8, 360)
 FULL_VOLUNTEERS = 153_523
 FULL_ORDERS = 1_821
+FULL_REJECTED = 96  # requests the centre's review turned down (about 5%)
+CREW_SIZES = (2, 3, 3, 4, 5)  # volunteers per centre activity
 START = datetime(2023, 1, 1, 1, 0, tzinfo=UTC)
 END = datetime(2024, 6, 20, 1, 0, tzinfo=UTC)
 BATCH = 5_000
@@ -66,6 +69,13 @@ CATALOGUE = {"助老陪伴": ("elder-company", "Elderly company", "助老助残"
              "政策宣讲": ("policy-talk", "Policy talk", "理论宣讲"),
              "助残出行": ("mobility-help", "Mobility help for the disabled", "助老助残")}
 BENEFICIARIES = ["elderly", "left-behind children", "disabled"]
+# Orders the centre rejects at review: a service of the catalogue asked for what volunteers do
+# not do (the description says what), with the reason the resident sees.
+REJECTED_REQUESTS = [("助老陪伴", "长期住家保姆，按月照护", "属于有偿家政服务，请联系家政公司"),
+                     ("家电维修", "整屋上门装修", "不在志愿服务范围内，请联系社区服务中心"),
+                     ("助老陪伴", "代购处方药品", "涉及用药安全，请联系社区卫生服务站"),
+                     ("环境清扫", "帮忙搬家", "不在志愿服务范围内，请联系社区服务中心"),
+                     ("法律咨询", "", "信息不完整，请补充地址后重新下单")]
 GIFTS = [("毛巾", 20), ("大米", 50), ("食用油", 80), ("洗衣液", 40)]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉云"
@@ -232,14 +242,23 @@ def _pick_team(rng: random.Random, d: District, standing: list[UUID],
 
 
 def _run_orders(app: CivicVol, d: District, report: Progress) -> None:
-    """Each order goes round the whole cycle, dated over 2023 and the first half of 2024;
-    the points auditor approves each month's credits, and some volunteers redeem gifts."""
+    """Each order goes round the whole cycle, dated over 2023 and the first half of 2024:
+    the centre reviews it (审单), dispatches it, and it is served as an activity by several
+    of the team's volunteers (the centre starts and closes it with the attendance), then
+    rated. Some requests the review rejects. The points auditor approves each month's
+    credits, and some volunteers redeem gifts."""
     total = d.scaled(FULL_ORDERS, least=10)
     rng = d.rng
+    # The cycle's own draws come from a generator of their own, so the district's (and the
+    # plug-ins' parts after it) stay as they were before activities and review.
+    cycle = random.Random(total)
     span = (d.end - d.start).total_seconds()
     placed_at = sorted(d.start + timedelta(seconds=rng.random() * span) for _ in range(total))
     serving = [t for t in d.teams.values() if t != d.teams["corps"]]
     earners: set[UUID] = set()
+    with app.events_dated(d.start - timedelta(days=1)):
+        app.change_district_setting(ADMIN, "review_orders", True)
+    _rejected_requests(app, d, cycle, d.scaled(FULL_REJECTED, least=1))
     month = placed_at[0].month if placed_at else 0
     for n, when in enumerate(placed_at, 1):
         if when.month != month:
@@ -247,24 +266,52 @@ def _run_orders(app: CivicVol, d: District, report: Progress) -> None:
             month = when.month
         resident = Actor("resident", f"r-{rng.randrange(1, total * 3):05d}")
         team = rng.choice(serving)
-        volunteer = Actor("volunteer", str(rng.choice(d.members[team])))
+        first = rng.choice(d.members[team])
+        others = [v for v in d.members[team] if v != first]
+        crew = [first, *cycle.sample(others, min(len(others), cycle.choice(CREW_SIZES) - 1))]
         with app.events_dated(when):
             order = app.place_order(resident, rng.choice(SERVICES),
                                     place=d.team_community.get(team, "盘龙区"),
-                                    beneficiaries=[rng.choice(BENEFICIARIES)])
+                                    beneficiaries=[rng.choice(BENEFICIARIES)],
+                                    volunteers=len(crew))
+        with app.events_dated(when + timedelta(minutes=30)):
+            app.review_order(DISPATCHER, order, True)
         with app.events_dated(when + timedelta(hours=1)):
             app.dispatch_order(DISPATCHER, order, team)
-        with app.events_dated(when + timedelta(hours=3)):
-            app.accept_order(volunteer, order)
+        for k, volunteer in enumerate(crew):
+            with app.events_dated(when + timedelta(hours=3, minutes=k)):
+                app.accept_order(Actor("volunteer", str(volunteer)), order)
+        hours = Decimal(rng.choice(["1", "1.5", "2", "2.5", "3", "4"]))
+        served = rng.randint(1, 12)
         with app.events_dated(when + timedelta(hours=26)):
-            hours = Decimal(rng.choice(["1", "1.5", "2", "2.5", "3", "4"]))
-            app.complete_order(volunteer, order, hours, served=rng.randint(1, 12))
+            if len(crew) == 1:
+                app.complete_order(Actor("volunteer", str(first)), order, hours, served=served)
+            else:
+                app.start_activity(DISPATCHER, order)
+                app.close_activity(DISPATCHER, order, dict.fromkeys(map(str, crew), str(hours)),
+                                   served=served)
         with app.events_dated(when + timedelta(hours=50)):
             app.rate_order(resident, order, rng.choices([5, 4, 3], [80, 17, 3])[0])
-        earners.add(UUID(volunteer.id))
+        earners.update(crew)
         if n % 50 == 0 or n == total:
             report("orders", n, total)
     _audit_points(app, earners, d.end + timedelta(days=3), rng)
+    # The plug-ins' parts that follow place their orders the way they always have, unreviewed.
+    with app.events_dated(d.end + timedelta(days=4)):
+        app.change_district_setting(ADMIN, "review_orders", False)
+
+
+def _rejected_requests(app: CivicVol, d: District, cycle: random.Random, count: int) -> None:
+    """Requests the centre's review turns down, each with the reason the resident sees."""
+    span = (d.end - d.start).total_seconds()
+    for _ in range(count):
+        when = d.start + timedelta(seconds=cycle.random() * span)
+        with app.events_dated(when):
+            service, asked, reason = cycle.choice(REJECTED_REQUESTS)
+            order = app.place_order(Actor("resident", f"r-{cycle.randrange(1, 99_999):05d}"),
+                                    service, asked)
+        with app.events_dated(when + timedelta(hours=2)):
+            app.review_order(DISPATCHER, order, False, reason)
 
 
 def _audit_points(app: CivicVol, earners: set[UUID], when: datetime,

@@ -34,6 +34,7 @@ from eventsourcing.persistence import (
     Recording,
 )
 
+from civicvol.app.activities import CycleCommands
 from civicvol.app.authorization import authorize, crediting_command
 from civicvol.app.boundary import check_sequence, checked
 from civicvol.app.extensions import Extensions
@@ -95,7 +96,7 @@ _WHAT: dict[type[Aggregate], str] = {
 }
 
 
-class CivicVol(ServiceCatalogueCommands, Application[UUID]):
+class CivicVol(ServiceCatalogueCommands, CycleCommands, Application[UUID]):
     """One district's volunteer service, kept in the event store named by ``store``."""
 
     name = "civicvol"
@@ -468,10 +469,12 @@ class CivicVol(ServiceCatalogueCommands, Application[UUID]):
         wanted_time: str = "", beneficiaries: Sequence[str] = (), channel: str = "platform",
         attributes: Mapping[str, str | Sequence[str]] | None = None,
         position: tuple[float, float] | None = None,
+        volunteers: int = 1,
     ) -> UUID:
         """``service`` names a service of the catalogue by code or name (its ``attributes``
         checked against the definition); a district without a catalogue takes free text
-        (see :mod:`civicvol.app.services`)."""
+        (see :mod:`civicvol.app.services`). ``volunteers`` > 1 makes it an activity; where
+        the district reviews orders, it waits for the centre's review (``review_order``)."""
         authorize(actor, "order.place")
         catalogue = self.service_catalogue()
         definition = self.service_for_order(service, catalogue)
@@ -485,6 +488,8 @@ class CivicVol(ServiceCatalogueCommands, Application[UUID]):
             service_code=definition.code if definition else "",
             attributes=definition.check_attributes(attributes or {}) if definition else {},
             position=position,
+            volunteers=volunteers,
+            under_review=bool(self.district_settings()["review_orders"]),
         )
         # Placed on the catalogue as read: a concurrent retirement makes this fail.
         self.commit("order.place", actor, order, reads=[catalogue])
@@ -499,11 +504,16 @@ class CivicVol(ServiceCatalogueCommands, Application[UUID]):
         self.commit("order.dispatch", actor, order, reads=[team])
 
     @checked
-    def accept_order(self, actor: Actor, order_id: UUID | str) -> None:
+    def accept_order(self, actor: Actor, order_id: UUID | str, *,
+                     retrying: bool = False) -> None:
         """A member of the dispatched team takes the order; the membership records it too,
         so a concurrent leave and accept cannot both commit."""
         authorize(actor, "order.accept")
         order = self.order(order_id)
+        if order.is_activity and not retrying:
+            # Many accept an activity at once: each is decided again until in or full.
+            self.accept_with_retries(actor, order.id)
+            return
         volunteer = self.volunteer(actor.id)
         volunteer.check_is_active()
         order.accept(volunteer.id, by=actor)

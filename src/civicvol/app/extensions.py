@@ -18,6 +18,8 @@ from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from civicvol.app.application import CivicVol
 
 
@@ -53,6 +55,10 @@ class Extensions:
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
         """Add the plug-ins' parts to ``civicvol demo`` (``district`` is a
         :class:`civicvol.demo.District`)."""
+
+    def fire_deadlines(self, app: CivicVol, now: datetime) -> list[tuple[str, str]]:
+        """The plug-ins' deadlines due at ``now``, fired: (kind, record id) for each."""
+        return []
 
     def points_for_order(self, app: CivicVol, order: ServiceOrder,
                          scheme: PointsScheme) -> int:

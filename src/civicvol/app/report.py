@@ -73,7 +73,7 @@ class DistrictFigures(EventFold):
         on(Membership, "Rejoined", self._membership(True))
         on(Membership, "Left", self._membership(False))
         on(ServiceOrder, "Placed", self._order_placed)
-        for name in ("Dispatched", "Accepted", "Declined", "Completed", "Rated", "Cancelled"):
+        for name in ORDER_STATUS:
             on(ServiceOrder, name, self._order_event)
         for name in ("Credited", "Approved", "Rejected", "Redeemed", "Reversed"):
             on(PointAccount, name, self._points_event)
@@ -115,7 +115,8 @@ class DistrictFigures(EventFold):
         e = decode()
         self.orders[originator(n)] = {
             # The district's year: an order placed at 02:00 on 1 January in Kunming is 2024's.
-            "status": "placed", "year": e.timestamp.astimezone(DISTRICT_TIME).year,
+            "status": "reviewing" if getattr(e, "under_review", False) else "placed",
+            "year": e.timestamp.astimezone(DISTRICT_TIME).year,
             "service": e.service,
             "hours": Decimal(0), "served": 0, "stars": None, "declines": 0,
             "beneficiaries": tuple(e.beneficiaries),
@@ -124,10 +125,12 @@ class DistrictFigures(EventFold):
     def _order_event(self, n: Notification, decode: Callable[[], Any]) -> None:
         order = self.orders[originator(n)]
         kind = n.topic.rsplit(".", 1)[-1]
-        order["status"] = {"Declined": "placed"}.get(kind, kind.lower())
+        order["status"] = ORDER_STATUS[kind]
+        if kind == "Accepted" and not getattr(decode(), "full", True):
+            order["status"] = "dispatched"  # an activity still filling up
         if kind == "Declined":
             order["declines"] += 1
-        elif kind == "Completed":
+        elif kind in ("Completed", "Closed"):
             e = decode()
             order["hours"], order["served"] = Decimal(e.hours), e.served
         elif kind == "Rated":
@@ -167,7 +170,8 @@ class DistrictFigures(EventFold):
         kinds = Counter(t["kind"] for t in self.teams.values() if not t["dissolved"])
         orders = list(self.orders.values())
         by_status = Counter(o["status"] for o in orders)
-        completed = [o for o in orders if o["status"] in ("completed", "rated")]
+        completed = [o for o in orders if o["status"] in ("completed", "rated",
+                                                           "closed-unrated")]
         stars = [o["stars"] for o in orders if o["stars"] is not None]
         members = self.serving_members()
         # The most members; of teams as large, the one created first.
@@ -196,7 +200,8 @@ class DistrictFigures(EventFold):
             },
             "orders": {
                 "placed": len(orders),
-                "open": sum(by_status.get(s, 0) for s in ("placed", "dispatched", "accepted")),
+                "open": sum(by_status.get(s, 0) for s in ("reviewing", "placed", "offered",
+                                                          "dispatched", "accepted")),
                 "completed": len(completed),
                 "rated": by_status.get("rated", 0),
                 "cancelled": by_status.get("cancelled", 0),
@@ -213,6 +218,16 @@ class DistrictFigures(EventFold):
             },
             "points": points_figures(points),
         }
+
+
+# The status each order event leaves an order in.
+ORDER_STATUS = {
+    "Dispatched": "dispatched", "Accepted": "accepted", "Declined": "placed",
+    "Completed": "completed", "Rated": "rated", "Cancelled": "cancelled",
+    "ReviewAccepted": "placed", "ReviewRejected": "rejected", "Offered": "offered",
+    "Claimed": "dispatched", "Withdrawn": "dispatched", "Closed": "completed",
+    "DispatchExpired": "placed", "ClosedUnrated": "closed-unrated",
+}
 
 
 def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],

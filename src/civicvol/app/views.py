@@ -28,6 +28,7 @@ def volunteer_view(v: Volunteer) -> dict[str, Any]:
         "skills": list(v.skills),
         "status": v.status.value,
         "service_hours": str(v.service_hours),
+        "added_hours": str(v.added_hours),  # added afterwards by an administrator
         "orders_completed": v.orders_completed,
         "registered_on": v.created_on.isoformat(),
         "version": v.version,
@@ -66,6 +67,13 @@ def order_view(o: ServiceOrder) -> dict[str, Any]:
         "stars": o.stars,
         "comment": o.comment,
         "declines": o.declines,
+        "volunteers_wanted": o.volunteers_wanted,
+        "volunteers": [str(v) for v in o.volunteers],
+        "rejection_reason": o.rejection_reason or None,
+        "pool": [str(t) for t in o.pool],
+        "started": o.started,
+        "code": o.code or None,  # the activity's one-time code, while it runs
+        "attendance": {v: str(h) for v, h in o.attendance.items()},
         "placed_on": o.created_on.isoformat(),
         "modified_on": o.modified_on.isoformat(),
     }

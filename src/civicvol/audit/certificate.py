@@ -53,6 +53,7 @@ CERTIFICATE_FORMAT = "civicvol-service-certificate"
 CERTIFICATE_VERSION = 1
 DEFAULT_ISSUER = "盘龙区新时代文明实践中心"
 SERVICE_TOPIC = event_topic(Volunteer, "ServiceRecorded")
+ADDED_TOPIC = event_topic(Volunteer, "HoursAdded")
 STATEMENT_HEADER = b"civicvol certificate v1\n"
 UNSIGNED = frozenset(("signature", "tree_head", "proofs"))  # these carry their own proof
 
@@ -72,11 +73,18 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str, key: Ed25519Priva
     position, head = chain.chain_head()
     volunteer = app.volunteer(volunteer_id)
     services: list[dict[str, str | int]] = []
+    added: list[dict[str, str | int]] = []  # hours an administrator added afterwards
     for event in events_of(app, volunteer.id):
-        if type(event).__name__ != "ServiceRecorded":
+        kind = type(event).__name__
+        if kind not in ("ServiceRecorded", "HoursAdded"):
             continue
         link = chain.chain_link_of(str(volunteer.id), event.originator_version)
         if link is None or link.position > position:
+            continue
+        if kind == "HoursAdded":
+            added.append({"date": shanghai(event.timestamp)[:10], "hours": str(event.hours),
+                          "reason": event.reason, "by": str(event.by),
+                          "position": link.position})
             continue
         try:
             order = app.order(event.order_id)
@@ -101,6 +109,10 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str, key: Ed25519Priva
                       "registered_on": shanghai(volunteer.created_on)[:10]},
         "hours": str(sum((Decimal(str(s["hours"])) for s in services), Decimal(0))),
         "services": services,
+        # Stated apart: hours recorded at the activities above are "hours"; hours an
+        # administrator added afterwards, with a reason, are these.
+        "added_hours": str(sum((Decimal(str(a["hours"])) for a in added), Decimal(0))),
+        "added": added,
         "chain": {"store": store_name(app.store_url), "position": position,
                   "head_hash": head.hex()},
         "tree_head": tree_head.to_json(), "proofs": proofs,
@@ -250,12 +262,24 @@ def certificate_markdown(cert: dict[str, Any]) -> str:
         "| date | service | place | order | hours |", "|---|---|---|---|---|",
         *[f"| {s['date']} | {s['service']} | {s['place'] or '-'} | `{s['order_id']}` | "
           f"{s['hours']} |" for s in cert["services"]],
+        *_added_lines(cert),
         "", f"Issued at position {chain['position']} of the store's hash chain, head hash "
         f"`{chain['head_hash']}`.", "",
         "Check it with an audit bundle of the store that reaches this position: "
         "`civicvol audit check-certificate CERT.json --bundle BUNDLE_DIR`.", "",
     ]
     return "\n".join(lines)
+
+
+def _added_lines(cert: dict[str, Any]) -> list[str]:
+    """Hours added afterwards, stated apart from the hours served at activities."""
+    added = cert.get("added", [])
+    if not added:
+        return []
+    return ["", f"Besides these, **{cert['added_hours']} hours** were added afterwards by an "
+            "administrator (not recorded at an activity):", "",
+            "| date | hours | reason |", "|---|---|---|",
+            *[f"| {a['date']} | {a['hours']} | {a['reason']} |" for a in added]]
 
 
 def load_certificate(path: str | Path) -> dict[str, Any]:
@@ -294,6 +318,7 @@ def check_certificate(cert: dict[str, Any], bundle: str | Path,
     volunteer = cert["volunteer"]["id"]
     at_position: BundleEvent | None = None
     services: list[dict[str, Any]] = []
+    added: list[tuple[Decimal, int]] = []
     for event in _bundle_events(folder / EVENTS_FILE):
         if event.position > position:
             break
@@ -303,6 +328,9 @@ def check_certificate(cert: dict[str, Any], bundle: str | Path,
             state = json.loads(event.state)
             services.append({"order_id": str(UUID(state["order_id"]["_data_"])),
                              "hours": state["hours"]["_data_"], "position": event.position})
+        elif event.originator_id == volunteer and event.topic == ADDED_TOPIC:
+            state = json.loads(event.state)
+            added.append((Decimal(state["hours"]["_data_"]), event.position))
     if at_position is None and position > 0:
         return [f"the bundle ends before position {position}; export a newer bundle"]
     elif at_position is not None and at_position.hash.hex() != head:
@@ -317,6 +345,10 @@ def check_certificate(cert: dict[str, Any], bundle: str | Path,
     if Decimal(cert["hours"]) != total:
         problems.append(f"the certificate says {cert['hours']} hours; the history records "
                         f"{total}")
+    stated = [(Decimal(a["hours"]), a["position"]) for a in cert.get("added", [])]
+    if stated != added:
+        problems.append(f"the certificate states added hours {stated} but the history up to "
+                        f"position {position} records {added}")
     return problems
 
 

@@ -223,7 +223,7 @@ class _OtherRecords:
 
 
 def _add_order(figures: DistrictFigures, order: ServiceOrder) -> None:
-    done = order.status.value in ("completed", "rated")
+    done = order.status.value in ("completed", "rated", "closed-unrated")
     figures.orders[order.id] = {
         "status": order.status.value, "year": order.created_on.astimezone(DISTRICT_TIME).year,
         "service": order.service,

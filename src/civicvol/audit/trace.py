@@ -46,7 +46,7 @@ def trace_points(app: CivicVol, volunteer_id: UUID | str) -> dict[str, Any]:
                                  "source": str(source), "status": "pending",
                                  "approved_by": None, "approved_at": None}
             if action == "credited":
-                entries[entry_id]["origin"] = source_of(app, source)
+                entries[entry_id]["origin"] = source_of(app, source, volunteer.id)
                 if event.approved:
                     _approve(entries[entry_id], f"{event.by} (approved on credit by the scheme)",
                              cause["time"])
@@ -69,7 +69,8 @@ def _approve(entry: dict[str, Any], by: str, when: str) -> None:
     entry.update(status="approved", approved_by=by, approved_at=when)
 
 
-def source_of(app: CivicVol, source: Source) -> dict[str, Any]:
+def source_of(app: CivicVol, source: Source,
+              volunteer_id: UUID | None = None) -> dict[str, Any]:
     """The record a credit names, and the event that earned it (for an order: its completion)."""
     found: dict[str, Any] = {"kind": source.kind, "id": source.id}
     ident = source.record_id
@@ -85,7 +86,13 @@ def source_of(app: CivicVol, source: Source) -> dict[str, Any]:
     if not events:
         found["missing"] = True
         return found
-    wanted = [e for e in events if type(e).__name__ == "Completed"] or events[-1:]
+    # What earned the points: an order's completion (or an activity's close with the
+    # attendance), hours an administrator added afterwards, else the record's last event.
+    earning_events = ("Completed", "Closed", "HoursAdded")
+    wanted = [e for e in events if type(e).__name__ in earning_events] or events[-1:]
+    if source.kind == "added-hours" and source.id.rsplit("/", 1)[-1].isdigit():
+        version = int(source.id.rsplit("/", 1)[-1])
+        wanted = [e for e in events if e.originator_version == version] or wanted
     earning = wanted[0]
     link = as_chained(app.recorder).chain_link_of(str(ident), earning.originator_version)
     found["record"] = type(events[0]).__qualname__.split(".")[0]
@@ -95,4 +102,8 @@ def source_of(app: CivicVol, source: Source) -> dict[str, Any]:
                       "time": shanghai(earning.timestamp), "by": str(earning.by)}
     if hasattr(earning, "hours"):
         found["hours"] = str(earning.hours)
+    attendance = getattr(earning, "attendance", None)
+    if isinstance(attendance, dict) and str(volunteer_id) in attendance:
+        # An activity's close: the volunteer's own hours, not the activity's total.
+        found["hours"] = str(attendance[str(volunteer_id)])
     return found

@@ -9,6 +9,7 @@ import click
 from civicvol.app.views import order_view
 from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.cli.listing import paging, print_rows
+from civicvol.i18n import _
 
 ORDER_COLUMNS = ("id", "status", "service", "channel", "place", "placed_at", "team_id",
                  "volunteer_id")
@@ -34,8 +35,11 @@ def order() -> None:
 @click.option("--attribute", "attributes", multiple=True, metavar="CODE=VALUE",
               help="A value for one of the service's attributes; repeatable (repeat a code "
                    "for a multivaluelist).")
+@click.option("--volunteers", default=1, type=int, show_default=True,
+              help=_("How many volunteers it asks for (more than 1: an activity)."))
 def place(service: str, description: str, place: str, wanted_time: str,
-          beneficiaries: tuple[str, ...], channel: str, attributes: tuple[str, ...]) -> None:
+          beneficiaries: tuple[str, ...], channel: str, attributes: tuple[str, ...],
+          volunteers: int) -> None:
     """A resident places an order (点单)."""
     from civicvol.domain.errors import InvalidAttributeValue
 
@@ -49,7 +53,8 @@ def place(service: str, description: str, place: str, wanted_time: str,
     s = session()
     created("order", s.app.place_order(
         s.actor, service, description, place, wanted_time, beneficiaries, channel=channel,
-        attributes={k: v[0] if len(v) == 1 else v for k, v in values.items()}))
+        attributes={k: v[0] if len(v) == 1 else v for k, v in values.items()},
+        volunteers=volunteers))
 
 
 @order.command("queue")
@@ -66,8 +71,10 @@ def queue(limit: int, offset: int, as_json: bool) -> None:
 
 @order.command("list")
 @click.option("--status", default=None,
-              type=click.Choice(["open", "placed", "dispatched", "accepted", "completed",
-                                 "rated", "cancelled"]), help="Only orders in this status.")
+              type=click.Choice(["open", "reviewing", "rejected", "placed", "offered",
+                                 "dispatched", "accepted", "completed", "rated",
+                                 "closed-unrated", "cancelled"]),
+              help="Only orders in this status.")
 @click.option("--team", "team_id", default=None, metavar="TEAM_ID", help="Dispatched to it.")
 @click.option("--community", default=None, help="Served by a team of this community.")
 @click.option("--service", default=None, help="Of this service, e.g. 理发.")

@@ -151,6 +151,20 @@ class OrderAlreadyRated(IllegalTransition):
 
 class NotAuthenticated(PermissionDenied):
     """A web request without a valid account token (none, unknown, or revoked)."""
+class ActivityFull(OrderAlreadyAccepted):
+    """An activity has all the volunteers it asked for."""
+
+
+class OrderAlreadyTaken(IllegalTransition):
+    """An order offered to a pool of teams was claimed by another team first."""
+
+
+class WrongActivityCode(RuleViolation):
+    """The one-time code given to sign in or out is not the activity's."""
+
+
+class InvalidSetting(InvalidInput):
+    """A district setting's name or value is not acceptable."""
 
 
 class NotTheRequester(PermissionDenied):

@@ -1,14 +1,23 @@
-"""服务订单: one resident's order through 点单 → 派单 → 接单 → 评单.
+"""服务订单: one resident's order through 点单 → 审单 → 派单 → 接单 → 评单.
 
+    reviewing ──review: accept──▶ placed     reviewing ──review: reject──▶ rejected
     placed ──dispatch──▶ dispatched ──accept──▶ accepted ──complete──▶ completed ──rate──▶ rated
-      ▲  ◀──decline (team declines) ──┘             │
-      └───────────── decline (volunteer releases) ──┘
-    placed / dispatched / accepted ──cancel──▶ cancelled
+      ▲  ◀──decline (team declines) ──┘             │                       │
+      └───────────── decline (volunteer releases) ──┘        (not rated in time) ──▶ closed-unrated
+    placed ──offer──▶ offered ──claim (first team)──▶ dispatched
+    dispatched, nobody accepted in time ──▶ placed (the centre's queue again)
+    placed / offered / dispatched / accepted ──cancel──▶ cancelled
+
+An *activity* asks for several volunteers (``volunteers_wanted``): members of the team
+accept until it is full (then it is ``accepted``), may withdraw until the leader starts it;
+the leader shows the activity's one-time code, each volunteer signs in and out with it (their
+hours), and the leader closes it with the attendance (``Closed``, status ``completed``).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from datetime import datetime
+from decimal import ROUND_UP, Decimal
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -17,14 +26,19 @@ from eventsourcing.domain import event
 
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import (
+    ActivityFull,
     IllegalTransition,
+    InvalidHours,
     InvalidInput,
     NotTheAcceptingVolunteer,
     NotTheRequester,
     OrderAlreadyAccepted,
     OrderAlreadyRated,
+    OrderAlreadyTaken,
+    WrongActivityCode,
 )
 from civicvol.domain.values import (
+    MAX_HOURS_PER_ORDER,
     Actor,
     OrderStatus,
     check_hours,
@@ -35,7 +49,10 @@ from civicvol.domain.values import (
 )
 
 MAX_BENEFICIARIES = 20
-OPEN = (OrderStatus.PLACED, OrderStatus.DISPATCHED, OrderStatus.ACCEPTED)
+MAX_VOLUNTEERS = 200
+MAX_POOL = 100
+OPEN = (OrderStatus.REVIEWING, OrderStatus.PLACED, OrderStatus.OFFERED, OrderStatus.DISPATCHED,
+        OrderStatus.ACCEPTED)
 
 
 class OrderChannel(StrEnum):
@@ -52,7 +69,8 @@ class ServiceOrder(CivicAggregate):
     class Placed(CivicAggregate.Created):
         """Version 2 records the order's ``channel``; version 1 had none. Version 3 records
         the catalogue's ``service_code`` (empty for a free-text service), the request's
-        ``attributes`` and where it is (``lat``/``long``, None when not given)."""
+        ``attributes``, where it is (``lat``/``long``, None when not given), how many
+        volunteers it asks for and whether it waits for the centre's review."""
 
         class_version = 3
         requester: str
@@ -67,6 +85,8 @@ class ServiceOrder(CivicAggregate):
         attributes: dict[str, Any]
         lat: float | None
         long: float | None
+        volunteers_wanted: int
+        under_review: bool
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -77,6 +97,9 @@ class ServiceOrder(CivicAggregate):
         def upcast_v2_v3(state: dict[str, Any]) -> None:
             # Before the catalogue every service was free text, with no attributes.
             state.update(service_code="", attributes={}, lat=None, long=None)
+            # Before activities and review, an order asked for one volunteer, unreviewed.
+            state["volunteers_wanted"] = 1
+            state["under_review"] = False
 
     @event(Placed)
     def __init__(
@@ -93,6 +116,8 @@ class ServiceOrder(CivicAggregate):
         attributes: dict[str, Any] | None = None,
         lat: float | None = None,
         long: float | None = None,
+        volunteers_wanted: int = 1,
+        under_review: bool = False,
     ) -> None:
         self.requester = requester
         self.service_code = service_code
@@ -104,9 +129,21 @@ class ServiceOrder(CivicAggregate):
         self.place = place
         self.wanted_time = wanted_time
         self.beneficiaries = tuple(beneficiaries)
-        self.status = OrderStatus.PLACED
+        self.status = OrderStatus.REVIEWING if under_review else OrderStatus.PLACED
+        self.volunteers_wanted = volunteers_wanted
         self.team_id: UUID | None = None
         self.volunteer_id: UUID | None = None
+        self.volunteers: tuple[UUID, ...] = ()  # who accepted, in order
+        self.rejection_reason = ""
+        self.pool: tuple[UUID, ...] = ()  # the teams it was offered to
+        self.dispatches = 0  # counts dispatches and claims: a deadline names the one it follows
+        self.started = False
+        self.code = ""  # the activity's one-time code, shown by the leader
+        # By volunteer id (text): when each signed in, the hours each recorded by signing out,
+        # and the hours of each who attended, as the close recorded them.
+        self.signed_in: dict[str, datetime] = {}
+        self.recorded: dict[str, Decimal] = {}
+        self.attendance: dict[str, Decimal] = {}
         self.hours = Decimal(0)
         self.served = 0
         self.stars: int | None = None
@@ -127,6 +164,8 @@ class ServiceOrder(CivicAggregate):
         service_code: str = "",
         attributes: dict[str, Any] | None = None,
         position: tuple[float, float] | None = None,
+        volunteers: int = 1,
+        under_review: bool = False,
     ) -> ServiceOrder:
         """``service_code`` names the catalogue's service (checked by the application against
         the catalogue; its ``attributes`` too); '' keeps a free-text ``service``."""
@@ -147,12 +186,26 @@ class ServiceOrder(CivicAggregate):
             attributes=dict(attributes or {}),
             lat=check_position(position)[0],
             long=check_position(position)[1],
+            volunteers_wanted=check_volunteers_wanted(volunteers),
+            under_review=bool(under_review),
         )
 
     # --- checks ------------------------------------------------------------------------------
+    @property
+    def is_activity(self) -> bool:
+        """An activity asks for more than one volunteer."""
+        return self.volunteers_wanted > 1
+
     def check_status(self, *allowed: OrderStatus, doing: str) -> None:
         if self.status in allowed:
             return
+        if doing in ("accept", "claim") and self.status is OrderStatus.REVIEWING:
+            raise IllegalTransition(f"order {self.id} waits for the centre's review; it can "
+                                    f"be {_past(doing)} once the review accepts it")
+        if doing == "accept" and self.status is OrderStatus.ACCEPTED and self.is_activity:
+            raise ActivityFull(
+                f"activity {self.id} is full: it asked for {self.volunteers_wanted} volunteers "
+                "and all have accepted; choose another order")
         if doing == "accept" and self.status is OrderStatus.ACCEPTED:
             raise OrderAlreadyAccepted(
                 f"order {self.id} was already accepted by volunteer {self.volunteer_id}; "
@@ -173,7 +226,7 @@ class ServiceOrder(CivicAggregate):
             )
 
     def check_is_accepting_volunteer(self, volunteer_id: UUID) -> None:
-        if volunteer_id != self.volunteer_id:
+        if volunteer_id not in self.volunteers:
             raise NotTheAcceptingVolunteer(
                 f"volunteer {volunteer_id} did not accept order {self.id}; only the volunteer "
                 "who accepted it may do this"
@@ -181,7 +234,8 @@ class ServiceOrder(CivicAggregate):
 
     # --- the cycle ---------------------------------------------------------------------------
     def dispatch(self, team_id: UUID, by: Actor) -> None:
-        self.check_status(OrderStatus.PLACED, OrderStatus.DISPATCHED, doing="dispatch")
+        self.check_status(OrderStatus.PLACED, OrderStatus.OFFERED, OrderStatus.DISPATCHED,
+                          doing="dispatch")
         if team_id == self.team_id:
             raise IllegalTransition(f"order {self.id} is already dispatched to team {team_id}")
         self._dispatch(team_id, by)
@@ -190,19 +244,210 @@ class ServiceOrder(CivicAggregate):
     def _dispatch(self, team_id: UUID, by: Actor) -> None:
         self.status = OrderStatus.DISPATCHED
         self.team_id = team_id
+        self.pool = ()
+        self.dispatches += 1
 
     def accept(self, volunteer_id: UUID, by: Actor) -> None:
+        if volunteer_id in self.volunteers:
+            raise IllegalTransition(f"volunteer {volunteer_id} has already accepted order "
+                                    f"{self.id}")
         self.check_status(OrderStatus.DISPATCHED, doing="accept")
-        self._accept(volunteer_id, by)
+        self._accept(volunteer_id, by, len(self.volunteers) + 1 >= self.volunteers_wanted)
 
     @event("Accepted")
-    def _accept(self, volunteer_id: UUID, by: Actor) -> None:
-        self.status = OrderStatus.ACCEPTED
-        self.volunteer_id = volunteer_id
+    def _accept(self, volunteer_id: UUID, by: Actor, full: bool = True) -> None:
+        # ``full``: this acceptance made the order full (always, for one volunteer).
+        self.volunteers = (*self.volunteers, volunteer_id)
+        self.volunteer_id = self.volunteers[0]
+        self.status = OrderStatus.ACCEPTED if full else OrderStatus.DISPATCHED
+
+    def withdraw(self, volunteer_id: UUID, reason: str, by: Actor) -> None:
+        """A volunteer who accepted an activity steps back before it starts."""
+        self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="withdraw from")
+        self.check_is_accepting_volunteer(volunteer_id)
+        if self.started:
+            raise IllegalTransition(f"activity {self.id} has started; a volunteer can "
+                                    "withdraw only before the leader starts it")
+        self._withdraw(volunteer_id, check_text(reason, "reason for withdrawing",
+                                                required=True), by)
+
+    @event("Withdrawn")
+    def _withdraw(self, volunteer_id: UUID, reason: str, by: Actor) -> None:
+        self.volunteers = tuple(v for v in self.volunteers if v != volunteer_id)
+        self.volunteer_id = self.volunteers[0] if self.volunteers else None
+        self.status = OrderStatus.DISPATCHED
+
+    # --- review (审单) -------------------------------------------------------------------------
+    def review(self, accepted: bool, reason: str, by: Actor) -> None:
+        self.check_status(OrderStatus.REVIEWING, doing="review")
+        if accepted:
+            self._approve(check_text(reason, "review note"), by)
+        else:
+            self._reject(check_text(reason, "reason for rejecting", required=True), by)
+
+    @event("ReviewAccepted")
+    def _approve(self, note: str, by: Actor) -> None:
+        self.status = OrderStatus.PLACED
+
+    @event("ReviewRejected")
+    def _reject(self, reason: str, by: Actor) -> None:
+        self.status = OrderStatus.REJECTED
+        self.rejection_reason = reason
+
+    # --- pools (抢单) --------------------------------------------------------------------------
+    def offer(self, team_ids: tuple[UUID, ...], by: Actor) -> None:
+        self.check_status(OrderStatus.PLACED, doing="offer")
+        pool = tuple(dict.fromkeys(team_ids))
+        if not pool or len(pool) > MAX_POOL:
+            raise InvalidInput(f"offer order {self.id} to 1 to {MAX_POOL} teams, not "
+                               f"{len(pool)}")
+        self._offer(pool, by)
+
+    @event("Offered")
+    def _offer(self, team_ids: tuple[UUID, ...], by: Actor) -> None:
+        self.status = OrderStatus.OFFERED
+        self.pool = tuple(team_ids)
+
+    def claim(self, team_id: UUID, by: Actor) -> None:
+        """The first team of the pool to claim the order is dispatched it."""
+        if self.pool and self.team_id is not None and self.status is not OrderStatus.OFFERED:
+            raise OrderAlreadyTaken(f"order {self.id} was already taken by team {self.team_id}")
+        self.check_status(OrderStatus.OFFERED, doing="claim")
+        if team_id not in self.pool:
+            raise IllegalTransition(f"order {self.id} was not offered to team {team_id}; only "
+                                    "the teams it was offered to may claim it")
+        self._claim(team_id, by)
+
+    @event("Claimed")
+    def _claim(self, team_id: UUID, by: Actor) -> None:
+        self.status = OrderStatus.DISPATCHED
+        self.team_id = team_id
+        self.dispatches += 1
+
+    # --- the activity: start, sign in and out, close -----------------------------------------
+    def start(self, code: str, by: Actor) -> None:
+        """The leader starts the activity and shows its one-time code."""
+        self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="start")
+        if not self.volunteers:
+            raise IllegalTransition(f"order {self.id} has no volunteer yet; it can start "
+                                    "once a volunteer has accepted it")
+        if self.started:
+            raise IllegalTransition(f"activity {self.id} has started already; its code is "
+                                    "shown by 'civicvol order show'")
+        self._start(code, by)
+
+    @event("Started")
+    def _start(self, code: str, by: Actor) -> None:
+        self.started = True
+        self.code = code
+
+    def check_code(self, volunteer_id: UUID, code: str) -> None:
+        self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="sign in to")
+        self.check_is_accepting_volunteer(volunteer_id)
+        if not self.started:
+            raise IllegalTransition(f"activity {self.id} has not started; sign in with the "
+                                    "code its leader shows once it starts")
+        if str(code).strip() != self.code:
+            raise WrongActivityCode(f"{str(code)[:20]!r} is not activity {self.id}'s code; "
+                                    "use the code its leader shows now")
+
+    def sign_in(self, volunteer_id: UUID, code: str, at: datetime, by: Actor) -> None:
+        self.check_code(volunteer_id, code)
+        if str(volunteer_id) in self.signed_in or str(volunteer_id) in self.recorded:
+            raise IllegalTransition(f"volunteer {volunteer_id} has signed in to activity "
+                                    f"{self.id} already; the code is used once to sign in")
+        self._sign_in(volunteer_id, at, by)
+
+    @event("SignedIn")
+    def _sign_in(self, volunteer_id: UUID, at: datetime, by: Actor) -> None:
+        self.signed_in[str(volunteer_id)] = at
+
+    def sign_out(self, volunteer_id: UUID, code: str, at: datetime, by: Actor) -> Decimal:
+        """The volunteer's hours: from signing in to now, in hundredths (rounded up)."""
+        self.check_code(volunteer_id, code)
+        since = self.signed_in.get(str(volunteer_id))
+        if since is None:
+            raise IllegalTransition(f"volunteer {volunteer_id} has not signed in to activity "
+                                    f"{self.id} (or has signed out already)")
+        seconds = Decimal(str((at - since).total_seconds()))
+        hours = max(Decimal("0.01"), (seconds / 3600).quantize(Decimal("0.01"),
+                                                               rounding=ROUND_UP))
+        if hours > MAX_HOURS_PER_ORDER:
+            raise InvalidHours(f"volunteer {volunteer_id} signed in {hours} hours ago, more "
+                               "than a day; the leader closes the activity with their hours")
+        self._sign_out(volunteer_id, at, hours, by)
+        return hours
+
+    @event("SignedOut")
+    def _sign_out(self, volunteer_id: UUID, at: datetime, hours: Decimal, by: Actor) -> None:
+        self.signed_in.pop(str(volunteer_id), None)
+        self.recorded[str(volunteer_id)] = hours
+
+    def close(self, attendance: dict[UUID, Decimal | None], served: int, by: Actor) -> None:
+        """The leader (or the centre) closes a started activity with who came: each one's
+        hours are those they recorded by signing out, unless the leader gives them."""
+        self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="close")
+        if not self.started:
+            raise IllegalTransition(f"activity {self.id} has not started; its leader starts "
+                                    "it ('civicvol order start') before closing it")
+        if not attendance:
+            raise InvalidInput(f"closing activity {self.id} needs its attendance: name at "
+                               "least one volunteer who came")
+        hours: dict[str, Decimal] = {}
+        for volunteer_id, given in attendance.items():
+            self.check_is_accepting_volunteer(volunteer_id)
+            recorded = (self.recorded.get(str(volunteer_id)) if given is None
+                        else check_hours(given))
+            if recorded is None:
+                raise InvalidHours(
+                    f"volunteer {volunteer_id} did not sign out of activity {self.id}; give "
+                    "their hours (--attended ID=HOURS) or let them sign out first")
+            hours[str(volunteer_id)] = recorded
+        self._close(hours, sum(hours.values(), Decimal(0)), check_served(served), by)
+
+    @event("Closed")
+    def _close(self, attendance: dict[str, Decimal], hours: Decimal, served: int,
+               by: Actor) -> None:
+        self.status = OrderStatus.COMPLETED
+        self.attendance = {v: Decimal(h) for v, h in attendance.items()}
+        self.hours = hours
+        self.served = served
+        self.code = ""  # the code is no longer good for anything
+
+    # --- deadlines ---------------------------------------------------------------------------
+    def return_unaccepted(self, dispatch: int, by: Actor) -> bool:
+        """Dispatch number ``dispatch`` was not accepted in time: back to the centre's
+        queue. False (nothing) if the order has moved on since (idempotent)."""
+        if (self.status is not OrderStatus.DISPATCHED or self.dispatches != dispatch
+                or self.volunteers):
+            return False
+        self._return_unaccepted(self.team_id, by)
+        return True
+
+    @event("DispatchExpired")
+    def _return_unaccepted(self, team_id: UUID | None, by: Actor) -> None:
+        self.status = OrderStatus.PLACED
+        self.team_id = None
+        self.pool = ()
+
+    def close_unrated(self, by: Actor) -> bool:
+        """Not rated in time: closed unrated. False if rated (or closed) already."""
+        if self.status is not OrderStatus.COMPLETED:
+            return False
+        self._close_unrated(by)
+        return True
+
+    @event("ClosedUnrated")
+    def _close_unrated(self, by: Actor) -> None:
+        self.status = OrderStatus.CLOSED_UNRATED
 
     def decline(self, volunteer_id: UUID, reason: str, by: Actor) -> None:
         """The team cannot serve it (dispatched) or the volunteer gives it back (accepted)."""
         self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="decline")
+        if self.is_activity and self.volunteers:
+            raise IllegalTransition(
+                f"activity {self.id} has volunteers already; a volunteer withdraws "
+                "('civicvol order withdraw'), the team declines only before anyone accepts")
         if self.status is OrderStatus.ACCEPTED:
             self.check_is_accepting_volunteer(volunteer_id)
         self._decline(volunteer_id, check_text(reason, "reason for declining", required=True), by)
@@ -212,11 +457,16 @@ class ServiceOrder(CivicAggregate):
         self.status = OrderStatus.PLACED
         self.team_id = None
         self.volunteer_id = None
+        self.volunteers = ()
         self.declines += 1
 
     def complete(self, volunteer_id: UUID, hours: Decimal | float | str, served: int,
                  by: Actor) -> None:
         self.check_status(OrderStatus.ACCEPTED, doing="complete")
+        if self.is_activity:
+            raise IllegalTransition(f"activity {self.id} is closed by its leader with the "
+                                    "attendance ('civicvol order close'), not completed by "
+                                    "one volunteer")
         self.check_is_accepting_volunteer(volunteer_id)
         self._complete(check_hours(hours), check_served(served), by)
 
@@ -246,6 +496,14 @@ class ServiceOrder(CivicAggregate):
         self.status = OrderStatus.CANCELLED
 
 
+def check_volunteers_wanted(volunteers: object) -> int:
+    if isinstance(volunteers, bool) or not isinstance(volunteers, int) \
+            or not 1 <= volunteers <= MAX_VOLUNTEERS:
+        raise InvalidInput(f"an order asks for 1 to {MAX_VOLUNTEERS} volunteers, not "
+                           f"{volunteers!r}")
+    return volunteers
+
+
 def check_channel(channel: OrderChannel | str) -> OrderChannel:
     try:
         return OrderChannel(str(channel).strip().lower())
@@ -270,4 +528,7 @@ def check_position(position: tuple[float, float] | None) -> tuple[float | None, 
 
 def _past(doing: str) -> str:
     return {"accept": "accepted", "decline": "declined", "rate": "rated", "cancel": "cancelled",
-            "complete": "completed", "dispatch": "dispatched"}.get(doing, doing + "ed")
+            "complete": "completed", "dispatch": "dispatched", "review": "reviewed",
+            "offer": "offered", "claim": "claimed", "start": "started", "close": "closed",
+            "withdraw from": "withdrawn from", "sign in to": "signed in to",
+            }.get(doing, doing + "ed")

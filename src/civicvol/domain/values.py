@@ -100,13 +100,17 @@ class TeamKind(StrEnum):
 
 
 class OrderStatus(StrEnum):
-    """Where a service order stands in the 点单 → 派单 → 接单 → 评单 cycle."""
+    """Where a service order stands in the 点单 → 审单 → 派单 → 接单 → 评单 cycle."""
 
+    REVIEWING = "reviewing"  # 审核中: placed where the district reviews orders
+    REJECTED = "rejected"  # 已拒绝: the centre's review turned it down, with a reason
     PLACED = "placed"
+    OFFERED = "offered"  # in a pool of teams (抢单), waiting for one to claim it
     DISPATCHED = "dispatched"
     ACCEPTED = "accepted"
     COMPLETED = "completed"
     RATED = "rated"
+    CLOSED_UNRATED = "closed-unrated"  # completed and not rated within the district's days
     CANCELLED = "cancelled"
 
 

@@ -16,7 +16,7 @@ from civicvol.domain.errors import (
     VolunteerHasLeft,
     VolunteerNotActive,
 )
-from civicvol.domain.values import Actor, ContactDetails, check_name, check_text
+from civicvol.domain.values import Actor, ContactDetails, check_hours, check_name, check_text
 
 MAX_SKILLS = 20
 
@@ -131,6 +131,27 @@ class Volunteer(CivicAggregate):
     def _record_service(self, order_id: UUID, hours: Decimal, by: Actor) -> None:
         self.service_hours += hours
         self.orders_completed += 1
+
+    def add_hours(self, hours: Decimal | float | str, reason: str, by: Actor) -> Decimal:
+        """Hours an administrator adds afterwards, with a reason: kept apart from the hours
+        recorded at activities (``service_hours``)."""
+        self.check_has_not_left()
+        checked = check_hours(hours)
+        self._add_hours(checked, check_text(reason, "reason for adding hours", required=True),
+                        by)
+        return checked
+
+    @event("HoursAdded")
+    def _add_hours(self, hours: Decimal, reason: str, by: Actor) -> None:
+        self.added_hours = self.added_hours + hours
+
+    @property
+    def added_hours(self) -> Decimal:
+        return Decimal(self.__dict__.get("_added_hours", 0))
+
+    @added_hours.setter
+    def added_hours(self, hours: Decimal) -> None:
+        self.__dict__["_added_hours"] = hours
 
     def erase_personal_data(self, reason: str, by: Actor) -> None:
         """Record that the person's data is erased (the key that sealed it is destroyed);

@@ -21,6 +21,8 @@ from civicvol.plugins.manager import HookCall, HookFailure, PluginHost, PluginRe
 from civicvol.plugins.settings import resolve_settings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from civicvol.app.application import CivicVol
 
 CORE_SECTIONS = {"store", "events", "teams", "volunteers", "orders", "cycle", "service",
@@ -173,6 +175,7 @@ class PluginExtensions(Extensions):
                         "fastapi.APIRouter", name)
                 found.append((name, router))
         return found
+
     def catalogue_services(self) -> list[Any]:
         from civicvol.app.services import services_from_plugin
 
@@ -191,6 +194,14 @@ class PluginExtensions(Extensions):
                         "choose a code of your own", name)
                 found[service.code] = service
         return list(found.values())
+    def fire_deadlines(self, app: CivicVol, now: datetime) -> list[tuple[str, str]]:
+        fired: list[tuple[str, str]] = []
+        for name, call in self.host.implementations("fire_deadlines"):
+            result = self._attributed(name, "fire_deadlines", call,
+                                      {"app": app, "now": now,
+                                       **self.own_arguments(app, name)})
+            fired += [(str(kind), str(record)) for kind, record in result or ()]
+        return fired
 
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
         for _ in self._each("build_demo", app=app, district=district, progress=progress):

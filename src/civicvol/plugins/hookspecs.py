@@ -35,6 +35,8 @@ from uuid import UUID
 from civicvol.plugins.markers import hookspec
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import click
     from eventsourcing.persistence import JSONTranscoder, Recording
 
@@ -137,6 +139,15 @@ def command_committed(app: CivicVol, command: str, actor: Actor, events: Sequenc
                       recordings: Sequence[Recording[UUID]]) -> None:
     """Observe a command's events once they are committed (``recordings`` carry their log
     positions). Exceptions are reported with the plug-in's name and go no further."""
+
+
+# --- deadlines: each round of the deadline process ---------------------------------------------
+@hookspec
+def fire_deadlines(app: CivicVol, now: datetime, settings: Mapping[str, Any],
+                   service: Any) -> Sequence[tuple[str, str]] | None:
+    """Fire the plug-in's deadlines due at ``now`` (the domain clock's time) as events, by its
+    own commands, and return ``(kind, record id)`` for each fired. Called on every round of
+    ``civicvol deadlines run``: it must be idempotent (fire nothing already fired)."""
 
 
 # --- reports and the demo ----------------------------------------------------------------------

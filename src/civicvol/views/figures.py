@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from civicvol.views.runner import Views
 
 FUNNEL = ("placed", "dispatched", "accepted", "completed", "rated", "cancelled")
+# Where an order stands while it is open, and once it was served (rated or not in time).
+OPEN = ("reviewing", "placed", "offered", "dispatched", "accepted")
+SERVED = ("completed", "rated", "closed-unrated")
 
 
 def district_figures(views: Views) -> dict[str, Any]:
@@ -54,8 +57,8 @@ def district_figures(views: Views) -> dict[str, Any]:
         },
         "orders": {
             "placed": stage.get("placed", 0),
-            "open": sum(status.get(s, 0) for s in ("placed", "dispatched", "accepted")),
-            "completed": status.get("completed", 0) + status.get("rated", 0),
+            "open": sum(status.get(s, 0) for s in OPEN),
+            "completed": sum(status.get(s, 0) for s in SERVED),
             "rated": status.get("rated", 0),
             "cancelled": status.get("cancelled", 0),
             "declines": declines,
@@ -71,6 +74,13 @@ def district_figures(views: Views) -> dict[str, Any]:
             "waiting_for_a_volunteer": status.get("dispatched", 0),
             "in_service": status.get("accepted", 0),
             "waiting_for_rating": status.get("completed", 0),
+            # review (审单), pools (抢单) and deadlines
+            "waiting_for_review": status.get("reviewing", 0),
+            "review_accepted": orders.get("review", {}).get("accepted", 0),
+            "review_rejected": orders.get("review", {}).get("rejected", 0),
+            "offered_to_pools": status.get("offered", 0),
+            "returned_unaccepted": orders.get("returned", {}).get("unaccepted", 0),
+            "closed_unrated": orders.get("closed_unrated", {}).get("all", 0),
             "by_channel": by_channel,
             "by_month": _sorted(orders.get("by_month", {})),
         },

@@ -21,11 +21,16 @@ COLUMNS = ("id", "status", "channel", "service", "description", "place", "wanted
            "requester", "beneficiaries", "team_id", "volunteer_id", "placed_at",
            "dispatched_at", "accepted_at", "completed_at", "rated_at", "cancelled_at",
            "declines", "stars", "hours", "served", "position")
-OPEN = ("placed", "dispatched", "accepted")
+OPEN = ("reviewing", "placed", "offered", "dispatched", "accepted")
 # The stage each event moves an order to, and the column stamped with its moment.
 STAGES = {"Dispatched": ("dispatched", "dispatched_at"), "Accepted": ("accepted", "accepted_at"),
           "Completed": ("completed", "completed_at"), "Rated": ("rated", "rated_at"),
-          "Cancelled": ("cancelled", "cancelled_at"), "Declined": ("placed", None)}
+          "Cancelled": ("cancelled", "cancelled_at"), "Declined": ("placed", None),
+          # the cycle as districts run it: review, pools, activities, deadlines
+          "ReviewAccepted": ("placed", None), "ReviewRejected": ("rejected", None),
+          "Offered": ("offered", None), "Claimed": ("dispatched", "dispatched_at"),
+          "Withdrawn": ("dispatched", None), "Closed": ("completed", "completed_at"),
+          "DispatchExpired": ("placed", None), "ClosedUnrated": ("closed-unrated", None)}
 
 
 Rows = list[dict[str, Any]]
@@ -43,6 +48,11 @@ class OrdersView(View):
         "CREATE INDEX IF NOT EXISTS view_orders_status ON {view_orders} (status, position)",
         "CREATE INDEX IF NOT EXISTS view_orders_team ON {view_orders} (team_id, status)",
         "CREATE INDEX IF NOT EXISTS view_orders_volunteer ON {view_orders} (volunteer_id)",
+        # Every volunteer who accepted an order (an activity has several), for their records.
+        "CREATE TABLE IF NOT EXISTS {view_order_volunteers} (order_id TEXT, volunteer_id TEXT, "
+        "PRIMARY KEY (order_id, volunteer_id))",
+        "CREATE INDEX IF NOT EXISTS view_order_volunteers_by ON {view_order_volunteers} "
+        "(volunteer_id)",
     )
 
     def setup(self) -> None:
@@ -52,14 +62,16 @@ class OrdersView(View):
 
     def _placed(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         placed = e.timestamp.astimezone(DISTRICT_TIME)
+        # Where the district reviews orders, a new one waits for the review (审核中).
+        first = "reviewing" if getattr(e, "under_review", False) else "placed"
         c.defer("INSERT INTO {view_orders} (id, status, channel, service, description, place, "
                   "wanted_time, requester, beneficiaries, placed_at, declines, hours, served, "
-                  "position) VALUES (?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
-                  [str(e.originator_id), e.channel, e.service, e.description, e.place,
+                  "position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
+                  [str(e.originator_id), first, e.channel, e.service, e.description, e.place,
                    e.wanted_time, e.requester, json.dumps(list(e.beneficiaries),
                                                           ensure_ascii=False),
                    moment(e), position])
-        counts["status", "placed"] += 1
+        counts["status", first] += 1
         counts["stage", "placed"] += 1
         counts["stage_by_channel", f"placed|{e.channel}"] += 1
         counts["by_year", str(placed.year)] += 1
@@ -75,22 +87,44 @@ class OrdersView(View):
         old, channel, beneficiaries, dispatched_at, accepted_at = row
         kind = type(e).__name__
         status, column = STAGES[kind]
+        if kind == "Accepted" and not getattr(e, "full", True):
+            status, column = "dispatched", None  # an activity still filling up
         sets: list[str] = ["status = ?"]
         params: list[Any] = [status]
         if column is not None:
             sets.append(f"{column} = ?")
             params.append(moment(e))
-        if kind == "Dispatched":
+        if kind in ("Dispatched", "Claimed"):
             sets.append("team_id = ?")
             params.append(str(e.team_id))
         elif kind == "Accepted":
-            sets.append("volunteer_id = ?")
+            # The first volunteer to accept stands for the order (the order shows them all).
+            sets.append("volunteer_id = COALESCE(volunteer_id, ?)")
             params.append(str(e.volunteer_id))
+            c.execute("INSERT INTO {view_order_volunteers} (order_id, volunteer_id) "
+                      "VALUES (?, ?) ON CONFLICT DO NOTHING", [oid, str(e.volunteer_id)])
+        elif kind == "Withdrawn":
+            sets.append("volunteer_id = CASE WHEN volunteer_id = ? THEN NULL "
+                        "ELSE volunteer_id END")
+            params.append(str(e.volunteer_id))
+            c.execute("DELETE FROM {view_order_volunteers} WHERE order_id = ? AND "
+                      "volunteer_id = ?", [oid, str(e.volunteer_id)])
+        elif kind == "DispatchExpired":
+            # Not accepted in time: back to the centre's queue.
+            sets.append("team_id = NULL")
+            counts["returned", "unaccepted"] += 1
+        elif kind == "ReviewRejected":
+            counts["review", "rejected"] += 1
+        elif kind == "ReviewAccepted":
+            counts["review", "accepted"] += 1
+        elif kind == "ClosedUnrated":
+            counts["closed_unrated", "all"] += 1
         elif kind == "Declined":
             # Back to the centre's queue: the team (and any volunteer) let it go.
             sets += ["declines = declines + 1", "team_id = NULL", "volunteer_id = NULL"]
+            c.execute("DELETE FROM {view_order_volunteers} WHERE order_id = ?", [oid])
             counts["declines", "all"] += 1
-        elif kind == "Completed":
+        elif kind in ("Completed", "Closed"):
             sets += ["hours = ?", "served = ?"]
             params += [centi(e.hours), int(e.served)]
             counts["hours", "completed"] += centi(e.hours)
@@ -106,7 +140,8 @@ class OrdersView(View):
         counts["status", old] -= 1
         counts["status", status] += 1
         # The funnel counts orders, not events: a re-dispatch after a decline counts once.
-        if {"Dispatched": dispatched_at, "Accepted": accepted_at}.get(kind) is not None:
+        if {"Dispatched": dispatched_at, "Claimed": dispatched_at,
+                "Accepted": accepted_at}.get(kind) is not None or column is None:
             return
         if kind != "Declined":
             counts["stage", status] += 1
@@ -119,7 +154,8 @@ class OrdersView(View):
         return _order(rows[0]) if rows else None
 
     def queue(self, limit: int | None = None, offset: int = 0) -> Rows:
-        """The dispatcher's queue: orders placed or declined back, oldest first."""
+        """The dispatcher's queue: orders placed (and reviewed, where the district reviews),
+        declined back, or returned when nobody accepted them in time, oldest first."""
         return self.list(status="placed", limit=limit, offset=offset)
 
     def list(self, *, status: str | None = None, team: str | None = None,
@@ -133,13 +169,17 @@ class OrdersView(View):
         where: list[str] = []
         params: list[Any] = []
         for column, value in (("status", status), ("team_id", team), ("service", service),
-                              ("volunteer_id", volunteer), ("channel", channel)):
+                              ("channel", channel)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
         if status == "open":
             where[0] = f"status IN ({', '.join('?' * len(OPEN))})"
             params[0:1] = list(OPEN)
+        if volunteer is not None:
+            where.append("id IN (SELECT order_id FROM {view_order_volunteers} "
+                         "WHERE volunteer_id = ?)")
+            params.append(volunteer)
         if community is not None:
             where.append("team_id IN (SELECT id FROM {view_teams} WHERE community = ?)")
             params.append(community)
@@ -160,7 +200,8 @@ class OrdersView(View):
         """A volunteer's orders: open ones first, then past ones, newest first."""
         marks = ", ".join("?" * len(OPEN))
         rows = self.rows(
-            f"SELECT {', '.join(COLUMNS)} FROM {{view_orders}} WHERE volunteer_id = ? "
+            f"SELECT {', '.join(COLUMNS)} FROM {{view_orders}} WHERE id IN (SELECT order_id "
+            "FROM {view_order_volunteers} WHERE volunteer_id = ?) "
             f"ORDER BY CASE WHEN status IN ({marks}) THEN 0 ELSE 1 END, position DESC"
             f"{page(limit, offset)}", [volunteer_id, *OPEN])
         return [_order(r) for r in rows]
@@ -170,9 +211,10 @@ class OrdersView(View):
             return {}
         marks = ", ".join("?" * len(volunteer_ids))
         states = ", ".join("?" * len(OPEN))
-        rows = self.rows(f"SELECT volunteer_id, COUNT(*) FROM {{view_orders}} WHERE "
-                         f"volunteer_id IN ({marks}) AND status IN ({states}) "
-                         "GROUP BY volunteer_id", [*volunteer_ids, *OPEN])
+        rows = self.rows(f"SELECT v.volunteer_id, COUNT(*) FROM {{view_order_volunteers}} v "
+                         "JOIN {view_orders} o ON o.id = v.order_id WHERE "
+                         f"v.volunteer_id IN ({marks}) AND o.status IN ({states}) "
+                         "GROUP BY v.volunteer_id", [*volunteer_ids, *OPEN])
         return {str(v): int(n) for v, n in rows}
 
 

@@ -12,7 +12,9 @@ from civicvol.views.view import Counts, View, day
 
 STAGE = {"Placed": "placed", "Dispatched": "dispatched", "Accepted": "accepted",
          "Completed": "completed", "Rated": "rated", "Declined": "declined",
-         "Cancelled": "cancelled"}
+         "Cancelled": "cancelled",
+         # an activity closed with its attendance is completed; a pool's claim dispatches it
+         "Closed": "completed", "Claimed": "dispatched"}
 
 
 class TimelineView(View):

@@ -24,7 +24,7 @@ from civicvol.plugins.safety_patrol.errors import (
     InvalidRecordTime,
     NotAnInspector,
 )
-from civicvol.plugins.safety_patrol.hazard import Hazard, today
+from civicvol.plugins.safety_patrol.hazard import Hazard, district_day, today
 from civicvol.plugins.safety_patrol.inspection import Finding, Inspection
 from civicvol.plugins.safety_patrol.lecture import Lecture
 from civicvol.plugins.safety_patrol.permissions import (  # noqa: F401  (named here too)
@@ -78,6 +78,20 @@ class SafetyPatrol:
         fold_log(self.app.all_events(topics=figures.hazard_topics), self.app.mapper,
                  [figures])
         return figures.overdue()
+
+    def mark_overdue(self, now: datetime) -> list[tuple[str, str]]:
+        """The deadline process's round: each hazard past its deadline and still open is
+        marked overdue once (an event made by civicvol's own system actor)."""
+        from civicvol.domain.values import SYSTEM
+
+        day = district_day(now)
+        fired = []
+        for row in self.overdue(as_of=day):
+            hazard = self.hazard(row["id"])
+            if hazard.mark_overdue(day, by=SYSTEM):
+                self.app.commit("safety.mark_overdue", SYSTEM, hazard)
+                fired.append(("hazard-overdue", str(hazard.id)))
+        return fired
 
     def inspection(self, inspection_id: UUID | str) -> Inspection:
         return self.app.load(Inspection, inspection_id, what="inspection",

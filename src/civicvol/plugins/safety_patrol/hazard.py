@@ -100,6 +100,23 @@ class Hazard(CivicAggregate):
     def _find_still_open(self, inspector_id: UUID, note: str, by: Actor) -> None:
         self.reinspections += 1
 
+    # --- the rectification deadline -----------------------------------------------------------
+    @property
+    def marked_overdue(self) -> bool:
+        return bool(self.__dict__.get("_marked_overdue", False))
+
+    def mark_overdue(self, day: date, by: Actor) -> bool:
+        """Past its deadline on ``day`` and not closed: marked overdue, once (False if it is
+        not overdue, or marked already)."""
+        if self.closed or self.deadline is None or day <= self.deadline or self.marked_overdue:
+            return False
+        self._mark_overdue(day.isoformat(), by)
+        return True
+
+    @event("MarkedOverdue")
+    def _mark_overdue(self, on: str, by: Actor) -> None:
+        self.__dict__["_marked_overdue"] = True
+
 
 def check_deadline(deadline: date, found_on: date) -> date:
     if deadline <= found_on:

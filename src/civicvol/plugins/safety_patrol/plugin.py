@@ -11,6 +11,8 @@ from civicvol.plugins.safety_patrol.settings import SETTINGS
 from civicvol.plugins.settings import Setting
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import click
 
     from civicvol.app.application import CivicVol
@@ -45,6 +47,11 @@ def register_commands(cli: click.Group) -> None:
     from civicvol.plugins.safety_patrol.cli import safety_patrol
 
     cli.add_command(safety_patrol)
+
+
+@hookimpl
+def fire_deadlines(now: datetime, service: SafetyPatrol) -> list[tuple[str, str]]:
+    return service.mark_overdue(now)
 
 
 @hookimpl
