@@ -21,10 +21,12 @@ from civicvol.app.report import EventFold, hours_text, originator
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.team import Team
+from civicvol.views.orders import STAGES
 
 FUNNEL = ("placed", "dispatched", "accepted", "completed", "rated")
-STATUSES = ("placed", "dispatched", "accepted", "completed", "rated", "cancelled")
-DONE = ("completed", "rated")
+STATUSES = ("reviewing", "placed", "offered", "dispatched", "accepted", "completed", "rated",
+            "closed-unrated", "rejected", "cancelled")
+DONE = ("completed", "rated", "closed-unrated")  # the service was given: its hours count
 Decode = Callable[[], Any]
 
 
@@ -38,13 +40,13 @@ def from_views(app: CivicVol) -> dict[str, Any]:
                          "COUNT(completed_at), COUNT(rated_at) FROM {view_orders}",
                          fresh=False)[0]
     communities = orders.rows(
-        "SELECT t.community, COUNT(*), SUM(CASE WHEN o.status IN ('completed', 'rated') "
-        "THEN o.hours ELSE 0 END) FROM {view_orders} o LEFT JOIN {view_teams} t "
+        "SELECT t.community, COUNT(*), SUM(CASE WHEN o.status IN "
+        "('completed', 'rated', 'closed-unrated') THEN o.hours ELSE 0 END) FROM {view_orders} o LEFT JOIN {view_teams} t "
         "ON o.team_id = t.id GROUP BY t.community", fresh=False)
     teams = orders.rows(
         "SELECT o.team_id, t.name, t.community, SUM(o.hours) FROM {view_orders} o "
-        "JOIN {view_teams} t ON o.team_id = t.id WHERE o.status IN ('completed', 'rated') "
-        "GROUP BY o.team_id, t.name, t.community", fresh=False)
+        "JOIN {view_teams} t ON o.team_id = t.id WHERE o.status IN "
+        "('completed', 'rated', 'closed-unrated') GROUP BY o.team_id, t.name, t.community", fresh=False)
     stars = orders.rows("SELECT stars, COUNT(*) FROM {view_orders} WHERE stars IS NOT NULL "
                         "GROUP BY stars", fresh=False)
     by_month: dict[str, Counter[str]] = {}
@@ -74,7 +76,7 @@ class ChartFigures(EventFold):
         on = self._on
         on(Team, "Created", self._team)
         on(ServiceOrder, "Placed", self._placed)
-        for kind in ("Dispatched", "Declined", "Accepted", "Completed", "Rated", "Cancelled"):
+        for kind in STAGES:  # the orders view's own table of stages, so the two agree
             on(ServiceOrder, kind, self._stage)
 
     def _on(self, aggregate: type, event_name: str, handler: Any) -> None:
@@ -98,15 +100,18 @@ class ChartFigures(EventFold):
         if order is None:
             return
         kind = n.topic.rsplit(".", 1)[-1]
-        if kind == "Declined":  # back to the centre's queue: the team let it go
-            order["status"], order["team"] = "placed", None
-            return
         e = decode()
-        order["status"] = kind.lower()
-        order["reached"].add(kind.lower())
-        if kind == "Dispatched":
+        status, column = STAGES[kind]
+        if kind == "Accepted" and not getattr(e, "full", True):
+            status, column = "dispatched", None  # an activity still filling up
+        order["status"] = status
+        if column is not None:
+            order["reached"].add(column.removesuffix("_at"))
+        if kind in ("Dispatched", "Claimed"):
             order["team"] = e.team_id
-        elif kind == "Completed":
+        elif kind in ("Declined", "DispatchExpired"):  # back to the centre's queue
+            order["team"] = None
+        elif kind in ("Completed", "Closed"):
             order["hours"] = Decimal(e.hours)
         elif kind == "Rated":
             order["stars"] = int(e.stars)

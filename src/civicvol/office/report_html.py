@@ -50,9 +50,11 @@ LABELS = {
 STAGE_LABELS = {"placed": N_("Ordered (点单)"), "dispatched": N_("Dispatched (派单)"),
                 "accepted": N_("Accepted (接单)"), "completed": N_("Served"),
                 "rated": N_("Rated (评单)")}
-STATUS_LABELS = {"placed": N_("Waiting for dispatch"), "dispatched": N_("Dispatched"),
+STATUS_LABELS = {"reviewing": N_("Under review"), "placed": N_("Waiting for dispatch"),
+                 "offered": N_("Offered to teams"), "dispatched": N_("Dispatched"),
                  "accepted": N_("In service"), "completed": N_("Completed"),
-                 "rated": N_("Rated"), "cancelled": N_("Cancelled")}
+                 "rated": N_("Rated"), "closed-unrated": N_("Closed unrated"),
+                 "rejected": N_("Rejected"), "cancelled": N_("Cancelled")}
 POINT_BARS = ("credited", "approved", "pending", "rejected", "reversed", "redeemed")
 
 
