@@ -41,12 +41,14 @@ def from_views(app: CivicVol) -> dict[str, Any]:
                          fresh=False)[0]
     communities = orders.rows(
         "SELECT t.community, COUNT(*), SUM(CASE WHEN o.status IN "
-        "('completed', 'rated', 'closed-unrated') THEN o.hours ELSE 0 END) FROM {view_orders} o LEFT JOIN {view_teams} t "
+        "('completed', 'rated', 'closed-unrated') THEN o.hours ELSE 0 END) "
+        "FROM {view_orders} o LEFT JOIN {view_teams} t "
         "ON o.team_id = t.id GROUP BY t.community", fresh=False)
     teams = orders.rows(
         "SELECT o.team_id, t.name, t.community, SUM(o.hours) FROM {view_orders} o "
         "JOIN {view_teams} t ON o.team_id = t.id WHERE o.status IN "
-        "('completed', 'rated', 'closed-unrated') GROUP BY o.team_id, t.name, t.community", fresh=False)
+        "('completed', 'rated', 'closed-unrated') GROUP BY o.team_id, t.name, t.community",
+        fresh=False)
     stars = orders.rows("SELECT stars, COUNT(*) FROM {view_orders} WHERE stars IS NOT NULL "
                         "GROUP BY stars", fresh=False)
     by_month: dict[str, Counter[str]] = {}
