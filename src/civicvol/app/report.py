@@ -75,7 +75,7 @@ class DistrictFigures(EventFold):
         on(ServiceOrder, "Placed", self._order_placed)
         for name in ("Dispatched", "Accepted", "Declined", "Completed", "Rated", "Cancelled"):
             on(ServiceOrder, name, self._order_event)
-        for name in ("Credited", "Approved", "Rejected", "Redeemed", "Reversed"):
+        for name in ("Credited", "Approved", "Rejected", "Redeemed", "Reversed", "Expired"):
             on(PointAccount, name, self._points_event)
 
     def _on(self, aggregate: type, event_name: str, handler: Handler) -> None:
@@ -145,6 +145,8 @@ class DistrictFigures(EventFold):
         elif kind == "Redeemed":
             self.points["redeemed"] += e.points
             self.points["redemptions"] += 1
+        elif kind == "Expired":
+            self.points["expired"] += e.points
         else:  # Approved, Rejected, Reversed move a credit from one status to another
             points, status = self.entries[key]
             new = {"Approved": "approved", "Rejected": "rejected"}.get(kind, "reversed")
@@ -247,13 +249,14 @@ def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
 
 
 POINT_FIGURES = ("credited", "approved", "pending", "rejected", "reversed", "redeemed",
-                 "redemptions")
+                 "redemptions", "expired")
 
 
 def points_figures(points: Mapping[str, int]) -> dict[str, int]:
     """The report's points section from the points by state (absent states count 0)."""
     figures = {name: int(points.get(name, 0)) for name in POINT_FIGURES}
-    return {**figures, "outstanding": figures["approved"] - figures["redeemed"]}
+    return {**figures, "outstanding": figures["approved"] - figures["redeemed"]
+            - figures["expired"]}
 
 
 def hours_text(hours: Decimal) -> str:

@@ -240,6 +240,8 @@ def _add_account(figures: DistrictFigures, account: PointAccount) -> None:
         if entry.kind == "redemption":
             figures.points["redeemed"] += entry.points
             figures.points["redemptions"] += 1
+        elif entry.kind == "expiry":
+            figures.points["expired"] += entry.points
         else:
             figures.points["credited"] += entry.points
             figures.points[entry.status.value] += entry.points
