@@ -37,6 +37,7 @@ from civicvol.audit.checkpoint import AuditFileError, load_private_key, read_pub
 from civicvol.audit.history import aggregate_history
 from civicvol.audit.replay import replay
 from civicvol.audit.trace import trace_points
+from civicvol.i18n import _
 from civicvol.cli.audit import audit
 from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
 from civicvol.cli.context import console, json_option, print_json, session, writes
@@ -103,7 +104,7 @@ def history(record_id: str, as_json: bool) -> None:
 @click.argument("volunteer_id")
 @json_option
 def trace(volunteer_id: str, as_json: bool) -> None:
-    """Every point credited, approved, rejected, reversed or redeemed, and its cause."""
+    """Every point credited, approved, rejected, reversed, redeemed or expired, and its cause."""
     data = trace_points(session().app, volunteer_id)
     missing = {e["origin"]["missing_plugin"]["message"] for e in data["entries"]
                if "missing_plugin" in e.get("origin", {})}
@@ -124,6 +125,11 @@ def trace(volunteer_id: str, as_json: bool) -> None:
         earned = origin.get("event")
         source = entry["source"] + (f" ({earned['name']} @{earned['position']})"
                                     if earned and a["action"] == "credited" else "")
+        if a.get("lots"):  # a redemption: the lots it was taken from, oldest first
+            source += " " + _("from {lots}").format(
+                lots=", ".join(f"{lot} ({n})" for lot, n in a["lots"].items()))
+        elif a["action"] == "expired":
+            source += " " + _("validity ended {day}").format(day=a["expired_on"])
         table.add_row(str(cause["position"]), cause["time"], a["action"], a["entry"],
                       str(a["points"]), cause["by"], source)
     console.print(table)
