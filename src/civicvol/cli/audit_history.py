@@ -37,12 +37,12 @@ from civicvol.audit.checkpoint import AuditFileError, load_private_key, read_pub
 from civicvol.audit.history import aggregate_history
 from civicvol.audit.replay import replay
 from civicvol.audit.trace import trace_points
-from civicvol.i18n import _
 from civicvol.cli.audit import audit
 from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
 from civicvol.cli.context import console, json_option, print_json, session, writes
 from civicvol.cli.volunteers import volunteer
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 
 stderr = Console(stderr=True)
 
