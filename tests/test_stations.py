@@ -3,15 +3,19 @@ code, the keeper's redemption, and every refusal on the way."""
 
 from __future__ import annotations
 
+import json
+from contextlib import closing
 from datetime import timedelta
+from pathlib import Path
 from uuid import UUID
 
 import pytest
 
-from civicvol import CivicVol
+from civicvol import CivicVol, Source
 from civicvol.domain import clock, errors
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.redemption_code import CODE_LIFETIME
+from tests import test_cli as cli
 from tests.conftest import ADMIN, POINTS_AUDITOR, STATION_KEEPER
 from tests.refusal import refused
 from tests.world import World, build_world
@@ -200,3 +204,67 @@ class TestTheRecordsFollow:
         points = district_report(world.app)["points"]
         assert (points["redeemed"], points["redemptions"], points["outstanding"]) == (10, 1, 10)
         assert world.app.views.points.account(str(world.barber))["balance"] == 10
+
+
+class TestTheCommandLine:
+    """The whole counter through ``civicvol``: open, stock, code, redeem, and refusals."""
+
+    def test_a_gift_redeemed_at_the_counter(self, tmp_path: Path) -> None:
+        store = f"sqlite:///{tmp_path / 'counter.db'}"
+        barber = cli.created(store, "volunteer", "register", "--name", "李师傅", "--phone",
+                             "13800138000", "--community", "东庄社区")
+        with closing(CivicVol(store)) as app:
+            app.credit_points(ADMIN, barber, 30, Source("award", "cli-story"))
+            app.approve_points(POINTS_AUDITOR, barber)
+        cli.created(store, "station", "open", STATION, "--community", "金实社区")
+        cli.ok(store, "station", "add-gift", STATION, "--gift", "毛巾", "--price", "10",
+               "--stock", "1", actor=cli.STATION_KEEPER)
+        cli.ok(store, "station", "restock", STATION, "--gift", "毛巾", "--quantity", "1",
+               actor=cli.ADMIN)
+        assert cli.shown(store, "station", "catalogue", STATION) == {
+            "station": STATION, "gifts": [{"gift": "毛巾", "price": 10, "stock": 2}]}
+        taken = json.loads(cli.ok(store, "points", "code", "--station", STATION, "--gift",
+                                  "毛巾", "--json", actor=f"volunteer:{barber}").stdout)
+        assert taken["expires_at"].endswith("+08:00")
+        entry = cli.created(store, "station", "redeem", STATION, taken["code"],
+                            actor=cli.STATION_KEEPER)
+        shown = cli.shown(store, "points", "show", barber)
+        assert (shown["balance"], shown["redeemed"]) == (20, 10)
+        assert [e["entry"] for e in shown["entries"] if e["kind"] == "redemption"] == [entry]
+        line = cli.refused(store, "station", "redeem", STATION, taken["code"],
+                           actor=cli.STATION_KEEPER, exit_code=5)
+        assert "used already" in line
+        line = cli.refused(store, "station", "catalogue", "无名驿站", exit_code=3)
+        assert "station open" in line
+        cli.refused(store, "station", "open", "新驿站", "--community", "金实社区",
+                    actor=cli.STATION_KEEPER, exit_code=4)
+
+    def test_the_district_sets_the_validity_and_expires_points(self, tmp_path: Path) -> None:
+        store = f"sqlite:///{tmp_path / 'expiry.db'}"
+        barber = cli.created(store, "volunteer", "register", "--name", "李师傅", "--phone",
+                             "13800138000", "--community", "东庄社区")
+        earned = clock.now() - timedelta(days=400)
+        if (clock.district_day(earned).month, clock.district_day(earned).day) == (2, 29):
+            earned -= timedelta(days=1)  # keep the year's arithmetic below plain
+        with closing(CivicVol(store)) as app:
+            with clock.frozen_at(earned - timedelta(days=1)):
+                app.set_points_validity(ADMIN, "1y")
+            with clock.frozen_at(earned):
+                app.credit_points(ADMIN, barber, 30, Source("award", "cli-story"))
+                app.approve_points(POINTS_AUDITOR, barber)
+        ends = clock.district_day(earned).replace(year=clock.district_day(earned).year + 1)
+        assert cli.shown(store, "points", "show", barber)["lots"] == [
+            {"entry": "E1", "points": 30, "expires_on": ends.isoformat()}]
+        expired = json.loads(cli.ok(store, "points", "expire", "--json",
+                                    actor=cli.ADMIN).stdout)
+        assert expired == {barber: ["E2"]}
+        assert "expired 0 lots on 0 accounts" in cli.ok(store, "points", "expire",
+                                                         actor=cli.ADMIN).stdout
+        assert cli.shown(store, "points", "show", barber)["expired"] == 30
+        cli.ok(store, "points", "validity", "set", "3y", actor=cli.ADMIN)
+        validity = cli.shown(store, "points", "validity", "show")
+        assert [c["validity"] for c in validity["changes"]] == ["1y", "3y"]
+        cli.refused(store, "points", "validity", "set", "forever", actor=cli.ADMIN,
+                    exit_code=2)
+        cli.refused(store, "points", "expire", "--as-of", "2999-01-01", actor=cli.ADMIN,
+                    exit_code=2)
