@@ -42,8 +42,9 @@ def build_rider_clues(clues: RiderClues, d: District,
     app, rng = clues.app, d.rng
     team = d.teams[TEAM]
     riders = _riders(clues, d, team, d.scaled(RIDERS))
-    with app.events_dated(BEGIN - timedelta(days=1)):
-        clues.open_station(ADMIN, [(gift, price, STOCK) for gift, price in GIFTS])
+    if app.find_station(clues.station) is None:  # not yet, by a district built before
+        with app.events_dated(BEGIN - timedelta(days=1)):
+            clues.open_station(ADMIN, [(gift, price, STOCK) for gift, price in GIFTS])
     verdicts = (["valid"] * d.scaled(VALID) + ["invalid"] * d.scaled(INVALID, least=0)
                 + ["duplicate"] * d.scaled(DUPLICATE, least=0))
     rng.shuffle(verdicts)
