@@ -22,7 +22,10 @@ COMMANDS = ["register_volunteer", "register_volunteers", "update_contact",
             "stand_down_leader", "dissolve_team", "place_order", "dispatch_order",
             "accept_order", "decline_order", "complete_order", "rate_order", "cancel_order",
             "credit_points", "credit_many", "approve_points", "reject_points",
-            "reverse_points", "redeem_points"]
+            "reverse_points", "redeem_points",
+            # gifts: the points' validity and the gift counter
+            "set_points_validity", "expire_points", "open_station", "add_gift",
+            "restock_gift", "issue_redemption_code", "redeem_code"]
 CALLS_PER_EXAMPLE = 20
 EXAMPLES = 520  # 520 x 20 = 10,400 calls a run
 
@@ -42,7 +45,8 @@ def values(world: World) -> st.SearchStrategy[Any]:
     plain = st.one_of(
         st.none(), st.booleans(), st.integers(-10, 10**6), st.floats(allow_nan=True),
         text, st.binary(max_size=8), st.sampled_from(ids), st.sampled_from([str(i) for i in ids]),
-        st.sampled_from(["理发", "special", "13600136000", "2", "E1", "东庄社区", ""]),
+        st.sampled_from(["理发", "special", "13600136000", "2", "E1", "东庄社区", "",
+                         "蜂享驿站", "毛巾", "1y", "year-end", "ABCD2345"]),
         st.builds(Source, text, text), st.just(Source("award", "fuzz")),
         st.sampled_from([ADMIN, DISPATCHER, RESIDENT, POINTS_AUDITOR, STATION_KEEPER,
                          world.barber_actor, "administrator:admin-1", None]),

@@ -169,6 +169,11 @@ class TestChangingTheSetting:
                 POINTS_AUDITOR, "1y")
         refused(world.app, errors.PermissionDenied, world.app.expire_points, STATION_KEEPER)
 
+    def test_the_expiry_is_run_as_of_a_day_not_a_moment(self, world: World) -> None:
+        message = refused(world.app, errors.InvalidInput, world.app.expire_points, ADMIN,
+                          at("2024-05-01"))
+        assert "date(2024, 5, 1)" in message
+
     def test_the_expiry_is_not_run_for_a_day_to_come(self, world: World) -> None:
         with clock.frozen_at(at("2024-05-01")):
             message = refused(world.app, errors.InvalidInput, world.app.expire_points, ADMIN,

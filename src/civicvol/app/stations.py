@@ -87,6 +87,9 @@ class StationCommands:
         """Expire every lot whose validity ended by ``as_of`` (default: today in the
         district), one account per transaction; running it again expires nothing more."""
         authorize(actor, "points.expire")
+        if isinstance(as_of, datetime):  # a date, not a moment: days end at the district's
+            raise InvalidInput(f"as_of {as_of!r} is a moment; give the district's day, e.g. "
+                               f"date({as_of.year}, {as_of.month}, {as_of.day})")
         today = clock.district_today()
         day = as_of or today
         if day > today:
