@@ -37,6 +37,7 @@ from civicvol.domain.points_validity import (
 from civicvol.domain.redemption_code import RedemptionCode, code_id
 from civicvol.domain.station import Gift, Station, station_id
 from civicvol.domain.values import SYSTEM, Actor, Role
+from civicvol.i18n import _
 
 if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
@@ -88,13 +89,15 @@ class StationCommands:
         district), one account per transaction; running it again expires nothing more."""
         authorize(actor, "points.expire")
         if isinstance(as_of, datetime):  # a date, not a moment: days end at the district's
-            raise InvalidInput(f"as_of {as_of!r} is a moment; give the district's day, e.g. "
-                               f"date({as_of.year}, {as_of.month}, {as_of.day})")
+            raise InvalidInput(_("as_of {moment!r} is a moment; give the district's day, e.g. "
+                                 "date({year}, {month}, {day})").format(
+                moment=as_of, year=as_of.year, month=as_of.month, day=as_of.day))
         today = clock.district_today()
         day = as_of or today
         if day > today:
-            raise InvalidInput(f"cannot expire points as of {day}, a day still to come; give "
-                               f"--as-of {today} or an earlier day")
+            raise InvalidInput(_("cannot expire points as of {day}, a day still to come; give "
+                                 "--as-of {today} or an earlier day").format(
+                day=day, today=today))
         validity_for = self.cv.validity_for()
         expired: dict[UUID, list[str]] = {}
         for volunteer_id in self.cv.views.points.volunteer_ids():
@@ -115,11 +118,12 @@ class StationCommands:
     # --- stations ----------------------------------------------------------------------------
     def station(self, name: str) -> Station:
         if not isinstance(name, str) or not name.strip():
-            raise InvalidInput("name the station, e.g. 蜂享驿站")
+            raise InvalidInput(_("name the station, e.g. 蜂享驿站"))
         found = self.cv.find(Station, station_id(name))
         if found is None:
-            raise StationNotFound(f"no station named {name.strip()!r} in this store; an "
-                                  "administrator opens it with 'civicvol station open'")
+            raise StationNotFound(_("no station named {name!r} in this store; an administrator "
+                                    "opens it with 'civicvol station open'").format(
+                name=name.strip()))
         return found
 
     def find_station(self, name: str) -> Station | None:
@@ -130,8 +134,8 @@ class StationCommands:
         authorize(actor, "station.open")
         station = Station.open(name, community, by=actor)
         if self.cv.find(Station, station.id) is not None:
-            raise StationExists(f"station {station.name} is open already; add gifts to it with "
-                                "'civicvol station add-gift'")
+            raise StationExists(_("station {station} is open already; add gifts to it with "
+                                  "'civicvol station add-gift'").format(station=station.name))
         self.cv.commit("station.open", actor, station)
         return station.id
 
@@ -183,18 +187,19 @@ class StationCommands:
         issued = self.cv.find(RedemptionCode, code_id(code))
         if issued is None:
             raise RedemptionCodeNotFound(
-                f"no redemption code {code.strip()!r} was issued; check it with the volunteer, "
-                "who takes one with 'civicvol points code'")
+                _("no redemption code {code!r} was issued; check it with the volunteer, who "
+                  "takes one with 'civicvol points code'").format(code=code.strip()))
         issued.check_usable(found.id, clock.now())
         account = self.cv._existing_account(issued.volunteer_id)
         if actor.id == str(account.volunteer_id):
-            raise PermissionDenied(f"{actor} may not redeem their own code; another station "
-                                   "keeper must do it")
+            raise PermissionDenied(_("{actor} may not redeem their own code; another station "
+                                     "keeper must do it").format(actor=actor))
         wanted = found.check_in_stock(issued.gift)
         if wanted.price != issued.points:
             raise StationRedeemsByCode(
-                f"{wanted.name} now costs {wanted.price} points, not the {issued.points} the "
-                "code was issued for; the volunteer asks for a new code")
+                _("{gift} now costs {price} points, not the {points} the code was issued for; "
+                  "the volunteer asks for a new code").format(
+                    gift=wanted.name, price=wanted.price, points=issued.points))
         gift = found.hand_out(wanted.name, account.volunteer_id, issued.id, by=actor)
         self.cv.expire_due_lots(account)
         entry_id = account.redeem(gift.price, gift.name, found.name, by=actor)
@@ -208,6 +213,7 @@ class StationCommands:
         event); a station with a catalogue redeems only by the volunteer's code."""
         if isinstance(station, str) and self.cv.find_station(station) is not None:
             raise StationRedeemsByCode(
-                f"station {station.strip()} keeps a catalogue: its gifts are redeemed with the "
-                "volunteer's code ('civicvol points code', then 'civicvol station redeem')")
+                _("station {station} keeps a catalogue: its gifts are redeemed with the "
+                  "volunteer's code ('civicvol points code', then 'civicvol station redeem')"
+                  ).format(station=station.strip()))
         self.cv.expire_due_lots(account)

@@ -35,6 +35,7 @@ from civicvol.domain.values import (
     check_points,
     check_text,
 )
+from civicvol.i18n import _
 
 
 class PointAccount(CivicAggregate):
@@ -222,9 +223,9 @@ class PointAccount(CivicAggregate):
                 "can be reversed"
             )
         if self._expired_of(entry_id):
-            raise EntryNotPending(
-                f"entry {entry_id}'s points expired (see 'points show'); what expired is gone "
-                "already, so the credit can no longer be taken back")
+            raise EntryNotPending(_(
+                "entry {entry}'s points expired (see 'points show'); what expired is gone "
+                "already, so the credit can no longer be taken back").format(entry=entry_id))
         if entry.status is EntryStatus.APPROVED:
             self.check_can_spend(entry.points, "reverse")
         self._reverse(entry_id, check_text(reason, "reason for reversing", required=True), by)

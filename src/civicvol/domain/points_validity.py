@@ -20,6 +20,7 @@ from civicvol.domain.base import CivicAggregate
 from civicvol.domain.dated import DatedEvent, event_time
 from civicvol.domain.errors import InvalidInput
 from civicvol.domain.values import Actor
+from civicvol.i18n import _
 
 MAX_VALIDITY_YEARS = 10
 _YEARS = re.compile(r"^([1-9]\d?)y$")
@@ -38,8 +39,9 @@ class PointsValidity:
         if value in ("never", "year-end") or (match and int(match[1]) <= MAX_VALIDITY_YEARS):
             return cls(value)
         raise InvalidInput(
-            f"points validity {text!r} is not one of 'never', 'year-end' or a number of years "
-            f"such as '1y' or '3y' (at most {MAX_VALIDITY_YEARS}y)")
+            _("points validity {text!r} is not one of 'never', 'year-end' or a number of years "
+              "such as '1y' or '3y' (at most {most}y)").format(text=text,
+                                                                most=MAX_VALIDITY_YEARS))
 
     def expires_on(self, earned: date) -> date | None:
         """The first day on which points earned on ``earned`` are no longer valid."""

@@ -18,6 +18,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import CodeNotUsable
 from civicvol.domain.values import Actor
+from civicvol.i18n import _
 
 CODE_LIFETIME = timedelta(minutes=15)
 # No 0/O, 1/I/L: a code is read aloud or typed from a phone's screen.
@@ -65,15 +66,17 @@ class RedemptionCode(CivicAggregate):
 
     def check_usable(self, station_id: UUID, now: datetime) -> None:
         if self.used:
-            raise CodeNotUsable("this redemption code was used already; the volunteer asks "
-                                "for a new one with 'civicvol points code'")
+            raise CodeNotUsable(_("this redemption code was used already; the volunteer "
+                                  "asks for a new one with 'civicvol points code'"))
         if now >= self.expires_at:
-            raise CodeNotUsable("this redemption code has expired (codes last "
-                                f"{int(CODE_LIFETIME.total_seconds() // 60)} minutes); the "
-                                "volunteer asks for a new one with 'civicvol points code'")
+            raise CodeNotUsable(_("this redemption code has expired (codes last {minutes} "
+                                  "minutes); the volunteer asks for a new one with "
+                                  "'civicvol points code'").format(
+                minutes=int(CODE_LIFETIME.total_seconds() // 60)))
         if station_id != self.station_id:
-            raise CodeNotUsable(f"this redemption code is for station {self.station}; redeem "
-                                "it there, or the volunteer asks for a code for this station")
+            raise CodeNotUsable(_("this redemption code is for station {station}; redeem "
+                                  "it there, or the volunteer asks for a code for this "
+                                  "station").format(station=self.station))
 
     def use(self, by: Actor) -> None:
         self._use(by)

@@ -16,6 +16,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import GiftExists, GiftNotFound, InvalidInput, OutOfStock
 from civicvol.domain.values import Actor, check_name, check_points
+from civicvol.i18n import _
 
 MAX_STOCK = 100_000
 
@@ -51,22 +52,25 @@ class Station(CivicAggregate):
         except (KeyError, TypeError):
             known = ", ".join(self.gifts) or "none yet"
             raise GiftNotFound(
-                f"station {self.name} has no gift {gift!r} in its catalogue (gifts: {known}); "
-                "see 'civicvol station catalogue'") from None
+                _("station {station} has no gift {gift!r} in its catalogue (gifts: {known}); "
+                  "see 'civicvol station catalogue'").format(
+                    station=self.name, gift=gift, known=known)) from None
 
     def check_in_stock(self, gift: str) -> Gift:
         found = self.check_gift(gift)
         if found.stock <= 0:
-            raise OutOfStock(f"station {self.name} has no {found.name} left; choose another "
-                             "gift, or ask the station to restock it")
+            raise OutOfStock(_("station {station} has no {gift} left; choose another gift, "
+                               "or ask the station to restock it").format(
+                station=self.name, gift=found.name))
         return found
 
     # --- commands ----------------------------------------------------------------------------
     def add_gift(self, gift: str, price: int, stock: int, by: Actor) -> None:
         name = check_name(gift, "gift")
         if name in self.gifts:
-            raise GiftExists(f"station {self.name} has {name} in its catalogue already; "
-                             "restock it with 'civicvol station restock'")
+            raise GiftExists(_("station {station} has {gift} in its catalogue already; "
+                               "restock it with 'civicvol station restock'").format(
+                station=self.name, gift=name))
         self._add_gift(name, check_points(price, "a gift's price in points"),
                        check_stock(stock, allow_zero=True), by)
 
@@ -78,8 +82,10 @@ class Station(CivicAggregate):
         found = self.check_gift(gift)
         quantity = check_stock(quantity)
         if found.stock + quantity > MAX_STOCK:
-            raise InvalidInput(f"{found.stock} + {quantity} {found.name} is more than a station "
-                               f"keeps; give at most {MAX_STOCK - found.stock}")
+            raise InvalidInput(_("{stock} + {quantity} {gift} is more than a station keeps; "
+                                 "give at most {most}").format(
+                stock=found.stock, quantity=quantity, gift=found.name,
+                most=MAX_STOCK - found.stock))
         self._restock(found.name, quantity, by)
 
     @event("Restocked")
@@ -103,11 +109,11 @@ class Station(CivicAggregate):
 def check_stock(value: int, *, allow_zero: bool = False) -> int:
     low = 0 if allow_zero else 1
     if not isinstance(value, int) or isinstance(value, bool) or value < low:
-        raise InvalidInput(f"a quantity of gifts must be a whole number {low} or more, "
-                           f"not {value!r}")
+        raise InvalidInput(_("a quantity of gifts must be a whole number {low} or more, "
+                             "not {value!r}").format(low=low, value=value))
     if value > MAX_STOCK:
-        raise InvalidInput(f"{value} gifts is more than a station keeps; give at most "
-                           f"{MAX_STOCK}")
+        raise InvalidInput(_("{value} gifts is more than a station keeps; give at most "
+                             "{most}").format(value=value, most=MAX_STOCK))
     return value
 
 
