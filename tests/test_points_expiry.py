@@ -27,9 +27,9 @@ def at(day: str, hour: int = 10) -> datetime:
 
 
 @pytest.fixture
-def world(memory_app: CivicVol) -> World:
+def world(app: CivicVol) -> World:
     with clock.frozen_at(at("2024-01-02")):
-        return build_world(memory_app)
+        return build_world(app)
 
 
 def account(world: World) -> PointAccount:

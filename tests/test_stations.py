@@ -24,8 +24,8 @@ STATION, OTHER = "蜂享驿站", "东庄社区新时代文明实践站"
 
 
 @pytest.fixture
-def world(memory_app: CivicVol) -> World:
-    world = build_world(memory_app)
+def world(app: CivicVol) -> World:
+    world = build_world(app)
     app = world.app
     app.open_station(ADMIN, STATION, "金实社区")
     app.add_gift(ADMIN, STATION, "洗衣液", 20, 1)
