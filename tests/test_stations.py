@@ -205,6 +205,22 @@ class TestTheRecordsFollow:
         assert (points["redeemed"], points["redemptions"], points["outstanding"]) == (10, 1, 10)
         assert world.app.views.points.account(str(world.barber))["balance"] == 10
 
+    def test_the_report_shows_each_stations_stock_and_what_it_handed_out(
+            self, world: World) -> None:
+        from civicvol.app.views import district_report, fold_report
+        from civicvol.audit.replay import replay
+
+        code, _ = world.app.issue_redemption_code(world.barber_actor, STATION, "毛巾")
+        world.app.redeem_code(STATION_KEEPER, STATION, code)
+        world.app.restock_gift(STATION_KEEPER, OTHER, "毛巾", 2)
+        stations = district_report(world.app)["stations"]
+        assert stations == {
+            "open": 2, "in_stock": 1 + 4 + 5, "handed_out": 1,
+            "by_station": {OTHER: {"in_stock": 5, "handed_out": 0},
+                           STATION: {"in_stock": 5, "handed_out": 1}}}
+        assert fold_report(world.app, world.app.all_events())["stations"] == stations
+        assert replay(world.app).discrepancies == []
+
 
 class TestTheCommandLine:
     """The whole counter through ``civicvol``: open, stock, code, redeem, and refusals."""

@@ -22,6 +22,7 @@ from civicvol.domain.errors import CivicVolError
 from civicvol.domain.membership import Membership
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.service_order import ServiceOrder
+from civicvol.domain.station import Station
 from civicvol.domain.team import Team
 from civicvol.domain.volunteer import Volunteer
 
@@ -60,6 +61,7 @@ class DistrictFigures(EventFold):
         self.points = Counter[str]()
         self.entries: dict[tuple[UUID, str], tuple[int, str]] = {}
         self.member_volunteer: dict[UUID, UUID] = {}
+        self.stations: dict[UUID, dict[str, Any]] = {}
         super().__init__()
         on = self._on
         on(Volunteer, "Registered", self._volunteer_status("active"))
@@ -77,6 +79,8 @@ class DistrictFigures(EventFold):
             on(ServiceOrder, name, self._order_event)
         for name in ("Credited", "Approved", "Rejected", "Redeemed", "Reversed", "Expired"):
             on(PointAccount, name, self._points_event)
+        for name in ("Opened", "GiftAdded", "Restocked", "HandedOut"):
+            on(Station, name, self._station_event)
 
     def _on(self, aggregate: type, event_name: str, handler: Handler) -> None:
         self.handlers[event_topic(aggregate, event_name)] = handler
@@ -154,6 +158,20 @@ class DistrictFigures(EventFold):
             self.points[new] += points
             self.entries[key] = (points, new)
 
+    def _station_event(self, n: Notification, decode: Callable[[], Any]) -> None:
+        kind = n.topic.rsplit(".", 1)[-1]
+        if kind == "Opened":
+            self.stations[originator(n)] = {"name": decode().name, "in_stock": 0,
+                                            "handed_out": 0}
+            return
+        station = self.stations[originator(n)]
+        if kind == "HandedOut":
+            station["in_stock"] -= 1
+            station["handed_out"] += 1
+        else:
+            e = decode()
+            station["in_stock"] += e.stock if kind == "GiftAdded" else e.quantity
+
     # --- the figures -------------------------------------------------------------------------
     def serving_members(self) -> Counter[UUID]:
         """Active members per team; a volunteer who left the service no longer serves."""
@@ -214,6 +232,8 @@ class DistrictFigures(EventFold):
                     b for o in completed for b in o["beneficiaries"]).most_common()),
             },
             "points": points_figures(points),
+            "stations": stations_figures(
+                (st["name"], st["in_stock"], st["handed_out"]) for st in self.stations.values()),
         }
 
 
@@ -257,6 +277,16 @@ def points_figures(points: Mapping[str, int]) -> dict[str, int]:
     figures = {name: int(points.get(name, 0)) for name in POINT_FIGURES}
     return {**figures, "outstanding": figures["approved"] - figures["redeemed"]
             - figures["expired"]}
+
+
+def stations_figures(stations: Iterable[tuple[str, int, int]]) -> dict[str, Any]:
+    """The report's gift counters from (station, gifts in stock, gifts handed out)."""
+    by_station = {name: {"in_stock": stock, "handed_out": out}
+                  for name, stock, out in sorted(stations)}
+    return {"open": len(by_station),
+            "in_stock": sum(s["in_stock"] for s in by_station.values()),
+            "handed_out": sum(s["handed_out"] for s in by_station.values()),
+            "by_station": by_station}
 
 
 def hours_text(hours: Decimal) -> str:

@@ -12,12 +12,13 @@ from civicvol.views.memberships import MembershipsView
 from civicvol.views.orders import OrdersView
 from civicvol.views.points import PointsView
 from civicvol.views.runner import Views
+from civicvol.views.stations import StationsView
 from civicvol.views.teams import TeamsView
 from civicvol.views.timeline import TimelineView
 from civicvol.views.view import View
 from civicvol.views.volunteers import VolunteersView
 
 CORE_VIEWS: tuple[type[View], ...] = (OrdersView, VolunteersView, DirectoryView, TeamsView,
-                                      MembershipsView, PointsView, TimelineView)
+                                      MembershipsView, PointsView, TimelineView, StationsView)
 
 __all__ = ["CORE_VIEWS", "View", "Views"]
