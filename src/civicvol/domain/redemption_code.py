@@ -23,7 +23,9 @@ from civicvol.i18n import _
 CODE_LIFETIME = timedelta(minutes=15)
 # No 0/O, 1/I/L: a code is read aloud or typed from a phone's screen.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
+# 31^10 codes: guessing one from the stored ids (a uuid5 of the code) within its lifetime
+# takes far more than a database reader's GPU has; a keeper still types it in a few seconds.
+CODE_LENGTH = 10
 
 
 def new_code() -> str:
