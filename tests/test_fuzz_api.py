@@ -26,7 +26,10 @@ COMMANDS = ["register_volunteer", "register_volunteers", "update_contact",
             # branch cycle: review, pools, activities, hours, district settings
             "review_order", "offer_order", "claim_order", "withdraw_from_order",
             "start_activity", "sign_in", "sign_out", "close_activity", "add_hours",
-            "change_district_setting"]
+            "change_district_setting",
+            # gifts: the points' validity and the gift counter
+            "set_points_validity", "expire_points", "open_station", "add_gift",
+            "restock_gift", "issue_redemption_code", "redeem_code"]
 CALLS_PER_EXAMPLE = 20
 EXAMPLES = 520  # 520 x 20 = 10,400 calls a run
 
@@ -46,7 +49,8 @@ def values(world: World) -> st.SearchStrategy[Any]:
     plain = st.one_of(
         st.none(), st.booleans(), st.integers(-10, 10**6), st.floats(allow_nan=True),
         text, st.binary(max_size=8), st.sampled_from(ids), st.sampled_from([str(i) for i in ids]),
-        st.sampled_from(["理发", "special", "13600136000", "2", "E1", "东庄社区", ""]),
+        st.sampled_from(["理发", "special", "13600136000", "2", "E1", "东庄社区", "",
+                         "蜂享驿站", "毛巾", "1y", "year-end", "ABCD2345"]),
         st.builds(Source, text, text), st.just(Source("award", "fuzz")),
         st.sampled_from([ADMIN, DISPATCHER, RESIDENT, POINTS_AUDITOR, STATION_KEEPER,
                          world.barber_actor, "administrator:admin-1", None]),

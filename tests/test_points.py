@@ -255,7 +255,7 @@ class TestReversal:
         world.app.redeem_points(STATION_KEEPER, world.barber, 12, GIFT, STATION)
         figures = district_report(world.app)["points"]
         assert figures == {"credited": 65, "approved": 30, "pending": 10, "rejected": 5,
-                           "reversed": 20, "redeemed": 12, "redemptions": 1,
+                           "reversed": 20, "redeemed": 12, "redemptions": 1, "expired": 0,
                            "outstanding": 18}
         assert account(world).balance == figures["outstanding"]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -29,8 +30,10 @@ from hypothesis.stateful import (
     rule,
 )
 
-from civicvol import Actor, CivicVol
+from civicvol import Actor, CivicVol, Source
 from civicvol.app.views import district_report, fold_report
+from civicvol.domain import clock
+from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError
 from civicvol.domain.values import ContactDetails
 from civicvol.domain.volunteer import Volunteer
@@ -503,3 +506,262 @@ District.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestDistrict = District.TestCase
+
+
+# --- gifts: the gift counter and expiring points (branch `gifts`) ----------------------------
+# The same district, with a station's counter and the points' validity, the clock moving on.
+# The model keeps each approved credit as a dated lot, spends the oldest first and expires
+# what is past its validity, as the district's rules say; the invariants: never more gifts
+# handed out than were stocked, no point spent after it expired, expiry never touches hours.
+COUNTER = "东庄驿站"  # not 蜂享驿站, which the direct redemptions above use
+GIFTS = {"毛巾": 10, "洗衣液": 25}
+START = datetime(2024, 1, 1, 10, 0, tzinfo=DISTRICT_TIME)
+
+
+def valid_until(validity: str, earned: date) -> date | None:
+    """The first day a lot earned on ``earned`` is no longer valid (the district's rule)."""
+    if validity == "never":
+        return None
+    if validity == "year-end":
+        return date(earned.year + 1, 1, 1)
+    years = int(validity[:-1])
+    if (earned.month, earned.day) == (2, 29):
+        return date(earned.year + years, 3, 1)
+    return earned.replace(year=earned.year + years)
+
+
+class DistrictWithAGiftCounter(District):
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = START
+        self.validity: list[tuple[datetime, str]] = []
+        self.earned: dict[tuple[UUID, str], datetime] = {}
+        self.lots: dict[UUID, dict[str, int]] = {}
+        self.stock = {gift: 0 for gift in GIFTS}
+        self.stocked = 0
+        self.spent: list[tuple[UUID, str, date]] = []  # (volunteer, redemption, day)
+        self.used_codes: list[str] = []
+        self.expired_lots: set[tuple[UUID, str]] = set()
+
+    def attempt(self, allowed: bool, call: Callable[..., Any], *args: Any) -> Any:
+        with clock.frozen_at(self.now):
+            return super().attempt(allowed, call, *args)
+
+    # --- the model of lots -------------------------------------------------------------------
+    def balance(self, volunteer: UUID) -> int:
+        return sum(self.lots.get(volunteer, {}).values())
+
+    def add_entry(self, volunteer: UUID, entry: EntryModel) -> str:
+        entry_id = super().add_entry(volunteer, entry)
+        if entry.kind == "credit":
+            self.earned[volunteer, entry_id] = self.now
+        return entry_id
+
+    def lot_ends(self, volunteer: UUID, lot: str) -> date | None:
+        earned = self.earned[volunteer, lot]
+        validity = "never"
+        for when, text in self.validity:
+            if when <= earned:
+                validity = text
+        return valid_until(validity, clock.district_day(earned))
+
+    def oldest(self, volunteer: UUID) -> list[str]:
+        return sorted(self.lots.get(volunteer, {}), key=lambda lot: int(lot[1:]))
+
+    def due(self, volunteer: UUID, day: date) -> list[str]:
+        return [lot for lot in self.oldest(volunteer) if self.lots[volunteer][lot] > 0
+                and (ends := self.lot_ends(volunteer, lot)) is not None and ends <= day]
+
+    def expire_model(self, volunteer: UUID, day: date) -> None:
+        for lot in self.due(volunteer, day):
+            self.add_entry(volunteer, EntryModel("expiry", self.lots[volunteer][lot],
+                                                 "approved"))
+            self.lots[volunteer][lot] = 0
+            self.expired_lots.add((volunteer, lot))
+
+    def balance_after_expiry(self, volunteer: UUID) -> int:
+        today = clock.district_day(self.now)
+        return self.balance(volunteer) - sum(self.lots[volunteer][lot]
+                                             for lot in self.due(volunteer, today))
+
+    def take_oldest(self, volunteer: UUID, points: int) -> None:
+        for lot in self.oldest(volunteer):
+            take = min(points, self.lots[volunteer][lot])
+            self.lots[volunteer][lot] -= take
+            points -= take
+
+    # --- the rules above, with lots ----------------------------------------------------------
+    @rule(volunteer=District.volunteers, entry=st.one_of(st.none(), s.entry_ids))
+    def approve(self, volunteer: UUID, entry: str | None) -> None:
+        before = {k for k, e in self.accounts.get(volunteer, {}).items()
+                  if e.status == "approved" and e.kind == "credit"}
+        District.approve(self, volunteer, entry)
+        for k, e in self.accounts.get(volunteer, {}).items():
+            if e.kind == "credit" and e.status == "approved" and k not in before:
+                self.lots.setdefault(volunteer, {})[k] = e.points
+
+    @rule(volunteer=District.volunteers, amount=s.point_amounts)
+    def redeem(self, volunteer: UUID, amount: int) -> None:
+        allowed = (volunteer in self.accounts and 0 < amount <= 100_000
+                   and amount <= self.balance_after_expiry(volunteer))
+        entry = self.attempt(allowed, self.app.redeem_points, STATION_KEEPER, volunteer,
+                             amount, "洗衣液", "蜂享驿站")
+        if allowed:
+            self.expire_model(volunteer, clock.district_day(self.now))
+            assert entry == self.add_entry(volunteer, EntryModel("redemption", amount,
+                                                                 "approved"))
+            self.take_oldest(volunteer, amount)
+            self.spent.append((volunteer, entry, clock.district_day(self.now)))
+
+    @rule(volunteer=District.volunteers, entry=s.entry_ids, reason=s.reasons)
+    def reverse(self, volunteer: UUID, entry: str, reason: str) -> None:
+        e = self.accounts.get(volunteer, {}).get(entry)
+        expired = (volunteer, entry) in self.expired_lots
+        allowed = (e is not None and e.kind == "credit" and bool(reason.strip())
+                   and not expired
+                   and (e.status == "pending"
+                        or (e.status == "approved" and e.points <= self.balance(volunteer))))
+        self.attempt(allowed, self.app.reverse_points, POINTS_AUDITOR, volunteer, entry,
+                     reason)
+        if allowed and e is not None:
+            if e.status == "approved":
+                left = self.lots[volunteer].pop(entry)
+                self.take_oldest(volunteer, e.points - left)
+            e.status = "reversed"
+
+    # --- the counter and the clock -----------------------------------------------------------
+    @initialize()
+    def open_the_counter(self) -> None:
+        with clock.frozen_at(self.now):
+            self.app.open_station(ADMIN, COUNTER, "东庄社区")
+            for gift, price in GIFTS.items():
+                self.app.add_gift(ADMIN, COUNTER, gift, price, 1)
+                self.stock[gift] += 1
+                self.stocked += 1
+
+    @initialize()
+    def the_district_keeps_points_a_year(self) -> None:
+        self.the_district_sets_the_validity("1y")
+
+    @rule(volunteer=District.volunteers, points=st.integers(5, 40))
+    def a_volunteer_earns_an_award_and_the_audit_approves(self, volunteer: UUID,
+                                                          points: int) -> None:
+        """The quick way to points (as a plug-in credits them), so that lots pile up, are
+        spent and expire."""
+        allowed = self.status[volunteer] != "left"
+        self.awards = getattr(self, "awards", 0) + 1
+        self.attempt(allowed, self.app.credit_points, ADMIN, volunteer, points,
+                     Source("award", f"award-{self.awards}"))
+        if allowed:
+            entry = self.add_entry(volunteer, EntryModel("credit", points, "pending"))
+            self.approve(volunteer, entry)
+
+    @rule(volunteer=District.volunteers, points=st.integers(10, 40),
+          days=st.sampled_from([30, 200, 366]), gift=st.sampled_from(sorted(GIFTS)),
+          expire=st.booleans())
+    def a_season_at_the_counter(self, volunteer: UUID, points: int, days: int, gift: str,
+                                expire: bool) -> None:
+        """Earn, let time pass, maybe run the expiry, then try the counter: the steps that
+        make lots old enough to matter, in one rule so that every run meets them."""
+        self.a_volunteer_earns_an_award_and_the_audit_approves(volunteer, points)
+        self.time_passes(days)
+        if expire:
+            self.the_district_expires_points()
+        self.a_volunteer_redeems_at_the_counter(volunteer, gift)
+        self.the_keeper_restocks(gift, 1)
+
+    @rule(days=st.sampled_from([1, 45, 200, 366, 800]))
+    def time_passes(self, days: int) -> None:
+        self.now += timedelta(days=days)
+
+    @rule(validity=st.sampled_from(["never", "1y", "3y", "year-end", "for ever"]))
+    def the_district_sets_the_validity(self, validity: str) -> None:
+        allowed = validity != "for ever"
+        self.attempt(allowed, self.app.set_points_validity, ADMIN, validity)
+        if allowed:
+            self.validity.append((self.now, validity))
+
+    @rule()
+    def the_district_expires_points(self) -> None:
+        hours = {v: self.app.volunteer(v).service_hours for v in self.status}
+        self.attempt(True, self.app.expire_points, ADMIN)
+        for volunteer in self.accounts:
+            self.expire_model(volunteer, clock.district_day(self.now))
+        assert {v: self.app.volunteer(v).service_hours for v in self.status} == hours
+
+    @rule(gift=st.sampled_from(sorted(GIFTS)), quantity=st.integers(0, 2))
+    def the_keeper_restocks(self, gift: str, quantity: int) -> None:
+        self.attempt(quantity > 0, self.app.restock_gift, STATION_KEEPER, COUNTER, gift,
+                     quantity)
+        if quantity > 0:
+            self.stock[gift] += quantity
+            self.stocked += quantity
+
+    @rule(volunteer=District.volunteers, gift=st.sampled_from(sorted(GIFTS)))
+    def a_volunteer_redeems_at_the_counter(self, volunteer: UUID, gift: str) -> None:
+        price = GIFTS[gift]
+        allowed = (volunteer in self.accounts and self.stock[gift] > 0
+                   and price <= self.balance_after_expiry(volunteer))
+        taken = self.attempt(allowed, self.app.issue_redemption_code,
+                             volunteer_actor(volunteer), COUNTER, gift)
+        if not allowed:
+            return
+        day = clock.district_day(self.now)
+        self.expire_model(volunteer, day)  # the code's command saves the expiries due
+        entry = self.attempt(True, self.app.redeem_code, STATION_KEEPER, COUNTER, taken[0])
+        assert entry == self.add_entry(volunteer, EntryModel("redemption", price, "approved"))
+        self.take_oldest(volunteer, price)
+        self.stock[gift] -= 1
+        self.spent.append((volunteer, entry, day))
+        self.used_codes.append(taken[0])
+
+    @rule(data=st.data())
+    def a_used_code_is_refused(self, data: st.DataObject) -> None:
+        if self.used_codes:
+            code = data.draw(st.sampled_from(self.used_codes))
+            self.attempt(False, self.app.redeem_code, STATION_KEEPER, COUNTER, code)
+
+    # --- invariants --------------------------------------------------------------------------
+    @invariant()
+    def every_entry_traces_to_its_source(self) -> None:
+        for volunteer in self.accounts:
+            account = self.app.point_account(volunteer)
+            assert account is not None
+            for entry in account.entries.values():
+                if entry.kind == "redemption":
+                    assert str(entry.source) == f"redemption:{entry.entry_id}"
+                elif entry.kind == "expiry":
+                    assert account.entries[entry.source.id].kind == "credit"
+                elif entry.source.kind == "order":
+                    assert self.app.order(entry.source.id).volunteer_id == volunteer
+                else:
+                    assert entry.source.kind == "award"
+
+    @invariant()
+    def never_more_gifts_handed_out_than_stocked(self) -> None:
+        stock = {g.name: g.stock for g in self.app.catalogue(COUNTER)}
+        assert stock == self.stock
+        assert all(n >= 0 for n in stock.values())
+        assert self.app.station(COUNTER).handed_out == self.stocked - sum(stock.values())
+
+    @invariant()
+    def no_point_is_spent_after_it_expired(self) -> None:
+        for volunteer, redemption, day in self.spent:
+            account = self.app.point_account(volunteer)
+            assert account is not None
+            for lot in account.spent_from[redemption]:
+                ends = self.lot_ends(volunteer, lot)
+                assert ends is None or day < ends, (lot, ends, day)
+
+    @invariant()
+    def the_report_counts_what_expired(self) -> None:
+        entries = [e for entries in self.accounts.values() for e in entries.values()]
+        assert district_report(self.app)["points"]["expired"] == sum(
+            e.points for e in entries if e.kind == "expiry")
+
+
+DistrictWithAGiftCounter.TestCase.settings = settings(
+    max_examples=30, stateful_step_count=80, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestDistrictWithAGiftCounter = DistrictWithAGiftCounter.TestCase

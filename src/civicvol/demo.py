@@ -3,7 +3,10 @@
 At full scale: 369 teams (1 corps, 8 standing, 360 special), 153,523 volunteers and 1,821
 centre activities (several volunteers each) placed, reviewed, dispatched, accepted, closed
 with their attendance and rated across 2023 and the first half of 2024, 96 requests the
-review rejected, with the points they earned audited and some of them redeemed. Everything goes
+review rejected, with the points they earned audited and some of them redeemed at the centre's
+gift counter (a station with a catalogue and stock: the volunteer takes a one-time code, the
+keeper redeems it); points stay valid one year, as in 黄石, and what was not spent in time
+expires, each month when the centre runs the expiry. Everything goes
 through the application's commands (bulk registration in large transactions), and every event
 is dated when it happened, so reports "as of" a date see the district as it was.
 """
@@ -77,6 +80,8 @@ REJECTED_REQUESTS = [("助老陪伴", "长期住家保姆，按月照护", "属�
                      ("环境清扫", "帮忙搬家", "不在志愿服务范围内，请联系社区服务中心"),
                      ("法律咨询", "", "信息不完整，请补充地址后重新下单")]
 GIFTS = [("毛巾", 20), ("大米", 50), ("食用油", 80), ("洗衣液", 40)]
+GIFT_STOCK = 30  # of each gift when the counter opens; the keeper restocks what runs out
+POINTS_VALIDITY = "1y"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉云"
 
@@ -255,6 +260,7 @@ def _run_orders(app: CivicVol, d: District, report: Progress) -> None:
     span = (d.end - d.start).total_seconds()
     placed_at = sorted(d.start + timedelta(seconds=rng.random() * span) for _ in range(total))
     serving = [t for t in d.teams.values() if t != d.teams["corps"]]
+    _open_the_counter(app, d.start - timedelta(days=1))
     earners: set[UUID] = set()
     with app.events_dated(d.start - timedelta(days=1)):
         app.change_district_setting(ADMIN, "review_orders", True)
@@ -314,14 +320,32 @@ def _rejected_requests(app: CivicVol, d: District, cycle: random.Random, count: 
             app.review_order(DISPATCHER, order, False, reason)
 
 
+def _open_the_counter(app: CivicVol, when: datetime) -> None:
+    """The centre keeps points a year and opens its gift counter with a stock of each gift."""
+    with app.events_dated(when):
+        app.set_points_validity(ADMIN, POINTS_VALIDITY)
+        if app.find_station(CENTRE_STATION) is not None:  # a second district in one store
+            return
+        app.open_station(ADMIN, CENTRE_STATION, "盘龙区")
+        for gift, price in GIFTS:
+            app.add_gift(ADMIN, CENTRE_STATION, gift, price, GIFT_STOCK)
+
+
 def _audit_points(app: CivicVol, earners: set[UUID], when: datetime,
                   rng: random.Random) -> None:
+    """The month's audit, then the expiry of what is a year old, then a few redemptions."""
     with app.events_dated(when):
         for volunteer in sorted(earners):
             app.approve_points(POINTS_AUDITOR, volunteer)
+        app.expire_points(ADMIN)
+        for volunteer in sorted(earners):
             account = app.point_account(volunteer)
             affordable = [g for g in GIFTS if account and g[1] <= account.balance]
             if affordable and rng.random() < 0.25:
-                gift, price = rng.choice(affordable)
-                app.redeem_points(STATION_KEEPER, volunteer, price, gift, CENTRE_STATION)
+                gift, _ = rng.choice(affordable)
+                if app.station(CENTRE_STATION).check_gift(gift).stock == 0:
+                    app.restock_gift(STATION_KEEPER, CENTRE_STATION, gift, GIFT_STOCK)
+                code, _ = app.issue_redemption_code(Actor("volunteer", str(volunteer)),
+                                                    CENTRE_STATION, gift)
+                app.redeem_code(STATION_KEEPER, CENTRE_STATION, code)
     earners.clear()

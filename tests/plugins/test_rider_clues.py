@@ -16,7 +16,12 @@ from civicvol import Actor, CivicVol
 from civicvol.app.report import fold_log
 from civicvol.app.views import district_report
 from civicvol.audit.asof import district_report_as_of
-from civicvol.domain.errors import InsufficientPoints, PermissionDenied, VolunteerHasLeft
+from civicvol.domain.errors import (
+    InsufficientPoints,
+    PermissionDenied,
+    StationRedeemsByCode,
+    VolunteerHasLeft,
+)
 from civicvol.domain.values import Source
 from civicvol.plugins import PluginSettingError, hookimpl
 from civicvol.plugins.rider_clues import plugin as rider_clues_plugin
@@ -171,6 +176,24 @@ class TestRewardForAValidClue:
         assert account is not None and account.balance == 0
         assert [e.station for e in account.entries.values() if e.kind == "redemption"] == [
             "蜂享驿站"]
+
+    def test_once_the_bee_station_keeps_a_catalogue_riders_redeem_by_code(
+            self, riders: Riders) -> None:
+        app, clues = riders.app, riders.clues
+        riders.valid_clue()
+        riders.valid_clue()
+        app.approve_points(POINTS_AUDITOR, riders.rider)
+        clues.open_station(ADMIN, [("雨衣", 10, 1)])
+        refused(app, StationRedeemsByCode, clues.redeem, STATION_KEEPER, riders.rider, 10,
+                "雨衣")
+        entry = clues.redeem_code(STATION_KEEPER, clues.code(riders.actor(), "雨衣"))
+        account = app.point_account(riders.rider)
+        assert account is not None and account.entries[entry].station == "蜂享驿站"
+        assert [g.stock for g in app.catalogue("蜂享驿站")] == [0]
+        section = RiderCluesFigures()
+        fold_log(app.all_events(), app.mapper, [section])
+        assert (section.as_dict()["redemptions"], section.as_dict()["points_redeemed"]) == (
+            1, 10)
 
 
 class TestSettings:

@@ -41,6 +41,7 @@ from civicvol.app.extensions import Extensions
 from civicvol.app.provenance import PROVENANCE_TOPICS, ProvenanceMapper
 from civicvol.app.repository import CivicRepository
 from civicvol.app.services import ServiceCatalogueCommands
+from civicvol.app.stations import StationCommands
 from civicvol.app.transcodings import register_value_transcodings
 from civicvol.audit.privacy import KeyedEventStore, PersonalKeys
 from civicvol.audit.recorders import as_chained
@@ -66,6 +67,7 @@ from civicvol.domain.membership import Membership, check_is_member, membership_i
 from civicvol.domain.point_account import PointAccount, point_account_id
 from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.service_order import ServiceOrder
+from civicvol.domain.station import Station
 from civicvol.domain.team import Team
 from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind, check_points
 from civicvol.domain.volunteer import Volunteer
@@ -93,10 +95,11 @@ _WHAT: dict[type[Aggregate], str] = {
     ServiceOrder: "order",
     Membership: "membership",
     PointAccount: "point account",
+    Station: "station",
 }
 
 
-class CivicVol(ServiceCatalogueCommands, CycleCommands, Application[UUID]):
+class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Application[UUID]):
     """One district's volunteer service, kept in the event store named by ``store``."""
 
     name = "civicvol"
@@ -662,6 +665,7 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, Application[UUID]):
         authorize(actor, "points.redeem")
         account = self._existing_account(volunteer_id)
         check_not_own_account(actor, account, "redeem")
+        self.check_direct_redemption(account, station)
         entry_id = account.redeem(points, gift, station, by=actor)
         self.commit("points.redeem", actor, account)
         return entry_id

@@ -22,6 +22,7 @@ from civicvol.domain.errors import CivicVolError
 from civicvol.domain.membership import Membership
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.service_order import ServiceOrder
+from civicvol.domain.station import Station
 from civicvol.domain.team import Team
 from civicvol.domain.volunteer import Volunteer
 
@@ -60,6 +61,7 @@ class DistrictFigures(EventFold):
         self.points = Counter[str]()
         self.entries: dict[tuple[UUID, str], tuple[int, str]] = {}
         self.member_volunteer: dict[UUID, UUID] = {}
+        self.stations: dict[UUID, dict[str, Any]] = {}
         super().__init__()
         on = self._on
         on(Volunteer, "Registered", self._volunteer_status("active"))
@@ -75,8 +77,10 @@ class DistrictFigures(EventFold):
         on(ServiceOrder, "Placed", self._order_placed)
         for name in ORDER_STATUS:
             on(ServiceOrder, name, self._order_event)
-        for name in ("Credited", "Approved", "Rejected", "Redeemed", "Reversed"):
+        for name in ("Credited", "Approved", "Rejected", "Redeemed", "Reversed", "Expired"):
             on(PointAccount, name, self._points_event)
+        for name in ("Opened", "GiftAdded", "Restocked", "HandedOut"):
+            on(Station, name, self._station_event)
 
     def _on(self, aggregate: type, event_name: str, handler: Handler) -> None:
         self.handlers[event_topic(aggregate, event_name)] = handler
@@ -148,12 +152,28 @@ class DistrictFigures(EventFold):
         elif kind == "Redeemed":
             self.points["redeemed"] += e.points
             self.points["redemptions"] += 1
+        elif kind == "Expired":
+            self.points["expired"] += e.points
         else:  # Approved, Rejected, Reversed move a credit from one status to another
             points, status = self.entries[key]
             new = {"Approved": "approved", "Rejected": "rejected"}.get(kind, "reversed")
             self.points[status] -= points
             self.points[new] += points
             self.entries[key] = (points, new)
+
+    def _station_event(self, n: Notification, decode: Callable[[], Any]) -> None:
+        kind = n.topic.rsplit(".", 1)[-1]
+        if kind == "Opened":
+            self.stations[originator(n)] = {"name": decode().name, "in_stock": 0,
+                                            "handed_out": 0}
+            return
+        station = self.stations[originator(n)]
+        if kind == "HandedOut":
+            station["in_stock"] -= 1
+            station["handed_out"] += 1
+        else:
+            e = decode()
+            station["in_stock"] += e.stock if kind == "GiftAdded" else e.quantity
 
     # --- the figures -------------------------------------------------------------------------
     def serving_members(self) -> Counter[UUID]:
@@ -217,6 +237,8 @@ class DistrictFigures(EventFold):
                     b for o in completed for b in o["beneficiaries"]).most_common()),
             },
             "points": points_figures(points),
+            "stations": stations_figures(
+                (st["name"], st["in_stock"], st["handed_out"]) for st in self.stations.values()),
         }
 
 
@@ -262,13 +284,24 @@ def fold_log(notifications: Iterable[Notification], mapper: Mapper[UUID],
 
 
 POINT_FIGURES = ("credited", "approved", "pending", "rejected", "reversed", "redeemed",
-                 "redemptions")
+                 "redemptions", "expired")
 
 
 def points_figures(points: Mapping[str, int]) -> dict[str, int]:
     """The report's points section from the points by state (absent states count 0)."""
     figures = {name: int(points.get(name, 0)) for name in POINT_FIGURES}
-    return {**figures, "outstanding": figures["approved"] - figures["redeemed"]}
+    return {**figures, "outstanding": figures["approved"] - figures["redeemed"]
+            - figures["expired"]}
+
+
+def stations_figures(stations: Iterable[tuple[str, int, int]]) -> dict[str, Any]:
+    """The report's gift counters from (station, gifts in stock, gifts handed out)."""
+    by_station = {name: {"in_stock": stock, "handed_out": out}
+                  for name, stock, out in sorted(stations)}
+    return {"open": len(by_station),
+            "in_stock": sum(s["in_stock"] for s in by_station.values()),
+            "handed_out": sum(s["handed_out"] for s in by_station.values()),
+            "by_station": by_station}
 
 
 def hours_text(hours: Decimal) -> str:

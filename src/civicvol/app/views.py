@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from civicvol.app.application import CivicVol
 from civicvol.app.missing import MissingPlugins
 from civicvol.app.report import DistrictFigures, fold_log
 from civicvol.domain.point_account import PointAccount
+from civicvol.domain.points_validity import NEVER, PointsValidity
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.team import Team
 from civicvol.domain.volunteer import Volunteer
@@ -79,13 +81,23 @@ def order_view(o: ServiceOrder) -> dict[str, Any]:
     }
 
 
-def points_view(volunteer_id: UUID, account: PointAccount | None) -> dict[str, Any]:
+def points_view(volunteer_id: UUID, account: PointAccount | None,
+                validity_for: Callable[[datetime], PointsValidity] | None = None
+                ) -> dict[str, Any]:
+    """The account as ``points show`` prints it; with ``validity_for`` (the district's
+    validity at a moment, ``app.validity_for()``) the lots left say when they expire."""
     entries = list(account.entries.values()) if account else []
+    lots = account.lot_expiries(validity_for or (lambda _: NEVER)) if account else []
     return {
         "volunteer_id": str(volunteer_id),
         "balance": account.balance if account else 0,
         "pending": account.pending if account else 0,
         "redeemed": account.redeemed if account else 0,
+        "expired": account.expired if account else 0,
+        # What is left of each approved credit, oldest (spent first) first.
+        "lots": [{"entry": lot, "points": left,
+                  "expires_on": ends.isoformat() if ends else None}
+                 for lot, left, ends in lots],
         "entries": [
             {"entry": e.entry_id, "kind": e.kind, "points": e.points,
              "source": str(e.source), "status": e.status.value, "reason": e.reason,

@@ -109,7 +109,8 @@ def points_as_of(app: CivicVol, volunteer_id: UUID | str, day: date) -> dict[str
     """A volunteer's points (balance, entries) at the end of ``day``."""
     ident = parse_id(volunteer_id, "volunteer")
     account = aggregate_as_of(app, point_account_id(ident), end_of_day(day))
-    data = points_view(ident, account if isinstance(account, PointAccount) else None)
+    data = points_view(ident, account if isinstance(account, PointAccount) else None,
+                       app.validity_for())
     data["as_of"] = day.isoformat()
     return data
 

@@ -37,13 +37,14 @@ from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.membership import Membership
 from civicvol.domain.point_account import PointAccount
 from civicvol.domain.service_order import ServiceOrder
+from civicvol.domain.station import Station
 from civicvol.domain.team import Team
 from civicvol.domain.volunteer import Volunteer
 
 PAGE = 1000
 CORE_CREATED = [event_topic(cls, name) for cls, name in (
     (Volunteer, "Registered"), (Team, "Created"), (Membership, "Joined"),
-    (ServiceOrder, "Placed"), (PointAccount, "Opened"))]
+    (ServiceOrder, "Placed"), (PointAccount, "Opened"), (Station, "Opened"))]
 Progress = Callable[[str, int, int], None]
 
 
@@ -186,6 +187,10 @@ def live_figures(app: CivicVol, page: int = PAGE, progress: Callable[[int], None
             _add_order(figures, aggregate)
         elif isinstance(aggregate, PointAccount):
             _add_account(figures, aggregate)
+        elif isinstance(aggregate, Station):
+            figures.stations[ident] = {
+                "name": aggregate.name, "handed_out": aggregate.handed_out,
+                "in_stock": sum(g.stock for g in aggregate.gifts.values())}
     data = figures.as_dict()
     if Decimal(data["service"]["hours"]) != volunteer_hours:
         problems.append(Discrepancy("service hours on volunteers vs on completed orders",
@@ -240,6 +245,8 @@ def _add_account(figures: DistrictFigures, account: PointAccount) -> None:
         if entry.kind == "redemption":
             figures.points["redeemed"] += entry.points
             figures.points["redemptions"] += 1
+        elif entry.kind == "expiry":
+            figures.points["expired"] += entry.points
         else:
             figures.points["credited"] += entry.points
             figures.points[entry.status.value] += entry.points

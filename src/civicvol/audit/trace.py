@@ -3,7 +3,9 @@
 Every entry of the point account is followed to its cause: the account's own event
 (position, originator, version, time, actor), the source it names (an order, with the event
 that completed it; a plug-in's clue or session, with that record's last event), and the
-points auditor who approved it (or the scheme, when credits are approved on credit).
+points auditor who approved it (or the scheme, when credits are approved on credit). A
+redemption names the lots it was taken from (oldest first); an expiry names its lot and the
+day the lot's validity ended.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from civicvol.domain.values import Source
 from civicvol.plugins.errors import PluginMissing, UnknownEventTopic
 
 _ACTIONS = {"Credited": "credited", "Approved": "approved", "Rejected": "rejected",
-            "Reversed": "reversed", "Redeemed": "redeemed"}
+            "Reversed": "reversed", "Redeemed": "redeemed", "Expired": "expired"}
 
 
 def trace_points(app: CivicVol, volunteer_id: UUID | str) -> dict[str, Any]:
@@ -53,14 +55,24 @@ def trace_points(app: CivicVol, volunteer_id: UUID | str) -> dict[str, Any]:
             else:
                 entries[entry_id].update(status="redeemed", gift=event.gift,
                                          station=event.station)
+        if action == "expired":
+            entries[entry_id] = {"entry": entry_id, "points": event.points,
+                                 "source": f"expiry:{event.lot}", "status": "expired",
+                                 "lot": event.lot, "expired_on": event.expired_on}
+            entries[event.lot]["expired"] = entries[event.lot].get("expired", 0) + event.points
         entry = entries[entry_id]
         if action == "approved":
             _approve(entry, str(event.by), cause["time"])
         elif action in ("rejected", "reversed"):
             entry["status"] = action
             entry["reason"] = event.reason
-        actions.append({"action": action, "entry": entry_id, "points": entry["points"],
-                        "event": cause})
+        step = {"action": action, "entry": entry_id, "points": entry["points"],
+                "event": cause}
+        if action == "redeemed":
+            entry["lots"] = step["lots"] = dict(account.spent_from.get(entry_id, {}))
+        elif action == "expired":
+            step.update(lot=event.lot, expired_on=event.expired_on)
+        actions.append(step)
     return {"volunteer_id": str(volunteer.id), "balance": account.balance if account else 0,
             "entries": list(entries.values()), "actions": actions}
 

@@ -47,6 +47,9 @@ COMMANDS: dict[str, LazyCommand] = {
                              "overdue."),
     "points": LazyCommand("civicvol.cli.points:points",
                           "Audit, redeem and show volunteers' points."),
+    "station": LazyCommand("civicvol.cli.stations:station",
+                           "Open stations, keep their gift catalogue and stock, redeem "
+                           "volunteers' codes."),
     "report": LazyCommand("civicvol.cli.reports:report",
                           "The district report, every figure computed from the events."),
     "demo": LazyCommand("civicvol.cli.reports:demo",

@@ -113,7 +113,7 @@ def history(record_id: str, as_json: bool) -> None:
 @click.argument("volunteer_id")
 @json_option
 def trace(volunteer_id: str, as_json: bool) -> None:
-    """Every point credited, approved, rejected, reversed or redeemed, and its cause."""
+    """Every point credited, approved, rejected, reversed, redeemed or expired, and its cause."""
     data = trace_points(session().app, volunteer_id)
     missing = {e["origin"]["missing_plugin"]["message"] for e in data["entries"]
                if "missing_plugin" in e.get("origin", {})}
@@ -134,6 +134,11 @@ def trace(volunteer_id: str, as_json: bool) -> None:
         earned = origin.get("event")
         source = entry["source"] + (f" ({earned['name']} @{earned['position']})"
                                     if earned and a["action"] == "credited" else "")
+        if a.get("lots"):  # a redemption: the lots it was taken from, oldest first
+            source += " " + _("from {lots}").format(
+                lots=", ".join(f"{lot} ({n})" for lot, n in a["lots"].items()))
+        elif a["action"] == "expired":
+            source += " " + _("validity ended {day}").format(day=a["expired_on"])
         table.add_row(str(cause["position"]), cause["time"], a["action"], a["entry"],
                       str(a["points"]), cause["by"], source)
     console.print(table)

@@ -9,7 +9,9 @@ from civicvol.app.views import points_view
 from civicvol.audit.asof import parse_day, points_as_of
 from civicvol.cli.context import console, json_option, print_json, session, writes
 from civicvol.cli.listing import paging, print_rows
+from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _, ngettext
 
 
 @click.group()
@@ -104,12 +106,13 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     app = session().app
     volunteer = app.volunteer(volunteer_id)
     data = (points_as_of(app, volunteer.id, parse_day(as_of)) if as_of
-            else points_view(volunteer.id, app.point_account(volunteer.id)))
+            else points_view(volunteer.id, app.point_account(volunteer.id), app.validity_for()))
     if as_json:
         print_json(data)
         return
     table = Table(title=f"points of {volunteer.id}: balance {data['balance']}, "
-                        f"pending {data['pending']}, redeemed {data['redeemed']}"
+                        f"pending {data['pending']}, redeemed {data['redeemed']}, "
+                        f"expired {data['expired']}"
                         + (f" (as of the end of {as_of})" if as_of else ""),
                   title_justify="left")
     for column in ("entry", "kind", "points", "source", "status", "reason / gift"):
@@ -118,6 +121,84 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
         table.add_row(e["entry"], e["kind"], str(e["points"]), e["source"], e["status"],
                       e["reason"] or (f"{e['gift']} @ {e['station']}" if e["gift"] else ""))
     console.print(table)
+    if data["lots"]:
+        lots = Table(title=_("points left, spent oldest first"), title_justify="left")
+        for column in (_("entry"), _("points"), _("valid until")):
+            lots.add_column(column)
+        for lot in data["lots"]:
+            ends = lot["expires_on"]
+            lots.add_row(lot["entry"], str(lot["points"]),
+                         _("never expires") if ends is None else _("the day before {day}")
+                         .format(day=ends))
+        console.print(lots)
+
+
+@writes
+@points.command("code", help=_("Take a one-time code to redeem a gift at a station "
+                               "(the volunteer, for themself)."))
+@click.option("--station", required=True, help=_("The station, e.g. 蜂享驿站."))
+@click.option("--gift", required=True, help=_("The gift, as in 'station catalogue'."))
+@json_option
+def code(station: str, gift: str, as_json: bool) -> None:
+    s = session()
+    issued, expires_at = s.app.issue_redemption_code(s.actor, station, gift)
+    if as_json:
+        print_json({"code": issued, "station": station.strip(), "gift": gift.strip(),
+                    "expires_at": expires_at.astimezone(DISTRICT_TIME).isoformat()})
+        return
+    click.echo(_("show this code at {station}; it is valid once, until {time}").format(
+        station=station.strip(),
+        time=expires_at.astimezone(DISTRICT_TIME).strftime("%Y-%m-%d %H:%M")), err=True)
+    click.echo(issued)
+
+
+@writes
+@points.command("expire", help=_("Expire the points whose validity has ended (administrator)."))
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help=_("Expire what was due by that day (default: today, Asia/Shanghai)."))
+@json_option
+def expire(as_of: str | None, as_json: bool) -> None:
+    s = session()
+    expired = s.app.expire_points(s.actor, parse_day(as_of) if as_of else None)
+    if as_json:
+        print_json({str(v): entries for v, entries in expired.items()})
+        return
+    lots = sum(len(entries) for entries in expired.values())
+    click.echo(ngettext("expired {lots} lot", "expired {lots} lots", lots).format(lots=lots)
+               + " " + ngettext("on {n} account", "on {n} accounts", len(expired))
+               .format(n=len(expired)))
+
+
+@points.group("validity", help=_("How long approved points stay valid (a district setting)."))
+def validity() -> None:
+    pass
+
+
+@writes
+@validity.command("set", help=_("Set how long points earned from now on stay valid: never, "
+                                "1y, 3y ... or year-end (administrator)."))
+@click.argument("value")
+def set_validity(value: str) -> None:
+    s = session()
+    s.app.set_points_validity(s.actor, value)
+    click.echo(_("points earned from now on are valid: {value}").format(
+        value=value.strip().lower()))
+
+
+@validity.command("show", help=_("The points validity now and every change, with its time."))
+@json_option
+def show_validity(as_json: bool) -> None:
+    setting = session().app.points_validity_setting()
+    changes = [{"validity": text, "from": when.astimezone(DISTRICT_TIME).isoformat()}
+               for when, text in (setting.changes if setting else [])]
+    current = str(setting.current) if setting else "never"
+    if as_json:
+        print_json({"validity": current, "changes": changes})
+        return
+    click.echo(_("points are valid: {value}").format(value=current))
+    for change in changes:
+        click.echo(_("  from {time}: {value}").format(
+            time=change["from"][:16].replace("T", " "), value=change["validity"]))
 
 
 COMMANDS = [points]

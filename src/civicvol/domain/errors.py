@@ -73,6 +73,18 @@ class OrderNotFound(NotFound):
     pass
 
 
+class StationNotFound(NotFound):
+    """No station of that name; 'civicvol station list' names the stations."""
+
+
+class GiftNotFound(NotFound):
+    """The station's catalogue has no gift of that name."""
+
+
+class RedemptionCodeNotFound(NotFound):
+    """No redemption code like that was issued (or it was mistyped)."""
+
+
 class EntryNotFound(NotFound):
     pass
 
@@ -200,6 +212,24 @@ class ServiceRetired(RuleViolation):
 
 class ServiceAlreadyInCatalogue(RuleViolation):
     """A service code is in the catalogue already (or was, and is retired)."""
+class StationExists(RuleViolation):
+    """A station of that name is open already."""
+
+
+class GiftExists(RuleViolation):
+    """The station's catalogue has that gift already: restock it instead."""
+
+
+class OutOfStock(RuleViolation):
+    """The gift asked for has no stock left at the station."""
+
+
+class CodeNotUsable(RuleViolation):
+    """A redemption code that was used, has expired, or belongs to another station."""
+
+
+class StationRedeemsByCode(RuleViolation):
+    """A direct redemption at a station with a catalogue: its gifts are redeemed by code."""
 
 
 # --- storage -----------------------------------------------------------------------------------

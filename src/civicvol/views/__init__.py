@@ -13,6 +13,7 @@ from civicvol.views.orders import OrdersView
 from civicvol.views.points import PointsView
 from civicvol.views.runner import Views
 from civicvol.views.services import ServiceRequestsView
+from civicvol.views.stations import StationsView
 from civicvol.views.teams import TeamsView
 from civicvol.views.timeline import TimelineView
 from civicvol.views.view import View
@@ -20,6 +21,6 @@ from civicvol.views.volunteers import VolunteersView
 
 CORE_VIEWS: tuple[type[View], ...] = (OrdersView, VolunteersView, DirectoryView, TeamsView,
                                       MembershipsView, PointsView, TimelineView,
-                                      ServiceRequestsView)
+                                      ServiceRequestsView, StationsView)
 
 __all__ = ["CORE_VIEWS", "View", "Views"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from civicvol.app.report import points_figures
+from civicvol.app.report import points_figures, stations_figures
 from civicvol.views.view import hours_text
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ def district_figures(views: Views) -> dict[str, Any]:
             "beneficiary_groups": _most_common(orders.get("beneficiaries", {})),
         },
         "points": points_figures(points),
+        "stations": stations_figures(views.stations.figures()),
     }
 
 

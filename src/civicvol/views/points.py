@@ -1,7 +1,8 @@
 """The points view: every entry of every account with its state, and each account's balance.
 
 The pending queue is the points auditor's work list. Counters: ``points`` (credited,
-approved, pending, rejected, reversed, redeemed, redemptions), as the district report shows.
+approved, pending, rejected, reversed, redeemed, redemptions, expired), as the district
+report shows. An expiry is an entry of its own (kind ``expiry``, source ``expiry:<lot>``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class PointsView(View):
         self.on(PointAccount, "Opened", self._opened)
         self.on(PointAccount, "Credited", self._credited)
         self.on(PointAccount, "Redeemed", self._redeemed)
+        self.on(PointAccount, "Expired", self._expired)
         for name in MOVES:
             self.on(PointAccount, name, self._moved)
 
@@ -72,6 +74,13 @@ class PointsView(View):
         counts["points", "redeemed"] += e.points
         counts["points", "redemptions"] += 1
 
+    def _expired(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
+        account = str(e.originator_id)
+        self._entry(c, e, position, "expiry", "approved", source=f"expiry:{e.lot}")
+        c.execute("UPDATE {view_point_accounts} SET balance = balance - ? WHERE account_id = ?",
+                  [e.points, account])
+        counts["points", "expired"] += e.points
+
     def _moved(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         account = str(e.originator_id)
         row = c.execute("SELECT points, status FROM {view_point_entries} WHERE account_id = ? "
@@ -105,6 +114,11 @@ class PointsView(View):
         rows = self.rows("SELECT volunteer_id, balance, pending FROM {view_point_accounts} "
                          f"WHERE volunteer_id IN ({marks})", list(volunteer_ids))
         return {str(v): {"balance": int(b), "pending": int(p)} for v, b, p in rows}
+
+    def volunteer_ids(self) -> list[str]:
+        """Every volunteer with a point account (for the expiry run)."""
+        return [str(r[0]) for r in self.rows(
+            "SELECT volunteer_id FROM {view_point_accounts} ORDER BY volunteer_id")]
 
     def entries(self, volunteer_id: str) -> list[dict[str, Any]]:
         return self._entries("WHERE volunteer_id = ? ORDER BY position", [volunteer_id])

@@ -1,8 +1,12 @@
 """The riders' commands: report a clue, triage, handle, feed back; the reward goes through
-the core point accounts, and redemptions through the core ``redeem_points``."""
+the core point accounts. 蜂享驿站 is a core station (:mod:`civicvol.domain.station`) once the
+community opens it with its catalogue: riders then redeem by code, the rider taking the code
+and the keeper redeeming it. A store whose 蜂享驿站 was never opened as a station (histories
+from before) keeps its direct redemptions, read as they were."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -21,6 +25,8 @@ from civicvol.plugins.rider_clues.permissions import (  # noqa: F401  (named her
     REPORT,
     TRIAGE,
 )
+
+COMMUNITY = "金实社区"
 
 
 class RiderClues:
@@ -92,6 +98,22 @@ class RiderClues:
         self.app.commit(FEEDBACK, actor, clue)
 
     # --- 激励 ----------------------------------------------------------------------------------
+    def open_station(self, actor: Actor, gifts: Sequence[tuple[str, int, int]]) -> UUID:
+        """Open 蜂享驿站 at 金实社区 with its catalogue: (gift, price in points, stock)."""
+        opened = self.app.open_station(actor, self.station, COMMUNITY)
+        for gift, price, stock in gifts:
+            self.app.add_gift(actor, self.station, gift, price, stock)
+        return opened
+
+    def code(self, rider: Actor, gift: str) -> str:
+        """The rider, present at the station, takes a one-time code for ``gift``."""
+        return self.app.issue_redemption_code(rider, self.station, gift)[0]
+
+    def redeem_code(self, keeper: Actor, code: str) -> str:
+        """The station keeper redeems the rider's code: one gift out of the stock."""
+        return self.app.redeem_code(keeper, self.station, code)
+
     def redeem(self, actor: Actor, rider_id: UUID | str, points: int, gift: str) -> str:
-        """A rider spends approved points on a gift at the riders' station (蜂享驿站)."""
+        """A direct redemption at the riders' station, while it keeps no catalogue (refused
+        with :class:`~civicvol.domain.errors.StationRedeemsByCode` once it does)."""
         return self.app.redeem_points(actor, rider_id, points, gift, self.station)

@@ -2,8 +2,9 @@
 
 At full scale, 67 riders report clues (150 judged valid, the rest invalid or duplicates),
 each handled and fed back; the points auditor approves each month's clue credits and riders
-redeem gifts 34 times at 蜂享驿站. Everything goes through the plug-in's commands, dated as
-it happened.
+redeem gifts 34 times at 蜂享驿站, a station with a catalogue and stock: each rider takes a
+one-time code and the keeper redeems it. Everything goes through the plug-in's commands, dated
+as it happened.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ RIDERS, VALID, INVALID, DUPLICATE, REDEMPTIONS = 67, 150, 21, 13, 34
 BEGIN = datetime(2023, 3, 1, 2, 0, tzinfo=UTC)
 HANDLER = Actor(CLUE_HANDLER, "jinshi-community")
 GIFTS = [("矿泉水一箱", 5), ("雨衣", 10), ("充电宝", 15)]
+STOCK = 15  # of each gift when the station opens; the keeper restocks what runs out
 PLACES = ["金实社区 3 号院", "金实社区 7 栋楼下", "金实路夜市", "金实小区地下车库",
           "金实社区菜市场", "金实路 12 号", "金实社区东门", "金实花园 2 栋"]
 HANDLERS = [("物业服务中心", "拆除飞线, 告知住户到集中充电桩充电"),
@@ -40,6 +42,9 @@ def build_rider_clues(clues: RiderClues, d: District,
     app, rng = clues.app, d.rng
     team = d.teams[TEAM]
     riders = _riders(clues, d, team, d.scaled(RIDERS))
+    if app.find_station(clues.station) is None:  # not yet, by a district built before
+        with app.events_dated(BEGIN - timedelta(days=1)):
+            clues.open_station(ADMIN, [(gift, price, STOCK) for gift, price in GIFTS])
     verdicts = (["valid"] * d.scaled(VALID) + ["invalid"] * d.scaled(INVALID, least=0)
                 + ["duplicate"] * d.scaled(DUPLICATE, least=0))
     rng.shuffle(verdicts)
@@ -120,10 +125,15 @@ def _audit_and_redeem(clues: RiderClues, earners: set[UUID], riders: Sequence[UU
             if done >= quota:
                 break
             account = app.point_account(rider)
+            if account is not None:  # what is still valid today (the expiry is the code's)
+                app.expire_due_lots(account)
             affordable = [g for g in GIFTS if account is not None and g[1] <= account.balance]
             if affordable:
-                gift, price = rng.choice(affordable)
-                clues.redeem(STATION_KEEPER, rider, price, gift)
+                gift, _ = rng.choice(affordable)
+                if app.station(clues.station).check_gift(gift).stock == 0:
+                    app.restock_gift(STATION_KEEPER, clues.station, gift, STOCK)
+                code = clues.code(Actor("volunteer", str(rider)), gift)
+                clues.redeem_code(STATION_KEEPER, code)
                 done += 1
     earners.clear()
     return done
