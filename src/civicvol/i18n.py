@@ -80,3 +80,35 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a text for the catalog without translating it here (translate it where shown)."""
     return message
+
+
+class PluginTranslations:
+    """A plug-in's own gettext domain, so that it ships its catalog with its package and
+    follows civicvol's language choice (see docs/i18n.md)::
+
+        texts = PluginTranslations("civicvol_newsletter", Path(__file__).parent / "locale")
+        _, ngettext = texts.gettext, texts.ngettext
+    """
+
+    def __init__(self, domain: str, locale_dir: Path | str) -> None:
+        self.domain = domain
+        self.locale_dir = Path(locale_dir)
+        self._loaded: dict[str, gettext.NullTranslations] = {}
+
+    def _catalog(self) -> gettext.NullTranslations:
+        lang = language()
+        if lang not in self._loaded:
+            self._loaded[lang] = (gettext.NullTranslations() if lang == "en" else
+                                  gettext.translation(self.domain, self.locale_dir,
+                                                      languages=[lang], fallback=True))
+        return self._loaded[lang]
+
+    def gettext(self, message: str) -> str:
+        """The message in the current language, from the plug-in's catalog (else civicvol's,
+        so that a plug-in may reuse civicvol's own words)."""
+        found = self._catalog().gettext(message)
+        return _(message) if found == message else found
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        found = self._catalog().ngettext(singular, plural, n)
+        return ngettext(singular, plural, n) if found in (singular, plural) else found

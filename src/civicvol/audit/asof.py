@@ -28,6 +28,7 @@ from civicvol.domain import clock
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
 from civicvol.domain.point_account import PointAccount, point_account_id
+from civicvol.i18n import _
 
 # Events are written with the timestamp first; reading it needs no decoding (and no keys).
 _TIMESTAMP = re.compile(rb'^\{"timestamp":\{"_type_":"datetime_iso","_data_":"([^"]+)"')
@@ -37,7 +38,8 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a date; give it as YYYY-MM-DD, e.g. 2023-12-31"
+        raise InvalidInput(_("{text!r} is not a date; give it as YYYY-MM-DD, e.g. "
+                             "2023-12-31").format(text=text)
                            ) from None
 
 

@@ -47,6 +47,7 @@ from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError, NotFound
 from civicvol.domain.values import check_name
 from civicvol.domain.volunteer import Volunteer
+from civicvol.i18n import _
 from civicvol.store import store_name
 
 CERTIFICATE_FORMAT = "civicvol-service-certificate"
@@ -262,11 +263,14 @@ def load_certificate(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise CertificateError(f"cannot read certificate {path}: {error}; give the FILE.json "
-                               "written by 'civicvol certificate ID --out FILE'") from None
+        raise CertificateError(_("cannot read certificate {path}: {error}; give "
+                                 "the FILE.json written by 'civicvol certificate ID --out "
+                                 "FILE'").format(
+                                 path=path, error=error)) from None
     if not isinstance(data, dict) or data.get("format") != CERTIFICATE_FORMAT:
-        raise CertificateError(f"{path} is not a civicvol service certificate (JSON); write "
-                               "one with 'civicvol certificate ID --json'")
+        raise CertificateError(_("{path} is not a civicvol service certificate (JSON); "
+                                 "write one with 'civicvol certificate ID --json'").format(
+                                 path=path))
     return data
 
 
@@ -283,8 +287,9 @@ def check_certificate(cert: dict[str, Any], bundle: str | Path,
         result = verify_bundle(folder, trusted_keys=trusted_keys,
                                trust_embedded=trust_embedded)
     except (OSError, ValueError) as error:
-        raise CertificateError(f"cannot read audit bundle {folder}: {error}; give the folder "
-                               "written by 'civicvol audit export'") from None
+        raise CertificateError(_("cannot read audit bundle {folder}: {error}; give the "
+                                 "folder written by 'civicvol audit export'").format(
+                                 folder=folder, error=error)) from None
     problems = signature_problems(cert, issuer_keys, trust_embedded)
     if problems:  # the printed fields are not the issuer's: nothing else is worth checking
         return problems

@@ -42,6 +42,7 @@ from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embed
 from civicvol.cli.context import console, json_option, print_json, session, writes
 from civicvol.cli.volunteers import volunteer
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 
 stderr = Console(stderr=True)
 
@@ -49,8 +50,8 @@ stderr = Console(stderr=True)
 @audit.command("replay")
 @json_option
 @click.option("--scratch", default=None, metavar="URL",
-              help="Where to rebuild (default: a temporary SQLite file; memory:// for small "
-                   "histories).")
+              help=_("Where to rebuild (default: a temporary SQLite file; memory:// for small "
+                     "histories)."))
 def replay_command(as_json: bool, scratch: str | None) -> None:
     """Rebuild every report from position 1 and compare it with the live figures."""
     app = session().app
@@ -69,11 +70,12 @@ def replay_command(as_json: bool, scratch: str | None) -> None:
     if as_json:
         print_json(result.as_dict())
     else:
-        click.echo(f"replayed {result.events} events and loaded {result.aggregates} records; "
-                   f"chain head live {result.live_head[:20]}…, replayed "
-                   f"{result.replayed_head[:20]}…")
+        click.echo(_("replayed {events} events and loaded {aggregates} records; chain head "
+                     "live {live_head}…, replayed {replayed_head}…").format(
+                     events=result.events, aggregates=result.aggregates,
+                     live_head=result.live_head[:20], replayed_head=result.replayed_head[:20]))
         for discrepancy in result.discrepancies:
-            click.echo(f"DISCREPANCY {discrepancy}")
+            click.echo(_("DISCREPANCY {discrepancy}").format(discrepancy=discrepancy))
         click.echo("every figure agrees" if result.agrees
                    else f"{len(result.discrepancies)} discrepancies")
     if not result.agrees:
@@ -89,7 +91,8 @@ def history(record_id: str, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"history of {record_id}", title_justify="left")
+    table = Table(title=_("history of {record_id}").format(record_id=record_id),
+    title_justify="left")
     for column in ("pos", "v", "time (Asia/Shanghai)", "by", "event", "what changed"):
         table.add_column(column)
     for r in rows:
@@ -108,12 +111,14 @@ def trace(volunteer_id: str, as_json: bool) -> None:
     missing = {e["origin"]["missing_plugin"]["message"] for e in data["entries"]
                if "missing_plugin" in e.get("origin", {})}
     for message in sorted(missing):  # each missing plug-in once; the other entries trace
-        click.echo(f"warning: some credits cannot be followed to their record: {message}",
+        click.echo(_("warning: some credits cannot be followed to their record: {message}").format(
+                     message=message),
                    err=True)
     if as_json:
         print_json(data)
         return
-    table = Table(title=f"points of {data['volunteer_id']}: balance {data['balance']}",
+    table = Table(title=_("points of {volunteer_id}: balance {balance}").format(
+                          volunteer_id=data['volunteer_id'], balance=data['balance']),
                   title_justify="left")
     for column in ("pos", "time", "action", "entry", "points", "by", "source / earned by"):
         table.add_column(column)
@@ -132,11 +137,11 @@ def trace(volunteer_id: str, as_json: bool) -> None:
 @audit.command("check-certificate")
 @click.argument("certificate", type=click.Path(path_type=Path))
 @click.option("--bundle", default=None, type=click.Path(path_type=Path),
-              help="An audit bundle (civicvol audit export) reaching the certificate's "
-                   "position; without it the certificate is checked from its own proofs.")
+              help=_("An audit bundle (civicvol audit export) reaching the certificate's "
+                     "position; without it the certificate is checked from its own proofs."))
 @click.option("--issuer-key", "issuer_key_files", multiple=True,
               type=click.Path(path_type=Path), metavar="FILE",
-              help="Trust only certificates signed by this issuer's public key (repeatable).")
+              help=_("Trust only certificates signed by this issuer's public key (repeatable)."))
 @public_key_option
 @trust_embedded_option
 def check(certificate: Path, bundle: Path | None, issuer_key_files: tuple[Path, ...],
@@ -144,34 +149,37 @@ def check(certificate: Path, bundle: Path | None, issuer_key_files: tuple[Path, 
     """Check a service certificate's signature and every field against an audit bundle,
     without the database."""
     if trust_embedded and issuer_key_files:
-        raise AuditFileError("give --issuer-key or --trust-embedded-keys, not both")
+        raise AuditFileError(_("give --issuer-key or --trust-embedded-keys, not both"))
     trusted = pinned_keys(public_key_files, trust_embedded)
     issuers = read_public_keys(issuer_key_files)
     cert = load_certificate(certificate)
     problems = (check_certificate_offline(cert, issuers, trust_embedded) if bundle is None
                 else check_certificate(cert, bundle, trusted, trust_embedded, issuers))
     for problem in problems:
-        click.echo(f"NOT CONFIRMED: {problem}")
+        click.echo(_("NOT CONFIRMED: {problem}").format(problem=problem))
     if problems:
         sys.exit(1)
-    click.echo(f"certificate {cert['number']} confirmed: {cert['hours']} hours in "
-               f"{len(cert['services'])} services up to position {cert['chain']['position']}")
+    click.echo(_("certificate {number} confirmed: {hours} hours in {count} services up to "
+                 "position {position}").format(
+                 number=cert['number'], hours=cert['hours'], count=len(cert['services']),
+                 position=cert['chain']['position']))
 
 
 @click.command("certificate")
 @click.argument("volunteer_id")
 @click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE",
-              help="Write FILE.md (printable) and FILE.json (checkable) instead of printing.")
+              help=_("Write FILE.md (printable) and FILE.json (checkable) instead of printing."))
 @click.option("--issuer", default=DEFAULT_ISSUER, show_default=True)
 @click.option("--key", "key_file", required=True, type=click.Path(path_type=Path),
-              metavar="KEYFILE", help="The issuer's signing key ('civicvol audit keygen').")
+              metavar="KEYFILE", help=_("The issuer's signing key ('civicvol audit keygen')."))
 @json_option
 def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path,
                 as_json: bool) -> None:
     """Issue a volunteer's service certificate (志愿服务记录证明), signed by the issuer."""
     if out is not None and not out.parent.is_dir():
-        raise InvalidInput(f"--out {out}: the folder {out.parent} does not exist; create it "
-                           "or write the certificate into an existing folder")
+        raise InvalidInput(_("--out {out}: the folder {parent} does not exist; create it "
+                             "or write the certificate into an existing folder").format(
+                             out=out, parent=out.parent))
     key = load_private_key(key_file)
     cert = issue_certificate(session().app, volunteer_id, key, issuer)
     text = json.dumps(cert, ensure_ascii=False, indent=2)
@@ -179,7 +187,8 @@ def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path
         stem = out.with_suffix("") if out.suffix in (".md", ".json") else out
         stem.with_suffix(".md").write_text(certificate_markdown(cert), encoding="utf-8")
         stem.with_suffix(".json").write_text(text + "\n", encoding="utf-8")
-        click.echo(f"certificate {cert['number']} written to {stem}.md and {stem}.json",
+        click.echo(_("certificate {number} written to {stem}.md and {stem}.json").format(
+                     number=cert['number'], stem=stem),
                    err=True)
         click.echo(str(stem.with_suffix(".json")))
     elif as_json:
@@ -192,18 +201,18 @@ def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path
 @volunteer.command("erase")
 @click.argument("volunteer_id")
 @click.option("--reason", required=True,
-              help="Why (the person's request, ...), in a few words; no personal data.")
-@click.option("--yes", is_flag=True, help="Do not ask: erasure cannot be undone.")
+              help=_("Why (the person's request, ...), in a few words; no personal data."))
+@click.option("--yes", is_flag=True, help=_("Do not ask: erasure cannot be undone."))
 def erase(volunteer_id: str, reason: str, yes: bool) -> None:
     """Erase a volunteer's personal data for good by destroying their key (administrator)."""
     s = session()
     if not yes and not _confirmed(f"erase the personal data of volunteer {volunteer_id} for "
                                   "good? It cannot be undone"):
-        raise InvalidInput("erasure not confirmed: nothing was erased; answer y at the "
-                           "prompt, or give --yes to erase without asking")
+        raise InvalidInput(_("erasure not confirmed: nothing was erased; answer y at the "
+                             "prompt, or give --yes to erase without asking"))
     erase_volunteer(s.app, s.actor, volunteer_id, reason)
-    click.echo(f"personal data of volunteer {volunteer_id} erased; their hours, points and "
-               "history remain")
+    click.echo(_("personal data of volunteer {volunteer_id} erased; their hours, points "
+                 "and history remain").format(volunteer_id=volunteer_id))
 
 
 def _confirmed(question: str) -> bool:

@@ -26,13 +26,14 @@ from civicvol.audit.verifier import (
 from civicvol.cli.audit import audit
 from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
 from civicvol.cli.context import print_json, session
+from civicvol.i18n import _
 from civicvol.store import store_name
 
 
 @audit.command("prove")
 @click.argument("position", type=click.IntRange(min=1))
 @click.option("--checkpoint", "checkpoint_file", type=click.Path(path_type=Path),
-              metavar="FILE", help="Prove against this signed tree head (default: now).")
+              metavar="FILE", help=_("Prove against this signed tree head (default: now)."))
 def prove(position: int, checkpoint_file: Path | None) -> None:
     """An inclusion proof of the event at POSITION (JSON on standard output)."""
     checkpoint = read_checkpoints([checkpoint_file])[0] if checkpoint_file else None
@@ -54,7 +55,7 @@ def prove_consistency(old: Path, new: Path) -> None:
 @click.argument("proof_file", type=click.Path(path_type=Path), metavar="PROOF")
 @click.option("--checkpoint", "checkpoint_files", multiple=True, required=True,
               type=click.Path(path_type=Path), metavar="FILE",
-              help="The signed checkpoint (two for a consistency proof: old and new).")
+              help=_("The signed checkpoint (two for a consistency proof: old and new)."))
 @public_key_option
 @trust_embedded_option
 def check_proof(proof_file: Path, checkpoint_files: tuple[Path, ...],
@@ -70,29 +71,32 @@ def check_proof(proof_file: Path, checkpoint_files: tuple[Path, ...],
             problem = str(untrusted)
         elif proof.get("format") == CONSISTENCY_PROOF_FORMAT:
             if len(checkpoints) != 2:
-                raise AuditFileError("a consistency proof is checked against two checkpoints: "
-                                     "give --checkpoint OLD --checkpoint NEW")
+                raise AuditFileError(_("a consistency proof is checked against two checkpoints: "
+                                       "give --checkpoint OLD --checkpoint NEW"))
             older, newer = sorted(checkpoints, key=lambda c: c.event_count)
             problem = consistency_problem(proof, older, newer)
         else:
             if len(checkpoints) != 1:
-                raise AuditFileError("an inclusion proof is checked against one checkpoint")
+                raise AuditFileError(_("an inclusion proof is checked against one checkpoint"))
             problem = inclusion_problem(proof, checkpoints[0])
     except (KeyError, TypeError, ValueError) as error:
-        raise AuditFileError(f"cannot read proof {proof_file}: {error}; give a file written "
-                             "by 'civicvol audit prove' or 'prove-consistency'") from None
+        raise AuditFileError(_("cannot read proof {proof_file}: {error}; give a file "
+                               "written by 'civicvol audit prove' or 'prove-consistency'").format(
+                               proof_file=proof_file, error=error)) from None
     if problem:
-        click.echo(f"proof does NOT hold: {problem}")
+        click.echo(_("proof does NOT hold: {problem}").format(problem=problem))
         sys.exit(1)
-    click.echo(f"proof holds against checkpoint(s) {', '.join(map(str, checkpoint_files))}")
+    click.echo(_("proof holds against checkpoint(s) {join}").format(
+                 join=', '.join(map(str, checkpoint_files))))
 
 
 def _load_proof(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise AuditFileError(f"cannot read proof {path}: {error}; give a file written by "
-                             "'civicvol audit prove' or 'prove-consistency'") from None
+        raise AuditFileError(_("cannot read proof {path}: {error}; give a file written by "
+                               "'civicvol audit prove' or 'prove-consistency'").format(
+                               path=path, error=error)) from None
     if not isinstance(data, dict):
-        raise AuditFileError(f"{path} is not a civicvol proof")
+        raise AuditFileError(_("{path} is not a civicvol proof").format(path=path))
     return data

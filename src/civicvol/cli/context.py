@@ -15,6 +15,7 @@ from civicvol.cli.guard import run_guarded
 from civicvol.domain.errors import PermissionDenied, StoreKeepsNothing
 from civicvol.domain.text import printable
 from civicvol.domain.values import Actor, Role
+from civicvol.i18n import _
 from civicvol.store import default_store_url, store_environment
 from civicvol.store_opening import remove_if_empty, sqlite_file
 
@@ -26,7 +27,7 @@ __all__ = ["Session", "console", "created", "json_option", "print_json", "print_
 # No markup: the tables show what users typed (names, places, reasons), and a "[...]" in it,
 # such as an erased name's "[erased]", must print as written, not be read as a style.
 console = Console(markup=False)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+json_option = click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 
 
 _WRITERS: set[click.Command] = set()
@@ -84,8 +85,8 @@ class Session:
             create = writes or command in _STORELESS
             if writes and url.lower().startswith("memory:") and command not in _THROWAWAY_OK:
                 raise StoreKeepsNothing(
-                    "memory:// keeps nothing after this command, so the change would vanish; "
-                    "give --store a file (sqlite:///civicvol.db) or a PostgreSQL database")
+                    _("memory:// keeps nothing after this command, so the change would vanish; "
+                      "give --store a file (sqlite:///civicvol.db) or a PostgreSQL database"))
             file = sqlite_file(store_environment(url))
             if create and file is not None and not file.exists():
                 self._new_file = file
@@ -99,12 +100,12 @@ class Session:
     @property
     def actor(self) -> Actor:
         if not self.actor_text:
-            raise PermissionDenied("this command changes the store: say who makes it with "
-                                   "--as ROLE:ID (e.g. --as administrator:admin-1)")
+            raise PermissionDenied(_("this command changes the store: say who makes it with "
+                                     "--as ROLE:ID (e.g. --as administrator:admin-1)"))
         actor = Actor.parse(self.actor_text)
         if actor.role == Role.SYSTEM:
-            raise PermissionDenied("'system' is civicvol's own role and cannot be acted as; "
-                                   "act as a person's role, e.g. --as administrator:admin-1")
+            raise PermissionDenied(_("'system' is civicvol's own role and cannot be acted as; "
+                                     "act as a person's role, e.g. --as administrator:admin-1"))
         return actor
 
     def close(self) -> None:
@@ -160,5 +161,5 @@ def cell(value: Any) -> str:
 
 def created(what: str, ident: object) -> None:
     """Tell what was created; the id stands alone on the last line for scripts."""
-    click.echo(f"{what} created", err=True)
+    click.echo(_("{what} created").format(what=what), err=True)
     click.echo(str(ident))

@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from civicvol.cli.context import cell, console, print_json
+from civicvol.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -16,9 +17,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 def paging(default: int = 50) -> Callable[[F], F]:
     def decorate(function: F) -> F:
         function = click.option("--offset", default=0, type=click.IntRange(min=0),
-                                show_default=True, help="Skip this many first.")(function)
+                                show_default=True, help=_("Skip this many first."))(function)
         return click.option("--limit", default=default, type=click.IntRange(min=1),
-                            show_default=True, help="Show at most this many.")(function)
+                            show_default=True, help=_("Show at most this many."))(function)
     return decorate
 
 

@@ -7,6 +7,7 @@ import click
 from rich.table import Table
 
 from civicvol.cli.context import console, json_option, print_json
+from civicvol.i18n import _
 from civicvol.plugins.manager import HookFailure, PluginHost, load_plugins
 
 _hosts: list[PluginHost] = []
@@ -37,7 +38,7 @@ def mount_plugin_commands(cli: click.Group) -> None:
 
 
 def warn_on_stderr(failure: HookFailure) -> None:
-    click.echo(f"warning: {failure}", err=True)
+    click.echo(_("warning: {failure}").format(failure=failure), err=True)
 
 
 @click.command("plugins")
@@ -48,7 +49,7 @@ def plugins(as_json: bool) -> None:
     if as_json:
         print_json([r.as_dict() for r in records])
         return
-    table = Table(title="plug-ins", title_justify="left")
+    table = Table(title=_("plug-ins"), title_justify="left")
     for column in ("name", "version", "kind", "status", "hooks"):
         table.add_column(column)
     for r in records:

@@ -27,12 +27,13 @@ from civicvol.demo import build_panlong, interrupted_demo_warning
 from civicvol.domain import clock
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 
 
 @click.command("report")
 @json_option
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-              help="The figures as they stood at the end of that day (Asia/Shanghai).")
+              help=_("The figures as they stood at the end of that day (Asia/Shanghai)."))
 def report(as_json: bool, as_of: str | None) -> None:
     """The district report, every figure computed from the events."""
     app = session().app
@@ -64,10 +65,10 @@ def print_report(data: dict[str, Any]) -> None:
 @shows_throwaway
 @click.command("demo")
 @click.option("--scale", default=1.0, type=float, show_default=True,
-              help="Share of the full district to build, e.g. 0.01 for a small one.")
+              help=_("Share of the full district to build, e.g. 0.01 for a small one."))
 @click.option("--seed", default=2024, type=int, show_default=True)
 @click.option("--into-existing", is_flag=True,
-              help="Build into a store that already holds events (a second district).")
+              help=_("Build into a store that already holds events (a second district)."))
 def demo(scale: float, seed: int, into_existing: bool) -> None:
     """Build the Panlong District of the article into an empty store, then print its
     report."""
@@ -99,6 +100,7 @@ def past_day(text: str) -> date:
     day = parse_day(text)
     today = clock.now().astimezone(DISTRICT_TIME).date()
     if day > today:
-        raise InvalidInput(f"--as-of {day} is in the future; give today ({today}) or a past "
-                           "day, or leave --as-of out for the report as of now")
+        raise InvalidInput(_("--as-of {day} is in the future; give today ({today}) or a "
+                             "past day, or leave --as-of out for the report as of now").format(
+                             day=day, today=today))
     return day
