@@ -12,6 +12,7 @@ from rich.table import Table
 
 from civicvol.app.authorization import check_role
 from civicvol.cli.guard import run_guarded
+from civicvol.display import CODED, is_moment, label, moment, status
 from civicvol.domain.errors import PermissionDenied, StoreKeepsNothing
 from civicvol.domain.text import printable
 from civicvol.domain.values import Actor, Role
@@ -142,14 +143,21 @@ def print_record(title: str, data: dict[str, Any]) -> None:
     table.add_column(style="bold")
     table.add_column()
     for key, value in data.items():
-        table.add_row(key.replace("_", " "), cell(value))
+        table.add_row(label(key), cell(value, key))
     console.print(table)
 
 
-def cell(value: Any) -> str:
-    """A value as a table shows it: lists joined, mappings as "key: value", nothing as -."""
+def cell(value: Any, key: str = "") -> str:
+    """A value as a table shows it: lists joined, mappings as "key: value", nothing as -;
+    moments in the district's time, codes (a status, a kind) in words."""
     if value is None:
         return "-"
+    if isinstance(value, bool):
+        return status(str(value).lower())
+    if is_moment(value):
+        return moment(value)
+    if key in CODED:
+        return cell([status(v) for v in value]) if isinstance(value, list) else status(value)
     if isinstance(value, dict):
         return ", ".join(f"{k} ({cell(v)})" if isinstance(v, dict) else f"{k}: {cell(v)}"
                          for k, v in value.items()) or "-"

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from civicvol.cli.context import cell, console, print_json
+from civicvol.cli.context import cell, console, print_json, print_record
+from civicvol.display import label
 from civicvol.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,8 +35,14 @@ def print_rows(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
     table = Table(title=title, title_justify="left")
     for column in columns:
         # ids are never cut: they are what the next command takes
-        table.add_column(column.replace("_", " "), no_wrap=column.endswith("id"),
-                         overflow="fold")
+        # ids are never cut: they are what the next command takes; text wraps by word
+        table.add_column(label(column), no_wrap=column.endswith("id"), overflow="fold")
     for row in rows:
-        table.add_row(*(cell(row.get(c)) for c in columns))
+        table.add_row(*(cell(row.get(c), c) for c in columns))
+    unbounded = console.options.update_width(10_000)
+    if console.measure(table, options=unbounded).minimum > console.width:
+        # too narrow for whole ids side by side: one block per row, never a cut id
+        for row in rows:
+            print_record(title, {c: row.get(c) for c in columns})
+        return
     console.print(table)

@@ -24,10 +24,11 @@ from civicvol.cli.context import (
     writes,
 )
 from civicvol.demo import build_panlong, interrupted_demo_warning
+from civicvol.display import label
 from civicvol.domain import clock
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
-from civicvol.i18n import _
+from civicvol.i18n import _, ngettext
 
 
 @click.command("report")
@@ -47,17 +48,19 @@ def report(as_json: bool, as_of: str | None) -> None:
 
 
 def print_report(data: dict[str, Any]) -> None:
-    as_of = f", as of the end of {data['as_of']}" if "as_of" in data else ""
-    console.print(Text.assemble(("District report", "bold"),
-                                f"  store {data['store']}, {data['events']} events{as_of}"))
+    as_of = (_(", as of the end of {day}").format(day=data["as_of"]) if "as_of" in data
+             else "")
+    console.print(Text.assemble((_("District report"), "bold"), "  " + ngettext(
+        "store {store}, {events} event{as_of}", "store {store}, {events} events{as_of}",
+        data["events"]).format(store=data["store"], events=data["events"], as_of=as_of)))
     for section, figures in data.items():
         if not isinstance(figures, dict):
             continue
-        table = Table(title=section, show_header=False, title_justify="left")
+        table = Table(title=label(section), show_header=False, title_justify="left")
         table.add_column(style="bold")
         table.add_column(justify="right")
         for key, value in figures.items():
-            table.add_row(key.replace("_", " "), cell(value))
+            table.add_row(label(key), cell(value, key))
         console.print(table)
 
 

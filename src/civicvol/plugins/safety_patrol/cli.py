@@ -10,6 +10,7 @@ from rich.table import Table
 
 from civicvol.app.report import fold_log
 from civicvol.cli.context import (
+    cell,
     console,
     created,
     json_option,
@@ -18,6 +19,7 @@ from civicvol.cli.context import (
     session,
     writes,
 )
+from civicvol.display import label
 from civicvol.i18n import _
 from civicvol.plugins.safety_patrol.commands import SafetyPatrol
 from civicvol.plugins.safety_patrol.drill import DRILL_LABELS
@@ -168,7 +170,7 @@ def _hazard_table(title: str, rows: list[dict[str, Any]], extra: tuple[str, ...]
     table = Table(title=title, title_justify="left")
     columns = ("id", "place", "description", "found_on", "deadline", *extra)
     for column in columns:
-        table.add_column(column.replace("_", " "))
+        table.add_column(label(column), no_wrap=column == "id")
     for row in rows:
-        table.add_row(*("-" if row.get(c) is None else str(row[c]) for c in columns))
+        table.add_row(*(cell(row.get(c), c) for c in columns))
     console.print(table)
