@@ -29,8 +29,8 @@ def command_docstrings(source: str) -> Iterator[tuple[int, str]]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
                 _is_click_command(d) for d in node.decorator_list):
-            if any(isinstance(d, ast.Call) and any(k.arg == "help" for k in d.keywords)
-                   for d in node.decorator_list):
+            if any(isinstance(d, ast.Call) and _is_click_command(d)
+                   and any(k.arg == "help" for k in d.keywords) for d in node.decorator_list):
                 continue  # help= given: the docstring is not shown
             doc = ast.get_docstring(node, clean=False)
             if doc:

@@ -8,6 +8,7 @@ language between two commands (the tests do).
 
 from __future__ import annotations
 
+import inspect
 import sys
 from weakref import WeakKeyDictionary
 
@@ -25,8 +26,9 @@ def _translated(item: object, attributes: tuple[str, str]) -> None:
     if item not in _written:
         _written[item] = (getattr(item, attributes[0], None), getattr(item, attributes[1], None))
     for attribute, written in zip(attributes, _written[item], strict=True):
-        if written:
-            setattr(item, attribute, _(written))
+        if written:  # click keeps a docstring as written; its msgid is the cleaned text
+            text = inspect.cleandoc(written).partition("\f")[0] if attribute == "help" else written
+            setattr(item, attribute, _(text))
 
 
 def localise(command: click.Command) -> click.Command:
