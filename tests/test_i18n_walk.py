@@ -167,23 +167,31 @@ def walk(district: Path, tmp: Path, lang: str) -> list[Run]:
 
 
 # --- what may stay in the other language --------------------------------------------------
-NOT_WORDS = [
+NOT_WORDS = [  # in this order: each takes its match out of the line
+    r"\w+://\S*", r"\S+/\S+", r"\S+\.(?:db|json|jsonl|toml|ics|txt|pem|key|md|pub|jpg|png)\b",
+    r"\b[\w-]+:[\w<>.-]+", r"<\w+>",  # ROLE:ID, order:<id>, <id>
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",  # ids
-    r"\b[0-9a-f]{6,}\b", r"\b[0-9a-f]{4,}…", r"\bE\d+\b",  # hashes, entry ids
-    r"\w+://\S*", r"\$\w+", r"\S+\.(?:db|json|toml|ics|txt|pem|key)\b",  # URLs, files
+    r"\b[0-9a-f]{6,}\b", r"\b[0-9a-f]{4,}…", r"\bE\d+\b", r"\$\w+",  # hashes, entries
     r"(?<![\w-])--?[a-z][\w-]*", r"\b[A-Z][A-Z0-9_:\-./]+\b",  # options, metavars
-    r"\b[\w-]+:[\w<>.-]+", r"<\w+>",  # ROLE:ID, <id>
-    r"'[^']*'",  # a quoted command, value or name
+    r"'[^']*'",  # a quoted command, value, code or name
     r"civicvol(?: [a-z][a-z-]*)*", r"^\s*[a-z][a-z-]+(?=\s{2}|$)",  # command names
+    r"\[[^\]]*\]",  # click's choices, defaults and ranges
+    r"\b[a-z]+(?:-[a-z]+)+\b", r"\b\w+_\w+\b",  # slugs, plug-in and hook names
+    r"\b[A-Z]\w+\.[A-Z]\w+\b", r"\b\w+=[\w-]*",  # event names, an event's fields
+    r"\b[a-z]+ \((?=[\u4e00-\u9fff])",  # a code glossed in Chinese: flood (防汛演练)
+    r'= "[^"]*"',  # a setting as written in civicvol.toml
 ]
-PROPER = {"civicvol", "SQLite", "PostgreSQL", "JSON", "Asia", "Shanghai", "pg_dump",
-          "Ed25519", "Merkle", "iCalendar", "Excel", "Vega", "Lite"}
+PROPER = {"civicvol", "SQLite", "PostgreSQL", "JSON", "Asia", "Shanghai", "Ed", "Merkle",
+          "iCalendar", "TOML", "en", "chinesecalendar"}
+# names a command takes as arguments (the views), which stay as typed
+CODES = {"orders", "volunteers", "directory", "teams", "memberships", "points", "timeline"}
 
 
 def english_words(line: str) -> list[str]:
     for pattern in NOT_WORDS:
         line = re.sub(pattern, " ", line)
-    return [w for w in re.findall(r"[A-Za-z][A-Za-z_]+", line) if w not in PROPER]
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z_]+", line)
+            if w not in PROPER and not (w in CODES and "│" in line)]
 
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")

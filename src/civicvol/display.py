@@ -41,6 +41,7 @@ STATUSES = {
     "invalid": N_("invalid"), "duplicate": N_("duplicate"), "fixed": N_("fixed"),
     "overdue": N_("overdue"), "running": N_("running"), "stopped": N_("stopped"),
     "true": N_("yes"), "false": N_("no"), "yes": N_("yes"), "no": N_("no"),
+    "credit": N_("credit"), "redemption": N_("redemption"), "reversal": N_("reversal"),
     "ok": N_("ok"), "failed": N_("failed"), "built-in": N_("built-in"),
     "external": N_("external"), "loaded": N_("loaded"), "disabled plug-in": N_("disabled"),
 }
@@ -50,10 +51,21 @@ STATUSES = {
 CODED = frozenset({"status", "kind", "channel", "beneficiaries", "state", "verdict"})
 
 
+# what a refused command was doing, named in messages
+VERBS = (N_("accept"), N_("decline"), N_("rate"), N_("cancel"), N_("complete"), N_("dispatch"),
+         N_("redeem"), N_("reverse"), N_("change its members"), N_(" or "))
+
+
 def status(code: object) -> str:
     """An order stage, a volunteer's or an entry's state ... in words."""
     text = str(code.value if hasattr(code, "value") else code)
     return _(STATUSES[text]) if text in STATUSES else text
+
+
+def word(key: object) -> str:
+    """A mapping's key as shown: a code in words, a field name as a label, data as it is."""
+    text = str(key)
+    return status(text) if text in STATUSES else label(text)
 
 
 def label(key: str) -> str:
@@ -137,5 +149,5 @@ LABELS = (
     N_("valid"), N_("valid clues"), N_("verdict"), N_("version"), N_("view"),
     N_("volunteer id"), N_("volunteers"), N_("waiting for a volunteer"),
     N_("waiting for dispatch"), N_("waiting for rating"), N_("wanted time"), N_("what changed"),
-    N_("with deadline"),
+    N_("with deadline"), N_("days overdue"),
 )

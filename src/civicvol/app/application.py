@@ -67,7 +67,7 @@ from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.team import Team
 from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind, check_points
 from civicvol.domain.volunteer import Volunteer
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 from civicvol.store import default_store_url, preparing_store, store_environment, store_name
 
 if TYPE_CHECKING:
@@ -82,9 +82,9 @@ _NOT_FOUND: dict[type[Aggregate], type[NotFound]] = {
     ServiceOrder: OrderNotFound,
 }
 _LISTED_BY: dict[type[Aggregate], str] = {
-    Volunteer: "'civicvol volunteer search' lists volunteers",
-    Team: "'civicvol team list' lists teams",
-    ServiceOrder: "'civicvol order list' lists orders",
+    Volunteer: N_("'civicvol volunteer search' lists volunteers"),
+    Team: N_("'civicvol team list' lists teams"),
+    ServiceOrder: N_("'civicvol order list' lists orders"),
 }
 _WHAT: dict[type[Aggregate], str] = {
     Volunteer: "volunteer",
@@ -123,9 +123,9 @@ class CivicVol(Application[UUID]):
                 super().__init__(env=store_env)
         except (OSError, PersistenceError, sqlite3.Error) as error:  # e.g. not a database
             raise StoreError(
-                _("cannot open store {store_name}: {error}; check that --store (or "
-                  "CIVICVOL_STORE) names a civicvol store").format(
-                  store_name=store_name(self.store_url), error=error)) from None
+                _("cannot open store {store_name}: {error}; is it a civicvol store?").format(
+                  store_name=store_name(self.store_url), error=error)).hinted(
+                _("check that --store (or CIVICVOL_STORE) names a civicvol store")) from None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -265,9 +265,11 @@ class CivicVol(Application[UUID]):
         aggregate = self.find(cls, ident)
         if aggregate is None:
             error = not_found or _NOT_FOUND.get(cls, NotFound)
-            raise error(f"no {what} with id {ident} in this store; " + (
-                hint or f"check the id ({_LISTED_BY.get(cls, 'printed when it was created')}), "
-                "and that --store (or CIVICVOL_STORE) names the store it was created in"))
+            raise error(_("no {what} with id {ident} in this store; check the id").format(
+                what=_(what), ident=ident)).hinted(hint or _(
+                    "{listed}; and check that --store (or CIVICVOL_STORE) names the store it "
+                    "was created in").format(listed=_(_LISTED_BY.get(
+                        cls, N_("the id was printed when it was created")))))
         return aggregate
 
     def volunteer(self, volunteer_id: UUID | str) -> Volunteer:
@@ -381,8 +383,9 @@ class CivicVol(Application[UUID]):
             for corps in self.views.teams.list(kind="corps", include_dissolved=False, limit=1):
                 raise InvalidTeamStructure(
                     _("the district has its corps already: {name!r} ({id}); a district has "
-                      "one corps: create a standing or special team under it (--parent "
-                      "{id})").format(name=corps['name'], id=corps['id']))
+                      "one corps: create a standing or special team under it").format(
+                      name=corps['name'], id=corps['id'])).hinted(
+                    _("--parent {id}").format(id=corps["id"]))
         self.commit("team.create", actor, team)
         return team.id
 
@@ -698,7 +701,7 @@ def parse_id(value: UUID | str, what: str) -> UUID:
         raise InvalidId(
             _("{value!r} is not {article} {what} id; ids look like 3f2b9c1e-...; copy it "
               "from the command that created it").format(
-              value=value, article=article, what=what)
+              value=value, article=article, what=_(what))
         ) from None
 
 
@@ -706,9 +709,9 @@ def check_acts_for_self(actor: Actor, volunteer_id: UUID) -> None:
     if actor.role == Role.VOLUNTEER.value and actor.id != str(volunteer_id):
         raise PermissionDenied(
             _("volunteer {id} may do this only for themself, not for {volunteer_id}; an "
-              "administrator may do it for anyone (--as administrator:ID)").format(
+              "administrator may do it for anyone").format(
               id=actor.id, volunteer_id=volunteer_id)
-        )
+        ).hinted(_("act with --as administrator:ID"))
 
 
 def check_not_own_account(actor: Actor, account: PointAccount, action: str) -> None:
@@ -725,13 +728,13 @@ def check_leads_team(actor: Actor, team: Team, doing: str = "change its members"
         return
     if actor.role != Role.LEADER.value:
         raise PermissionDenied(
-            _("{role} {id} may not {doing} for team {name!r}; only its leaders (--as "
-              "leader:VOLUNTEER_ID) or an administrator may").format(
-              role=actor.role, id=actor.id, doing=doing, name=team.name)
-        )
+            _("{role} {id} may not {doing} for team {name!r}; only its leaders or an "
+              "administrator may").format(
+              role=actor.role, id=actor.id, doing=_(doing), name=team.name)
+        ).hinted(_("act with --as leader:VOLUNTEER_ID"))
     if parse_id(actor.id, "volunteer") not in team.leaders:
         raise PermissionDenied(
             _("{id} does not lead team {name!r}; only its leaders or an administrator may "
-              "{doing}").format(id=actor.id, name=team.name, doing=doing)
+              "{doing}").format(id=actor.id, name=team.name, doing=_(doing))
         )
 

@@ -120,9 +120,9 @@ def authorize(actor: Actor, command: str) -> None:
     if actor.role not in allowed:
         who = " or ".join(_article(r) for r in sorted(allowed)) or "nobody"
         raise PermissionDenied(
-            _("{article} may not make the command {command!r}; only {who} may (act with "
-              "--as ROLE:ID)").format(article=_article(actor.role), command=command, who=who)
-        )
+            _("{article} may not make the command {command!r}; only {who} may").format(
+                article=_article(actor.role), command=command, who=who)
+        ).hinted(_("act with --as ROLE:ID"))
 
 
 def _article(role: str) -> str:

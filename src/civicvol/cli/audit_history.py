@@ -39,10 +39,12 @@ from civicvol.audit.replay import replay
 from civicvol.audit.trace import trace_points
 from civicvol.cli.audit import audit
 from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
-from civicvol.cli.context import console, json_option, print_json, session, writes
+from civicvol.cli.context import json_option, print_json, session, writes
+from civicvol.cli.listing import print_table
 from civicvol.cli.volunteers import volunteer
+from civicvol.display import moment, status
 from civicvol.domain.errors import InvalidInput
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 
 stderr = Console(stderr=True)
 
@@ -93,13 +95,17 @@ def history(record_id: str, as_json: bool) -> None:
         return
     table = Table(title=_("history of {record_id}").format(record_id=record_id),
     title_justify="left")
-    for column in ("pos", "v", "time (Asia/Shanghai)", "by", "event", "what changed"):
-        table.add_column(column)
+    columns = ("pos", "v", "time (Asia/Shanghai)", "by", "event", "what changed")
+    for column in columns:
+        table.add_column(_(column), no_wrap=column in ("by", "event"))
+    records = []
     for r in rows:
         changes = "; ".join(f"{k}={v}" for k, v in r["changes"].items())
-        table.add_row(str(r["position"]), str(r["version"]), r["time"], r["by"], r["event"],
-                      changes)
-    console.print(table)
+        values = (str(r["position"]), str(r["version"]), moment(r["time"]), r["by"],
+                  r["event"], changes)
+        table.add_row(*values)
+        records.append(dict(zip(columns, values, strict=True)))
+    print_table(table, table.title or "", records)
 
 
 @audit.command("trace-points")
@@ -120,8 +126,11 @@ def trace(volunteer_id: str, as_json: bool) -> None:
     table = Table(title=_("points of {volunteer_id}: balance {balance}").format(
                           volunteer_id=data['volunteer_id'], balance=data['balance']),
                   title_justify="left")
-    for column in ("pos", "time", "action", "entry", "points", "by", "source / earned by"):
-        table.add_column(column)
+    columns = (N_("pos"), N_("time"), N_("action"), N_("entry"), N_("points"), N_("by"),
+               N_("source / earned by"))
+    for column in columns:
+        table.add_column(_(column), no_wrap=column in ("by", "source / earned by"))
+    records = []
     entries = {e["entry"]: e for e in data["entries"]}
     for a in data["actions"]:
         entry, cause = entries[a["entry"]], a["event"]
@@ -129,9 +138,11 @@ def trace(volunteer_id: str, as_json: bool) -> None:
         earned = origin.get("event")
         source = entry["source"] + (f" ({earned['name']} @{earned['position']})"
                                     if earned and a["action"] == "credited" else "")
-        table.add_row(str(cause["position"]), cause["time"], a["action"], a["entry"],
-                      str(a["points"]), cause["by"], source)
-    console.print(table)
+        values = (str(cause["position"]), moment(cause["time"]), status(a["action"]),
+                  a["entry"], str(a["points"]), cause["by"], source)
+        table.add_row(*values)
+        records.append(dict(zip(columns, values, strict=True)))
+    print_table(table, str(table.title or ""), records)
 
 
 @audit.command("check-certificate")

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from civicvol.app.authorization import check_role
 from civicvol.cli.guard import run_guarded
-from civicvol.display import CODED, is_moment, label, moment, status
+from civicvol.display import CODED, is_moment, label, moment, status, word
 from civicvol.domain.errors import PermissionDenied, StoreKeepsNothing
 from civicvol.domain.text import printable
 from civicvol.domain.values import Actor, Role
@@ -159,8 +159,8 @@ def cell(value: Any, key: str = "") -> str:
     if key in CODED:
         return cell([status(v) for v in value]) if isinstance(value, list) else status(value)
     if isinstance(value, dict):
-        return ", ".join(f"{k} ({cell(v)})" if isinstance(v, dict) else f"{k}: {cell(v)}"
-                         for k, v in value.items()) or "-"
+        return ", ".join(f"{word(k)} ({cell(v)})" if isinstance(v, dict)
+                         else f"{word(k)}: {cell(v)}" for k, v in value.items()) or "-"
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value) or "-"
     # A control character stored before they were refused is shown escaped, never sent raw.

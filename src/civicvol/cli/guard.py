@@ -21,7 +21,10 @@ def run_guarded(call: Callable[[], T]) -> T:
     try:
         return call()
     except CivicVolError as error:
-        click.echo(_("error: {error}").format(error=error), err=True)
+        message = str(error)
+        if error.cli_hint:  # what to type, which the Python API's message leaves out
+            message = _("{message}; {hint}").format(message=message, hint=error.cli_hint)
+        click.echo(_("error: {error}").format(error=message), err=True)
         sys.exit(error.exit_code)
     except click.exceptions.NoArgsIsHelpError:
         raise  # a bare group prints its help, as click does

@@ -39,10 +39,15 @@ def print_rows(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
         table.add_column(label(column), no_wrap=column.endswith("id"), overflow="fold")
     for row in rows:
         table.add_row(*(cell(row.get(c), c) for c in columns))
+    print_table(table, title, [{c: row.get(c) for c in columns} for row in rows])
+
+
+def print_table(table: Table, title: str, records: Sequence[dict[str, Any]]) -> None:
+    """The table, or, when the terminal is too narrow to show every id and code whole side
+    by side, one block per row: an id is never cut."""
     unbounded = console.options.update_width(10_000)
     if console.measure(table, options=unbounded).minimum > console.width:
-        # too narrow for whole ids side by side: one block per row, never a cut id
-        for row in rows:
-            print_record(title, {c: row.get(c) for c in columns})
+        for record in records:
+            print_record(title, record)
         return
     console.print(table)

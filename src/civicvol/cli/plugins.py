@@ -7,6 +7,8 @@ import click
 from rich.table import Table
 
 from civicvol.cli.context import console, json_option, print_json
+from civicvol.display import label
+from civicvol.display import status as dstatus
 from civicvol.i18n import _
 from civicvol.plugins.manager import HookFailure, PluginHost, load_plugins
 
@@ -51,10 +53,10 @@ def plugins(as_json: bool) -> None:
         return
     table = Table(title=_("plug-ins"), title_justify="left")
     for column in ("name", "version", "kind", "status", "hooks"):
-        table.add_column(column)
+        table.add_column(label(column))
     for r in records:
-        status = r.status if not r.reason else f"{r.status}: {r.reason}"
-        table.add_row(r.name, r.version or "-", "built-in" if r.builtin else "external",
+        status = dstatus(r.status) if not r.reason else f"{dstatus(r.status)}: {r.reason}"
+        table.add_row(r.name, r.version or "-", dstatus("built-in" if r.builtin else "external"),
                       status, ", ".join(r.hooks) or "-")
     console.print(table)
 

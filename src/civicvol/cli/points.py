@@ -7,10 +7,11 @@ from rich.table import Table
 
 from civicvol.app.views import points_view
 from civicvol.audit.asof import parse_day, points_as_of
-from civicvol.cli.context import console, json_option, print_json, session, writes
-from civicvol.cli.listing import paging, print_rows
+from civicvol.cli.context import json_option, print_json, session, writes
+from civicvol.cli.listing import paging, print_rows, print_table
+from civicvol.display import status
 from civicvol.domain.errors import InvalidInput
-from civicvol.i18n import _
+from civicvol.i18n import N_, _, ngettext
 
 
 @click.group()
@@ -33,9 +34,8 @@ def approve(volunteer_id: str, approve_all: bool, entry_id: str | None) -> None:
     if not approved:
         click.echo(_("approved nothing: no credit is pending"))
         return
-    click.echo(_("approved {count} {value}: {join}").format(
-                 count=len(approved), value='entry' if len(approved) == 1 else 'entries',
-                 join=', '.join(approved)))
+    click.echo(ngettext("approved {count} entry: {join}", "approved {count} entries: {join}",
+                        len(approved)).format(count=len(approved), join=", ".join(approved)))
 
 
 @writes
@@ -111,16 +111,24 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     if as_json:
         print_json(data)
         return
-    table = Table(title=f"points of {volunteer.id}: balance {data['balance']}, "
-                        f"pending {data['pending']}, redeemed {data['redeemed']}"
-                        + (f" (as of the end of {as_of})" if as_of else ""),
+    table = Table(title=_("points of {id}: balance {balance}, pending {pending}, redeemed "
+                          "{redeemed}").format(id=volunteer.id, balance=data["balance"],
+                                               pending=data["pending"],
+                                               redeemed=data["redeemed"])
+                  + (_(", as of the end of {day}").format(day=as_of) if as_of else ""),
                   title_justify="left")
-    for column in ("entry", "kind", "points", "source", "status", "reason / gift"):
-        table.add_column(column)
+    columns = (N_("entry"), N_("kind"), N_("points"), N_("source"), N_("status"),
+               N_("reason / gift"))
+    for column in columns:
+        table.add_column(_(column), no_wrap=column in ("entry", "kind", "source", "status"))
+    records = []
     for e in data["entries"]:
-        table.add_row(e["entry"], e["kind"], str(e["points"]), e["source"], e["status"],
-                      e["reason"] or (f"{e['gift']} @ {e['station']}" if e["gift"] else ""))
-    console.print(table)
+        values = (e["entry"], status(e["kind"]), str(e["points"]), e["source"],
+                  status(e["status"]),
+                  e["reason"] or (f"{e['gift']} @ {e['station']}" if e["gift"] else ""))
+        table.add_row(*values)
+        records.append(dict(zip(columns, values, strict=True)))
+    print_table(table, str(table.title or ""), records)
 
 
 COMMANDS = [points]

@@ -7,9 +7,10 @@ import click
 from civicvol.app.views import volunteer_view
 from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.cli.listing import paging, print_rows
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 
-PHONE_HELP = "A mainland mobile (13800138000) or a landline with area code (0871-63123456)."
+PHONE_HELP = N_("A mainland mobile (13800138000) or a landline with area code "
+                "(0871-63123456).")
 
 
 @click.group()

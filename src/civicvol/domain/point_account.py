@@ -83,12 +83,13 @@ class PointAccount(CivicAggregate):
 
     def check_can_spend(self, points: int, doing: str) -> None:
         if points > self.balance:
-            advice = (f"redeem at most {self.balance}" if doing == "redeem" else
-                      "they were spent, so the credit can no longer be taken back")
+            advice = (_("redeem at most {balance}").format(balance=self.balance)
+                      if doing == "redeem" else
+                      _("they were spent, so the credit can no longer be taken back"))
             raise InsufficientPoints(
                 _("cannot {doing} {points} points: volunteer {volunteer_id} has {balance} "
                   "approved points ({pending} still wait for the audit); {advice}").format(
-                  doing=doing, points=points, volunteer_id=self.volunteer_id,
+                  doing=_(doing), points=points, volunteer_id=self.volunteer_id,
                   balance=self.balance, pending=self.pending, advice=advice)
             )
 

@@ -135,11 +135,12 @@ class ServiceOrder(CivicAggregate):
         if doing == "rate" and self.status is OrderStatus.RATED:
             raise OrderAlreadyRated(_("order {id} is already rated; an order is rated once").format(
                                       id=self.id))
-        wanted = " or ".join(s.value for s in allowed)
+        wanted = _(" or ").join(_(s.value) for s in allowed)
         raise IllegalTransition(
             _("cannot {doing} order {id}: it is {value}, and only an order that is "
               "{wanted} can be {past}").format(
-              doing=doing, id=self.id, value=self.status.value, wanted=wanted, past=_past(doing))
+              doing=_(doing), id=self.id, value=_(self.status.value), wanted=wanted,
+              past=_(_past(doing)))
         )
 
     def check_is_requester(self, resident: str) -> None:

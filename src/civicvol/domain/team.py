@@ -55,8 +55,8 @@ class Team(CivicAggregate):
             parent.check_is_not_dissolved()
             if team_kind is TeamKind.CORPS:
                 raise InvalidTeamStructure(
-                    _("the district corps is the top team and has no parent; leave --parent out")
-                )
+                    _("the district corps is the top team and has no parent")
+                ).hinted(_("leave --parent out"))
         return cls(
             name=check_name(name, "team name"),
             kind=team_kind,

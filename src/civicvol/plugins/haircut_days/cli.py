@@ -18,6 +18,7 @@ from civicvol.cli.context import (
     session,
     writes,
 )
+from civicvol.display import status
 from civicvol.domain import clock
 from civicvol.domain.errors import InvalidInput
 from civicvol.i18n import _
@@ -209,5 +210,6 @@ def sessions(as_json: bool) -> None:
         return
     for s in found:
         click.echo(_("{id}  {day}  {kind:<8} {status:<9} served {served}").format(
-                     id=s['id'], day=s['day'], kind=s['kind'], status=s['status'],
+                     id=s['id'], day=s['day'], kind=status(s['kind']),
+                     status=status(s['status']),
                      served=s['served']))

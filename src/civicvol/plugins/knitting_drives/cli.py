@@ -132,5 +132,6 @@ def list_drives(as_json: bool) -> None:
         print_json(drives)
         return
     for d in drives:
-        click.echo(f"{d['id']}  {d['title']}  {d['sets_delivered']}/{d['target_sets']} sets"
-                   + ("  closed" if d["closed"] else ""))
+        click.echo(_("{id}  {title}  {delivered}/{target} sets").format(
+            id=d["id"], title=d["title"], delivered=d["sets_delivered"], target=d["target_sets"])
+                   + ("  " + _("closed") if d["closed"] else ""))

@@ -18,6 +18,7 @@ from civicvol.cli.context import (
     session,
     writes,
 )
+from civicvol.display import moment, status
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.i18n import _
 from civicvol.plugins.rider_clues.commands import RiderClues
@@ -147,10 +148,10 @@ def list_clues(verdict: str | None, as_json: bool) -> None:
         return
     table = Table(title=_("{count} clues").format(count=len(rows)), title_justify="left")
     for column in ("id", "category", "place", "seen at", "verdict", "status"):
-        table.add_column(column)
+        table.add_column(_(column), no_wrap=column == "id")
     for c in rows:
-        table.add_row(c["id"], figures.label(c["category"]), c["place"], c["seen_at"][:16],
-                      c["verdict"] or "-", c["status"])
+        table.add_row(c["id"], figures.label(c["category"]), c["place"], moment(c["seen_at"]),
+                      status(c["verdict"] or "-"), status(c["status"]))
     console.print(table)
 
 
@@ -168,7 +169,7 @@ def categories(as_json: bool) -> None:
         return
     table = Table(title=_("clue categories"), title_justify="left")
     for column in ("category", "name", "points"):
-        table.add_column(column)
+        table.add_column(_(column))
     for r in rows:
         table.add_row(str(r["category"]), str(r["name"]), str(r["points"]))
     console.print(table)

@@ -20,7 +20,7 @@ from civicvol.cli.context import (
     writes,
 )
 from civicvol.display import label
-from civicvol.i18n import _
+from civicvol.i18n import _, ngettext
 from civicvol.plugins.safety_patrol.commands import SafetyPatrol
 from civicvol.plugins.safety_patrol.drill import DRILL_LABELS
 from civicvol.plugins.safety_patrol.errors import HazardNotFound, InvalidAsOf, InvalidDeadline
@@ -120,7 +120,8 @@ def overdue(as_of: str | None, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    _hazard_table(f"{len(rows)} overdue hazards", rows, extra=("days_overdue",))
+    _hazard_table(ngettext("{n} overdue hazard", "{n} overdue hazards", len(rows)).format(
+        n=len(rows)), rows, extra=("days_overdue",))
 
 
 @safety_patrol.command("hazards")
@@ -138,7 +139,8 @@ def hazards(only_open: bool, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    _hazard_table(f"{len(rows)} hazards", rows, extra=("closed_on",))
+    _hazard_table(ngettext("{n} hazard", "{n} hazards", len(rows)).format(n=len(rows)), rows,
+                  extra=("closed_on",))
 
 
 @safety_patrol.command("show")
