@@ -67,6 +67,21 @@ def _translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
+@cache
+def _msgids(lang: str) -> dict[str, str]:
+    catalog = getattr(_translations(lang), "_catalog", {})
+    return {text: key for key, text in catalog.items() if isinstance(key, str) and key}
+
+
+def msgid_of(text: str) -> str:
+    """The English text a translated one came from (the text itself if it is not a
+    translation): for texts translated once and shown again in another language."""
+    for lang in LANGUAGES:
+        if lang != "en" and text in _msgids(lang):
+            return _msgids(lang)[text]
+    return text
+
+
 def _(message: str) -> str:
     """The message in the current language."""
     return _translations(language()).gettext(message)

@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 
 import click
 
-from civicvol.i18n import _, ngettext, set_language
+from civicvol.i18n import _, msgid_of, ngettext, set_language
 
 # each command's and parameter's help as written, before translation
 _written: WeakKeyDictionary[object, tuple[str | None, str | None]] = WeakKeyDictionary()
@@ -23,8 +23,10 @@ _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "t
 
 
 def _translated(item: object, attributes: tuple[str, str]) -> None:
-    if item not in _written:
-        _written[item] = (getattr(item, attributes[0], None), getattr(item, attributes[1], None))
+    if item not in _written:  # as written: English, even if made while another language was on
+        _written[item] = tuple(  # type: ignore[assignment]
+            msgid_of(text) if isinstance(text, str) else text
+            for text in (getattr(item, attributes[0], None), getattr(item, attributes[1], None)))
     for attribute, written in zip(attributes, _written[item], strict=True):
         if written:  # click keeps a docstring as written; its msgid is the cleaned text
             text = inspect.cleandoc(written).partition("\f")[0] if attribute == "help" else written
@@ -34,7 +36,8 @@ def _translated(item: object, attributes: tuple[str, str]) -> None:
 def localise(command: click.Command) -> click.Command:
     """Put the command's (and its loaded sub-commands') help in the current language."""
     _translated(command, ("help", "short_help"))
-    for param in command.params:
+    help_option = getattr(command, "_help_option", None)  # click keeps the one it made
+    for param in [*command.params, *([help_option] if help_option else [])]:
         if isinstance(param, click.Option):
             _translated(param, ("help", "prompt"))
     if isinstance(command, click.Group):
