@@ -43,11 +43,12 @@ from civicvol.audit.verifier import (
     parse_event_line,
     verify_bundle,
 )
+from civicvol.display import hours as hours_text
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError, NotFound
 from civicvol.domain.values import check_name
 from civicvol.domain.volunteer import Volunteer
-from civicvol.i18n import _
+from civicvol.i18n import N_, _, ngettext
 from civicvol.store import store_name
 
 CERTIFICATE_FORMAT = "civicvol-service-certificate"
@@ -240,21 +241,27 @@ def _field_order(name: str) -> list[Any]:
 
 
 def certificate_markdown(cert: dict[str, Any]) -> str:
+    # the presentation is in the reader's language; the signed fields are shown as signed
     v, chain = cert["volunteer"], cert["chain"]
+    count = len(cert["services"])
     lines = [
         f"# {cert['title']}", "",
-        f"**No.** {cert['number']}  ", f"**Issued by** {cert['issuer']} "
-        f"on {cert['issued_on']}", "",
-        f"This certifies that volunteer **{v['name']}** (id `{v['id']}`, {v['community']}, "
-        f"registered {v['registered_on']}) has served **{cert['hours']} hours** in "
-        f"{len(cert['services'])} services:", "",
-        "| date | service | place | order | hours |", "|---|---|---|---|---|",
+        _("**No.** {number}  ").format(number=cert["number"]),
+        _("**Issued by** {issuer} on {day}").format(issuer=cert["issuer"],
+                                                   day=cert["issued_on"]), "",
+        _("This certifies that volunteer **{name}** (id `{id}`, {community}, registered "
+          "{day}) has served **{hours}** in {services}:").format(
+            name=v["name"], id=v["id"], community=v["community"], day=v["registered_on"],
+            hours=hours_text(cert["hours"]), services=ngettext(
+                "{n} service", "{n} services", count).format(n=count)), "",
+        "| " + " | ".join(_(h) for h in (N_("date"), N_("service"), N_("place"), N_("order"),
+                                          N_("hours"))) + " |", "|---|---|---|---|---|",
         *[f"| {s['date']} | {s['service']} | {s['place'] or '-'} | `{s['order_id']}` | "
           f"{s['hours']} |" for s in cert["services"]],
-        "", f"Issued at position {chain['position']} of the store's hash chain, head hash "
-        f"`{chain['head_hash']}`.", "",
-        "Check it with an audit bundle of the store that reaches this position: "
-        "`civicvol audit check-certificate CERT.json --bundle BUNDLE_DIR`.", "",
+        "", _("Issued at position {position} of the store's hash chain, head hash "
+              "`{head}`.").format(position=chain["position"], head=chain["head_hash"]), "",
+        _("Check it with an audit bundle of the store that reaches this position: "
+          "`civicvol audit check-certificate CERT.json --bundle BUNDLE_DIR`."), "",
     ]
     return "\n".join(lines)
 

@@ -42,9 +42,9 @@ from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embed
 from civicvol.cli.context import json_option, print_json, session, writes
 from civicvol.cli.listing import print_table
 from civicvol.cli.volunteers import volunteer
-from civicvol.display import moment, status
+from civicvol.display import hours, moment, status
 from civicvol.domain.errors import InvalidInput
-from civicvol.i18n import N_, _
+from civicvol.i18n import N_, _, ngettext
 
 stderr = Console(stderr=True)
 
@@ -170,9 +170,11 @@ def check(certificate: Path, bundle: Path | None, issuer_key_files: tuple[Path, 
         click.echo(_("NOT CONFIRMED: {problem}").format(problem=problem))
     if problems:
         sys.exit(1)
-    click.echo(_("certificate {number} confirmed: {hours} hours in {count} services up to "
-                 "position {position}").format(
-                 number=cert['number'], hours=cert['hours'], count=len(cert['services']),
+    count = len(cert["services"])
+    click.echo(_("certificate {number} confirmed: {hours} in {services} up to position "
+                 "{position}").format(
+                 number=cert['number'], hours=hours(cert['hours']),
+                 services=ngettext("{n} service", "{n} services", count).format(n=count),
                  position=cert['chain']['position']))
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import click
 
 from civicvol.app.views import order_view
 from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.cli.listing import paging, print_rows
-from civicvol.i18n import _
+from civicvol.display import hours as hours_text
+from civicvol.i18n import _, ngettext
 
 ORDER_COLUMNS = ("id", "status", "service", "channel", "place", "placed_at", "team_id",
                  "volunteer_id")
@@ -117,8 +120,8 @@ def complete(order_id: str, hours: str, served: int) -> None:
     """The accepting volunteer completes the order, with service hours."""
     s = session()
     s.app.complete_order(s.actor, order_id, hours, served)
-    click.echo(_("order {order_id} completed ({hours} hours)").format(
-                 order_id=order_id, hours=hours))
+    click.echo(_("order {order_id} completed ({hours})").format(
+                 order_id=order_id, hours=hours_text(Decimal(hours))))
 
 
 @writes
@@ -130,7 +133,8 @@ def rate(order_id: str, stars: int, comment: str) -> None:
     """The requester rates the service once (评单)."""
     s = session()
     s.app.rate_order(s.actor, order_id, stars, comment)
-    click.echo(_("order {order_id} rated {stars} stars").format(order_id=order_id, stars=stars))
+    click.echo(ngettext("order {order_id} rated {stars} star", "order {order_id} rated {stars} "
+                        "stars", stars).format(order_id=order_id, stars=stars))
 
 
 @writes
