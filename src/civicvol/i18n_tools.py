@@ -11,10 +11,12 @@ from __future__ import annotations
 import ast
 import inspect
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import Any
 
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-Extracted = tuple[int, str | None, str | tuple[str, ...], list[str]]
+# what Babel's extraction methods yield: line, function name, message(s), comments (Babel's
+# own annotations of it disagree with what it does, hence Any)
+Extracted = Any
 
 
 def _is_click_command(decorator: ast.expr) -> bool:
@@ -38,16 +40,18 @@ def command_docstrings(source: str) -> Iterator[tuple[int, str]]:
                 yield node.body[0].lineno, help_text
 
 
-def extract(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
-            options: dict[str, Any]) -> Iterator[Extracted]:
+def extract(fileobj: Any, keywords: Any, comment_tags: Any,
+            options: Any) -> Iterator[Extracted]:
     """Babel extraction method: Python's gettext calls plus click commands' docstrings."""
     from babel.messages.extract import extract_python
 
     source = fileobj.read()
     fileobj.seek(0)
-    yield from extract_python(fileobj, keywords, comment_tags, options)
+    for lineno, funcname, message, comments in extract_python(fileobj, keywords, comment_tags,
+                                                              options):
+        yield lineno, funcname, message, comments
     for lineno, text in command_docstrings(source.decode("utf-8")):
-        yield lineno, None, text, []
+        yield lineno, "_", text, []  # shown through _() by civicvol.cli.localise
 
 
 def source_messages(root: str) -> dict[str, list[str]]:

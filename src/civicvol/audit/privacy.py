@@ -210,7 +210,7 @@ class PersonalKeys:
             conn.autocommit = True  # VACUUM runs outside a transaction
             try:
                 deleted = _first(conn.execute("SELECT clock_timestamp() AS t").fetchone())
-                for _ in range(SCRUB_TRIES):
+                for _try in range(SCRUB_TRIES):
                     waiting = _first(conn.execute(older, [deleted]).fetchone())
                     if not waiting:
                         break

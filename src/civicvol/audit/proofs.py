@@ -36,7 +36,7 @@ class ProofRefused(AuditFileError):
 def tree_size_for(recorder: ChainedRecorder, checkpoint: Checkpoint | None) -> int:
     """The size of the tree a proof is made in: the checkpoint's, which the store must still
     agree with, or the chain's head now."""
-    size, _ = recorder.chain_head()
+    size, _head = recorder.chain_head()
     if checkpoint is None:
         return size
     if checkpoint.tree_root is None:

@@ -105,7 +105,7 @@ def history(record_id: str, as_json: bool) -> None:
                   r["event"], changes)
         table.add_row(*values)
         records.append(dict(zip(columns, values, strict=True)))
-    print_table(table, table.title or "", records)
+    print_table(table, str(table.title or ""), records)
 
 
 @audit.command("trace-points")

@@ -52,7 +52,7 @@ class Role(StrEnum):
 MAX_ACTOR_ID_LENGTH = 100
 
 
-def _check_actor_part(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+def _check_actor_part(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     what = f"actor's {attribute.name}"
     text = clean_text(value, what)
     if not text.strip() or text != text.strip():
