@@ -202,3 +202,4 @@ class TestPluginTranslations:
         assert texts.gettext("issues sent") == "已发送期数"
         assert texts.gettext("volunteers") == "志愿者"  # civicvol's own word
         assert texts.ngettext("{n} service", "{n} services", 2) == "志愿服务 {n} 次"
+        assert _("issues sent") == "已发送期数"  # a label civicvol's own code shows

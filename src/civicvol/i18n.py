@@ -24,6 +24,7 @@ LANGUAGES = ("en", "zh_CN")
 LANG_ENV = "CIVICVOL_LANG"
 
 _chosen: str | None = None
+_plugin_catalogs: list[PluginTranslations] = []  # the plug-ins' own domains, once made
 
 
 def normalise(lang: str) -> str | None:
@@ -83,8 +84,16 @@ def msgid_of(text: str) -> str:
 
 
 def _(message: str) -> str:
-    """The message in the current language."""
-    return _translations(language()).gettext(message)
+    """The message in the current language (from civicvol's catalog, else from a plug-in's:
+    a plug-in's report labels and statuses are shown by civicvol's code)."""
+    lang = language()
+    found = _translations(lang).gettext(message)
+    if found == message and lang != "en":
+        for texts in _plugin_catalogs:
+            found = texts._catalog().gettext(message)
+            if found != message:
+                break
+    return found
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -109,6 +118,7 @@ class PluginTranslations:
         self.domain = domain
         self.locale_dir = Path(locale_dir)
         self._loaded: dict[str, gettext.NullTranslations] = {}
+        _plugin_catalogs.append(self)
 
     def _catalog(self) -> gettext.NullTranslations:
         lang = language()
@@ -122,7 +132,7 @@ class PluginTranslations:
         """The message in the current language, from the plug-in's catalog (else civicvol's,
         so that a plug-in may reuse civicvol's own words)."""
         found = self._catalog().gettext(message)
-        return _(message) if found == message else found
+        return _translations(language()).gettext(message) if found == message else found
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         found = self._catalog().ngettext(singular, plural, n)
