@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from civicvol import CivicVol
 from civicvol.cli import cli
+from civicvol.cli.localise import localise
 from civicvol.display import hours, moment, status
 from civicvol.domain.errors import InvalidTeamStructure, PermissionDenied
 from civicvol.i18n import LOCALE_DIR, PluginTranslations, _, language, ngettext, set_language
@@ -37,6 +38,8 @@ def english_unless_told(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(variable, raising=False)
     set_language(None)
     yield
+    set_language("en")
+    localise(cli)  # the commands' help back in English for the tests that follow
     set_language(None)
 
 

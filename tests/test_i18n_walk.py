@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from civicvol.cli import cli
+from civicvol.cli.localise import localise
 from civicvol.i18n import set_language
 
 pytestmark = pytest.mark.slow
@@ -58,6 +59,8 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     code, out = invoke(f"sqlite:///{path}", "demo", "--scale", "0.002", lang="en")
     assert code == 0, out
     yield path
+    set_language("en")
+    localise(cli)  # the commands' help back in English for the tests that follow
     set_language(None)
 
 
