@@ -149,5 +149,5 @@ LABELS = (
     N_("valid"), N_("valid clues"), N_("verdict"), N_("version"), N_("view"),
     N_("volunteer id"), N_("volunteers"), N_("waiting for a volunteer"),
     N_("waiting for dispatch"), N_("waiting for rating"), N_("wanted time"), N_("what changed"),
-    N_("with deadline"), N_("days overdue"),
+    N_("with deadline"), N_("days overdue"), N_("hazard"),
 )

@@ -265,8 +265,11 @@ class CivicVol(Application[UUID]):
         aggregate = self.find(cls, ident)
         if aggregate is None:
             error = not_found or _NOT_FOUND.get(cls, NotFound)
+            if hint:  # a plug-in's own words (it may name its listing command)
+                raise error(_("no {what} with id {ident} in this store; {hint}").format(
+                    what=_(what), ident=ident, hint=hint))
             raise error(_("no {what} with id {ident} in this store; check the id").format(
-                what=_(what), ident=ident)).hinted(hint or _(
+                what=_(what), ident=ident)).hinted(_(
                     "{listed}; and check that --store (or CIVICVOL_STORE) names the store it "
                     "was created in").format(listed=_(_LISTED_BY.get(
                         cls, N_("the id was printed when it was created")))))

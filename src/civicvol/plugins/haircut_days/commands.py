@@ -15,7 +15,7 @@ from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, Role, Source
-from civicvol.i18n import N_
+from civicvol.i18n import N_, _
 from civicvol.plugins.haircut_days.errors import (
     InvalidSessionDate,
     SessionAlreadyScheduled,
@@ -49,7 +49,7 @@ class HaircutDays:
     def session(self, session_id: UUID | str) -> HaircutSession:
         return self.app.load(HaircutSession, session_id, what="haircut session",
                              not_found=SessionNotFound,
-                             hint="list them with 'civicvol haircut-days sessions'")
+                             hint=_("list them with 'civicvol haircut-days sessions'"))
 
     def session_day(self, year: int, month: int) -> date:
         """The month's regular session day: its last working day."""

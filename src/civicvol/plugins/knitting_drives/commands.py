@@ -11,7 +11,7 @@ from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, Role, Source
-from civicvol.i18n import N_
+from civicvol.i18n import N_, _
 from civicvol.plugins.knitting_drives.drive import KnittingDrive
 from civicvol.plugins.knitting_drives.errors import DriveNotFound
 from civicvol.plugins.knitting_drives.permissions import (  # noqa: F401  (named here too)
@@ -36,7 +36,7 @@ class KnittingDrives:
     def drive(self, drive_id: UUID | str) -> KnittingDrive:
         return self.app.load(KnittingDrive, drive_id, what="knitting drive",
                              not_found=DriveNotFound,
-                             hint="list them with 'civicvol knitting-drives list'")
+                             hint=_("list them with 'civicvol knitting-drives list'"))
 
     def launch_drive(self, actor: Actor, team_id: UUID | str, title: str, target_sets: int,
                      recipients: Sequence[str] = ()) -> UUID:
