@@ -13,8 +13,11 @@ output, which keeps data as stored) or in the source code itself (official terms
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,8 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from civicvol.cli import cli
-from civicvol.cli.localise import localise
-from civicvol.i18n import set_language
+from civicvol.plugins.discovery import ALLOW_ENV, installed_plugins
 
 pytestmark = pytest.mark.slow
 
@@ -53,15 +55,38 @@ def as_json(store: str, *args: str) -> Any:
     return json.loads(out)
 
 
-@pytest.fixture(scope="module")
-def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("walk") / "district.db"
-    code, out = invoke(f"sqlite:///{path}", "demo", "--scale", "0.002", lang="en")
+BUILT_IN = "haircut-days,knitting-drives,rider-clues,safety-patrol"
+
+
+def in_a_fresh_process(lang: str, folder: Path) -> dict[str, Any]:
+    """Build the district and walk it in a new Python with only the built-in plug-ins (an
+    external plug-in brings its own catalog; this walk is civicvol's), as ``civicvol`` runs."""
+    program = ("import json, sys; from pathlib import Path; "
+               "from tests.test_i18n_walk import walk_and_gather; "
+               "print(json.dumps(walk_and_gather(sys.argv[1], Path(sys.argv[2]))))")
+    done = subprocess.run([sys.executable, "-c", program, lang, str(folder)],
+                          capture_output=True, text=True, timeout=600, check=False,
+                          cwd=SRC.parent.parent, env={**os.environ, ALLOW_ENV: BUILT_IN,
+                                                      "COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def walk_and_gather(lang: str, folder: Path) -> dict[str, Any]:
+    """The walk's runs and, for the English check, the store's data as JSON keeps it."""
+    district = folder / "district.db"
+    code, out = invoke(f"sqlite:///{district}", "demo", "--scale", "0.002", lang="en")
     assert code == 0, out
-    yield path
-    set_language("en")
-    localise(cli)  # the commands' help back in English for the tests that follow
-    set_language(None)
+    runs = walk(district, folder, lang)
+    store = f"sqlite:///{folder / f'walk-{lang}.db'}"
+    records = [invoke(store, *c, "--json", lang="en")[1] for _actor, c in readings(ids(store))]
+    data = json.dumps([as_json(store, *c) for c in (
+        ("volunteer", "search", "--limit", "1000"), ("team", "list", "--limit", "1000"),
+        ("order", "list", "--limit", "1000"))], ensure_ascii=False) + "".join(records)
+    data += "".join(str(p.default) for c in commands(cli) if (command := command_of(c))
+                    for p in command.params)  # defaults such as the issuing organisation
+    return {"runs": runs, "data": data}
 
 
 def commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -195,7 +220,9 @@ NOT_WORDS = [  # in this order: each takes its match out of the line
 PROPER = {"civicvol", "SQLite", "PostgreSQL", "JSON", "Asia", "Shanghai", "Ed", "Merkle",
           "iCalendar", "TOML", "en", "chinesecalendar"}
 # names a command takes as arguments (the views), which stay as typed
-CODES = {"orders", "volunteers", "directory", "teams", "memberships", "points", "timeline"}
+# and the plug-ins' names (the plugins table lists the installed ones, external ones too)
+CODES = {"orders", "volunteers", "directory", "teams", "memberships", "points", "timeline",
+         *(p.name for p in installed_plugins())}
 
 
 def english_words(line: str) -> list[str]:
@@ -208,27 +235,22 @@ def english_words(line: str) -> list[str]:
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 
 
-def test_chinese_output_has_no_english_text(district: Path, tmp_path: Path) -> None:
-    runs = walk(district, tmp_path, "zh_CN")
+def test_chinese_output_has_no_english_text(tmp_path: Path) -> None:
+    runs = in_a_fresh_process("zh_CN", tmp_path)["runs"]
     found = [(c, line, words) for c, out in runs for line in out.splitlines()
              if (words := english_words(line))]
     assert len(runs) > 150
     assert found == [], "\n".join(f"{c}: {line!r} {words}" for c, line, words in found[:80])
 
 
-def test_english_output_has_no_chinese_but_data(district: Path, tmp_path: Path) -> None:
-    runs = walk(district, tmp_path, "en")
-    store = f"sqlite:///{tmp_path / 'walk-en.db'}"
-    records = [invoke(store, *c, "--json", lang="en")[1] for _actor, c in readings(ids(store))]
-    data = json.dumps([as_json(store, *c) for c in (
-        ("volunteer", "search", "--limit", "1000"), ("team", "list", "--limit", "1000"),
-        ("order", "list", "--limit", "1000"))], ensure_ascii=False) + "".join(records)
-    data += "".join(str(p.default) for c in commands(cli) if (command := command_of(c))
-                    for p in command.params)  # defaults such as the issuing organisation
+def test_english_output_has_no_chinese_but_data(tmp_path: Path) -> None:
+    walked = in_a_fresh_process("en", tmp_path)
+    runs, data = walked["runs"], walked["data"]
     # names the code itself gives in Chinese (official terms, the demo's people and places),
     # never a translation from the catalog
     data += "".join(path.read_text(encoding="utf-8") for path in SRC.rglob("*.py"))
     data += "测试者东庄社区测试队理发助老不需要了毛巾蜂享驿站休假"  # what the walk typed
     found = [(c, line, run) for c, out in runs for line in out.splitlines()
              for run in CJK.findall(line) if run not in data]
+    assert len(runs) > 150
     assert found == [], "\n".join(f"{c}: {line!r} {run}" for c, line, run in found[:80])

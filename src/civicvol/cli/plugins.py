@@ -9,7 +9,8 @@ from rich.table import Table
 from civicvol.cli.context import console, json_option, print_json
 from civicvol.display import label
 from civicvol.display import status as dstatus
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
+from civicvol.plugins.discovery import ALLOW_ENV
 from civicvol.plugins.manager import HookFailure, PluginHost, load_plugins
 
 _hosts: list[PluginHost] = []
@@ -43,6 +44,10 @@ def warn_on_stderr(failure: HookFailure) -> None:
     click.echo(_("warning: {failure}").format(failure=failure), err=True)
 
 
+PLUGIN_STATUSES = {"loaded": N_("loaded"), "failed": N_("failed"),
+                   "disabled": N_("not loaded"), "incompatible": N_("incompatible")}
+
+
 @click.command("plugins")
 @json_option
 def plugins(as_json: bool) -> None:
@@ -55,7 +60,11 @@ def plugins(as_json: bool) -> None:
     for column in ("name", "version", "kind", "status", "hooks"):
         table.add_column(label(column))
     for r in records:
-        status = dstatus(r.status) if not r.reason else f"{dstatus(r.status)}: {r.reason}"
+        shown = _(PLUGIN_STATUSES.get(r.status, r.status))
+        reason = r.reason
+        if r.status == "disabled":  # said when the plug-ins loaded, maybe in another language
+            reason = _("not in {variable}").format(variable=ALLOW_ENV)
+        status = shown if not reason else f"{shown}: {reason}"
         table.add_row(r.name, r.version or "-", dstatus("built-in" if r.builtin else "external"),
                       status, ", ".join(r.hooks) or "-")
     console.print(table)
