@@ -63,8 +63,9 @@ def check_tables(tables: set[str], name: str, *, create: bool) -> None:
         raise NotACivicVolStore(
             _("store {name} is not a civicvol store: it holds another application's tables "
               "({shown}) and no civicvol events; civicvol will not add its tables to it. "
-              "Give --store (or CIVICVOL_STORE) a new file or an empty schema").format(
-              name=name, shown=shown))
+              "Give it a new file or an empty schema").format(
+              name=name, shown=shown)).hinted(_("name another one with --store (or "
+                                                 "CIVICVOL_STORE)"))
     if not create:
         raise _missing(name, "it holds no civicvol tables yet")
 
@@ -109,14 +110,15 @@ def _sqlite_tables(path: Path, name: str) -> set[str]:
             rows = connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     except sqlite3.DatabaseError as error:
-        raise NotACivicVolStore(_("cannot open store {name}: {error}; check that --store "
-                                  "(or CIVICVOL_STORE) names a civicvol store").format(
-                                  name=name, error=error)) from None
+        raise NotACivicVolStore(_("cannot open store {name}: {error}; is it a civicvol "
+                                  "store?").format(name=name, error=error)).hinted(
+            _("check that --store (or CIVICVOL_STORE) names a civicvol store")) from None
     return {str(row[0]) for row in rows}
 
 
 def _missing(name: str, why: str) -> StoreMissing:
     return StoreMissing(
-        _("store {name} does not exist ({why}); check the path in --store (or "
-          "CIVICVOL_STORE), or create the store with 'civicvol --store URL init'").format(
-          name=name, why=why))
+        _("store {name} does not exist ({why}); check its path, or create the store first"
+          ).format(name=name, why=why)).hinted(
+        _("the path is --store (or CIVICVOL_STORE); 'civicvol --store URL init' creates a "
+          "store"))
