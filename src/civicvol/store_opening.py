@@ -110,8 +110,8 @@ def _sqlite_tables(path: Path, name: str) -> set[str]:
             rows = connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     except sqlite3.DatabaseError as error:
-        raise NotACivicVolStore(_("cannot open store {name}: {error}; is it a civicvol "
-                                  "store?").format(name=name, error=error)).hinted(
+        raise NotACivicVolStore(_("cannot open store {name}: {error}").format(
+                                  name=name, error=error)).hinted(
             _("check that --store (or CIVICVOL_STORE) names a civicvol store")) from None
     return {str(row[0]) for row in rows}
 

@@ -123,7 +123,7 @@ class CivicVol(Application[UUID]):
                 super().__init__(env=store_env)
         except (OSError, PersistenceError, sqlite3.Error) as error:  # e.g. not a database
             raise StoreError(
-                _("cannot open store {store_name}: {error}; is it a civicvol store?").format(
+                _("cannot open store {store_name}: {error}").format(
                   store_name=store_name(self.store_url), error=error)).hinted(
                 _("check that --store (or CIVICVOL_STORE) names a civicvol store")) from None
 
