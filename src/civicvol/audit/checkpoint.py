@@ -50,8 +50,9 @@ def generate_key(out: Path) -> tuple[Path, bytes]:
     pub_path = public_key_path(out)
     for path in (out, pub_path):
         if path.exists():
-            raise AuditFileError(_("{path} exists already; choose another --out (a signing "
-                                   "key is never overwritten)").format(path=path))
+            raise AuditFileError(_("{path} exists already; choose another file (a signing "
+                                   "key is never overwritten)").format(path=path)).hinted(
+                _("give another --out"))
     if not out.resolve().parent.is_dir():
         raise AuditFileError(_("the folder of {out} does not exist; create it first").format(
                                out=out))
@@ -70,12 +71,13 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as error:
-        raise AuditFileError(_("cannot read the signing key {path}: {error}; make one with "
-                               "'civicvol audit keygen --out FILE'").format(
-                               path=path, error=error)) from None
+        raise AuditFileError(_("cannot read the signing key {path}: {error}; make a signing "
+                               "key first").format(path=path, error=error)).hinted(
+            _("'civicvol audit keygen --out FILE' makes one")) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise AuditFileError(_("{path} is not an Ed25519 key; make one with 'civicvol "
-                               "audit keygen --out FILE'").format(path=path))
+        raise AuditFileError(_("{path} is not an Ed25519 key; make a signing key "
+                               "first").format(path=path)).hinted(
+            _("'civicvol audit keygen --out FILE' makes one"))
     return key
 
 
@@ -107,7 +109,8 @@ def sign_checkpoint(key: Ed25519PrivateKey, store: str, recorder: ChainHead,
 def write_checkpoint(checkpoint: Checkpoint, out: Path) -> None:
     if out.exists():
         raise AuditFileError(_("{out} exists already; checkpoints are kept, not "
-                               "overwritten: choose another --out").format(out=out))
+                               "overwritten: choose another file").format(out=out)).hinted(
+            _("give another --out"))
     out.write_text(json.dumps(checkpoint.to_json(), indent=2) + "\n", encoding="utf-8")
 
 

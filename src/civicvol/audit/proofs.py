@@ -46,9 +46,10 @@ def tree_size_for(recorder: ChainedRecorder, checkpoint: Checkpoint | None) -> i
     if checkpoint.event_count > size or root_of(checkpoint.event_count,
                                                 recorder.tree_node) != checkpoint.tree_root:
         raise ProofRefused(_("this store's tree of {event_count} events is not the one "
-                             "checkpoint {source} signed; run 'civicvol audit verify "
-                             "--checkpoint' on it").format(
-                             event_count=checkpoint.event_count, source=checkpoint.source))
+                             "checkpoint {source} signed; verify the store against "
+                             "it").format(
+                             event_count=checkpoint.event_count, source=checkpoint.source)
+                           ).hinted(_("run 'civicvol audit verify --checkpoint FILE'"))
     return checkpoint.event_count
 
 

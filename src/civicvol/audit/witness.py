@@ -24,9 +24,9 @@ def last_checkpoint(log: Path) -> Checkpoint | None:
             return None
         last = Checkpoint.from_json(json.loads(lines[-1]), source=f"{log}:{len(lines)}")
     except (OSError, ValueError) as error:
-        raise AuditFileError(_("cannot read checkpoint log {log}: {error}; give a file "
-                               "written by 'civicvol audit checkpoint --log'").format(
-                               log=log, error=error)) from None
+        raise AuditFileError(_("cannot read checkpoint log {log}: {error}; give a checkpoint "
+                               "log").format(log=log, error=error)).hinted(
+            _("'civicvol audit checkpoint --log FILE' writes one")) from None
     problem = last.signature_problem()
     if problem:
         raise AuditFileError(_("checkpoint log {log}: {problem}").format(
