@@ -33,7 +33,10 @@ class TestOneCorps:
     def test_a_second_corps_is_refused_naming_the_first(self, app: CivicVol) -> None:
         corps = app.create_team(ADMIN, "盘龙区志愿服务总队", "corps")
         refused(app, InvalidTeamStructure, f"has its corps already: '盘龙区志愿服务总队' "
-                f"\\({corps}\\).*--parent {corps}", app.create_team, ADMIN, "第二总队", "corps")
+                f"\\({corps}\\).*under it$", app.create_team, ADMIN, "第二总队", "corps")
+        with pytest.raises(InvalidTeamStructure) as second:  # the option is the CLI's hint
+            app.create_team(ADMIN, "第二总队", "corps")
+        assert second.value.cli_hint == f"--parent {corps}"
         app.create_team(ADMIN, "理发队", "special", parent=corps)  # teams under it are fine
 
 

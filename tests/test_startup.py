@@ -61,7 +61,8 @@ class TestStartingTheCommandLine:
         assert heavy_in(version_modules) == []
         assert [m for m in version_modules if m.startswith("civicvol.plugins.")] == []
         assert [m for m in version_modules if m.startswith("civicvol.cli.")
-                and m not in ("civicvol.cli.guard", "civicvol.cli.lazy_group")] == []
+                and m not in ("civicvol.cli.guard", "civicvol.cli.lazy_group",
+                              "civicvol.cli.localise")] == []
 
     def test_help_lists_the_plugins_groups_without_importing_them(self) -> None:
         modules = modules_after("--help")

@@ -24,6 +24,7 @@ LANGUAGES = ("en", "zh_CN")
 LANG_ENV = "CIVICVOL_LANG"
 
 _chosen: str | None = None
+_plugin_catalogs: list[PluginTranslations] = []  # the plug-ins' own domains, once made
 
 
 def normalise(lang: str) -> str | None:
@@ -67,9 +68,32 @@ def _translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
+@cache
+def _msgids(lang: str) -> dict[str, str]:
+    catalog = getattr(_translations(lang), "_catalog", {})
+    return {text: key for key, text in catalog.items() if isinstance(key, str) and key}
+
+
+def msgid_of(text: str) -> str:
+    """The English text a translated one came from (the text itself if it is not a
+    translation): for texts translated once and shown again in another language."""
+    for lang in LANGUAGES:
+        if lang != "en" and text in _msgids(lang):
+            return _msgids(lang)[text]
+    return text
+
+
 def _(message: str) -> str:
-    """The message in the current language."""
-    return _translations(language()).gettext(message)
+    """The message in the current language (from civicvol's catalog, else from a plug-in's:
+    a plug-in's report labels and statuses are shown by civicvol's code)."""
+    lang = language()
+    found = _translations(lang).gettext(message)
+    if found == message and lang != "en":
+        for texts in _plugin_catalogs:
+            found = texts._catalog().gettext(message)
+            if found != message:
+                break
+    return found
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -80,3 +104,36 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a text for the catalog without translating it here (translate it where shown)."""
     return message
+
+
+class PluginTranslations:
+    """A plug-in's own gettext domain, so that it ships its catalog with its package and
+    follows civicvol's language choice (see docs/i18n.md)::
+
+        texts = PluginTranslations("civicvol_newsletter", Path(__file__).parent / "locale")
+        _, ngettext = texts.gettext, texts.ngettext
+    """
+
+    def __init__(self, domain: str, locale_dir: Path | str) -> None:
+        self.domain = domain
+        self.locale_dir = Path(locale_dir)
+        self._loaded: dict[str, gettext.NullTranslations] = {}
+        _plugin_catalogs.append(self)
+
+    def _catalog(self) -> gettext.NullTranslations:
+        lang = language()
+        if lang not in self._loaded:
+            self._loaded[lang] = (gettext.NullTranslations() if lang == "en" else
+                                  gettext.translation(self.domain, self.locale_dir,
+                                                      languages=[lang], fallback=True))
+        return self._loaded[lang]
+
+    def gettext(self, message: str) -> str:
+        """The message in the current language, from the plug-in's catalog (else civicvol's,
+        so that a plug-in may reuse civicvol's own words)."""
+        found = self._catalog().gettext(message)
+        return _translations(language()).gettext(message) if found == message else found
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        found = self._catalog().ngettext(singular, plural, n)
+        return ngettext(singular, plural, n) if found in (singular, plural) else found

@@ -17,6 +17,7 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 from uuid import uuid4
 
 from civicvol.domain.errors import StoreError
+from civicvol.i18n import _
 from civicvol.store_opening import check_sqlite_store, check_tables, postgres_tables
 
 STORE_ENV = "CIVICVOL_STORE"
@@ -41,8 +42,8 @@ def store_environment(url: str) -> dict[str, str]:
         env = _postgres_environment(url, parts)
     else:
         raise StoreError(
-            f"store URL {url!r} is not understood; use sqlite:///file.db, memory:// or "
-            "postgresql://user@host:5432/database"
+            _("store URL {url!r} is not understood; use sqlite:///file.db, memory:// or "
+              "postgresql://user@host:5432/database").format(url=url)
         )
     from civicvol.audit.recorders import CHAINED_RECORDER_TOPICS  # eventsourcing: on use
 
@@ -53,20 +54,22 @@ def store_environment(url: str) -> dict[str, str]:
 def _sqlite_environment(url: str, parts: SplitResult) -> dict[str, str]:
     if parts.netloc:
         raise StoreError(
-            f"store URL {url!r} has a host; write sqlite:///relative.db or "
-            "sqlite:////absolute/path.db"
+            _("store URL {url!r} has a host; write sqlite:///relative.db or "
+              "sqlite:////absolute/path.db").format(url=url)
         )
     path = unquote(parts.path)
     path = path[1:] if path.startswith("/") else path
     if not path:
-        raise StoreError(f"store URL {url!r} names no file; write e.g. sqlite:///civicvol.db")
+        raise StoreError(_("store URL {url!r} names no file; write e.g. "
+                           "sqlite:///civicvol.db").format(url=url))
     if Path(path).is_dir():
-        raise StoreError(f"store URL {url!r} names a folder; name a file in it, e.g. "
-                         f"sqlite:///{Path(path) / 'civicvol.db'}")
+        raise StoreError(_("store URL {url!r} names a folder; name a file in it, e.g. "
+                           "sqlite:///{value}").format(
+                           url=url, value=Path(path) / 'civicvol.db'))
     folder = Path(path).resolve().parent
     if not folder.is_dir():
-        raise StoreError(f"the folder {folder} for store {url!r} does not exist; create it "
-                         "or choose another path")
+        raise StoreError(_("the folder {folder} for store {url!r} does not exist; create "
+                           "it or choose another path").format(folder=folder, url=url))
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": "10"}
 
@@ -74,13 +77,13 @@ def _sqlite_environment(url: str, parts: SplitResult) -> dict[str, str]:
 def _postgres_environment(url: str, parts: SplitResult) -> dict[str, str]:
     dbname = parts.path.lstrip("/")
     if not dbname:
-        raise StoreError(f"store URL {url!r} names no database; write e.g. "
-                         "postgresql://postgres@127.0.0.1:5432/test")
+        raise StoreError(_("store URL {url!r} names no database; write e.g. "
+                           "postgresql://postgres@127.0.0.1:5432/test").format(url=url))
     try:
         port = parts.port or 5432
     except ValueError:
-        raise StoreError(f"store URL {url!r} has a port that is not a number; write e.g. "
-                         "postgresql://postgres@127.0.0.1:5432/test") from None
+        raise StoreError(_("store URL {url!r} has a port that is not a number; write e.g. "
+                           "postgresql://postgres@127.0.0.1:5432/test").format(url=url)) from None
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": dbname,
@@ -135,7 +138,7 @@ def preparing_store(env: dict[str, str], *, create: bool = True,
         from psycopg import sql
     except ImportError:  # pragma: no cover - the postgres extra is not installed
         raise StoreError(
-            "PostgreSQL support is not installed; pip install 'civicvol[postgres]'"
+            _("PostgreSQL support is not installed; pip install 'civicvol[postgres]'")
         ) from None
     schema = env.get("POSTGRES_SCHEMA")
     try:
@@ -151,10 +154,13 @@ def preparing_store(env: dict[str, str], *, create: bool = True,
         if schema and create:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     except psycopg.Error as error:
-        raise StoreError(f"cannot reach PostgreSQL store {env['POSTGRES_HOST']}:"
-                         f"{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}: "
-                         f"{str(error).strip().splitlines()[0]}; start the server, or check "
-                         "the host, port and database in the URL") from None
+        raise StoreError(_("cannot reach PostgreSQL store "
+                           "{POSTGRES_HOST}:{POSTGRES_PORT}/{POSTGRES_DBNAME}: "
+                           "{splitlines}; start the server, or check the host, port and "
+                           "database in the URL").format(
+                           POSTGRES_HOST=env['POSTGRES_HOST'], POSTGRES_PORT=env['POSTGRES_PORT'],
+                           POSTGRES_DBNAME=env['POSTGRES_DBNAME'],
+                           splitlines=str(error).strip().splitlines()[0])) from None
     with conn:
         check_tables(tables, name, create=create)
         yield

@@ -21,6 +21,7 @@ from pathlib import Path
 from civicvol.app.application import CivicVol
 from civicvol.audit.recorders import as_chained
 from civicvol.domain.errors import StoreError
+from civicvol.i18n import _
 from civicvol.store import store_environment
 from civicvol.store_opening import create_private_file, sqlite_file
 
@@ -48,19 +49,19 @@ class Backup:
 def backup_store(app: CivicVol, dest: Path) -> Backup:
     """Copy ``app``'s store to ``dest`` (a new file); raises :class:`StoreError`."""
     if dest.exists():
-        raise StoreError(f"{dest} exists already; a backup never overwrites a file: choose a "
-                         "new name")
+        raise StoreError(_("{dest} exists already; a backup never overwrites a file: "
+                           "choose a new name").format(dest=dest))
     if not dest.resolve().parent.is_dir():
-        raise StoreError(f"the folder {dest.resolve().parent} does not exist; create it or "
-                         "choose another place for the backup")
+        raise StoreError(_("the folder {parent} does not exist; create it or choose "
+                           "another place for the backup").format(parent=dest.resolve().parent))
     env = store_environment(app.store_url)
     tree = as_chained(app.recorder).tree_node
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
         return replace(_dump_postgres(env, dest), tree=tree)
     source = sqlite_file(env)
     if source is None:
-        raise StoreError("memory:// keeps nothing to back up; back up a sqlite:/// or "
-                         "postgresql:// store")
+        raise StoreError(_("memory:// keeps nothing to back up; back up a sqlite:/// or "
+                           "postgresql:// store"))
     return replace(_copy_sqlite(source, dest), tree=tree)
 
 
@@ -73,8 +74,8 @@ def _copy_sqlite(source: Path, dest: Path) -> Backup:
             copy.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
     except sqlite3.Error as error:
         dest.unlink(missing_ok=True)
-        raise StoreError(f"the backup to {dest} failed: {error}; nothing was written, "
-                         "retry") from None
+        raise StoreError(_("the backup to {dest} failed: {error}; nothing was written, "
+                           "retry").format(dest=dest, error=error)) from None
     with closing(CivicVol(f"sqlite:///{dest}", create=False)) as copied:
         count, head = as_chained(copied.recorder).chain_head()
     return Backup(dest, count, head)
@@ -86,8 +87,8 @@ def _dump_postgres(env: dict[str, str], dest: Path) -> Backup:
 
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
-        raise StoreError("pg_dump is not installed here; install the PostgreSQL client, or "
-                         "follow 'Backing up PostgreSQL by hand' in docs/operations.md")
+        raise StoreError(_("pg_dump is not installed here; install the PostgreSQL client, or "
+                           "follow 'Backing up PostgreSQL by hand' in docs/operations.md"))
     schema = env.get("POSTGRES_SCHEMA") or "public"
     connection = {"dbname": env["POSTGRES_DBNAME"], "host": env["POSTGRES_HOST"],
                   "port": env["POSTGRES_PORT"], "user": env["POSTGRES_USER"]}
@@ -117,7 +118,8 @@ def _run(*argv: str, password: str) -> None:
                           timeout=PG_DUMP_TIMEOUT, check=False)
     if done.returncode != 0:
         first = (done.stderr.strip().splitlines() or ["no message"])[0]
-        raise StoreError(f"pg_dump failed: {first}; nothing usable was written, retry")
+        raise StoreError(_("pg_dump failed: {first}; nothing usable was written, retry").format(
+                           first=first))
 
 
 __all__: Sequence[str] = ["Backup", "backup_store"]

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from civicvol.domain.errors import NotACivicVolStore, StoreMissing
+from civicvol.i18n import _
 
 EVENTS_TABLE = "stored_events"  # eventsourcing's names: SQLite's, and PostgreSQL's below
 EVENTS_TABLES = (EVENTS_TABLE, "civicvol_events")
@@ -60,9 +61,11 @@ def check_tables(tables: set[str], name: str, *, create: bool) -> None:
     if tables:
         shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
         raise NotACivicVolStore(
-            f"store {name} is not a civicvol store: it holds another application's tables "
-            f"({shown}) and no civicvol events; civicvol will not add its tables to it. Give "
-            "--store (or CIVICVOL_STORE) a new file or an empty schema")
+            _("store {name} is not a civicvol store: it holds another application's tables "
+              "({shown}) and no civicvol events; civicvol will not add its tables to it. "
+              "Give it a new file or an empty schema").format(
+              name=name, shown=shown)).hinted(_("name another one with --store (or "
+                                                 "CIVICVOL_STORE)"))
     if not create:
         raise _missing(name, "it holds no civicvol tables yet")
 
@@ -107,12 +110,15 @@ def _sqlite_tables(path: Path, name: str) -> set[str]:
             rows = connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     except sqlite3.DatabaseError as error:
-        raise NotACivicVolStore(f"cannot open store {name}: {error}; check that --store "
-                                "(or CIVICVOL_STORE) names a civicvol store") from None
+        raise NotACivicVolStore(_("cannot open store {name}: {error}").format(
+                                  name=name, error=error)).hinted(
+            _("check that --store (or CIVICVOL_STORE) names a civicvol store")) from None
     return {str(row[0]) for row in rows}
 
 
 def _missing(name: str, why: str) -> StoreMissing:
     return StoreMissing(
-        f"store {name} does not exist ({why}); check the path in --store (or CIVICVOL_STORE), "
-        "or create the store with 'civicvol --store URL init'")
+        _("store {name} does not exist ({why}); check its path, or create the store first"
+          ).format(name=name, why=why)).hinted(
+        _("the path is --store (or CIVICVOL_STORE); 'civicvol --store URL init' creates a "
+          "store"))

@@ -71,6 +71,7 @@ from civicvol.domain.station import Station
 from civicvol.domain.team import Team
 from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind, check_points
 from civicvol.domain.volunteer import Volunteer
+from civicvol.i18n import N_, _
 from civicvol.store import default_store_url, preparing_store, store_environment, store_name
 
 if TYPE_CHECKING:
@@ -85,9 +86,9 @@ _NOT_FOUND: dict[type[Aggregate], type[NotFound]] = {
     ServiceOrder: OrderNotFound,
 }
 _LISTED_BY: dict[type[Aggregate], str] = {
-    Volunteer: "'civicvol volunteer search' lists volunteers",
-    Team: "'civicvol team list' lists teams",
-    ServiceOrder: "'civicvol order list' lists orders",
+    Volunteer: N_("'civicvol volunteer search' lists volunteers"),
+    Team: N_("'civicvol team list' lists teams"),
+    ServiceOrder: N_("'civicvol order list' lists orders"),
 }
 _WHAT: dict[type[Aggregate], str] = {
     Volunteer: "volunteer",
@@ -127,8 +128,9 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
                 super().__init__(env=store_env)
         except (OSError, PersistenceError, sqlite3.Error) as error:  # e.g. not a database
             raise StoreError(
-                f"cannot open store {store_name(self.store_url)}: {error}; check that --store "
-                "(or CIVICVOL_STORE) names a civicvol store") from None
+                _("cannot open store {store_name}: {error}").format(
+                  store_name=store_name(self.store_url), error=error)).hinted(
+                _("check that --store (or CIVICVOL_STORE) names a civicvol store")) from None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -201,15 +203,17 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
             recordings = self._record(processing)
         except IntegrityError:
             raise ConcurrentChange(
-                f"{command.replace('.', ' ')} was not stored: someone changed the same record "
-                "at the same moment; look at it again and retry"
+                _("{replace} was not stored: someone changed the same record at the same "
+                  "moment; look at it again and retry").format(
+                  replace=command.replace('.', ' '))
             ) from None
         except OperationalError as error:
             if "lock" not in str(error).lower():
                 raise
             raise StoreBusy(
-                f"{command.replace('.', ' ')} was not stored: the store stayed locked by "
-                "another writer for too long; nothing changed, retry in a moment"
+                _("{replace} was not stored: the store stayed locked by another writer for "
+                  "too long; nothing changed, retry in a moment").format(
+                  replace=command.replace('.', ' '))
             ) from None
         self._take_snapshots(processing)
         self.extensions.after_commit(self, command, actor, recordings)
@@ -266,9 +270,14 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         aggregate = self.find(cls, ident)
         if aggregate is None:
             error = not_found or _NOT_FOUND.get(cls, NotFound)
-            raise error(f"no {what} with id {ident} in this store; " + (
-                hint or f"check the id ({_LISTED_BY.get(cls, 'printed when it was created')}), "
-                "and that --store (or CIVICVOL_STORE) names the store it was created in"))
+            if hint:  # a plug-in's own words (it may name its listing command)
+                raise error(_("no {what} with id {ident} in this store; {hint}").format(
+                    what=_(what), ident=ident, hint=hint))
+            raise error(_("no {what} with id {ident} in this store; check the id").format(
+                what=_(what), ident=ident)).hinted(_(
+                    "{listed}; and check that --store (or CIVICVOL_STORE) names the store it "
+                    "was created in").format(listed=_(_LISTED_BY.get(
+                        cls, N_("the id was printed when it was created")))))
         return aggregate
 
     def volunteer(self, volunteer_id: UUID | str) -> Volunteer:
@@ -313,9 +322,11 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         for found in self.views.volunteers.search(phone=phone, limit=1):
             if found["status"] != "left":
                 raise AlreadyRegistered(
-                    f"phone {phone} is already registered to volunteer {found['id']} "
-                    f"({found['name']}, {found['community']}); update that record instead "
-                    f"('civicvol volunteer show {found['id']}'), or register with another phone")
+                    _("phone {phone} is already registered to volunteer {id} ({name}, "
+                      "{community}); update that record instead ('civicvol volunteer show "
+                      "{id}'), or register with another phone").format(
+                      phone=phone, id=found['id'], name=found['name'],
+                      community=found['community']))
 
     @checked
     def register_volunteers(
@@ -379,9 +390,10 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         if team.kind is TeamKind.CORPS:
             for corps in self.views.teams.list(kind="corps", include_dissolved=False, limit=1):
                 raise InvalidTeamStructure(
-                    f"the district has its corps already: {corps['name']!r} ({corps['id']}); "
-                    "a district has one corps: create a standing or special team under it "
-                    f"(--parent {corps['id']})")
+                    _("the district has its corps already: {name!r} ({id}); a district has "
+                      "one corps: create a standing or special team under it").format(
+                      name=corps['name'], id=corps['id'])).hinted(
+                    _("--parent {id}").format(id=corps["id"]))
         self.commit("team.create", actor, team)
         return team.id
 
@@ -417,8 +429,9 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
             volunteer.check_is_active()
             if self.membership(team.id, volunteer.id) is not None:
                 raise AlreadyMember(
-                    f"volunteer {volunteer.id} is or was already a member of team "
-                    f"{team.name!r}; add them with 'civicvol team join' instead")
+                    _("volunteer {id} is or was already a member of team {name!r}; add "
+                      "them with 'civicvol team join' instead").format(
+                      id=volunteer.id, name=team.name))
         members = [Membership(team_id=team.id, volunteer_id=v.id, by=actor) for v in volunteers]
         self.commit("team.join", actor, *members, reads=[team, *volunteers])
 
@@ -433,8 +446,9 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
             self.check_leads(actor, team)
         membership = self.membership(team.id, volunteer.id)
         if membership is None or not membership.active:
-            raise NotAMember(f"volunteer {volunteer.id} is not a member of team {team.name!r}, "
-                             "so there is nothing to take them off")
+            raise NotAMember(_("volunteer {id} is not a member of team {name!r}, so there "
+                               "is nothing to take them off").format(
+                               id=volunteer.id, name=team.name))
         membership.leave(reason, by=actor)
         if volunteer.id in team.leaders:
             # A leader must be a member: one who leaves the team stops leading it.
@@ -611,7 +625,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         credited: dict[UUID, int] = {}
         for credit in check_sequence(credits, "credits"):
             if not isinstance(credit, tuple) or len(credit) != 2:
-                raise InvalidInput(f"credit {credit!r} is not a (volunteer id, points) pair")
+                raise InvalidInput(_("credit {credit!r} is not a (volunteer id, points) "
+                                     "pair").format(credit=credit))
             volunteer_id, asked = credit
             check_points(asked)
             volunteer = self.volunteer(volunteer_id)
@@ -675,8 +690,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         account = self.point_account(volunteer.id)
         if account is None:
             raise EntryNotFound(
-                f"volunteer {volunteer.id} has earned no points yet; there is nothing to "
-                "approve or redeem"
+                _("volunteer {id} has earned no points yet; there is nothing to approve or "
+                  "redeem").format(id=volunteer.id)
             )
         return account
 
@@ -716,25 +731,27 @@ def parse_id(value: UUID | str, what: str) -> UUID:
     except ValueError:
         article = "an" if what[:1] in "aeiou" else "a"
         raise InvalidId(
-            f"{value!r} is not {article} {what} id; ids look like 3f2b9c1e-...; copy it from "
-            "the command that created it"
+            _("{value!r} is not {article} {what} id; ids look like 3f2b9c1e-...; copy it "
+              "from the command that created it").format(
+              value=value, article=article, what=_(what))
         ) from None
 
 
 def check_acts_for_self(actor: Actor, volunteer_id: UUID) -> None:
     if actor.role == Role.VOLUNTEER.value and actor.id != str(volunteer_id):
         raise PermissionDenied(
-            f"volunteer {actor.id} may do this only for themself, not for {volunteer_id}; an "
-            "administrator may do it for anyone (--as administrator:ID)"
-        )
+            _("volunteer {id} may do this only for themself, not for {volunteer_id}; an "
+              "administrator may do it for anyone").format(
+              id=actor.id, volunteer_id=volunteer_id)
+        ).hinted(_("act with --as administrator:ID"))
 
 
 def check_not_own_account(actor: Actor, account: PointAccount, action: str) -> None:
     """Separation of duties: nobody audits or spends their own points."""
     if actor.id == str(account.volunteer_id):
         raise PermissionDenied(
-            f"{actor} may not {action} points on their own account; another "
-            f"{actor.role} must do it")
+            _("{actor} may not {action} points on their own account; another {role} must "
+              "do it").format(actor=actor, action=action, role=actor.role))
 
 
 def check_leads_team(actor: Actor, team: Team, doing: str = "change its members") -> None:
@@ -743,12 +760,13 @@ def check_leads_team(actor: Actor, team: Team, doing: str = "change its members"
         return
     if actor.role != Role.LEADER.value:
         raise PermissionDenied(
-            f"{actor.role} {actor.id} may not {doing} for team {team.name!r}; only its leaders "
-            "(--as leader:VOLUNTEER_ID) or an administrator may"
-        )
+            _("{role} {id} may not {doing} for team {name!r}; only its leaders or an "
+              "administrator may").format(
+              role=actor.role, id=actor.id, doing=_(doing), name=team.name)
+        ).hinted(_("act with --as leader:VOLUNTEER_ID"))
     if parse_id(actor.id, "volunteer") not in team.leaders:
         raise PermissionDenied(
-            f"{actor.id} does not lead team {team.name!r}; only its leaders or an administrator "
-            f"may {doing}"
+            _("{id} does not lead team {name!r}; only its leaders or an administrator may "
+              "{doing}").format(id=actor.id, name=team.name, doing=_(doing))
         )
 

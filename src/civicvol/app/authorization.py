@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from civicvol.domain.errors import InvalidInput, PermissionDenied
 from civicvol.domain.values import Actor, Role, Source
+from civicvol.i18n import _
 
 R = Role
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -82,14 +83,15 @@ def crediting_command(source: object) -> str:
     no command registered."""
     if not isinstance(source, Source) or not isinstance(source.kind, str) \
             or not isinstance(source.id, str) or not source.kind or not source.id.strip():
-        raise InvalidInput(f"source {source!r} is not a Source(kind, id) naming what earned "
-                           "the points, e.g. Source('clue', '<clue id>')")
+        raise InvalidInput(_("source {source!r} is not a Source(kind, id) naming what "
+                             "earned the points, e.g. Source('clue', '<clue id>')").format(
+                             source=source))
     command = CREDITING.get(source.kind)
     if command is None or source.kind == "order":
         raise PermissionDenied(
-            f"no command credits points for {source.kind!r} sources; a plug-in registers its "
-            "own source kinds (grant(command, *roles, credits=[kind])), and orders earn points "
-            "only when completed")
+            _("no command credits points for {kind!r} sources; a plug-in registers its own "
+              "source kinds (grant(command, *roles, credits=[kind])), and orders earn "
+              "points only when completed").format(kind=source.kind))
     return command
 
 
@@ -113,15 +115,16 @@ def check_role(actor: Actor) -> None:
     """Refuse an actor that is not an Actor, or whose role no command knows (a typing
     mistake in --as): bad input, not a permission. The system actor is refused too."""
     if not isinstance(actor, Actor):
-        raise InvalidInput(f"actor {actor!r} is not an Actor; give Actor(role, id), e.g. "
-                           "Actor('resident', 'r-1001')")
+        raise InvalidInput(_("actor {actor!r} is not an Actor; give Actor(role, id), e.g. "
+                             "Actor('resident', 'r-1001')").format(actor=actor))
     if actor.role == Role.SYSTEM.value:
         raise PermissionDenied(
-            "the system actor acts only inside civicvol's own commands; act as a person "
-            f"in one of the roles {', '.join(known_roles())}")
+            _("the system actor acts only inside civicvol's own commands; act as a person "
+              "in one of the roles {join}").format(join=', '.join(known_roles())))
     if actor.role not in _roles():
         raise InvalidInput(
-            f"{actor.role!r} is not a role; act as one of {', '.join(known_roles())}"
+            _("{role!r} is not a role; act as one of {join}").format(
+              role=actor.role, join=', '.join(known_roles()))
         )
 
 
@@ -131,9 +134,9 @@ def authorize(actor: Actor, command: str) -> None:
     if actor.role not in allowed:
         who = " or ".join(_article(r) for r in sorted(allowed)) or "nobody"
         raise PermissionDenied(
-            f"{_article(actor.role)} may not make the command {command!r}; "
-            f"only {who} may (act with --as ROLE:ID)"
-        )
+            _("{article} may not make the command {command!r}; only {who} may").format(
+                article=_article(actor.role), command=command, who=who)
+        ).hinted(_("act with --as ROLE:ID"))
 
 
 def _article(role: str) -> str:

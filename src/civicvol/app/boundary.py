@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -49,13 +50,14 @@ def _invalid(command: str, message: str) -> InvalidInput:
     hint = _HINT.search(message)
     wanted = hint.group(1).replace("<class '", "").replace("'>", "") if hint else "another type"
     argument = name.group(1) if name else "an argument"
-    return InvalidInput(f"{command}: the argument {argument!r} must be {wanted}; "
-                        "see the command's documentation for what it takes")
+    return InvalidInput(_("{command}: the argument {argument!r} must be {wanted}; see the "
+                          "command's documentation for what it takes").format(
+                          command=command, argument=argument, wanted=wanted))
 
 
 def check_sequence(values: object, what: str) -> list[object]:
     """A list of items (not a bare string, not None) as a list, or InvalidInput."""
     if isinstance(values, str | bytes) or not isinstance(values, list | tuple):
-        raise InvalidInput(f"the {what} must be a list, not {type(values).__name__} "
-                           f"{values!r:.60}")
+        raise InvalidInput(_("the {what} must be a list, not {name} {values!r:.60}").format(
+                             what=what, name=type(values).__name__, values=values))
     return list(values)

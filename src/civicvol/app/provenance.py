@@ -16,6 +16,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import TopicError, get_topic
 
 from civicvol.domain.provenance import PluginProvenance, is_within
+from civicvol.i18n import _
 from civicvol.plugins.errors import PluginMissing, UnknownEventTopic
 
 PROVENANCE_TOPICS = [get_topic(getattr(PluginProvenance, name))
@@ -48,14 +49,15 @@ class ProvenanceMapper(Mapper[UUID]):
         for plugin, versions, modules in writers.values():
             if any(is_within(module, m) for m in modules):
                 return PluginMissing(
-                    f"this store holds events of plug-in {plugin!r} (version "
-                    f"{', '.join(versions)}), which is not installed here (its event "
-                    "classes cannot be imported); install the package that provides the "
-                    f"{plugin!r} civicvol plug-in (pip install ...) to read them",
+                    _("this store holds events of plug-in {plugin!r} (version {join}), "
+                      "which is not installed here (its event classes cannot be imported); "
+                      "install the package that provides the {plugin!r} civicvol plug-in "
+                      "(pip install ...) to read them").format(
+                      plugin=plugin, join=', '.join(versions)),
                     plugin, versions[-1])
         return UnknownEventTopic(
-            f"a stored event's class {topic!r} cannot be found and no plug-in is recorded as "
-            "its writer; install the package that defines it")
+            _("a stored event's class {topic!r} cannot be found and no plug-in is recorded "
+              "as its writer; install the package that defines it").format(topic=topic))
 
 
 __all__ = ["PROVENANCE_TOPICS", "ProvenanceMapper"]

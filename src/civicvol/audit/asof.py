@@ -32,6 +32,7 @@ from civicvol.domain.point_account import PointAccount, point_account_id
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.team import Team
 from civicvol.domain.volunteer import Volunteer
+from civicvol.i18n import _
 
 # Events are written with the timestamp first; reading it needs no decoding (and no keys).
 _TIMESTAMP = re.compile(rb'^\{"timestamp":\{"_type_":"datetime_iso","_data_":"([^"]+)"')
@@ -41,7 +42,8 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a date; give it as YYYY-MM-DD, e.g. 2023-12-31"
+        raise InvalidInput(_("{text!r} is not a date; give it as YYYY-MM-DD, e.g. "
+                             "2023-12-31").format(text=text)
                            ) from None
 
 

@@ -34,6 +34,7 @@ from civicvol.audit.verifier import (
     Finding,
     event_line,
 )
+from civicvol.i18n import _
 
 FRAMING: dict[str, Any] = {
     "tag": CHAIN_TAG.decode("ascii"),
@@ -69,7 +70,7 @@ def export_bundle(recorder: ChainedRecorder, store: str, out: Path,
     """
     out.mkdir(parents=True, exist_ok=True)
     if any(out.iterdir()):
-        raise AuditFileError(f"{out} is not empty; export into a new folder")
+        raise AuditFileError(_("{out} is not empty; export into a new folder").format(out=out))
     checkpoints = list(checkpoints)
     walk, last_id = Walk(), 0
     _refuse(hidden_rows(recorder))
@@ -109,5 +110,6 @@ def export_bundle(recorder: ChainedRecorder, store: str, out: Path,
 
 def _refuse(finding: Finding | None) -> None:
     if finding is not None:
-        raise TamperedStore(f"the store does not verify at {finding}; run "
-                            "'civicvol audit verify' and investigate before exporting")
+        raise TamperedStore(_("the store does not verify at {finding}; run 'civicvol audit "
+                              "verify' and investigate before exporting").format(
+                              finding=finding))

@@ -43,10 +43,12 @@ from civicvol.audit.verifier import (
     parse_event_line,
     verify_bundle,
 )
+from civicvol.display import hours as hours_text
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError, NotFound
 from civicvol.domain.values import check_name
 from civicvol.domain.volunteer import Volunteer
+from civicvol.i18n import N_, _, ngettext
 from civicvol.store import store_name
 
 CERTIFICATE_FORMAT = "civicvol-service-certificate"
@@ -251,15 +253,21 @@ def _field_order(name: str) -> list[Any]:
 
 
 def certificate_markdown(cert: dict[str, Any]) -> str:
+    # the presentation is in the reader's language; the signed fields are shown as signed
     v, chain = cert["volunteer"], cert["chain"]
+    count = len(cert["services"])
     lines = [
         f"# {cert['title']}", "",
-        f"**No.** {cert['number']}  ", f"**Issued by** {cert['issuer']} "
-        f"on {cert['issued_on']}", "",
-        f"This certifies that volunteer **{v['name']}** (id `{v['id']}`, {v['community']}, "
-        f"registered {v['registered_on']}) has served **{cert['hours']} hours** in "
-        f"{len(cert['services'])} services:", "",
-        "| date | service | place | order | hours |", "|---|---|---|---|---|",
+        _("**No.** {number}  ").format(number=cert["number"]),
+        _("**Issued by** {issuer} on {day}").format(issuer=cert["issuer"],
+                                                   day=cert["issued_on"]), "",
+        _("This certifies that volunteer **{name}** (id `{id}`, {community}, registered "
+          "{day}) has served **{hours}** in {services}:").format(
+            name=v["name"], id=v["id"], community=v["community"], day=v["registered_on"],
+            hours=hours_text(cert["hours"]), services=ngettext(
+                "{n} service", "{n} services", count).format(n=count)), "",
+        "| " + " | ".join(_(h) for h in (N_("date"), N_("service"), N_("place"), N_("order"),
+                                          N_("hours"))) + " |", "|---|---|---|---|---|",
         *[f"| {s['date']} | {s['service']} | {s['place'] or '-'} | `{s['order_id']}` | "
           f"{s['hours']} |" for s in cert["services"]],
         *_added_lines(cert),
@@ -286,11 +294,14 @@ def load_certificate(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise CertificateError(f"cannot read certificate {path}: {error}; give the FILE.json "
-                               "written by 'civicvol certificate ID --out FILE'") from None
+        raise CertificateError(_("cannot read certificate {path}: {error}; give "
+                                 "the FILE.json written by 'civicvol certificate ID --out "
+                                 "FILE'").format(
+                                 path=path, error=error)) from None
     if not isinstance(data, dict) or data.get("format") != CERTIFICATE_FORMAT:
-        raise CertificateError(f"{path} is not a civicvol service certificate (JSON); write "
-                               "one with 'civicvol certificate ID --json'")
+        raise CertificateError(_("{path} is not a civicvol service certificate (JSON); "
+                                 "write one with 'civicvol certificate ID --json'").format(
+                                 path=path))
     return data
 
 
@@ -307,8 +318,9 @@ def check_certificate(cert: dict[str, Any], bundle: str | Path,
         result = verify_bundle(folder, trusted_keys=trusted_keys,
                                trust_embedded=trust_embedded)
     except (OSError, ValueError) as error:
-        raise CertificateError(f"cannot read audit bundle {folder}: {error}; give the folder "
-                               "written by 'civicvol audit export'") from None
+        raise CertificateError(_("cannot read audit bundle {folder}: {error}; give the "
+                                 "folder written by 'civicvol audit export'").format(
+                                 folder=folder, error=error)) from None
     problems = signature_problems(cert, issuer_keys, trust_embedded)
     if problems:  # the printed fields are not the issuer's: nothing else is worth checking
         return problems

@@ -17,6 +17,7 @@ from eventsourcing.persistence import StoredEvent
 
 from civicvol.audit.verifier import CHAIN_TAG, GENESIS
 from civicvol.domain.errors import StoreError
+from civicvol.i18n import _
 
 
 class UnchainedStore(StoreError):
@@ -86,15 +87,16 @@ class ChainStripped(UnchainedStore):
 def unchained_store_error(events_table: str, chained_before: bool = False) -> UnchainedStore:
     if chained_before:
         return ChainStripped(
-            f"the store's {events_table} table was chained by civicvol, but its events now "
-            "have no hash chain (the chain columns or their values were removed): the store "
-            "was tampered with; restore it from a backup and verify it against your "
-            "checkpoints with 'civicvol audit verify --checkpoint FILE --public-key KEY'")
+            _("the store's {events_table} table was chained by civicvol, but its events "
+              "now have no hash chain (the chain columns or their values were removed): "
+              "the store was tampered with; restore it from a backup and verify it against "
+              "your checkpoints with 'civicvol audit verify --checkpoint FILE --public-key "
+              "KEY'").format(events_table=events_table))
     return UnchainedStore(
-        f"the store's {events_table} table has events but no hash chain (it was written by "
-        "plain eventsourcing, or its chain was stripped together with civicvol's record of "
-        "it), and civicvol will not vouch for a history it did not chain as it was written; "
-        "keep records in a new store"
+        _("the store's {events_table} table has events but no hash chain (it was written "
+          "by plain eventsourcing, or its chain was stripped together with civicvol's "
+          "record of it), and civicvol will not vouch for a history it did not chain as it "
+          "was written; keep records in a new store").format(events_table=events_table)
     )
 
 

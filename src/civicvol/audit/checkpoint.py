@@ -27,6 +27,7 @@ from civicvol.audit.verifier import (
     load_public_key,
 )
 from civicvol.domain.errors import CivicVolError
+from civicvol.i18n import _
 
 T = TypeVar("T")
 
@@ -49,10 +50,12 @@ def generate_key(out: Path) -> tuple[Path, bytes]:
     pub_path = public_key_path(out)
     for path in (out, pub_path):
         if path.exists():
-            raise AuditFileError(f"{path} exists already; choose another --out (a signing key "
-                                 "is never overwritten)")
+            raise AuditFileError(_("{path} exists already; choose another file (a signing "
+                                   "key is never overwritten)").format(path=path)).hinted(
+                _("give another --out"))
     if not out.resolve().parent.is_dir():
-        raise AuditFileError(f"the folder of {out} does not exist; create it first")
+        raise AuditFileError(_("the folder of {out} does not exist; create it first").format(
+                               out=out))
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
     # Created with 0600 from the start, so the key is never readable by others.
@@ -68,11 +71,13 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as error:
-        raise AuditFileError(f"cannot read the signing key {path}: {error}; make one with "
-                             "'civicvol audit keygen --out FILE'") from None
+        raise AuditFileError(_("cannot read the signing key {path}: {error}; make a signing "
+                               "key first").format(path=path, error=error)).hinted(
+            _("'civicvol audit keygen --out FILE' makes one")) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise AuditFileError(f"{path} is not an Ed25519 key; make one with "
-                             "'civicvol audit keygen --out FILE'")
+        raise AuditFileError(_("{path} is not an Ed25519 key; make a signing key "
+                               "first").format(path=path)).hinted(
+            _("'civicvol audit keygen --out FILE' makes one"))
     return key
 
 
@@ -103,8 +108,9 @@ def sign_checkpoint(key: Ed25519PrivateKey, store: str, recorder: ChainHead,
 
 def write_checkpoint(checkpoint: Checkpoint, out: Path) -> None:
     if out.exists():
-        raise AuditFileError(f"{out} exists already; checkpoints are kept, not overwritten: "
-                             "choose another --out")
+        raise AuditFileError(_("{out} exists already; checkpoints are kept, not "
+                               "overwritten: choose another file").format(out=out)).hinted(
+            _("give another --out"))
     out.write_text(json.dumps(checkpoint.to_json(), indent=2) + "\n", encoding="utf-8")
 
 
@@ -126,5 +132,6 @@ def _read_each(paths: Iterable[Path], load: Callable[[Path], T], what: str,
         try:
             loaded.append(load(path))
         except (OSError, ValueError) as error:
-            raise AuditFileError(f"cannot read {what} {path}: {error}; {remedy}") from None
+            raise AuditFileError(_("cannot read {what} {path}: {error}; {remedy}").format(
+                                   what=what, path=path, error=error, remedy=remedy)) from None
     return loaded

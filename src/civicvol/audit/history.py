@@ -74,6 +74,10 @@ def short(value: Any, limit: int | None = _MAX) -> str:
     """The value as text, cut to ``limit`` characters with "…" (None: never cut)."""
     if isinstance(value, ContactDetails):
         text = "[erased]" if value.is_erased else f"{value.name}, {value.phone}"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"  # as JSON writes it, whatever the language
+    elif isinstance(value, dict):
+        text = ", ".join(f"{short(k, None)}: {short(v, None)}" for k, v in value.items())
     elif isinstance(value, list | tuple):
         text = ", ".join(short(v, None) for v in value)
     elif hasattr(value, "value") and not isinstance(value, str | int):

@@ -45,6 +45,7 @@ from eventsourcing.persistence import (
 
 from civicvol.domain.errors import StoreBusy, StoreError
 from civicvol.domain.values import ContactDetails
+from civicvol.i18n import _
 
 KEYS_TABLE = "civicvol_personal_keys"
 CACHE_SIZE = 50_000
@@ -81,8 +82,9 @@ class PersonalKeys:
             ddl = (f"CREATE TABLE IF NOT EXISTS {self._table} "
                    "(subject uuid PRIMARY KEY, key bytea NOT NULL)")
         else:
-            raise StoreError(f"personal data cannot be kept in a {kind or 'unknown'} store; "
-                             "use a sqlite://, memory:// or postgresql:// store")
+            raise StoreError(_("personal data cannot be kept in a {value} store; use a "
+                               "sqlite://, memory:// or postgresql:// store").format(
+                               value=kind or 'unknown'))
         self._datastore = datastore
         # Opening a store that has the table writes nothing; processes creating a fresh
         # store together may race on the DDL, and the losers find the table made.
@@ -208,7 +210,7 @@ class PersonalKeys:
             conn.autocommit = True  # VACUUM runs outside a transaction
             try:
                 deleted = _first(conn.execute("SELECT clock_timestamp() AS t").fetchone())
-                for _ in range(SCRUB_TRIES):
+                for _try in range(SCRUB_TRIES):
                     waiting = _first(conn.execute(older, [deleted]).fetchone())
                     if not waiting:
                         break
@@ -217,9 +219,9 @@ class PersonalKeys:
             finally:
                 conn.autocommit = autocommit
         if waiting:
-            raise StoreBusy("the personal key is destroyed, but a transaction that began "
-                            "before the erasure is still open in the database and keeps the "
-                            "old row; run the erasure again when it has ended")
+            raise StoreBusy(_("the personal key is destroyed, but a transaction that began "
+                              "before the erasure is still open in the database and keeps the "
+                              "old row; run the erasure again when it has ended"))
 
     def _zero_what_is_freed(self, cursor: Any) -> None:
         """SQLite overwrites deleted rows and freed pages with zeros only with secure_delete
@@ -243,7 +245,7 @@ class PersonalKeys:
             return
         if self._datastore.pool.is_sqlite_memory_mode:
             return
-        for _ in range(SCRUB_TRIES):
+        for _try in range(SCRUB_TRIES):
             with self._datastore.get_connection(commit=True) as connection:
                 cursor = connection.cursor()
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -251,9 +253,9 @@ class PersonalKeys:
             if not busy[0]:
                 return
             time.sleep(SCRUB_WAIT)
-        raise StoreBusy("the personal key is destroyed, but other processes reading the store "
-                        "kept its old copy in the write-ahead log (-wal file); run the erasure "
-                        "again when they are done")
+        raise StoreBusy(_("the personal key is destroyed, but other processes reading the store "
+                          "kept its old copy in the write-ahead log (-wal file); run the erasure "
+                          "again when they are done"))
 
     def held(self, subjects: Iterable[UUID]) -> set[UUID]:
         """Which of ``subjects`` have a key in the store (read from the table, not the
@@ -329,9 +331,9 @@ class SealedContactTranscoding(Transcoding):
         try:
             plain = json.loads(AESGCM(key).decrypt(sealed[:12], sealed[12:], subject.bytes))
         except InvalidTag:
-            raise StoreError(f"the contact details of subject {subject} do not match its key: "
-                             "the stored event or the key was altered; run 'civicvol audit "
-                             "verify'") from None
+            raise StoreError(_("the contact details of subject {subject} do not match its "
+                               "key: the stored event or the key was altered; run "
+                               "'civicvol audit verify'").format(subject=subject)) from None
         return ContactDetails(name=plain["name"], phone=plain["phone"], subject=subject)
 
 

@@ -23,6 +23,7 @@ from civicvol.audit.verifier import (
     consistency_path,
     inclusion_path,
 )
+from civicvol.i18n import _
 
 
 class ProofRefused(AuditFileError):
@@ -35,17 +36,20 @@ class ProofRefused(AuditFileError):
 def tree_size_for(recorder: ChainedRecorder, checkpoint: Checkpoint | None) -> int:
     """The size of the tree a proof is made in: the checkpoint's, which the store must still
     agree with, or the chain's head now."""
-    size, _ = recorder.chain_head()
+    size, _head = recorder.chain_head()
     if checkpoint is None:
         return size
     if checkpoint.tree_root is None:
-        raise ProofRefused(f"checkpoint {checkpoint.source} has no tree head (v1); take a new "
-                           "one with 'civicvol audit checkpoint'")
+        raise ProofRefused(_("checkpoint {source} has no tree head (v1); take a new one "
+                             "with 'civicvol audit checkpoint'").format(
+                             source=checkpoint.source))
     if checkpoint.event_count > size or root_of(checkpoint.event_count,
                                                 recorder.tree_node) != checkpoint.tree_root:
-        raise ProofRefused(f"this store's tree of {checkpoint.event_count} events is not the "
-                           f"one checkpoint {checkpoint.source} signed; run 'civicvol audit "
-                           "verify --checkpoint' on it")
+        raise ProofRefused(_("this store's tree of {event_count} events is not the one "
+                             "checkpoint {source} signed; verify the store against "
+                             "it").format(
+                             event_count=checkpoint.event_count, source=checkpoint.source)
+                           ).hinted(_("run 'civicvol audit verify --checkpoint FILE'"))
     return checkpoint.event_count
 
 
@@ -54,14 +58,15 @@ def inclusion_proof(recorder: ChainedRecorder, store: str, position: int,
     """The proof that the event at ``position`` is in the tree of ``checkpoint`` (or now)."""
     size = tree_size_for(recorder, checkpoint)
     if not 1 <= position <= size:
-        raise ProofRefused(f"position {position} is not in a tree of {size} events; give a "
-                           f"position from 1 to {size}")
+        raise ProofRefused(_("position {position} is not in a tree of {size} events; give "
+                             "a position from 1 to {size}").format(
+                             position=position, size=size))
     found = recorder.event_at(position)
     before = recorder.event_at(position - 1) if position > 1 else None
     if found is None or found[1] is None or (position > 1 and (before is None or
                                                               before[1] is None)):
-        raise ProofRefused(f"the store has no intact event at position {position}; run "
-                           "'civicvol audit verify'")
+        raise ProofRefused(_("the store has no intact event at position {position}; run "
+                             "'civicvol audit verify'").format(position=position))
     event, link = found
     assert link is not None
     prev = before[1].hash if before and before[1] else GENESIS
@@ -82,8 +87,9 @@ def consistency_proof(recorder: ChainedRecorder, old: Checkpoint, new: Checkpoin
                       ) -> dict[str, Any]:
     """The proof that ``old``'s tree is a prefix of ``new``'s, from this store's tree."""
     if old.event_count > new.event_count:
-        raise ProofRefused(f"checkpoint {old.source} has more events than {new.source}; give "
-                           "the older checkpoint first")
+        raise ProofRefused(_("checkpoint {source} has more events than {source2}; give the "
+                             "older checkpoint first").format(
+                             source=old.source, source2=new.source))
     tree_size_for(recorder, old)
     size = tree_size_for(recorder, new)
     hashes = [] if old.event_count in (0, size) else consistency_path(

@@ -42,6 +42,7 @@ from civicvol.audit.chain import ChainLink, link_rows, unchained_store_error
 from civicvol.audit.tree import new_nodes
 from civicvol.audit.verifier import GENESIS, leaf_hash, tree_hash
 from civicvol.domain.errors import StoreError
+from civicvol.i18n import _
 
 CHAIN_COLUMNS = ("chain_position", "chain_hash")
 TREE_MIN_LEVEL = 4  # SQLite keeps the tree's subtrees of 16 leaves and up
@@ -111,8 +112,9 @@ class MissingTreeNode(StoreError):
 
 def missing_tree_node(table: str, level: int, index: int) -> MissingTreeNode:
     return MissingTreeNode(
-        f"the Merkle tree table {table} has no node at level {level}, index {index}, which "
-        "the chain's length requires: the table was altered; run 'civicvol audit verify'")
+        _("the Merkle tree table {table} has no node at level {level}, index {index}, "
+          "which the chain's length requires: the table was altered; run 'civicvol audit "
+          "verify'").format(table=table, level=level, index=index))
 
 
 def chain_link(notification_id: int, originator_id: Any, version: int, position: Any,
@@ -281,7 +283,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def _check_reads(self, c: SQLiteCursor, reads: ReadSet) -> None:
         """Under the write lock: the aggregates read are still at the versions read."""
         current: dict[UUID, int] = {}
-        for aggregate_id, _ in reads:
+        for aggregate_id, _version in reads:
             c.execute(f"SELECT max(originator_version) FROM {self.events_table_name} "
                       "WHERE originator_id=?", (aggregate_id.hex,))
             row = c.fetchone()

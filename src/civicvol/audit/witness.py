@@ -11,6 +11,7 @@ from civicvol.audit.checkpoint import AuditFileError
 from civicvol.audit.proofs import ProofRefused, consistency_proof
 from civicvol.audit.recorders import ChainedRecorder
 from civicvol.audit.verifier import Checkpoint, consistency_problem
+from civicvol.i18n import _
 
 
 def last_checkpoint(log: Path) -> Checkpoint | None:
@@ -23,11 +24,13 @@ def last_checkpoint(log: Path) -> Checkpoint | None:
             return None
         last = Checkpoint.from_json(json.loads(lines[-1]), source=f"{log}:{len(lines)}")
     except (OSError, ValueError) as error:
-        raise AuditFileError(f"cannot read checkpoint log {log}: {error}; give a file "
-                             "written by 'civicvol audit checkpoint --log'") from None
+        raise AuditFileError(_("cannot read checkpoint log {log}: {error}; give a checkpoint "
+                               "log").format(log=log, error=error)).hinted(
+            _("'civicvol audit checkpoint --log FILE' writes one")) from None
     problem = last.signature_problem()
     if problem:
-        raise AuditFileError(f"checkpoint log {log}: {problem}")
+        raise AuditFileError(_("checkpoint log {log}: {problem}").format(
+                               log=log, problem=problem))
     return last
 
 
@@ -37,14 +40,17 @@ def witness_append(log: Path, new: Checkpoint, recorder: ChainedRecorder) -> Non
     last = last_checkpoint(log)
     if last is not None:
         if last.store != new.store:
-            raise ProofRefused(f"the checkpoint log {log} is of store {last.store!r}, not "
-                               f"{new.store!r}; keep one log per store")
+            raise ProofRefused(_("the checkpoint log {log} is of store {store!r}, not "
+                                 "{store2!r}; keep one log per store").format(
+                                 log=log, store=last.store, store2=new.store))
         try:
             proof = consistency_proof(recorder, last, new)
         except ProofRefused as refused:
-            raise ProofRefused(f"not appended to {log}: {refused}") from None
+            raise ProofRefused(_("not appended to {log}: {refused}").format(
+                                 log=log, refused=refused)) from None
         problem = consistency_problem(proof, last, new)
         if problem:
-            raise ProofRefused(f"not appended to {log}: {problem}")
+            raise ProofRefused(_("not appended to {log}: {problem}").format(
+                                 log=log, problem=problem))
     with open(log, "a", encoding="utf-8") as file:
         file.write(json.dumps(new.to_json(), separators=(",", ":")) + "\n")

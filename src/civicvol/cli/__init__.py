@@ -17,6 +17,8 @@ import click
 from civicvol import __version__
 from civicvol.cli.guard import run_guarded
 from civicvol.cli.lazy_group import LazyCommand, LazyGroup
+from civicvol.cli.localise import choose_language, localise
+from civicvol.i18n import LANGUAGES, N_, _, normalise
 
 # civicvol.store.STORE_ENV, repeated here because the store module is not cheap to import
 # (a test keeps the two equal).
@@ -26,60 +28,61 @@ STORE_ENV = "CIVICVOL_STORE"
 # the modules that add sub-commands to it.
 COMMANDS: dict[str, LazyCommand] = {
     "volunteer": LazyCommand("civicvol.cli.volunteers:volunteer",
-                             "Register volunteers and look after their records.",
+                             N_("Register volunteers and look after their records."),
                              ("civicvol.cli.erasure", "civicvol.cli.office",
                               "civicvol.cli.hours")),
     "team": LazyCommand("civicvol.cli.teams:team",
-                        "Create teams and manage their members and leaders.",
+                        N_("Create teams and manage their members and leaders."),
                         ("civicvol.cli.office",)),
     "order": LazyCommand("civicvol.cli.orders:order",
-                         "Place, dispatch, accept, complete and rate service orders.",
+                         N_("Place, dispatch, accept, complete and rate service orders."),
                          ("civicvol.cli.cycle",)),
     "service": LazyCommand("civicvol.cli.services:service",
-                           "Add, change, retire and list the services residents can order."),
+                           N_("Add, change, retire and list the services residents can order.")),
     "client": LazyCommand("civicvol.cli.clients:client",
-                          "Create, list and revoke the Open311 client applications' "
-                          "api_keys."),
+                          N_("Create, list and revoke the Open311 client applications' "
+                             "api_keys.")),
     "district": LazyCommand("civicvol.cli.district:district",
-                            "The district's settings of the order cycle, kept as events."),
+                            N_("The district's settings of the order cycle, kept as events.")),
     "deadlines": LazyCommand("civicvol.cli.district:deadlines",
-                             "Fire the cycle's deadlines as events: unaccepted, unrated, "
-                             "overdue."),
+                             N_("Fire the cycle's deadlines as events: unaccepted, unrated, "
+                                "overdue.")),
     "points": LazyCommand("civicvol.cli.points:points",
-                          "Audit, redeem and show volunteers' points."),
+                          N_("Audit, redeem and show volunteers' points.")),
     "station": LazyCommand("civicvol.cli.stations:station",
-                           "Open stations, keep their gift catalogue and stock, redeem "
-                           "volunteers' codes."),
+                           N_("Open stations, keep their gift catalogue and stock, redeem "
+                              "volunteers' codes.")),
     "report": LazyCommand("civicvol.cli.reports:report",
-                          "The district report, every figure computed from the events."),
+                          N_("The district report, every figure computed from the events.")),
     "demo": LazyCommand("civicvol.cli.reports:demo",
-                        "Build the Panlong District of the article into an empty store, "
-                        "then print its report."),
+                        N_("Build the Panlong District of the article into an empty store, "
+                           "then print its report.")),
     "audit": LazyCommand("civicvol.cli.audit:audit",
-                         "Verify, export and replay the history; trace points and hours to "
-                         "their events.",
+                         N_("Verify, export and replay the history; trace points and hours to "
+                            "their events."),
                          ("civicvol.cli.audit_chain", "civicvol.cli.audit_history",
                           "civicvol.cli.audit_proofs")),
     "certificate": LazyCommand("civicvol.cli.audit_history:certificate",
-                               "Issue a volunteer's service certificate (志愿服务记录证明), "
-                               "signed by the issuer."),
+                               N_("Issue a volunteer's service certificate (志愿服务记录证明), "
+                                  "signed by the issuer.")),
     "plugins": LazyCommand("civicvol.cli.plugins:plugins",
-                           "The installed plug-ins: name, version, built-in or external, hooks "
-                           "and status."),
+                           N_("The installed plug-ins: name, version, built-in or external, hooks "
+                              "and status.")),
     "export": LazyCommand("civicvol.cli.office:export",
-                          "Write volunteers, orders, points or hours to a spreadsheet for the "
-                          "office."),
+                          N_("Write volunteers, orders, points or hours to a spreadsheet for the "
+                             "office.")),
     "views": LazyCommand("civicvol.cli.views:views",
-                         "The views that follow the log: status, rebuild, run a follower."),
+                         N_("The views that follow the log: status, rebuild, run a follower.")),
     "init": LazyCommand("civicvol.cli.stores:init",
-                        "Create an empty store at --store (a SQLite file readable by you only)."),
+                        N_("Create an empty store at --store (a SQLite file readable by you "
+                           "only).")),
     "backup": LazyCommand("civicvol.cli.stores:backup",
-                          "Copy the live store to DEST (SQLite's online backup; PostgreSQL: "
-                          "pg_dump)."),
+                          N_("Copy the live store to DEST (SQLite's online backup; PostgreSQL: "
+                             "pg_dump).")),
     "account": LazyCommand("civicvol.cli.web:account",
-                           "Create, list, revoke and rotate the web service's staff accounts."),
+                           N_("Create, list, revoke and rotate the web service's staff accounts.")),
     "serve": LazyCommand("civicvol.cli.web:serve",
-                         "Run the web service (staff API, Open311) with uvicorn."),
+                         N_("Run the web service (staff API, Open311) with uvicorn.")),
 }
 
 
@@ -88,7 +91,8 @@ def plugin_groups() -> Mapping[str, str]:
     line made from the packages' metadata: listing them imports no plug-in."""
     from civicvol.plugins.discovery import allowed_installed_plugins
 
-    return {p.name: f"The {p.name} plug-in's commands ({p.distribution} {p.version})."
+    return {p.name: _("The {name} plug-in's commands ({distribution} {version}).").format(
+                name=p.name, distribution=p.distribution, version=p.version)
             for p in allowed_installed_plugins() if p.name not in COMMANDS}
 
 
@@ -108,6 +112,9 @@ _mounted: list[Any] = []  # the plug-in hosts whose commands are mounted on ``cl
 class CivicVolGroup(LazyGroup):
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
+        if parent is None:  # the language first: click renders --help while it parses
+            choose_language(args)
+            localise(self)
         return run_guarded(lambda: super(CivicVolGroup, self).make_context(
             info_name, args, parent, **extra))
 
@@ -118,16 +125,20 @@ class CivicVolGroup(LazyGroup):
 @click.group(cls=CivicVolGroup, lazy=COMMANDS, plugin_groups=plugin_groups,
              mount_plugins=mount_plugins)
 @click.option("--store", envvar=STORE_ENV, default=None, metavar="URL",
-              help="sqlite:///file.db (default: civicvol.db here), memory://, postgresql://...")
+              help=_("sqlite:///file.db (default: civicvol.db here), memory://, postgresql://..."))
 @click.option("--as", "actor", default=None, metavar="ROLE:ID",
-              help="Who makes the command, e.g. resident:r-1001 or volunteer:<id>; "
-                   "needed by every command that changes the store.")
+              help=_("Who makes the command, e.g. resident:r-1001 or volunteer:<id>; "
+                   "needed by every command that changes the store."))
 @click.option("--config", default=None, metavar="PATH",
-              help="civicvol.toml with the plug-ins' settings (default: $CIVICVOL_CONFIG, "
-                   "else the one beside the SQLite store file).")
+              help=_("civicvol.toml with the plug-ins' settings (default: $CIVICVOL_CONFIG, "
+                   "else the one beside the SQLite store file)."))
 @click.option("--wait", "wait", default=None, type=click.FloatRange(min=0), metavar="SECONDS",
-              help="Queries wait up to SECONDS for a follower ('civicvol views run') to bring "
-                   "the views to the log's head, instead of catching them up themselves.")
+              help=_("Queries wait up to SECONDS for a follower ('civicvol views run') to bring "
+                   "the views to the log's head, instead of catching them up themselves."))
+@click.option("--lang", default=None, metavar="LANG", is_eager=True, expose_value=False,
+              callback=lambda ctx, param, value: _check_language(value),
+              help=_("Language of the output: zh_CN or en (default: $CIVICVOL_LANG, else the "
+                     "system locale, else English)."))
 @click.version_option(__version__, package_name="civicvol")
 @click.pass_context
 def cli(ctx: click.Context, store: str | None, actor: str | None,
@@ -137,6 +148,13 @@ def cli(ctx: click.Context, store: str | None, actor: str | None,
 
     ctx.obj = Session(store_url=store, actor_text=actor, config=config, wait=wait)
     ctx.call_on_close(ctx.obj.close)
+
+
+def _check_language(value: str | None) -> None:
+    if value is not None and normalise(value) is None:
+        raise click.BadParameter(_("{value!r} is not a language civicvol speaks; choose one of "
+                                   "{languages}.").format(value=value,
+                                                          languages=", ".join(LANGUAGES)))
 
 
 def main() -> None:

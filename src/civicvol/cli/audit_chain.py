@@ -34,25 +34,26 @@ from civicvol.audit.witness import witness_append
 from civicvol.cli.audit import audit
 from civicvol.cli.context import json_option, print_json, session
 from civicvol.demo import interrupted_demo_warning
+from civicvol.i18n import _
 from civicvol.store import store_name
 
 checkpoint_option = click.option(
     "--checkpoint", "checkpoint_files", multiple=True, type=click.Path(path_type=Path),
-    metavar="FILE", help="A signed checkpoint to check the head against (repeatable).")
+    metavar="FILE", help=_("A signed checkpoint to check the head against (repeatable)."))
 public_key_option = click.option(
     "--public-key", "public_key_files", multiple=True, type=click.Path(path_type=Path),
-    metavar="FILE", help="Trust only checkpoints signed by this public key (repeatable); "
-                         "each key must have signed one of the checkpoints.")
+    metavar="FILE", help=_("Trust only checkpoints signed by this public key (repeatable); "
+                           "each key must have signed one of the checkpoints."))
 trust_embedded_option = click.option(
     "--trust-embedded-keys", "trust_embedded", is_flag=True,
-    help="Trust the key each checkpoint carries (no proof against whoever rewrote the "
-         "history: reported as a warning).")
+    help=_("Trust the key each checkpoint carries (no proof against whoever rewrote the "
+           "history: reported as a warning)."))
 
 
 def pinned_keys(public_key_files: tuple[Path, ...], trust_embedded: bool) -> list[bytes]:
     """The auditor's pinned keys; warns loudly when the checkpoints' own keys are trusted."""
     if trust_embedded and public_key_files:
-        raise AuditFileError("give --public-key or --trust-embedded-keys, not both")
+        raise AuditFileError(_("give --public-key or --trust-embedded-keys, not both"))
     if trust_embedded:
         Console(stderr=True).print(f"[bold red]{EMBEDDED_WARNING}[/]")
     return read_public_keys(public_key_files)
@@ -82,42 +83,44 @@ def _report(result: VerificationResult, what: str, as_json: bool,
                 "detail": result.finding.detail},
         })
     elif result.finding is None and lost:
-        click.echo(f"{what} is NOT intact: the chain of {result.event_count} events holds, "
-                   "but personal keys are missing (keys-lost)")
-        click.echo(f"  {describe(lost)}")
+        click.echo(_("{what} is NOT intact: the chain of {event_count} events holds, but "
+                     "personal keys are missing (keys-lost)").format(
+                     what=what, event_count=result.event_count))
+        click.echo(_("  {describe}").format(describe=describe(lost)))
     elif result.finding is None:
-        click.echo(f"{what} is intact: {result.event_count} events, head "
-                   f"{result.head_hash.hex()}, {result.checkpoints_checked} checkpoint(s) "
-                   "matched")
+        click.echo(_("{what} is intact: {event_count} events, head {hex}, "
+                     "{checkpoints_checked} checkpoint(s) matched").format(
+                     what=what, event_count=result.event_count, hex=result.head_hash.hex(),
+                     checkpoints_checked=result.checkpoints_checked))
     else:
-        click.echo(f"{what} is NOT intact: first bad position {result.finding.position} "
-                   f"({result.finding.kind})")
-        click.echo(f"  {result.finding.detail}")
+        click.echo(_("{what} is NOT intact: first bad position {position} ({kind})").format(
+                     what=what, position=result.finding.position, kind=result.finding.kind))
+        click.echo(_("  {detail}").format(detail=result.finding.detail))
     if result.finding is not None or lost:
         sys.exit(1)
 
 
 @audit.command("keygen")
 @click.option("--out", required=True, type=click.Path(path_type=Path), metavar="KEYFILE",
-              help="Where to write the private key (mode 0600); the public key goes to "
-                   "KEYFILE.pub.")
+              help=_("Where to write the private key (mode 0600); the public key goes to "
+                     "KEYFILE.pub."))
 def keygen(out: Path) -> None:
     """Make an Ed25519 signing key for checkpoints."""
     pub_path, public = generate_key(out)
-    click.echo(f"private key written to {out} (readable by you only); keep it off the "
-               "database server", err=True)
-    click.echo(f"public key written to {pub_path}", err=True)
+    click.echo(_("private key written to {out} (readable by you only); keep it off the "
+                 "database server").format(out=out), err=True)
+    click.echo(_("public key written to {pub_path}").format(pub_path=pub_path), err=True)
     click.echo(public.hex())
 
 
 @audit.command("checkpoint")
 @click.option("--key", "key_file", required=True, type=click.Path(path_type=Path),
-              metavar="KEYFILE", help="The private key made by 'civicvol audit keygen'.")
+              metavar="KEYFILE", help=_("The private key made by 'civicvol audit keygen'."))
 @click.option("--out", required=True, type=click.Path(path_type=Path), metavar="FILE",
-              help="Where to write the signed checkpoint (JSON).")
+              help=_("Where to write the signed checkpoint (JSON)."))
 @click.option("--log", "log_file", type=click.Path(path_type=Path), metavar="FILE",
-              help="Also append it to this checkpoint log, refusing a head that does not "
-                   "extend the log's last one (a witness).")
+              help=_("Also append it to this checkpoint log, refusing a head that does not "
+                     "extend the log's last one (a witness)."))
 def checkpoint(key_file: Path, out: Path, log_file: Path | None) -> None:
     """Sign "this store has N events, head hash H, tree head T" into a file the auditors
     keep."""
@@ -126,12 +129,13 @@ def checkpoint(key_file: Path, out: Path, log_file: Path | None) -> None:
     recorder = as_chained(obj.app.recorder)
     signed = sign_checkpoint(key, store_name(obj.app.store_url), recorder)
     if out.exists():
-        raise AuditFileError(f"{out} exists already; checkpoints are kept, not overwritten: "
-                             "choose another --out")
+        raise AuditFileError(_("{out} exists already; checkpoints are kept, not "
+                               "overwritten: choose another --out").format(out=out))
     if log_file is not None:
         witness_append(log_file, signed, recorder)
     write_checkpoint(signed, out)
-    click.echo(f"checkpoint of {signed.event_count} events written to {out}", err=True)
+    click.echo(_("checkpoint of {event_count} events written to {out}").format(
+                 event_count=signed.event_count, out=out), err=True)
     click.echo(signed.head_hash.hex())
 
 
@@ -167,7 +171,8 @@ def export(directory: Path, checkpoint_files: tuple[Path, ...]) -> None:
     with _progress("exporting", recorder.chain_head()[0]) as advance:
         count = export_bundle(recorder, store_name(app.store_url), directory, checkpoints,
                               on_progress=advance)
-    click.echo(f"audit bundle of {count} events written to {directory}", err=True)
+    click.echo(_("audit bundle of {count} events written to {directory}").format(
+                 count=count, directory=directory), err=True)
     click.echo(str(directory))
 
 
@@ -188,7 +193,8 @@ def verify_bundle_command(directory: Path, checkpoint_files: tuple[Path, ...],
             result = verify_bundle(directory, checkpoints, trusted, trust_embedded,
                                    on_progress=advance)
         except (OSError, ValueError) as error:
-            raise AuditFileError(f"cannot read the bundle in {directory}: {error}; give the "
-                                 "folder written by 'civicvol audit export'") from None
+            raise AuditFileError(_("cannot read the bundle in {directory}: {error}; give "
+                                   "the folder written by 'civicvol audit export'").format(
+                                   directory=directory, error=error)) from None
     _report(result, f"bundle {directory}", as_json)
 

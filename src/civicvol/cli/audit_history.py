@@ -39,9 +39,11 @@ from civicvol.audit.replay import replay
 from civicvol.audit.trace import trace_points
 from civicvol.cli.audit import audit
 from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
-from civicvol.cli.context import console, json_option, print_json, session
+from civicvol.cli.context import json_option, print_json, session
+from civicvol.cli.listing import print_table
+from civicvol.display import hours, moment, status
 from civicvol.domain.errors import InvalidInput
-from civicvol.i18n import _
+from civicvol.i18n import N_, _, ngettext
 
 stderr = Console(stderr=True)
 
@@ -49,8 +51,8 @@ stderr = Console(stderr=True)
 @audit.command("replay")
 @json_option
 @click.option("--scratch", default=None, metavar="URL",
-              help="Where to rebuild (default: a temporary SQLite file; memory:// for small "
-                   "histories).")
+              help=_("Where to rebuild (default: a temporary SQLite file; memory:// for small "
+                     "histories)."))
 def replay_command(as_json: bool, scratch: str | None) -> None:
     """Rebuild every report from position 1 and compare it with the live figures."""
     app = session().app
@@ -69,11 +71,12 @@ def replay_command(as_json: bool, scratch: str | None) -> None:
     if as_json:
         print_json(result.as_dict())
     else:
-        click.echo(f"replayed {result.events} events and loaded {result.aggregates} records; "
-                   f"chain head live {result.live_head[:20]}…, replayed "
-                   f"{result.replayed_head[:20]}…")
+        click.echo(_("replayed {events} events and loaded {aggregates} records; chain head "
+                     "live {live_head}…, replayed {replayed_head}…").format(
+                     events=result.events, aggregates=result.aggregates,
+                     live_head=result.live_head[:20], replayed_head=result.replayed_head[:20]))
         for discrepancy in result.discrepancies:
-            click.echo(f"DISCREPANCY {discrepancy}")
+            click.echo(_("DISCREPANCY {discrepancy}").format(discrepancy=discrepancy))
         click.echo("every figure agrees" if result.agrees
                    else f"{len(result.discrepancies)} discrepancies")
     if not result.agrees:
@@ -97,16 +100,23 @@ def history(record_id: str, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"history of {record_id}", title_justify="left")
-    for column in ("pos", "v", "time (Asia/Shanghai)", "by", "event", "what changed"):
-        table.add_column(column)
+    table = Table(title=_("history of {record_id}").format(record_id=record_id),
+    title_justify="left")
+    columns = ("pos", "v", "time (Asia/Shanghai)", "by", "event", "what changed")
+    for column in columns:
+        table.add_column(_(column), no_wrap=column in ("by", "event"))
+    records = []
     for r in rows:
-        changes = "; ".join(f"{k}={v}" for k, v in r["changes"].items())
+        changes = "; ".join(f"{k}={status(v) if v in ('true', 'false') else v}"
+                            for k, v in r["changes"].items())
         if "unreadable" in r:
-            changes = f"[not readable without plug-in {r['unreadable']['plugin']}]"
-        table.add_row(str(r["position"]), str(r["version"]), r["time"] or "?", r["by"],
-                      r["event"], changes)
-    console.print(table)
+            changes = _("[not readable without plug-in {plugin}]").format(
+                plugin=r["unreadable"]["plugin"])
+        values = (str(r["position"]), str(r["version"]), moment(r["time"]) if r["time"] else "?",
+                  r["by"], r["event"], changes)
+        table.add_row(*values)
+        records.append(dict(zip(columns, values, strict=True)))
+    print_table(table, str(table.title or ""), records)
 
 
 @audit.command("trace-points")
@@ -118,15 +128,20 @@ def trace(volunteer_id: str, as_json: bool) -> None:
     missing = {e["origin"]["missing_plugin"]["message"] for e in data["entries"]
                if "missing_plugin" in e.get("origin", {})}
     for message in sorted(missing):  # each missing plug-in once; the other entries trace
-        click.echo(f"warning: some credits cannot be followed to their record: {message}",
+        click.echo(_("warning: some credits cannot be followed to their record: {message}").format(
+                     message=message),
                    err=True)
     if as_json:
         print_json(data)
         return
-    table = Table(title=f"points of {data['volunteer_id']}: balance {data['balance']}",
+    table = Table(title=_("points of {volunteer_id}: balance {balance}").format(
+                          volunteer_id=data['volunteer_id'], balance=data['balance']),
                   title_justify="left")
-    for column in ("pos", "time", "action", "entry", "points", "by", "source / earned by"):
-        table.add_column(column)
+    columns = (N_("pos"), N_("time"), N_("action"), N_("entry"), N_("points"), N_("by"),
+               N_("source / earned by"))
+    for column in columns:
+        table.add_column(_(column), no_wrap=column in ("by", "source / earned by"))
+    records = []
     entries = {e["entry"]: e for e in data["entries"]}
     for a in data["actions"]:
         entry, cause = entries[a["entry"]], a["event"]
@@ -139,19 +154,21 @@ def trace(volunteer_id: str, as_json: bool) -> None:
                 lots=", ".join(f"{lot} ({n})" for lot, n in a["lots"].items()))
         elif a["action"] == "expired":
             source += " " + _("validity ended {day}").format(day=a["expired_on"])
-        table.add_row(str(cause["position"]), cause["time"], a["action"], a["entry"],
-                      str(a["points"]), cause["by"], source)
-    console.print(table)
+        values = (str(cause["position"]), moment(cause["time"]), status(a["action"]),
+                  a["entry"], str(a["points"]), cause["by"], source)
+        table.add_row(*values)
+        records.append(dict(zip(columns, values, strict=True)))
+    print_table(table, str(table.title or ""), records)
 
 
 @audit.command("check-certificate")
 @click.argument("certificate", type=click.Path(path_type=Path))
 @click.option("--bundle", default=None, type=click.Path(path_type=Path),
-              help="An audit bundle (civicvol audit export) reaching the certificate's "
-                   "position; without it the certificate is checked from its own proofs.")
+              help=_("An audit bundle (civicvol audit export) reaching the certificate's "
+                     "position; without it the certificate is checked from its own proofs."))
 @click.option("--issuer-key", "issuer_key_files", multiple=True,
               type=click.Path(path_type=Path), metavar="FILE",
-              help="Trust only certificates signed by this issuer's public key (repeatable).")
+              help=_("Trust only certificates signed by this issuer's public key (repeatable)."))
 @public_key_option
 @trust_embedded_option
 def check(certificate: Path, bundle: Path | None, issuer_key_files: tuple[Path, ...],
@@ -159,27 +176,31 @@ def check(certificate: Path, bundle: Path | None, issuer_key_files: tuple[Path, 
     """Check a service certificate's signature and every field against an audit bundle,
     without the database."""
     if trust_embedded and issuer_key_files:
-        raise AuditFileError("give --issuer-key or --trust-embedded-keys, not both")
+        raise AuditFileError(_("give --issuer-key or --trust-embedded-keys, not both"))
     trusted = pinned_keys(public_key_files, trust_embedded)
     issuers = read_public_keys(issuer_key_files)
     cert = load_certificate(certificate)
     problems = (check_certificate_offline(cert, issuers, trust_embedded) if bundle is None
                 else check_certificate(cert, bundle, trusted, trust_embedded, issuers))
     for problem in problems:
-        click.echo(f"NOT CONFIRMED: {problem}")
+        click.echo(_("NOT CONFIRMED: {problem}").format(problem=problem))
     if problems:
         sys.exit(1)
-    click.echo(f"certificate {cert['number']} confirmed: {cert['hours']} hours in "
-               f"{len(cert['services'])} services up to position {cert['chain']['position']}")
+    count = len(cert["services"])
+    click.echo(_("certificate {number} confirmed: {hours} in {services} up to position "
+                 "{position}").format(
+                 number=cert['number'], hours=hours(cert['hours']),
+                 services=ngettext("{n} service", "{n} services", count).format(n=count),
+                 position=cert['chain']['position']))
 
 
 @click.command("certificate")
 @click.argument("volunteer_id")
 @click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE",
-              help="Write FILE.md (printable) and FILE.json (checkable) instead of printing.")
+              help=_("Write FILE.md (printable) and FILE.json (checkable) instead of printing."))
 @click.option("--issuer", default=DEFAULT_ISSUER, show_default=True)
 @click.option("--key", "key_file", required=True, type=click.Path(path_type=Path),
-              metavar="KEYFILE", help="The issuer's signing key ('civicvol audit keygen').")
+              metavar="KEYFILE", help=_("The issuer's signing key ('civicvol audit keygen')."))
 @click.option("--pdf", "pdf", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help=_("Write the certificate on A4 as FILE (PDF, Chinese, with its QR code) "
                      "and the checkable FILE.json beside it."))
@@ -205,7 +226,8 @@ def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path
         stem = out.with_suffix("") if out.suffix in (".md", ".json") else out
         stem.with_suffix(".md").write_text(certificate_markdown(cert), encoding="utf-8")
         stem.with_suffix(".json").write_text(text + "\n", encoding="utf-8")
-        click.echo(f"certificate {cert['number']} written to {stem}.md and {stem}.json",
+        click.echo(_("certificate {number} written to {stem}.md and {stem}.json").format(
+                     number=cert['number'], stem=stem),
                    err=True)
         click.echo(str(stem.with_suffix(".json")))
     elif as_json:

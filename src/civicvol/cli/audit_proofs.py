@@ -22,13 +22,14 @@ from civicvol.audit.verifier import CheckpointWatch, check_proof_files
 from civicvol.cli.audit import audit
 from civicvol.cli.audit_chain import pinned_keys, public_key_option, trust_embedded_option
 from civicvol.cli.context import print_json, session
+from civicvol.i18n import _
 from civicvol.store import store_name
 
 
 @audit.command("prove")
 @click.argument("position", type=click.IntRange(min=1))
 @click.option("--checkpoint", "checkpoint_file", type=click.Path(path_type=Path),
-              metavar="FILE", help="Prove against this signed tree head (default: now).")
+              metavar="FILE", help=_("Prove against this signed tree head (default: now)."))
 def prove(position: int, checkpoint_file: Path | None) -> None:
     """An inclusion proof of the event at POSITION (JSON on standard output)."""
     checkpoint = read_checkpoints([checkpoint_file])[0] if checkpoint_file else None
@@ -50,7 +51,7 @@ def prove_consistency(old: Path, new: Path) -> None:
 @click.argument("proof_file", type=click.Path(path_type=Path), metavar="PROOF")
 @click.option("--checkpoint", "checkpoint_files", multiple=True, required=True,
               type=click.Path(path_type=Path), metavar="FILE",
-              help="The signed checkpoint (two for a consistency proof: old and new).")
+              help=_("The signed checkpoint (two for a consistency proof: old and new)."))
 @public_key_option
 @trust_embedded_option
 def check_proof(proof_file: Path, checkpoint_files: tuple[Path, ...],
@@ -68,19 +69,21 @@ def check_proof(proof_file: Path, checkpoint_files: tuple[Path, ...],
                              "checkpoint(s): one for an inclusion proof, old and new for a "
                              "consistency proof") from None
     if problem:
-        click.echo(f"proof does NOT hold: {problem}")
+        click.echo(_("proof does NOT hold: {problem}").format(problem=problem))
         sys.exit(1)
-    click.echo(f"proof holds against checkpoint(s) {', '.join(map(str, checkpoint_files))}")
+    click.echo(_("proof holds against checkpoint(s) {join}").format(
+                 join=', '.join(map(str, checkpoint_files))))
 
 
 def _load_proof(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise AuditFileError(f"cannot read proof {path}: {error}; give a file written by "
-                             "'civicvol audit prove' or 'prove-consistency'") from None
+        raise AuditFileError(_("cannot read proof {path}: {error}; give a file written by "
+                               "'civicvol audit prove' or 'prove-consistency'").format(
+                               path=path, error=error)) from None
     if not isinstance(data, dict):
-        raise AuditFileError(f"{path} is not a civicvol proof")
+        raise AuditFileError(_("{path} is not a civicvol proof").format(path=path))
     return data
 
 
@@ -89,8 +92,8 @@ def _load_proof(path: Path) -> dict[str, Any]:
 @click.argument("out", type=click.Path(path_type=Path), metavar="DIR")
 @click.option("--checkpoint", "checkpoint_file", required=True,
               type=click.Path(path_type=Path), metavar="FILE",
-              help="The signed tree head to prove every event against "
-                   "('civicvol audit checkpoint --key KEY --out FILE').")
+              help=_("The signed tree head to prove every event against "
+                      "('civicvol audit checkpoint --key KEY --out FILE')."))
 def export_subject_command(volunteer_id: str, out: Path, checkpoint_file: Path) -> None:
     """Everything recorded about one volunteer, each event with its proof, into DIR."""
     from civicvol.audit.subject import export_subject

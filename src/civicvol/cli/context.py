@@ -12,9 +12,11 @@ from rich.table import Table
 
 from civicvol.app.authorization import check_role
 from civicvol.cli.guard import run_guarded
+from civicvol.display import CODED, is_moment, label, moment, status, word
 from civicvol.domain.errors import PermissionDenied, StoreKeepsNothing
 from civicvol.domain.text import printable
 from civicvol.domain.values import Actor, Role
+from civicvol.i18n import _
 from civicvol.store import default_store_url, store_environment
 from civicvol.store_opening import remove_if_empty, sqlite_file
 
@@ -26,7 +28,7 @@ __all__ = ["Session", "console", "created", "json_option", "print_json", "print_
 # No markup: the tables show what users typed (names, places, reasons), and a "[...]" in it,
 # such as an erased name's "[erased]", must print as written, not be read as a style.
 console = Console(markup=False)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+json_option = click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 
 
 _WRITERS: set[click.Command] = set()
@@ -84,8 +86,8 @@ class Session:
             create = writes or command in _STORELESS
             if writes and url.lower().startswith("memory:") and command not in _THROWAWAY_OK:
                 raise StoreKeepsNothing(
-                    "memory:// keeps nothing after this command, so the change would vanish; "
-                    "give --store a file (sqlite:///civicvol.db) or a PostgreSQL database")
+                    _("memory:// keeps nothing after this command, so the change would vanish; "
+                      "give --store a file (sqlite:///civicvol.db) or a PostgreSQL database"))
             file = sqlite_file(store_environment(url))
             if create and file is not None and not file.exists():
                 self._new_file = file
@@ -99,12 +101,12 @@ class Session:
     @property
     def actor(self) -> Actor:
         if not self.actor_text:
-            raise PermissionDenied("this command changes the store: say who makes it with "
-                                   "--as ROLE:ID (e.g. --as administrator:admin-1)")
+            raise PermissionDenied(_("this command changes the store: say who makes it with "
+                                     "--as ROLE:ID (e.g. --as administrator:admin-1)"))
         actor = Actor.parse(self.actor_text)
         if actor.role == Role.SYSTEM:
-            raise PermissionDenied("'system' is civicvol's own role and cannot be acted as; "
-                                   "act as a person's role, e.g. --as administrator:admin-1")
+            raise PermissionDenied(_("'system' is civicvol's own role and cannot be acted as; "
+                                     "act as a person's role, e.g. --as administrator:admin-1"))
         return actor
 
     def close(self) -> None:
@@ -141,17 +143,24 @@ def print_record(title: str, data: dict[str, Any]) -> None:
     table.add_column(style="bold")
     table.add_column()
     for key, value in data.items():
-        table.add_row(key.replace("_", " "), cell(value))
+        table.add_row(label(key), cell(value, key))
     console.print(table)
 
 
-def cell(value: Any) -> str:
-    """A value as a table shows it: lists joined, mappings as "key: value", nothing as -."""
+def cell(value: Any, key: str = "") -> str:
+    """A value as a table shows it: lists joined, mappings as "key: value", nothing as -;
+    moments in the district's time, codes (a status, a kind) in words."""
     if value is None:
         return "-"
+    if isinstance(value, bool):
+        return status(str(value).lower())
+    if is_moment(value):
+        return moment(value)
+    if key in CODED:
+        return cell([status(v) for v in value]) if isinstance(value, list) else status(value)
     if isinstance(value, dict):
-        return ", ".join(f"{k} ({cell(v)})" if isinstance(v, dict) else f"{k}: {cell(v)}"
-                         for k, v in value.items()) or "-"
+        return ", ".join(f"{word(k)} ({cell(v)})" if isinstance(v, dict)
+                         else f"{word(k)}: {cell(v)}" for k, v in value.items()) or "-"
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value) or "-"
     # A control character stored before they were refused is shown escaped, never sent raw.
@@ -160,5 +169,5 @@ def cell(value: Any) -> str:
 
 def created(what: str, ident: object) -> None:
     """Tell what was created; the id stands alone on the last line for scripts."""
-    click.echo(f"{what} created", err=True)
+    click.echo(_("{what} created").format(what=what), err=True)
     click.echo(str(ident))

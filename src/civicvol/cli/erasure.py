@@ -10,24 +10,26 @@ from civicvol.app.erasure import erase_volunteer
 from civicvol.cli.context import session, writes
 from civicvol.cli.volunteers import volunteer
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 
 
 @writes
 @volunteer.command("erase")
 @click.argument("volunteer_id")
 @click.option("--reason", required=True,
-              help="Why (the person's request, ...), in a few words; no personal data.")
-@click.option("--yes", is_flag=True, help="Do not ask: erasure cannot be undone.")
+              help=_("Why (the person's request, ...), in a few words; no personal data."))
+@click.option("--yes", is_flag=True, help=_("Do not ask: erasure cannot be undone."))
 def erase(volunteer_id: str, reason: str, yes: bool) -> None:
     """Erase a volunteer's personal data for good by destroying their key (administrator)."""
     s = session()
-    if not yes and not _confirmed(f"erase the personal data of volunteer {volunteer_id} for "
-                                  "good? It cannot be undone"):
-        raise InvalidInput("erasure not confirmed: nothing was erased; answer y at the "
-                           "prompt, or give --yes to erase without asking")
+    if not yes and not _confirmed(_("erase the personal data of volunteer {volunteer_id} for "
+                                    "good? It cannot be undone").format(
+                                        volunteer_id=volunteer_id)):
+        raise InvalidInput(_("erasure not confirmed: nothing was erased; answer y at the "
+                             "prompt, or give --yes to erase without asking"))
     erase_volunteer(s.app, s.actor, volunteer_id, reason)
-    click.echo(f"personal data of volunteer {volunteer_id} erased; their hours, points and "
-               "history remain")
+    click.echo(_("personal data of volunteer {volunteer_id} erased; their hours, points "
+                 "and history remain").format(volunteer_id=volunteer_id))
 
 
 def _confirmed(question: str) -> bool:

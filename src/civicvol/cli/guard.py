@@ -10,6 +10,7 @@ from typing import TypeVar
 import click
 
 from civicvol.domain.errors import CivicVolError
+from civicvol.i18n import _
 
 T = TypeVar("T")
 
@@ -20,12 +21,16 @@ def run_guarded(call: Callable[[], T]) -> T:
     try:
         return call()
     except CivicVolError as error:
-        click.echo(f"error: {error}", err=True)
+        message = str(error)
+        if error.cli_hint:  # what to type, which the Python API's message leaves out
+            message = _("{message}; {hint}").format(message=message, hint=error.cli_hint)
+        click.echo(_("error: {error}").format(error=message), err=True)
         sys.exit(error.exit_code)
     except click.exceptions.NoArgsIsHelpError:
         raise  # a bare group prints its help, as click does
     except click.UsageError as error:
         where = error.ctx.command_path if error.ctx else "civicvol"
         message = " ".join(error.format_message().split())
-        click.echo(f"error: {message} (see '{where} --help')", err=True)
+        click.echo(_("error: {message} (see '{where} --help')").format(
+                     message=message, where=where), err=True)
         sys.exit(error.exit_code)

@@ -15,6 +15,9 @@ from typing import Any, NamedTuple
 
 import click
 
+from civicvol.cli.localise import localise
+from civicvol.i18n import _
+
 
 class LazyCommand(NamedTuple):
     """A command known by name before it is imported."""
@@ -56,7 +59,8 @@ class LazyGroup(click.Group):
                 self.add_command(self.lazy[cmd_name].load(), cmd_name)
             else:
                 self.mount_plugins(self)
-        return self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name)
+        return localise(command) if command is not None else None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of ``--help``, from the table and the metadata: nothing is
@@ -70,10 +74,10 @@ class LazyGroup(click.Group):
                     continue
                 help_text = command.get_short_help_str(limit=formatter.width - 6 - len(name))
             elif name in self.lazy:
-                help_text = self.lazy[name].help
+                help_text = _(self.lazy[name].help)
             else:
                 help_text = plugin_groups[name]
             rows.append((name, help_text))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(_("Commands")):
                 formatter.write_dl(rows)

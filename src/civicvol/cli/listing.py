@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from civicvol.cli.context import cell, console, print_json
+from civicvol.cli.context import cell, console, print_json, print_record
+from civicvol.display import label
+from civicvol.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -16,9 +18,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 def paging(default: int = 50) -> Callable[[F], F]:
     def decorate(function: F) -> F:
         function = click.option("--offset", default=0, type=click.IntRange(min=0),
-                                show_default=True, help="Skip this many first.")(function)
+                                show_default=True, help=_("Skip this many first."))(function)
         return click.option("--limit", default=default, type=click.IntRange(min=1),
-                            show_default=True, help="Show at most this many.")(function)
+                            show_default=True, help=_("Show at most this many."))(function)
     return decorate
 
 
@@ -33,8 +35,19 @@ def print_rows(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
     table = Table(title=title, title_justify="left")
     for column in columns:
         # ids are never cut: they are what the next command takes
-        table.add_column(column.replace("_", " "), no_wrap=column.endswith("id"),
-                         overflow="fold")
+        # ids are never cut: they are what the next command takes; text wraps by word
+        table.add_column(label(column), no_wrap=column.endswith("id"), overflow="fold")
     for row in rows:
-        table.add_row(*(cell(row.get(c)) for c in columns))
+        table.add_row(*(cell(row.get(c), c) for c in columns))
+    print_table(table, title, [{c: row.get(c) for c in columns} for row in rows])
+
+
+def print_table(table: Table, title: str, records: Sequence[dict[str, Any]]) -> None:
+    """The table, or, when the terminal is too narrow to show every id and code whole side
+    by side, one block per row: an id is never cut."""
+    unbounded = console.options.update_width(10_000)
+    if console.measure(table, options=unbounded).minimum > console.width:
+        for record in records:
+            print_record(title, record)
+        return
     console.print(table)

@@ -21,13 +21,13 @@ def _import_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed([
         click.argument("file", type=click.Path(dir_okay=False, path_type=Path)),
         click.option("--sheet", default=None, metavar="NAME",
-                     help="The sheet of an .xlsx file to read (default: the first)."),
+                     help=_("The sheet of an .xlsx file to read (default: the first).")),
         click.option("--dry-run", is_flag=True,
-                     help="Check every row and write the report; store nothing."),
+                     help=_("Check every row and write the report; store nothing.")),
         click.option("--skip-bad", is_flag=True,
-                     help="Import the good rows even when some are bad."),
+                     help=_("Import the good rows even when some are bad.")),
         click.option("--encoding", type=click.Choice(["utf-8", "gb18030"]), default=None,
-                     help="Of a .csv file (default: UTF-8, else GB18030, found out)."),
+                     help=_("Of a .csv file (default: UTF-8, else GB18030, found out).")),
     ]):
         command = option(command)
     return command
@@ -78,7 +78,7 @@ def _hinted() -> Iterator[None]:
 @volunteer.command("import")
 @_import_options
 @click.option("--team", "team_id", default=None, metavar="TEAM_ID",
-              help="Make every imported volunteer a member of this team.")
+              help=_("Make every imported volunteer a member of this team."))
 def import_roster(file: Path, sheet: str | None, dry_run: bool, skip_bad: bool,
                   encoding: str | None, team_id: str | None) -> None:
     """Register the volunteers of a roster (.xlsx or .csv) (administrator)."""
@@ -96,7 +96,7 @@ def import_roster(file: Path, sheet: str | None, dry_run: bool, skip_bad: bool,
 @team.command("import")
 @_import_options
 @click.option("--team", "team_id", required=True, metavar="TEAM_ID",
-              help="The team they join.")
+              help=_("The team they join."))
 def import_members(file: Path, sheet: str | None, dry_run: bool, skip_bad: bool,
                    encoding: str | None, team_id: str) -> None:
     """Add the volunteers listed (by phone or volunteer id) to a team."""
@@ -119,19 +119,19 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
 @click.command("export")
 @click.argument("what", type=click.Choice(["volunteers", "orders", "points", "hours"]))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write (.xlsx or .csv).")
+              help=_("The file to write (.xlsx or .csv)."))
 @click.option("--format", "kind", type=click.Choice(["xlsx", "csv"]), default=None,
-              help="Default: from the file's name.")
-@click.option("--community", default=None, help="Only this community's.")
-@click.option("--team", "team_id", default=None, metavar="TEAM_ID", help="Only this team's.")
+              help=_("Default: from the file's name."))
+@click.option("--community", default=None, help=_("Only this community's."))
+@click.option("--team", "team_id", default=None, metavar="TEAM_ID", help=_("Only this team's."))
 @click.option("--since", default=None, metavar="YYYY-MM-DD", callback=_day,
-              help="From this day on (district time).")
+              help=_("From this day on (district time)."))
 @click.option("--until", default=None, metavar="YYYY-MM-DD", callback=_day,
-              help="Up to this day, inclusive.")
+              help=_("Up to this day, inclusive."))
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", callback=_day,
-              help="As the records stood at the end of this day.")
+              help=_("As the records stood at the end of this day."))
 @click.option("--lang", default=None, type=click.Choice(["zh_CN", "en"]),
-              help="The headers' language (default: --lang, CIVICVOL_LANG, else Chinese).")
+              help=_("The headers' language (default: --lang, CIVICVOL_LANG, else Chinese)."))
 def export(what: str, out: Path, kind: str | None, community: str | None,
            team_id: str | None, since: date | None, until: date | None, as_of: date | None,
            lang: str | None) -> None:

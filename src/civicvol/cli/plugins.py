@@ -7,6 +7,10 @@ import click
 from rich.table import Table
 
 from civicvol.cli.context import console, json_option, print_json
+from civicvol.display import label
+from civicvol.display import status as dstatus
+from civicvol.i18n import N_, _
+from civicvol.plugins.discovery import ALLOW_ENV
 from civicvol.plugins.manager import HookFailure, PluginHost, load_plugins
 
 _hosts: list[PluginHost] = []
@@ -37,7 +41,11 @@ def mount_plugin_commands(cli: click.Group) -> None:
 
 
 def warn_on_stderr(failure: HookFailure) -> None:
-    click.echo(f"warning: {failure}", err=True)
+    click.echo(_("warning: {failure}").format(failure=failure), err=True)
+
+
+PLUGIN_STATUSES = {"loaded": N_("loaded"), "failed": N_("failed"),
+                   "disabled": N_("not loaded"), "incompatible": N_("incompatible")}
 
 
 @click.command("plugins")
@@ -48,12 +56,16 @@ def plugins(as_json: bool) -> None:
     if as_json:
         print_json([r.as_dict() for r in records])
         return
-    table = Table(title="plug-ins", title_justify="left")
+    table = Table(title=_("plug-ins"), title_justify="left")
     for column in ("name", "version", "kind", "status", "hooks"):
-        table.add_column(column)
+        table.add_column(label(column))
     for r in records:
-        status = r.status if not r.reason else f"{r.status}: {r.reason}"
-        table.add_row(r.name, r.version or "-", "built-in" if r.builtin else "external",
+        shown = _(PLUGIN_STATUSES.get(r.status, r.status))
+        reason = r.reason
+        if r.status == "disabled":  # said when the plug-ins loaded, maybe in another language
+            reason = _("not in {variable}").format(variable=ALLOW_ENV)
+        status = shown if not reason else f"{shown}: {reason}"
+        table.add_row(r.name, r.version or "-", dstatus("built-in" if r.builtin else "external"),
                       status, ", ".join(r.hooks) or "-")
     console.print(table)
 

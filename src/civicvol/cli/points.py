@@ -8,10 +8,11 @@ from rich.table import Table
 from civicvol.app.views import points_view
 from civicvol.audit.asof import parse_day, points_as_of
 from civicvol.cli.context import console, json_option, print_json, session, writes
-from civicvol.cli.listing import paging, print_rows
+from civicvol.cli.listing import paging, print_rows, print_table
+from civicvol.display import status
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
-from civicvol.i18n import _, ngettext
+from civicvol.i18n import N_, _, ngettext
 
 
 @click.group()
@@ -22,66 +23,67 @@ def points() -> None:
 @writes
 @points.command("approve")
 @click.argument("volunteer_id")
-@click.option("--all", "approve_all", is_flag=True, help="Approve every pending credit.")
+@click.option("--all", "approve_all", is_flag=True, help=_("Approve every pending credit."))
 @click.option("--entry", "entry_id", default=None, metavar="ENTRY_ID",
-              help="Approve one entry, e.g. E3 (see 'points show').")
+              help=_("Approve one entry, e.g. E3 (see 'points show')."))
 def approve(volunteer_id: str, approve_all: bool, entry_id: str | None) -> None:
     """Approve pending credits (points auditor)."""
     if approve_all == (entry_id is not None):
-        raise InvalidInput("say which credits to approve: either --all or --entry ENTRY_ID")
+        raise InvalidInput(_("say which credits to approve: either --all or --entry ENTRY_ID"))
     s = session()
     approved = s.app.approve_points(s.actor, volunteer_id, entry_id)
     if not approved:
-        click.echo("approved nothing: no credit is pending")
+        click.echo(_("approved nothing: no credit is pending"))
         return
-    click.echo(f"approved {len(approved)} {'entry' if len(approved) == 1 else 'entries'}: "
-               f"{', '.join(approved)}")
+    click.echo(ngettext("approved {count} entry: {join}", "approved {count} entries: {join}",
+                        len(approved)).format(count=len(approved), join=", ".join(approved)))
 
 
 @writes
 @points.command("reject")
 @click.argument("volunteer_id")
 @click.option("--entry", "entry_id", required=True, metavar="ENTRY_ID",
-              help="The pending credit, e.g. E3 (see 'points show').")
-@click.option("--reason", required=True, help="Why, in a few words.")
+              help=_("The pending credit, e.g. E3 (see 'points show')."))
+@click.option("--reason", required=True, help=_("Why, in a few words."))
 def reject(volunteer_id: str, entry_id: str, reason: str) -> None:
     """Reject a pending credit (points auditor)."""
     s = session()
     s.app.reject_points(s.actor, volunteer_id, entry_id, reason)
-    click.echo(f"entry {entry_id} rejected")
+    click.echo(_("entry {entry_id} rejected").format(entry_id=entry_id))
 
 
 @writes
 @points.command("reverse")
 @click.argument("volunteer_id")
 @click.option("--entry", "entry_id", required=True, metavar="ENTRY_ID",
-              help="The credit, e.g. E1 (see 'points show').")
-@click.option("--reason", required=True, help="Why, in a few words.")
+              help=_("The credit, e.g. E1 (see 'points show')."))
+@click.option("--reason", required=True, help=_("Why, in a few words."))
 def reverse(volunteer_id: str, entry_id: str, reason: str) -> None:
     """Reverse a credit, pending or approved, e.g. of a disputed order (points auditor)."""
     s = session()
     s.app.reverse_points(s.actor, volunteer_id, entry_id, reason)
-    click.echo(f"entry {entry_id} reversed")
+    click.echo(_("entry {entry_id} reversed").format(entry_id=entry_id))
 
 
 @writes
 @points.command("redeem")
 @click.argument("volunteer_id")
 @click.option("--points", "amount", required=True, type=int, metavar="N",
-              help="How many approved points the gift costs.")
-@click.option("--gift", required=True, help="The gift, e.g. 毛巾.")
-@click.option("--station", required=True, help="The station that hands it out.")
+              help=_("How many approved points the gift costs."))
+@click.option("--gift", required=True, help=_("The gift, e.g. 毛巾."))
+@click.option("--station", required=True, help=_("The station that hands it out."))
 def redeem(volunteer_id: str, amount: int, gift: str, station: str) -> None:
     """Spend approved points on a gift at a station (station keeper)."""
     s = session()
     entry = s.app.redeem_points(s.actor, volunteer_id, amount, gift, station)
-    click.echo(f"{amount} points redeemed for {gift} at {station}", err=True)
+    click.echo(_("{amount} points redeemed for {gift} at {station}").format(
+                 amount=amount, gift=gift, station=station), err=True)
     click.echo(entry)
 
 
 @points.command("pending")
-@click.option("--community", default=None, help="Volunteers of this community.")
-@click.option("--team", "team_id", default=None, metavar="TEAM_ID", help="Members of this team.")
+@click.option("--community", default=None, help=_("Volunteers of this community."))
+@click.option("--team", "team_id", default=None, metavar="TEAM_ID", help=_("Members of this team."))
 @paging(default=100)
 @json_option
 def pending(community: str | None, team_id: str | None, limit: int, offset: int,
@@ -92,15 +94,15 @@ def pending(community: str | None, team_id: str | None, limit: int, offset: int,
     rows = session().app.views.points.pending(
         community=community, team=str(parse_id(team_id, "team")) if team_id else None,
         limit=limit, offset=offset)
-    print_rows("pending credits", rows, ("volunteer_id", "entry_id", "points", "source", "at"),
-               as_json, empty="no credit is waiting for the points audit")
+    print_rows(_("pending credits"), rows, ("volunteer_id", "entry_id", "points", "source", "at"),
+               as_json, empty=_("no credit is waiting for the points audit"))
 
 
 @points.command("show")
 @click.argument("volunteer_id")
 @json_option
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-              help="The points as they stood at the end of that day (Asia/Shanghai).")
+              help=_("The points as they stood at the end of that day (Asia/Shanghai)."))
 def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     """Show a volunteer's balance and every entry."""
     app = session().app
@@ -110,17 +112,27 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     if as_json:
         print_json(data)
         return
-    table = Table(title=f"points of {volunteer.id}: balance {data['balance']}, "
-                        f"pending {data['pending']}, redeemed {data['redeemed']}, "
-                        f"expired {data['expired']}"
-                        + (f" (as of the end of {as_of})" if as_of else ""),
+    # The id on a line of its own: a title wraps anywhere in Chinese, an id never.
+    table = Table(title=f"{volunteer.id}\n" + _(
+                      "points: balance {balance}, pending {pending}, redeemed {redeemed}, "
+                      "expired {expired}").format(balance=data["balance"],
+                                                  pending=data["pending"],
+                                                  redeemed=data["redeemed"],
+                                                  expired=data["expired"])
+                  + (_(", as of the end of {day}").format(day=as_of) if as_of else ""),
                   title_justify="left")
-    for column in ("entry", "kind", "points", "source", "status", "reason / gift"):
-        table.add_column(column)
+    columns = (N_("entry"), N_("kind"), N_("points"), N_("source"), N_("status"),
+               N_("reason / gift"))
+    for column in columns:
+        table.add_column(_(column), no_wrap=column in ("entry", "kind", "source", "status"))
+    records = []
     for e in data["entries"]:
-        table.add_row(e["entry"], e["kind"], str(e["points"]), e["source"], e["status"],
-                      e["reason"] or (f"{e['gift']} @ {e['station']}" if e["gift"] else ""))
-    console.print(table)
+        values = (e["entry"], status(e["kind"]), str(e["points"]), e["source"],
+                  status(e["status"]),
+                  e["reason"] or (f"{e['gift']} @ {e['station']}" if e["gift"] else ""))
+        table.add_row(*values)
+        records.append(dict(zip(columns, values, strict=True)))
+    print_table(table, str(table.title or ""), records)
     if data["lots"]:
         lots = Table(title=_("points left, spent oldest first"), title_justify="left")
         for column in (_("entry"), _("points"), _("valid until")):

@@ -25,6 +25,7 @@ from civicvol.cli.context import (
     writes,
 )
 from civicvol.demo import build_panlong, interrupted_demo_warning
+from civicvol.display import label
 from civicvol.domain import clock
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
@@ -34,7 +35,7 @@ from civicvol.i18n import _, ngettext
 @click.command("report")
 @json_option
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-              help="The figures as they stood at the end of that day (Asia/Shanghai).")
+              help=_("The figures as they stood at the end of that day (Asia/Shanghai)."))
 @click.option("--html", "html_file", default=None, type=click.Path(path_type=Path),
               metavar="FILE",
               help=_("Write the report with its charts as one self-contained HTML page "
@@ -81,17 +82,19 @@ def write_html(app: Any, path: Path, lang: str, as_of: date | None) -> None:
 
 
 def print_report(data: dict[str, Any]) -> None:
-    as_of = f", as of the end of {data['as_of']}" if "as_of" in data else ""
-    console.print(Text.assemble(("District report", "bold"),
-                                f"  store {data['store']}, {data['events']} events{as_of}"))
+    as_of = (_(", as of the end of {day}").format(day=data["as_of"]) if "as_of" in data
+             else "")
+    console.print(Text.assemble((_("District report"), "bold"), "  " + ngettext(
+        "store {store}, {events} event{as_of}", "store {store}, {events} events{as_of}",
+        data["events"]).format(store=data["store"], events=data["events"], as_of=as_of)))
     for section, figures in data.items():
         if not isinstance(figures, dict):
             continue
-        table = Table(title=section, show_header=False, title_justify="left")
+        table = Table(title=label(section), show_header=False, title_justify="left")
         table.add_column(style="bold")
         table.add_column(justify="right")
         for key, value in figures.items():
-            table.add_row(key.replace("_", " "), cell(value))
+            table.add_row(label(key), cell(value, key))
         console.print(table)
 
 
@@ -99,10 +102,10 @@ def print_report(data: dict[str, Any]) -> None:
 @shows_throwaway
 @click.command("demo")
 @click.option("--scale", default=1.0, type=float, show_default=True,
-              help="Share of the full district to build, e.g. 0.01 for a small one.")
+              help=_("Share of the full district to build, e.g. 0.01 for a small one."))
 @click.option("--seed", default=2024, type=int, show_default=True)
 @click.option("--into-existing", is_flag=True,
-              help="Build into a store that already holds events (a second district).")
+              help=_("Build into a store that already holds events (a second district)."))
 def demo(scale: float, seed: int, into_existing: bool) -> None:
     """Build the Panlong District of the article into an empty store, then print its
     report."""
@@ -134,6 +137,7 @@ def past_day(text: str) -> date:
     day = parse_day(text)
     today = clock.now().astimezone(DISTRICT_TIME).date()
     if day > today:
-        raise InvalidInput(f"--as-of {day} is in the future; give today ({today}) or a past "
-                           "day, or leave --as-of out for the report as of now")
+        raise InvalidInput(_("--as-of {day} is in the future; give today ({today}) or a "
+                             "past day, or leave --as-of out for the report as of now").format(
+                             day=day, today=today))
     return day

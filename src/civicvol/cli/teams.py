@@ -10,6 +10,7 @@ from civicvol.app.views import team_members, team_view
 from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.cli.listing import paging, print_rows
 from civicvol.domain.values import TeamKind
+from civicvol.i18n import _
 
 
 @click.group()
@@ -19,15 +20,15 @@ def team() -> None:
 
 @writes
 @team.command("create")
-@click.option("--name", required=True, help="1 to 60 characters.")
+@click.option("--name", required=True, help=_("1 to 60 characters."))
 @click.option("--kind", required=True, type=click.Choice([k.value for k in TeamKind]),
-              help="The district's one corps (总队), a standing team or a special team.")
-@click.option("--parent", default=None, metavar="TEAM_ID", help="The team it belongs to.")
-@click.option("--community", default="", help="The community it serves, if one.")
+              help=_("The district's one corps (总队), a standing team or a special team."))
+@click.option("--parent", default=None, metavar="TEAM_ID", help=_("The team it belongs to."))
+@click.option("--community", default="", help=_("The community it serves, if one."))
 def create(name: str, kind: str, parent: str | None, community: str) -> None:
     """Create a team (administrator)."""
     s = session()
-    created("team", s.app.create_team(s.actor, name, kind, parent=parent, community=community))
+    created(_("team"), s.app.create_team(s.actor, name, kind, parent=parent, community=community))
 
 
 @writes
@@ -38,20 +39,22 @@ def join(team_id: str, volunteer_id: str) -> None:
     """Add a volunteer to a team (administrator or the team's leader)."""
     s = session()
     s.app.join_team(s.actor, team_id, volunteer_id)
-    click.echo(f"volunteer {volunteer_id} joined team {team_id}")
+    click.echo(_("volunteer {volunteer_id} joined team {team_id}").format(
+                 volunteer_id=volunteer_id, team_id=team_id))
 
 
 @writes
 @team.command("leave")
 @click.argument("team_id")
 @click.argument("volunteer_id")
-@click.option("--reason", default="", help="Why (optional).")
+@click.option("--reason", default="", help=_("Why (optional)."))
 def leave(team_id: str, volunteer_id: str, reason: str) -> None:
     """Take a volunteer off a team (administrator, a leader of the team, or the volunteer);
     a leader who leaves stops leading it."""
     s = session()
     s.app.leave_team(s.actor, team_id, volunteer_id, reason)
-    click.echo(f"volunteer {volunteer_id} left team {team_id}")
+    click.echo(_("volunteer {volunteer_id} left team {team_id}").format(
+                 volunteer_id=volunteer_id, team_id=team_id))
 
 
 @writes
@@ -62,7 +65,8 @@ def appoint_leader(team_id: str, volunteer_id: str) -> None:
     """Appoint a member as a leader of the team (administrator)."""
     s = session()
     s.app.appoint_leader(s.actor, team_id, volunteer_id)
-    click.echo(f"volunteer {volunteer_id} leads team {team_id}")
+    click.echo(_("volunteer {volunteer_id} leads team {team_id}").format(
+                 volunteer_id=volunteer_id, team_id=team_id))
 
 
 @writes
@@ -73,25 +77,26 @@ def stand_down_leader(team_id: str, volunteer_id: str) -> None:
     """A leader stands down; they stay a member (administrator)."""
     s = session()
     s.app.stand_down_leader(s.actor, team_id, volunteer_id)
-    click.echo(f"volunteer {volunteer_id} no longer leads team {team_id}")
+    click.echo(_("volunteer {volunteer_id} no longer leads team {team_id}").format(
+                 volunteer_id=volunteer_id, team_id=team_id))
 
 
 @writes
 @team.command("dissolve")
 @click.argument("team_id")
-@click.option("--reason", required=True, help="Why, in a few words.")
+@click.option("--reason", required=True, help=_("Why, in a few words."))
 def dissolve(team_id: str, reason: str) -> None:
     """Dissolve a team (administrator)."""
     s = session()
     s.app.dissolve_team(s.actor, team_id, reason)
-    click.echo(f"team {team_id} dissolved")
+    click.echo(_("team {team_id} dissolved").format(team_id=team_id))
 
 
 @team.command("show")
 @click.argument("team_id")
 @json_option
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-              help="The record as it stood at the end of that day (Asia/Shanghai).")
+              help=_("The record as it stood at the end of that day (Asia/Shanghai)."))
 def show(team_id: str, as_json: bool, as_of: str | None) -> None:
     """Show a team, with its number of members."""
     app = session().app
@@ -104,13 +109,13 @@ def show(team_id: str, as_json: bool, as_of: str | None) -> None:
         return
     found = app.team(team_id)
     data = team_view(found, team_members(app, found.id))
-    print_json(data) if as_json else print_record("team", data)
+    print_json(data) if as_json else print_record(_("team"), data)
 
 
 @team.command("list")
 @click.option("--kind", default=None, type=click.Choice([k.value for k in TeamKind]))
-@click.option("--community", default=None, help="Teams of this community.")
-@click.option("--tree", is_flag=True, help="Show the teams under their parent teams.")
+@click.option("--community", default=None, help=_("Teams of this community."))
+@click.option("--tree", is_flag=True, help=_("Show the teams under their parent teams."))
 @paging(default=500)
 @json_option
 def list_teams(kind: str | None, community: str | None, tree: bool, limit: int, offset: int,
@@ -121,8 +126,8 @@ def list_teams(kind: str | None, community: str | None, tree: bool, limit: int, 
     if tree and not as_json:
         print_tree(teams)
         return
-    print_rows("teams", teams, ("id", "name", "kind", "community", "members", "dissolved"),
-               as_json, empty="no team matches")
+    print_rows(_("teams"), teams, ("id", "name", "kind", "community", "members", "dissolved"),
+               as_json, empty=_("no team matches"))
 
 
 def print_tree(teams: list[dict[str, Any]]) -> None:
@@ -147,7 +152,7 @@ def print_tree(teams: list[dict[str, Any]]) -> None:
 
 @team.command("members")
 @click.argument("team_id")
-@click.option("--past", is_flag=True, help="Also those who left.")
+@click.option("--past", is_flag=True, help=_("Also those who left."))
 @paging(default=100)
 @json_option
 def members(team_id: str, past: bool, limit: int, offset: int, as_json: bool) -> None:
@@ -161,9 +166,10 @@ def members(team_id: str, past: bool, limit: int, offset: int, as_json: bool) ->
     for row in rows:
         person = people.get(row["volunteer_id"], {})
         row["name"], row["community"] = person.get("name"), person.get("community")
-    print_rows(f"members of {found.name}", rows, ("volunteer_id", "name", "community",
+    print_rows(_("members of {name}").format(name=found.name), rows, ("volunteer_id", "name",
+    "community",
                                                    "joined_at", "active", "orders_taken"),
-               as_json, empty=f"team {found.name!r} has no members")
+               as_json, empty=_("team {name!r} has no members").format(name=found.name))
 
 
 COMMANDS = [team]

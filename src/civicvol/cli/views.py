@@ -8,6 +8,7 @@ import click
 
 from civicvol.cli.context import console, json_option, session
 from civicvol.cli.listing import print_rows
+from civicvol.i18n import _
 
 
 @click.group()
@@ -21,8 +22,8 @@ def status(as_json: bool) -> None:
     """Each view's position, the log's head and the lag."""
     app = session().app
     app.views.auto = False  # show where the views are, without catching them up first
-    print_rows("views", app.views.status(), ("view", "position", "head", "lag"), as_json,
-               empty="no views")
+    print_rows(_("views"), app.views.status(), ("view", "position", "head", "lag"), as_json,
+               empty=_("no views"))
 
 
 @views.command("rebuild")
@@ -37,23 +38,23 @@ def rebuild(names: tuple[str, ...]) -> None:
         task = bar.add_task("rebuilding", total=None)
         read = app.views.rebuild(chosen, progress=lambda done, head: bar.update(
             task, completed=done, total=head))
-    click.echo(f"rebuilt {', '.join(chosen)} from {read} events")
+    click.echo(_("rebuilt {join} from {read} events").format(join=', '.join(chosen), read=read))
 
 
 @views.command("run")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.option("--for", "seconds", default=None, type=click.FloatRange(min=0), metavar="SECONDS",
-              help="Stop after this many seconds (default: run until interrupted).")
+              help=_("Stop after this many seconds (default: run until interrupted)."))
 def run(names: tuple[str, ...], seconds: float | None) -> None:
     """Follow the log in this process, keeping the views current (PostgreSQL: LISTEN/NOTIFY;
     SQLite: polling); queries elsewhere then find them caught up."""
     app = session().app
     chosen = [v.name for v in app.views.named(names)]
-    click.echo(f"following the log for {', '.join(chosen)}", err=True)
+    click.echo(_("following the log for {join}").format(join=', '.join(chosen)), err=True)
     with contextlib.suppress(KeyboardInterrupt):
         app.views.follow(chosen, stop_after=seconds)
     positions = {v["view"]: v["position"] for v in app.views.status()}
-    click.echo(f"stopped at {positions}", err=True)
+    click.echo(_("stopped at {positions}").format(positions=positions), err=True)
 
 
 COMMANDS = [views]

@@ -7,8 +7,10 @@ import click
 from civicvol.app.views import volunteer_view
 from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
 from civicvol.cli.listing import paging, print_rows
+from civicvol.i18n import N_, _
 
-PHONE_HELP = "A mainland mobile (13800138000) or a landline with area code (0871-63123456)."
+PHONE_HELP = N_("A mainland mobile (13800138000) or a landline with area code "
+                "(0871-63123456).")
 
 
 @click.group()
@@ -18,37 +20,37 @@ def volunteer() -> None:
 
 @writes
 @volunteer.command("register")
-@click.option("--name", required=True, help="1 to 60 characters.")
+@click.option("--name", required=True, help=_("1 to 60 characters."))
 @click.option("--phone", required=True, help=PHONE_HELP)
-@click.option("--community", required=True, help="The community (社区) they serve in.")
-@click.option("--skill", "skills", multiple=True, help="A skill, e.g. 理发; repeatable.")
+@click.option("--community", required=True, help=_("The community (社区) they serve in."))
+@click.option("--skill", "skills", multiple=True, help=_("A skill, e.g. 理发; repeatable."))
 def register(name: str, phone: str, community: str, skills: tuple[str, ...]) -> None:
     """Register a volunteer (administrator)."""
     s = session()
-    created("volunteer", s.app.register_volunteer(s.actor, name, phone, community, skills))
+    created(_("volunteer"), s.app.register_volunteer(s.actor, name, phone, community, skills))
 
 
 @writes
 @volunteer.command("update-contact")
 @click.argument("volunteer_id")
-@click.option("--name", required=True, help="1 to 60 characters.")
+@click.option("--name", required=True, help=_("1 to 60 characters."))
 @click.option("--phone", required=True, help=PHONE_HELP)
 def update_contact(volunteer_id: str, name: str, phone: str) -> None:
     """Change a volunteer's name and phone (administrator, or the volunteer)."""
     s = session()
     s.app.update_contact(s.actor, volunteer_id, name, phone)
-    click.echo(f"contact of {volunteer_id} updated")
+    click.echo(_("contact of {volunteer_id} updated").format(volunteer_id=volunteer_id))
 
 
 @writes
 @volunteer.command("suspend")
 @click.argument("volunteer_id")
-@click.option("--reason", required=True, help="Why, in a few words.")
+@click.option("--reason", required=True, help=_("Why, in a few words."))
 def suspend(volunteer_id: str, reason: str) -> None:
     """Suspend a volunteer (administrator)."""
     s = session()
     s.app.suspend_volunteer(s.actor, volunteer_id, reason)
-    click.echo(f"volunteer {volunteer_id} suspended")
+    click.echo(_("volunteer {volunteer_id} suspended").format(volunteer_id=volunteer_id))
 
 
 @writes
@@ -58,25 +60,25 @@ def reactivate(volunteer_id: str) -> None:
     """Reactivate a suspended volunteer (administrator)."""
     s = session()
     s.app.reactivate_volunteer(s.actor, volunteer_id)
-    click.echo(f"volunteer {volunteer_id} reactivated")
+    click.echo(_("volunteer {volunteer_id} reactivated").format(volunteer_id=volunteer_id))
 
 
 @writes
 @volunteer.command("leave")
 @click.argument("volunteer_id")
-@click.option("--reason", required=True, help="Why, in a few words (e.g. 搬家).")
+@click.option("--reason", required=True, help=_("Why, in a few words (e.g. 搬家)."))
 def leave(volunteer_id: str, reason: str) -> None:
     """Record that a volunteer leaves the service (administrator, or the volunteer)."""
     s = session()
     s.app.volunteer_leaves(s.actor, volunteer_id, reason)
-    click.echo(f"volunteer {volunteer_id} has left")
+    click.echo(_("volunteer {volunteer_id} has left").format(volunteer_id=volunteer_id))
 
 
 @volunteer.command("show")
 @click.argument("volunteer_id")
 @json_option
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-              help="The record as it stood at the end of that day (Asia/Shanghai).")
+              help=_("The record as it stood at the end of that day (Asia/Shanghai)."))
 def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     """Show a volunteer's record, with their teams, points and open orders."""
     app = session().app
@@ -94,16 +96,16 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
             "points_balance": account["balance"], "points_pending": account["pending"],
             "open_orders": [o["id"] for o in app.views.orders.of_volunteer(vid)
                             if o["status"] in ("dispatched", "accepted")]}
-    print_json(data) if as_json else print_record("volunteer", data)
+    print_json(data) if as_json else print_record(_("volunteer"), data)
 
 
 @volunteer.command("search")
-@click.option("--phone", default=None, help="The phone number, exactly.")
-@click.option("--name", default=None, help="Part of the name, e.g. 李.")
-@click.option("--community", default=None, help="Registered in this community.")
-@click.option("--skill", default=None, help="Has this skill, e.g. 理发.")
+@click.option("--phone", default=None, help=_("The phone number, exactly."))
+@click.option("--name", default=None, help=_("Part of the name, e.g. 李."))
+@click.option("--community", default=None, help=_("Registered in this community."))
+@click.option("--skill", default=None, help=_("Has this skill, e.g. 理发."))
 @click.option("--status", default=None, type=click.Choice(["active", "suspended", "left"]))
-@click.option("--team", "team_id", default=None, metavar="TEAM_ID", help="A member of it.")
+@click.option("--team", "team_id", default=None, metavar="TEAM_ID", help=_("A member of it."))
 @paging()
 @json_option
 def search(phone: str | None, name: str | None, community: str | None, skill: str | None,
@@ -116,9 +118,9 @@ def search(phone: str | None, name: str | None, community: str | None, skill: st
     rows = app.views.volunteers.search(
         phone=phone, name=name, community=community, skill=skill, status=status,
         team=str(parse_id(team_id, "team")) if team_id else None, limit=limit, offset=offset)
-    print_rows("volunteers", rows, ("id", "name", "phone", "community", "status",
+    print_rows(_("volunteers"), rows, ("id", "name", "phone", "community", "status",
                                     "service_hours"), as_json,
-               empty="no volunteer matches; try part of the name, or fewer filters")
+               empty=_("no volunteer matches; try part of the name, or fewer filters"))
 
 
 @volunteer.command("orders")
@@ -130,9 +132,10 @@ def orders(volunteer_id: str, limit: int, offset: int, as_json: bool) -> None:
     app = session().app
     vid = str(app.volunteer(volunteer_id).id)
     rows = app.views.orders.of_volunteer(vid, limit=limit, offset=offset)
-    print_rows(f"orders of {vid}", rows, ("id", "status", "service", "place", "accepted_at",
+    print_rows(_("orders of {vid}").format(vid=vid), rows, ("id", "status", "service", "place",
+    "accepted_at",
                                           "completed_at", "hours"), as_json,
-               empty=f"volunteer {vid} has taken no order yet")
+               empty=_("volunteer {vid} has taken no order yet").format(vid=vid))
 
 
 COMMANDS = [volunteer]

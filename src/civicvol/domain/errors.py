@@ -6,11 +6,22 @@ line and exits non-zero; the application guarantees that nothing was stored.
 
 from __future__ import annotations
 
+from typing import Self
+
 
 class CivicVolError(Exception):
-    """Base class of every error civicvol raises on purpose."""
+    """Base class of every error civicvol raises on purpose.
+
+    The message speaks to any caller; what to type at the command line (an option, a
+    command) is kept apart in :attr:`cli_hint`, which only the CLI prints."""
 
     exit_code = 1
+    cli_hint = ""
+
+    def hinted(self, hint: str) -> Self:
+        """This error with a hint for the command line (e.g. "act with --as ROLE:ID")."""
+        self.cli_hint = hint
+        return self
 
 
 # --- input -------------------------------------------------------------------------------------

@@ -101,27 +101,31 @@ class PointAccount(CivicAggregate):
         except KeyError:
             known = ", ".join(self.entries) or "none yet"
             raise EntryNotFound(
-                f"volunteer {self.volunteer_id}'s account has no entry {entry_id!r} "
-                f"(entries: {known})"
+                _("volunteer {volunteer_id}'s account has no entry {entry_id!r} (entries: "
+                  "{known})").format(
+                  volunteer_id=self.volunteer_id, entry_id=entry_id, known=known)
             ) from None
 
     def check_pending(self, entry_id: str) -> PointsEntry:
         entry = self.check_entry(entry_id)
         if entry.kind != "credit" or entry.status is not EntryStatus.PENDING:
             raise EntryNotPending(
-                f"entry {entry_id} is {_described(entry)}; only a pending credit can be "
-                "approved or rejected (take back an approved one with 'points reverse')"
+                _("entry {entry_id} is {described}; only a pending credit can be approved "
+                  "or rejected (take back an approved one with 'points reverse')").format(
+                  entry_id=entry_id, described=_described(entry))
             )
         return entry
 
     def check_can_spend(self, points: int, doing: str) -> None:
         if points > self.balance:
-            advice = (f"redeem at most {self.balance}" if doing == "redeem" else
-                      "they were spent, so the credit can no longer be taken back")
+            advice = (_("redeem at most {balance}").format(balance=self.balance)
+                      if doing == "redeem" else
+                      _("they were spent, so the credit can no longer be taken back"))
             raise InsufficientPoints(
-                f"cannot {doing} {points} points: volunteer {self.volunteer_id} has "
-                f"{self.balance} approved points ({self.pending} still wait for the audit); "
-                f"{advice}"
+                _("cannot {doing} {points} points: volunteer {volunteer_id} has {balance} "
+                  "approved points ({pending} still wait for the audit); {advice}").format(
+                  doing=_(doing), points=points, volunteer_id=self.volunteer_id,
+                  balance=self.balance, pending=self.pending, advice=advice)
             )
 
     # --- commands ----------------------------------------------------------------------------
@@ -219,8 +223,8 @@ class PointAccount(CivicAggregate):
         if entry.kind != "credit" or entry.status in (EntryStatus.REJECTED,
                                                        EntryStatus.REVERSED):
             raise EntryNotPending(
-                f"entry {entry_id} is {_described(entry)}; only a pending or approved credit "
-                "can be reversed"
+                _("entry {entry_id} is {described}; only a pending or approved credit can "
+                  "be reversed").format(entry_id=entry_id, described=_described(entry))
             )
         if self._expired_of(entry_id):
             raise EntryNotPending(_(

@@ -47,6 +47,7 @@ from civicvol.domain.values import (
     check_stars,
     check_text,
 )
+from civicvol.i18n import _
 
 MAX_BENEFICIARIES = 20
 MAX_VOLUNTEERS = 200
@@ -171,8 +172,9 @@ class ServiceOrder(CivicAggregate):
         the catalogue; its ``attributes`` too); '' keeps a free-text ``service``."""
         groups = tuple(dict.fromkeys(check_name(b, "beneficiary group") for b in beneficiaries))
         if len(groups) > MAX_BENEFICIARIES:
-            raise InvalidInput(f"{len(groups)} beneficiary groups given; list at most "
-                               f"{MAX_BENEFICIARIES} (elderly, left-behind children ...)")
+            raise InvalidInput(_("{count} beneficiary groups given; list at most "
+                                 "{MAX_BENEFICIARIES} (elderly, left-behind children ...)").format(
+                                 count=len(groups), MAX_BENEFICIARIES=MAX_BENEFICIARIES))
         return cls(
             requester=requester,
             service=check_name(service, "service category"),
@@ -208,28 +210,32 @@ class ServiceOrder(CivicAggregate):
                 "and all have accepted; choose another order")
         if doing == "accept" and self.status is OrderStatus.ACCEPTED:
             raise OrderAlreadyAccepted(
-                f"order {self.id} was already accepted by volunteer {self.volunteer_id}; "
-                "choose another order"
+                _("order {id} was already accepted by volunteer {volunteer_id}; choose "
+                  "another order").format(id=self.id, volunteer_id=self.volunteer_id)
             )
         if doing == "rate" and self.status is OrderStatus.RATED:
-            raise OrderAlreadyRated(f"order {self.id} is already rated; an order is rated once")
-        wanted = " or ".join(s.value for s in allowed)
+            raise OrderAlreadyRated(_("order {id} is already rated; an order is rated once").format(
+                                      id=self.id))
+        wanted = _(" or ").join(_(s.value) for s in allowed)
         raise IllegalTransition(
-            f"cannot {doing} order {self.id}: it is {self.status.value}, and only an order that "
-            f"is {wanted} can be {_past(doing)}"
+            _("cannot {doing} order {id}: it is {value}, and only an order that is "
+              "{wanted} can be {past}").format(
+              doing=_(doing), id=self.id, value=_(self.status.value), wanted=wanted,
+              past=_(_past(doing)))
         )
 
     def check_is_requester(self, resident: str) -> None:
         if resident != self.requester:
             raise NotTheRequester(
-                f"only the resident who placed order {self.id} may do this, not {resident!r}"
+                _("only the resident who placed order {id} may do this, not {resident!r}").format(
+                  id=self.id, resident=resident)
             )
 
     def check_is_accepting_volunteer(self, volunteer_id: UUID) -> None:
         if volunteer_id not in self.volunteers:
             raise NotTheAcceptingVolunteer(
-                f"volunteer {volunteer_id} did not accept order {self.id}; only the volunteer "
-                "who accepted it may do this"
+                _("volunteer {volunteer_id} did not accept order {id}; only the volunteer "
+                  "who accepted it may do this").format(volunteer_id=volunteer_id, id=self.id)
             )
 
     # --- the cycle ---------------------------------------------------------------------------
@@ -237,7 +243,8 @@ class ServiceOrder(CivicAggregate):
         self.check_status(OrderStatus.PLACED, OrderStatus.OFFERED, OrderStatus.DISPATCHED,
                           doing="dispatch")
         if team_id == self.team_id:
-            raise IllegalTransition(f"order {self.id} is already dispatched to team {team_id}")
+            raise IllegalTransition(_("order {id} is already dispatched to team {team_id}").format(
+                                      id=self.id, team_id=team_id))
         self._dispatch(team_id, by)
 
     @event("Dispatched")
@@ -509,8 +516,8 @@ def check_channel(channel: OrderChannel | str) -> OrderChannel:
         return OrderChannel(str(channel).strip().lower())
     except ValueError:
         raise InvalidInput(
-            f"order channel {channel!r} is unknown; give one of "
-            f"{', '.join(c.value for c in OrderChannel)}"
+            _("order channel {channel!r} is unknown; give one of {join}").format(
+              channel=channel, join=', '.join(c.value for c in OrderChannel))
         ) from None
 
 

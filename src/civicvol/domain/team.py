@@ -14,6 +14,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import InvalidTeamStructure, RuleViolation, TeamDissolved
 from civicvol.domain.values import Actor, TeamKind, check_name, check_text
+from civicvol.i18n import _
 
 
 class Team(CivicAggregate):
@@ -47,14 +48,15 @@ class Team(CivicAggregate):
         except ValueError:
             choices = ", ".join(k.value for k in TeamKind)
             raise InvalidTeamStructure(
-                f"team kind {kind!r} is not one of {choices}"
+                _("team kind {kind!r} is not one of {choices}").format(
+                  kind=kind, choices=choices)
             ) from None
         if parent is not None:
             parent.check_is_not_dissolved()
             if team_kind is TeamKind.CORPS:
                 raise InvalidTeamStructure(
-                    "the district corps is the top team and has no parent; leave --parent out"
-                )
+                    _("the district corps is the top team and has no parent")
+                ).hinted(_("leave --parent out"))
         return cls(
             name=check_name(name, "team name"),
             kind=team_kind,
@@ -66,13 +68,15 @@ class Team(CivicAggregate):
     def check_is_not_dissolved(self) -> None:
         if self.dissolved:
             raise TeamDissolved(
-                f"team {self.name!r} ({self.id}) is dissolved; choose a team that still serves"
+                _("team {name!r} ({id}) is dissolved; choose a team that still serves").format(
+                  name=self.name, id=self.id)
             )
 
     def appoint_leader(self, volunteer_id: UUID, by: Actor) -> None:
         self.check_is_not_dissolved()
         if volunteer_id in self.leaders:
-            raise RuleViolation(f"volunteer {volunteer_id} already leads team {self.name!r}")
+            raise RuleViolation(_("volunteer {volunteer_id} already leads team {name!r}").format(
+                                  volunteer_id=volunteer_id, name=self.name))
         self._appoint_leader(volunteer_id, by)
 
     @event("LeaderAppointed")
@@ -81,7 +85,8 @@ class Team(CivicAggregate):
 
     def stand_down_leader(self, volunteer_id: UUID, by: Actor) -> None:
         if volunteer_id not in self.leaders:
-            raise RuleViolation(f"volunteer {volunteer_id} does not lead team {self.name!r}")
+            raise RuleViolation(_("volunteer {volunteer_id} does not lead team {name!r}").format(
+                                  volunteer_id=volunteer_id, name=self.name))
         self._stand_down_leader(volunteer_id, by)
 
     @event("LeaderStoodDown")

@@ -23,6 +23,7 @@ from civicvol.domain.errors import (
     InvalidRating,
 )
 from civicvol.domain.text import clean_text
+from civicvol.i18n import _
 
 MAX_NAME_LENGTH = 60
 MAX_TEXT_LENGTH = 2000
@@ -51,15 +52,16 @@ class Role(StrEnum):
 MAX_ACTOR_ID_LENGTH = 100
 
 
-def _check_actor_part(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+def _check_actor_part(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     what = f"actor's {attribute.name}"
     text = clean_text(value, what)
     if not text.strip() or text != text.strip():
-        raise InvalidInput(f"the {what} {value!r} is empty or padded; give e.g. "
-                           "Actor('resident', 'r-1001')")
+        raise InvalidInput(_("the {what} {value!r} is empty or padded; give e.g. "
+                             "Actor('resident', 'r-1001')").format(what=what, value=value))
     if len(text) > MAX_ACTOR_ID_LENGTH:
-        raise InvalidInput(f"the {what} has {len(text)} characters; give at most "
-                           f"{MAX_ACTOR_ID_LENGTH}")
+        raise InvalidInput(_("the {what} has {count} characters; give at most "
+                             "{MAX_ACTOR_ID_LENGTH}").format(
+                             what=what, count=len(text), MAX_ACTOR_ID_LENGTH=MAX_ACTOR_ID_LENGTH))
 
 
 @attrs.frozen
@@ -79,8 +81,8 @@ class Actor:
         role, sep, ident = text.partition(":")
         if not sep or not ident.strip():
             raise InvalidInput(
-                f"actor {text!r} is not ROLE:ID; write it like 'resident:r-1001' or "
-                "'volunteer:<volunteer id>'"
+                _("actor {text!r} is not ROLE:ID; write it like 'resident:r-1001' or "
+                  "'volunteer:<volunteer id>'").format(text=text)
             )
         return cls(role=role.strip(), id=ident.strip())
 
@@ -210,10 +212,12 @@ class PointsEntry:
 def check_name(value: str, what: str) -> str:
     text = clean_text("" if value is None else value, what).strip()
     if not text:
-        raise InvalidName(f"the {what} is empty; give a name of 1 to {MAX_NAME_LENGTH} characters")
+        raise InvalidName(_("the {what} is empty; give a name of 1 to {MAX_NAME_LENGTH} "
+                            "characters").format(what=what, MAX_NAME_LENGTH=MAX_NAME_LENGTH))
     if len(text) > MAX_NAME_LENGTH:
         raise InvalidName(
-            f"the {what} has {len(text)} characters; shorten it to at most {MAX_NAME_LENGTH}"
+            _("the {what} has {count} characters; shorten it to at most {MAX_NAME_LENGTH}").format(
+              what=what, count=len(text), MAX_NAME_LENGTH=MAX_NAME_LENGTH)
         )
     return text
 
@@ -222,10 +226,12 @@ def check_text(value: str, what: str, *, required: bool = False,
                multiline: bool = True) -> str:
     text = clean_text("" if value is None else value, what, multiline=multiline).strip()
     if required and not text:
-        raise InvalidInput(f"the {what} is empty; describe it in a few words")
+        raise InvalidInput(_("the {what} is empty; describe it in a few words").format(
+                             what=what))
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidInput(
-            f"the {what} has {len(text)} characters; shorten it to at most {MAX_TEXT_LENGTH}"
+            _("the {what} has {count} characters; shorten it to at most {MAX_TEXT_LENGTH}").format(
+              what=what, count=len(text), MAX_TEXT_LENGTH=MAX_TEXT_LENGTH)
         )
     return text
 
@@ -234,8 +240,9 @@ def check_phone(value: str) -> str:
     text = clean_text("" if value is None else value, "phone number").replace(" ", "").strip()
     if not PHONE_PATTERN.match(text):
         raise InvalidPhone(
-            f"phone number {value!r} is not a mainland mobile (11 digits starting 1, e.g. "
-            "13800138000) or a landline with area code (e.g. 0871-63123456)"
+            _("phone number {value!r} is not a mainland mobile (11 digits starting 1, e.g. "
+              "13800138000) or a landline with area code (e.g. 0871-63123456)").format(
+              value=value)
         )
     return text
 
@@ -244,42 +251,52 @@ def check_hours(value: Decimal | float | str | int) -> Decimal:
     try:
         hours = Decimal(str(value))
     except InvalidOperation:
-        raise InvalidHours(f"service hours {value!r} is not a number; give e.g. 2 or 1.5") from None
+        raise InvalidHours(_("service hours {value!r} is not a number; give e.g. 2 or 1.5").format(
+                             value=value)) from None
     if not hours.is_finite():
-        raise InvalidHours(f"service hours {value!r} is not a number; give e.g. 2 or 1.5")
+        raise InvalidHours(_("service hours {value!r} is not a number; give e.g. 2 or 1.5").format(
+                             value=value))
     if hours <= 0:
-        raise InvalidHours(f"service hours must be more than 0, not {value}; give e.g. 2 or 1.5")
+        raise InvalidHours(_("service hours must be more than 0, not {value}; give e.g. 2 "
+                             "or 1.5").format(value=value))
     if hours > MAX_HOURS_PER_ORDER:
         raise InvalidHours(
-            f"{value} service hours for one order is more than a day; give at most "
-            f"{MAX_HOURS_PER_ORDER} (record a longer service as several orders)"
+            _("{value} service hours for one order is more than a day; give at most "
+              "{MAX_HOURS_PER_ORDER} (record a longer service as several orders)").format(
+              value=value, MAX_HOURS_PER_ORDER=MAX_HOURS_PER_ORDER)
         )
     if hours != hours.quantize(Decimal("0.01")):
-        raise InvalidHours(f"service hours {value} has too many decimals; round to 0.01 hours")
+        raise InvalidHours(_("service hours {value} has too many decimals; round to 0.01 "
+                             "hours").format(value=value))
     return hours.normalize() if hours == hours.to_integral() else hours
 
 
 def check_served(value: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InvalidInput(f"people served must be a whole number 0 or more, not {value!r}")
+        raise InvalidInput(_("people served must be a whole number 0 or more, "
+                             "not {value!r}").format(value=value))
     if value > MAX_SERVED_PER_ORDER:
         raise InvalidInput(
-            f"{value} people served in one order is implausible; give at most "
-            f"{MAX_SERVED_PER_ORDER}"
+            _("{value} people served in one order is implausible; give at most "
+              "{MAX_SERVED_PER_ORDER}").format(
+              value=value, MAX_SERVED_PER_ORDER=MAX_SERVED_PER_ORDER)
         )
     return value
 
 
 def check_stars(value: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
-        raise InvalidRating(f"a rating is 1 to 5 stars, not {value!r}; give a whole number 1..5")
+        raise InvalidRating(_("a rating is 1 to 5 stars, not {value!r}; give a whole "
+                              "number 1..5").format(value=value))
     return value
 
 
 def check_points(value: int, what: str = "points") -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise InvalidPoints(f"{what} must be a whole number above 0, not {value!r}")
+        raise InvalidPoints(_("{what} must be a whole number above 0, not {value!r}").format(
+                              what=what, value=value))
     if value > MAX_POINTS_PER_ENTRY:
-        raise InvalidPoints(f"{value} {what} in one entry is implausible; give at most "
-                            f"{MAX_POINTS_PER_ENTRY}")
+        raise InvalidPoints(_("{value} {what} in one entry is implausible; give at most "
+                              "{MAX_POINTS_PER_ENTRY}").format(
+                              value=value, what=what, MAX_POINTS_PER_ENTRY=MAX_POINTS_PER_ENTRY))
     return value

@@ -16,6 +16,7 @@ from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.provenance import PluginProvenance, is_within, plugin_provenance_id
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
+from civicvol.i18n import _
 from civicvol.plugins.errors import CommandRefusedByPlugin, PluginHookFailed, PluginNotLoaded
 from civicvol.plugins.manager import HookCall, HookFailure, PluginHost, PluginRecord
 from civicvol.plugins.settings import resolve_settings
@@ -73,13 +74,13 @@ class PluginExtensions(Extensions):
             record = self.host.records.get(name)
             why = (f"it is {record.status}: {record.reason}" if record and record.reason
                    else "it is not installed" if record is None else "it has no service")
-            raise PluginNotLoaded(f"plug-in {name!r} is not available here ({why}); see "
-                                  "'civicvol plugins'", name)
+            raise PluginNotLoaded(_("plug-in {name!r} is not available here ({why}); see "
+                                    "'civicvol plugins'").format(name=name, why=why), name)
         return self.services[name]
 
     # --- the application's fixed points ------------------------------------------------------
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        for _ in self._each("register_transcodings", transcoder=transcoder):
+        for _result in self._each("register_transcodings", transcoder=transcoder):
             pass
 
     def before_save(self, app: CivicVol, command: str, actor: Actor,
@@ -134,9 +135,9 @@ class PluginExtensions(Extensions):
                     continue
                 if not (isinstance(cls, type) and issubclass(cls, View)) or cls.name in taken:
                     raise PluginHookFailed(
-                        f"plug-in {name!r} failed in register_views: {cls!r} is not a "
-                        "civicvol.views.View subclass with a name of its own (name it after "
-                        "the plug-in)", name)
+                        _("plug-in {name!r} failed in register_views: {cls!r} is not a "
+                          "civicvol.views.View subclass with a name of its own (name it "
+                          "after the plug-in)").format(name=name, cls=cls), name)
                 taken.add(cls.name)
                 found.append(cls)
         return found
@@ -152,8 +153,9 @@ class PluginExtensions(Extensions):
                 if section.name in CORE_SECTIONS or any(s.name == section.name
                                                         for s in sections):
                     raise PluginHookFailed(
-                        f"plug-in {name!r} failed in report_sections: report section "
-                        f"{section.name!r} is already taken; name it after the plug-in", name)
+                        _("plug-in {name!r} failed in report_sections: report section "
+                          "{name2!r} is already taken; name it after the plug-in").format(
+                          name=name, name2=section.name), name)
                 sections.append(section)
         return sections
 
@@ -204,7 +206,7 @@ class PluginExtensions(Extensions):
         return fired
 
     def build_demo(self, app: CivicVol, district: Any, progress: Any) -> None:
-        for _ in self._each("build_demo", app=app, district=district, progress=progress):
+        for _result in self._each("build_demo", app=app, district=district, progress=progress):
             pass
 
     # --- inside ------------------------------------------------------------------------------
@@ -228,8 +230,9 @@ class PluginExtensions(Extensions):
         except CivicVolError:
             raise
         except Exception as error:
-            raise PluginHookFailed(f"plug-in {name!r} failed in {hook}: "
-                                   f"{type(error).__name__}: {error}", name, error) from error
+            raise PluginHookFailed(_("plug-in {name!r} failed in {hook}: {name2}: {error}").format(
+                                     name=name, hook=hook, name2=type(error).__name__,
+                                     error=error), name, error) from error
 
     def _first_number(self, hook: str, command: str, args: dict[str, Any]) -> int | None:
         for name, call in self.host.implementations(hook):
@@ -283,7 +286,8 @@ class PluginExtensions(Extensions):
 def refused(plugin: str, command: str, reason: str,
             error: BaseException | None = None) -> CommandRefusedByPlugin:
     return CommandRefusedByPlugin(
-        f"plug-in {plugin!r} refused {command.replace('.', ' ')}: {reason}; nothing was stored",
+        _("plug-in {plugin!r} refused {replace}: {reason}; nothing was stored").format(
+          plugin=plugin, replace=command.replace('.', ' '), reason=reason),
         plugin, error)
 
 

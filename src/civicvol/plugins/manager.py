@@ -19,6 +19,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from civicvol.app.authorization import grant
+from civicvol.i18n import _
 from civicvol.plugins import hookspecs
 from civicvol.plugins.discovery import ALLOW_ENV, allowed_plugins
 from civicvol.plugins.markers import ENTRY_POINT_GROUP, PROJECT
@@ -93,7 +94,7 @@ class PluginHost:
                 continue
             if allow is not None and ep.name not in allow:
                 self._record(PluginRecord(ep.name, version, builtin, DISABLED,
-                                          f"not in {ALLOW_ENV}"))
+                                          _("not in {variable}").format(variable=ALLOW_ENV)))
                 continue
             try:
                 plugin = ep.load()
@@ -127,16 +128,17 @@ class PluginHost:
                                           f"version specifier: {error}")
             if not compatible:
                 record.status = INCOMPATIBLE
-                record.reason = (f"needs civicvol {record.requires}, this is "
-                                 f"{civicvol_version}; install a version of the plug-in "
-                                 "made for it")
+                record.reason = _("needs civicvol {requires}, this is {version}; install a "
+                                  "version of the plug-in made for it").format(
+                                      requires=record.requires, version=civicvol_version)
                 return self._record(record)
         try:
             self.pm.register(plugin, name=name)
         except (ValueError, pluggy.PluginValidationError) as error:
             reason = str(error)
             if isinstance(error, ValueError) and "already registered" in reason:
-                reason = f"registered twice: the same plug-in object is already loaded ({error})"
+                reason = _("registered twice: the same plug-in object is already loaded "
+                           "({error})").format(error=error)
             return self._fail(record, reason)
         problem = self._check_implementations(plugin)
         if problem:

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import attrs
 
+from civicvol.i18n import _
 from civicvol.plugins.errors import ConfigFileError, PluginSettingError
 
 CONFIG_ENV = "CIVICVOL_CONFIG"
@@ -43,17 +44,20 @@ class Setting:
             value, fits = float(value), True
         if self.default is not None and not fits:
             raise PluginSettingError(
-                f"setting {key!r} of plug-in {plugin!r} must be "
-                f"{_KINDS.get(expected, 'a ' + expected.__name__)} "
-                f"(like {self.default!r}), not {value!r}; fix it in {CONFIG_NAME}",
+                _("setting {key!r} of plug-in {plugin!r} must be {get} (like {default!r}), "
+                  "not {value!r}; fix it in {CONFIG_NAME}").format(
+                  key=key, plugin=plugin, get=_KINDS.get(expected, 'a ' + expected.__name__),
+                  default=self.default, value=value, CONFIG_NAME=CONFIG_NAME),
                 plugin, key)
         if self.check is not None:
             try:
                 self.check(value)
             except (ValueError, TypeError) as reason:
                 raise PluginSettingError(
-                    f"setting {key!r} of plug-in {plugin!r} cannot be {value!r}: {reason}; "
-                    f"fix it in {CONFIG_NAME}", plugin, key) from None
+                    _("setting {key!r} of plug-in {plugin!r} cannot be {value!r}: "
+                      "{reason}; fix it in {CONFIG_NAME}").format(
+                      key=key, plugin=plugin, value=value, reason=reason,
+                      CONFIG_NAME=CONFIG_NAME), plugin, key) from None
         return value
 
 
@@ -83,15 +87,16 @@ def read_config(path: Path | None) -> dict[str, Any]:
         with path.open("rb") as file:
             data = tomllib.load(file)
     except FileNotFoundError:
-        raise ConfigFileError(f"config file {path} does not exist; create it or give another "
-                              "with --config PATH") from None
+        raise ConfigFileError(_("config file {path} does not exist; create it or give "
+                                "another with --config PATH").format(path=path)) from None
     except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigFileError(f"config file {path} cannot be read: {error}; fix its TOML") \
+        raise ConfigFileError(_("config file {path} cannot be read: {error}; fix its TOML").format(
+                                path=path, error=error)) \
             from None
     plugins = data.get("plugins", {})
     if not isinstance(plugins, dict) or not all(isinstance(v, dict) for v in plugins.values()):
-        raise ConfigFileError(f"config file {path}: 'plugins' must hold one table per plug-in, "
-                              "like [plugins.haircut-days]")
+        raise ConfigFileError(_("config file {path}: 'plugins' must hold one table per "
+                                "plug-in, like [plugins.haircut-days]").format(path=path))
     return plugins
 
 
@@ -102,7 +107,8 @@ def resolve_settings(plugin: str, declared: Mapping[str, Setting],
         if key not in declared:
             known = ", ".join(sorted(declared)) or "none"
             raise PluginSettingError(
-                f"plug-in {plugin!r} has no setting {key!r} (its settings: {known}); "
-                f"remove it from {CONFIG_NAME}", plugin, key)
+                _("plug-in {plugin!r} has no setting {key!r} (its settings: {known}); "
+                  "remove it from {CONFIG_NAME}").format(
+                  plugin=plugin, key=key, known=known, CONFIG_NAME=CONFIG_NAME), plugin, key)
     return {key: setting.accept(plugin, key, given[key]) if key in given else setting.default
             for key, setting in declared.items()}

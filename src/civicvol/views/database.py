@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from civicvol.domain.errors import StoreError
+from civicvol.i18n import _
 
 TRACKING = "civicvol_view_tracking"
 COUNTERS = "civicvol_view_counters"
@@ -107,7 +108,7 @@ class ViewDatabase:
         elif kind.endswith("postgres"):
             self.dialect, self.schema = "postgres", str(datastore.schema)
         else:  # pragma: no cover - civicvol opens only these stores
-            raise StoreError(f"views cannot be kept in a {kind} store")
+            raise StoreError(_("views cannot be kept in a {kind} store").format(kind=kind))
         self._sql_cache: dict[str, str] = {}
 
     def sql(self, statement: str) -> str:

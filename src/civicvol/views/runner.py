@@ -21,6 +21,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from civicvol.i18n import _
 from civicvol.views.database import ViewDatabase
 from civicvol.views.view import Counts, View
 
@@ -79,8 +80,8 @@ class Views:
 
         unknown = [n for n in names if n not in self.by_name]
         if unknown:
-            raise InvalidInput(f"no view named {', '.join(unknown)}; the views are "
-                               f"{', '.join(self.by_name)}")
+            raise InvalidInput(_("no view named {join}; the views are {join2}").format(
+                                 join=', '.join(unknown), join2=', '.join(self.by_name)))
         return [self.by_name[n] for n in names] if names else list(self.by_name.values())
 
     # --- freshness ---------------------------------------------------------------------------
@@ -234,8 +235,9 @@ class Views:
             if all(positions.get(v.name, 0) >= position for v in self):
                 return
             if time.monotonic() > deadline:
-                raise ViewsBehind(f"the views did not reach position {position} within "
-                                  f"{timeout:g} s; is 'civicvol views run' running?")
+                raise ViewsBehind(_("the views did not reach position {position} within "
+                                    "{timeout:g} s; is 'civicvol views run' running?").format(
+                                    position=position, timeout=timeout))
             time.sleep(0.05)
 
     def follow(self, names: Sequence[str] = (), *, stop_after: float | None = None) -> None:

@@ -18,8 +18,10 @@ from civicvol.cli.context import (
     session,
     writes,
 )
+from civicvol.display import status
 from civicvol.domain import clock
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 from civicvol.plugins.haircut_days.commands import HaircutDays
 from civicvol.plugins.haircut_days.ics import BEIJING, CalendarEntry, sessions_ics
 from civicvol.plugins.haircut_days.session import HaircutSession
@@ -37,16 +39,16 @@ def parse_day(text: str, what: str = "date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. "
-                           "2023-09-28") from None
+        raise InvalidInput(_("{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. "
+                             "2023-09-28").format(what=what, text=text)) from None
 
 
 def parse_month(text: str) -> tuple[int, int]:
     try:
         moment = datetime.strptime(text.strip(), "%Y-%m")
     except ValueError:
-        raise InvalidInput(f"month {text!r} is not a month; write it as YYYY-MM, e.g. "
-                           "2023-09") from None
+        raise InvalidInput(_("month {text!r} is not a month; write it as YYYY-MM, e.g. "
+                             "2023-09").format(text=text)) from None
     return moment.year, moment.month
 
 
@@ -65,13 +67,13 @@ def haircut_days() -> None:
 @needs_no_store
 @haircut_days.command("calendar")
 @click.option("--from", "start", default=None, metavar="DATE",
-              help="First day to look from (default: today, Beijing time).")
+              help=_("First day to look from (default: today, Beijing time)."))
 @click.option("--months", default=6, show_default=True, type=click.IntRange(1, 120))
 @click.option("--ics", "ics_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the sessions to this iCalendar (.ics) file.")
+              help=_("Write the sessions to this iCalendar (.ics) file."))
 @click.option("--fallback", default=None, type=click.Choice([f.value for f in CalendarFallback]),
-              help="Override the calendar_fallback setting for years the official calendar "
-                   "does not cover ('weekdays' is an approximation).")
+              help=_("Override the calendar_fallback setting for years the official calendar "
+                     "does not cover ('weekdays' is an approximation)."))
 @json_option
 def calendar(start: str | None, months: int, ics_file: Path | None, fallback: str | None,
              as_json: bool) -> None:
@@ -90,59 +92,62 @@ def calendar(start: str | None, months: int, ics_file: Path | None, fallback: st
         text = sessions_ics(entries, settings.session_start, settings.session_hours,
                             clock.now())
         ics_file.write_bytes(text.encode("utf-8"))
-        click.echo(f"{len(days)} sessions written to {ics_file}", err=True)
+        click.echo(_("{count} sessions written to {ics_file}").format(
+                     count=len(days), ics_file=ics_file), err=True)
     if as_json:
         print_json([d.isoformat() for d in days])
     else:
         for d in days:
-            click.echo(f"{d.isoformat()} {d:%A}")
+            click.echo(_("{isoformat} {d:%A}").format(isoformat=d.isoformat(), d=d))
 
 
 @writes
 @haircut_days.command("schedule")
 @click.argument("team_id")
 @click.option("--month", default=None, metavar="YYYY-MM",
-              help="The month whose last working day to schedule.")
+              help=_("The month whose last working day to schedule."))
 @click.option("--date", "day", default=None, metavar="DATE",
-              help="The session day (must be the month's last working day).")
+              help=_("The session day (must be the month's last working day)."))
 @click.option("--place", default="")
 def schedule(team_id: str, month: str | None, day: str | None, place: str) -> None:
     """Schedule a month's regular session (leader or administrator)."""
     s, svc = session(), service()
     if (month is None) == (day is None):
-        raise InvalidInput("give either --month YYYY-MM or --date YYYY-MM-DD")
+        raise InvalidInput(_("give either --month YYYY-MM or --date YYYY-MM-DD"))
     when = parse_day(day) if day else svc.session_day(*parse_month(month or ""))
-    created(f"haircut session on {when}", svc.schedule_session(s.actor, team_id, when, place))
+    created(_("haircut session on {when}").format(when=when), svc.schedule_session(s.actor,
+    team_id, when, place))
 
 
 @writes
 @haircut_days.command("schedule-special")
 @click.argument("team_id")
 @click.option("--date", "day", required=True, metavar="DATE")
-@click.option("--title", required=True, help="e.g. “3·5”学雷锋日志愿理发")
-@click.option("--partner", default="", help="A partner organisation serving jointly.")
+@click.option("--title", required=True, help=_("e.g. “3·5”学雷锋日志愿理发"))
+@click.option("--partner", default="", help=_("A partner organisation serving jointly."))
 @click.option("--place", default="")
 def schedule_special(team_id: str, day: str, title: str, partner: str, place: str) -> None:
     """Schedule a one-off special session on any day (leader or administrator)."""
     s = session()
     ident = service().schedule_special_session(s.actor, team_id, parse_day(day), title,
                                                partner=partner, place=place)
-    created(f"special haircut session on {day}", ident)
+    created(_("special haircut session on {day}").format(day=day), ident)
 
 
 @writes
 @haircut_days.command("hold")
 @click.argument("session_id")
 @click.option("--barber", "barbers", multiple=True, required=True, metavar="VOLUNTEER_ID",
-              help="A barber who cut hair (repeat for each).")
-@click.option("--served", default=0, type=int, help="Residents served.")
+              help=_("A barber who cut hair (repeat for each)."))
+@click.option("--served", default=0, type=int, help=_("Residents served."))
 def hold(session_id: str, barbers: tuple[str, ...], served: int) -> None:
     """Record that a session was held, by whom and for how many (leader or administrator);
     each barber earns the session's points."""
     s = session()
     credited = service().hold_session(s.actor, session_id, list(barbers), served)
-    click.echo(f"session {session_id} held; {len(credited)} barbers credited "
-               f"{sum(credited.values())} points in all (pending the points audit)")
+    click.echo(_("session {session_id} held; {count} barbers credited {sum} points in all "
+                 "(pending the points audit)").format(
+                 session_id=session_id, count=len(credited), sum=sum(credited.values())))
 
 
 @writes
@@ -153,7 +158,8 @@ def record_served(session_id: str, residents: int) -> None:
     """Count more residents served at a held session (a barber of the team, or its leader)."""
     s = session()
     total = service().record_served(s.actor, session_id, residents)
-    click.echo(f"session {session_id}: {total} residents served")
+    click.echo(_("session {session_id}: {total} residents served").format(
+                 session_id=session_id, total=total))
 
 
 @writes
@@ -164,20 +170,20 @@ def cancel(session_id: str, reason: str) -> None:
     """Cancel a scheduled session (leader or administrator)."""
     s = session()
     service().cancel_session(s.actor, session_id, reason)
-    click.echo(f"session {session_id} cancelled")
+    click.echo(_("session {session_id} cancelled").format(session_id=session_id))
 
 
 @writes
 @haircut_days.command("home-visit")
 @click.argument("team_id")
-@click.option("--place", required=True, help="Where the resident lives.")
-@click.option("--when", "wanted_time", default="", help="When it suits the resident.")
+@click.option("--place", required=True, help=_("Where the resident lives."))
+@click.option("--when", "wanted_time", default="", help=_("When it suits the resident."))
 @click.option("--note", default="")
 def home_visit(team_id: str, place: str, wanted_time: str, note: str) -> None:
     """A resident who cannot come asks for a barber at home: a service order dispatched to
     the haircut team (resident)."""
     s = session()
-    created("home-visit order", service().request_home_visit(s.actor, team_id, place,
+    created(_("home-visit order"), service().request_home_visit(s.actor, team_id, place,
                                                             wanted_time, note))
 
 
@@ -187,7 +193,7 @@ def home_visit(team_id: str, place: str, wanted_time: str, note: str) -> None:
 def show(session_id: str, as_json: bool) -> None:
     """Show a haircut session."""
     data = session_view(service().session(session_id))
-    print_json(data) if as_json else print_record("haircut session", data)
+    print_json(data) if as_json else print_record(_("haircut session"), data)
 
 
 @haircut_days.command("sessions")
@@ -203,5 +209,7 @@ def sessions(as_json: bool) -> None:
         print_json(found)
         return
     for s in found:
-        click.echo(f"{s['id']}  {s['day']}  {s['kind']:<8} {s['status']:<9} "
-                   f"served {s['served']}")
+        click.echo(_("{id}  {day}  {kind:<8} {status:<9} served {served}").format(
+                     id=s['id'], day=s['day'], kind=status(s['kind']),
+                     status=status(s['status']),
+                     served=s['served']))

@@ -15,6 +15,7 @@ from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, Role, Source
+from civicvol.i18n import N_, _
 from civicvol.plugins.haircut_days.errors import (
     InvalidSessionDate,
     SessionAlreadyScheduled,
@@ -48,7 +49,7 @@ class HaircutDays:
     def session(self, session_id: UUID | str) -> HaircutSession:
         return self.app.load(HaircutSession, session_id, what="haircut session",
                              not_found=SessionNotFound,
-                             hint="list them with 'civicvol haircut-days sessions'")
+                             hint=_("list them with 'civicvol haircut-days sessions'"))
 
     def session_day(self, year: int, month: int) -> date:
         """The month's regular session day: its last working day."""
@@ -128,7 +129,7 @@ class HaircutDays:
                                                 session.team_id, volunteer.id)]
         else:
             self.app.check_leads(actor, self.app.team(session.team_id),
-                                 "record the residents served at its haircut sessions")
+                                 N_("record the residents served at its haircut sessions"))
             reads = []
         session.record_served(residents, by=actor)
         self.app.commit(RECORD_SERVED, actor, session, reads=reads)
@@ -138,7 +139,7 @@ class HaircutDays:
         authorize(actor, CANCEL)
         session = self.session(session_id)
         self.app.check_leads(actor, self.app.team(session.team_id),
-                             "cancel its haircut sessions")
+                             N_("cancel its haircut sessions"))
         session.cancel(reason, by=actor)
         self.app.commit(CANCEL, actor, session)
 
@@ -161,5 +162,5 @@ class HaircutDays:
     def _serving_team(self, actor: Actor, team_id: UUID | str) -> Team:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
-        self.app.check_leads(actor, team, "schedule or hold its haircut sessions")
+        self.app.check_leads(actor, team, N_("schedule or hold its haircut sessions"))
         return team

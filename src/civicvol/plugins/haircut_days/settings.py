@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 from civicvol.plugins.haircut_days.working_days import CalendarFallback
 
 HOME_VISIT_SERVICE = "上门理发"
@@ -48,8 +49,8 @@ def parse_clock(text: str) -> time:
     try:
         return time.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"session_start {text!r} is not a time of day; write it like "
-                           "'09:00'") from None
+        raise InvalidInput(_("session_start {text!r} is not a time of day; write it like "
+                             "'09:00'").format(text=text)) from None
 
 
 def check_points_per_session(value: Any) -> None:

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 import chinese_calendar
 
+from civicvol.i18n import _
 from civicvol.plugins.haircut_days.errors import CalendarOutOfRange, InvalidCalendarFallback
 
 
@@ -33,9 +34,10 @@ class CalendarFallback(StrEnum):
         except ValueError:
             choices = ", ".join(repr(c.value) for c in cls)
             raise InvalidCalendarFallback(
-                f"calendar_fallback {value!r} is not one of {choices}; use 'error' (refuse "
-                "dates outside the official calendar) or 'weekdays' (Monday to Friday, an "
-                "approximation that ignores holidays)"
+                _("calendar_fallback {value!r} is not one of {choices}; use 'error' "
+                  "(refuse dates outside the official calendar) or 'weekdays' (Monday to "
+                  "Friday, an approximation that ignores holidays)").format(
+                  value=value, choices=choices)
             ) from None
 
 
@@ -54,11 +56,12 @@ def is_working_day(day: date, fallback: CalendarFallback = CalendarFallback.ERRO
             return day.weekday() < 5
         first, last = supported_years()
         raise CalendarOutOfRange(
-            f"{day.isoformat()} is outside the official working-day calendar, which covers "
-            f"{first} to {last} (chinesecalendar {_version()}); upgrade chinesecalendar once "
-            f"{day.year}'s calendar is published, or set calendar_fallback = \"weekdays\" to "
-            "take Monday to Friday as working days (an approximation without holidays or "
-            "adjusted days)"
+            _("{isoformat} is outside the official working-day calendar, which covers "
+              "{first} to {last} (chinesecalendar {version}); upgrade chinesecalendar once "
+              '{year}\'s calendar is published, or set calendar_fallback = "weekdays" to '
+              "take Monday to Friday as working days (an approximation without holidays or "
+              "adjusted days)").format(
+              isoformat=day.isoformat(), first=first, last=last, version=_version(), year=day.year)
         ) from None
 
 
@@ -70,13 +73,14 @@ def last_working_day(year: int, month: int,
         candidate = date(year, month, day)
         if is_working_day(candidate, fallback):
             return candidate
-    raise CalendarOutOfRange(f"{year}-{month:02d} has no working day in the calendar")
+    raise CalendarOutOfRange(_("{year}-{month:02d} has no working day in the calendar").format(
+                               year=year, month=month))
 
 
 def months_from(start: date, count: int) -> Iterator[tuple[int, int]]:
     """``count`` (year, month) pairs, beginning with the month of ``start``."""
     year, month = start.year, start.month
-    for _ in range(count):
+    for _month in range(count):
         yield year, month
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 

@@ -6,6 +6,7 @@ import click
 
 from civicvol.app.report import event_topic, fold_log
 from civicvol.cli.context import created, json_option, print_json, print_record, session, writes
+from civicvol.i18n import _
 from civicvol.plugins.knitting_drives.commands import KnittingDrives
 from civicvol.plugins.knitting_drives.drive import KnittingDrive
 from civicvol.plugins.knitting_drives.report import KnittingFigures
@@ -36,13 +37,13 @@ def knitting_drives() -> None:
 @knitting_drives.command("launch")
 @click.argument("team_id")
 @click.option("--title", required=True)
-@click.option("--target", "target_sets", required=True, type=int, help="Target in sets.")
+@click.option("--target", "target_sets", required=True, type=int, help=_("Target in sets."))
 @click.option("--recipient", "recipients", multiple=True,
-              help="An institution to knit for (repeat; default: the recipients setting).")
+              help=_("An institution to knit for (repeat; default: the recipients setting)."))
 def launch(team_id: str, title: str, target_sets: int, recipients: tuple[str, ...]) -> None:
     """Launch a knitting drive (leader or administrator)."""
     s = session()
-    created("knitting drive", service().launch_drive(s.actor, team_id, title, target_sets,
+    created(_("knitting drive"), service().launch_drive(s.actor, team_id, title, target_sets,
                                                      recipients))
 
 
@@ -56,7 +57,8 @@ def log(drive_id: str, knitter_id: str, hats: int, scarves: int) -> None:
     """Log hats and scarves a knitter finished (the knitter herself, or the leader)."""
     s = session()
     log_id = service().log_knitting(s.actor, drive_id, knitter_id, hats, scarves)
-    click.echo(f"logged {hats} hats and {scarves} scarves as {log_id}")
+    click.echo(_("logged {hats} hats and {scarves} scarves as {log_id}").format(
+                 hats=hats, scarves=scarves, log_id=log_id))
 
 
 @writes
@@ -67,20 +69,24 @@ def add_recipient(drive_id: str, institution: str) -> None:
     """Add an institution the drive knits for (leader or administrator)."""
     s = session()
     service().add_recipient(s.actor, drive_id, institution)
-    click.echo(f"{institution} now receives from drive {drive_id}")
+    click.echo(_("{institution} now receives from drive {drive_id}").format(
+                 institution=institution, drive_id=drive_id))
 
 
 @writes
 @knitting_drives.command("deliver")
 @click.argument("drive_id")
-@click.option("--to", "institution", required=True, help="The recipient institution.")
+@click.option("--to", "institution", required=True, help=_("The recipient institution."))
 @click.option("--sets", required=True, type=int)
-@click.option("--beneficiaries", required=True, type=int, help="People who benefit.")
+@click.option("--beneficiaries", required=True, type=int, help=_("People who benefit."))
 def deliver(drive_id: str, institution: str, sets: int, beneficiaries: int) -> None:
     """Deliver finished sets to a recipient (leader or administrator)."""
     s = session()
     delivery = service().deliver(s.actor, drive_id, institution, sets, beneficiaries)
-    click.echo(f"delivery {delivery}: {sets} sets to {institution}, {beneficiaries} people")
+    click.echo(_("delivery {delivery}: {sets} sets to {institution}, "
+                 "{beneficiaries} people").format(
+                 delivery=delivery, sets=sets, institution=institution,
+                 beneficiaries=beneficiaries))
 
 
 @writes
@@ -91,7 +97,7 @@ def close(drive_id: str, note: str) -> None:
     """Close a drive (leader or administrator)."""
     s = session()
     service().close_drive(s.actor, drive_id, note)
-    click.echo(f"drive {drive_id} closed")
+    click.echo(_("drive {drive_id} closed").format(drive_id=drive_id))
 
 
 @knitting_drives.command("show")
@@ -100,7 +106,7 @@ def close(drive_id: str, note: str) -> None:
 def show(drive_id: str, as_json: bool) -> None:
     """Show a drive's figures."""
     data = drive_view(service().drive(drive_id))
-    print_json(data) if as_json else print_record("knitting drive", data)
+    print_json(data) if as_json else print_record(_("knitting drive"), data)
 
 
 @knitting_drives.command("figures")
@@ -111,7 +117,7 @@ def figures(as_json: bool) -> None:
     fold = KnittingFigures()
     fold_log(app.all_events(topics=fold.topics), app.mapper, [fold])
     data = fold.as_dict()
-    print_json(data) if as_json else print_record("knitting drives", data)
+    print_json(data) if as_json else print_record(_("knitting drives"), data)
 
 
 @knitting_drives.command("list")
@@ -126,5 +132,6 @@ def list_drives(as_json: bool) -> None:
         print_json(drives)
         return
     for d in drives:
-        click.echo(f"{d['id']}  {d['title']}  {d['sets_delivered']}/{d['target_sets']} sets"
-                   + ("  closed" if d["closed"] else ""))
+        click.echo(_("{id}  {title}  {delivered}/{target} sets").format(
+            id=d["id"], title=d["title"], delivered=d["sets_delivered"], target=d["target_sets"])
+                   + ("  " + _("closed") if d["closed"] else ""))

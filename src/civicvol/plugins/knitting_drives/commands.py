@@ -11,6 +11,7 @@ from civicvol.app.authorization import authorize
 from civicvol.domain.membership import check_is_member
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, Role, Source
+from civicvol.i18n import N_, _
 from civicvol.plugins.knitting_drives.drive import KnittingDrive
 from civicvol.plugins.knitting_drives.errors import DriveNotFound
 from civicvol.plugins.knitting_drives.permissions import (  # noqa: F401  (named here too)
@@ -35,7 +36,7 @@ class KnittingDrives:
     def drive(self, drive_id: UUID | str) -> KnittingDrive:
         return self.app.load(KnittingDrive, drive_id, what="knitting drive",
                              not_found=DriveNotFound,
-                             hint="list them with 'civicvol knitting-drives list'")
+                             hint=_("list them with 'civicvol knitting-drives list'"))
 
     def launch_drive(self, actor: Actor, team_id: UUID | str, title: str, target_sets: int,
                      recipients: Sequence[str] = ()) -> UUID:
@@ -57,7 +58,7 @@ class KnittingDrives:
             check_acts_for_self(actor, knitter.id)
         else:
             self.app.check_leads(actor, self.app.team(drive.team_id),
-                                 "log knitting for its drives")
+                                 N_("log knitting for its drives"))
         knitter.check_is_active()
         membership = check_is_member(self.app.membership(drive.team_id, knitter.id),
                                      drive.team_id, knitter.id)
@@ -95,5 +96,5 @@ class KnittingDrives:
     def _led_team(self, actor: Actor, team_id: UUID | str) -> Team:
         team = self.app.team(team_id)
         team.check_is_not_dissolved()
-        self.app.check_leads(actor, team, "run its knitting drives")
+        self.app.check_leads(actor, team, N_("run its knitting drives"))
         return team

@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from civicvol.app.report import EventFold, event_topic, originator
-from civicvol.i18n import _
+from civicvol.i18n import _, ngettext
 from civicvol.office.charts import Chart
 from civicvol.plugins.knitting_drives.drive import KnittingDrive
 
@@ -86,9 +86,12 @@ class KnittingFigures(EventFold):
             "institutions": len(self.by_institution),
             "sets_by_institution": dict(self.by_institution.most_common()),
             "per_drive": {
-                f"{d['year']} {d['title']}": (
-                    f"{d['sets_delivered']}/{d['target_sets']} sets, "
-                    f"{d['beneficiaries']} beneficiaries" + (", closed" if d["closed"] else ""))
+                f"{d['year']} {d['title']}": (  # a line for people (in their language)
+                    _("{delivered}/{target} sets, ").format(delivered=d["sets_delivered"],
+                                                            target=d["target_sets"])
+                    + ngettext("{n} beneficiary", "{n} beneficiaries",
+                               d["beneficiaries"]).format(n=d["beneficiaries"])
+                    + (_(", closed") if d["closed"] else ""))
                 for d in drives
             },
         }

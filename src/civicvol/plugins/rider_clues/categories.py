@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import attrs
 
 from civicvol.domain.values import MAX_POINTS_PER_ENTRY
+from civicvol.i18n import _
 from civicvol.plugins.rider_clues.errors import InvalidClueSettings, UnknownClueCategory
 
 DEFAULT_CATEGORIES: dict[str, str] = {
@@ -54,9 +55,9 @@ class ClueCategories:
         unknown = sorted(set(scheme) - set(labels))
         if unknown:
             raise InvalidClueSettings(
-                f"points are set for unknown categories {', '.join(unknown)}; add them with "
-                f"categories.<slug> = \"中文名\" or fix the spelling (known: "
-                f"{', '.join(labels)})"
+                _("points are set for unknown categories {join}; add them with "
+                  'categories.<slug> = "中文名" or fix the spelling (known: {join2})').format(
+                  join=', '.join(unknown), join2=', '.join(labels))
             )
         return cls(labels=labels, points=scheme,
                    default_points=_check_points("default_points", default_points))
@@ -71,8 +72,9 @@ class ClueCategories:
                 return slug
         known = ", ".join(f"{slug} ({label})" for slug, label in self.labels.items())
         raise UnknownClueCategory(
-            f"clue category {name!r} is not known; use one of {known}, or add it in the "
-            "rider-clues settings as categories.<slug> = \"中文名\""
+            _("clue category {name!r} is not known; use one of {known}, or add it in the "
+              'rider-clues settings as categories.<slug> = "中文名"').format(
+              name=name, known=known)
         )
 
     def points_for(self, category: str) -> int:
@@ -82,8 +84,8 @@ class ClueCategories:
 def _check_slug(slug: str) -> str:
     if not SLUG.match(slug):
         raise InvalidClueSettings(
-            f"category slug {slug!r} is not lower-case letters, digits and dashes (2 to 40, "
-            "starting with a letter), e.g. categories.noise = \"噪音扰民\""
+            _("category slug {slug!r} is not lower-case letters, digits and dashes (2 to "
+              '40, starting with a letter), e.g. categories.noise = "噪音扰民"').format(slug=slug)
         )
     return slug
 
@@ -91,17 +93,21 @@ def _check_slug(slug: str) -> str:
 def _check_label(slug: str, value: object) -> str:
     label = value.strip() if isinstance(value, str) else ""
     if not label:
-        raise InvalidClueSettings(f"categories.{slug} has no name; give its Chinese name")
+        raise InvalidClueSettings(_("categories.{slug} has no name; give its Chinese name").format(
+                                    slug=slug))
     return label
 
 
 def _check_points(key: str, value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise InvalidClueSettings(f"{key} = {value!r} is not a whole number of points")
+        raise InvalidClueSettings(_("{key} = {value!r} is not a whole number of points").format(
+                                    key=key, value=value))
     points = value
     if not 0 <= points <= MAX_POINTS_PER_ENTRY:
         raise InvalidClueSettings(
-            f"{key} = {points} is out of range; give 0 (no reward) to {MAX_POINTS_PER_ENTRY}"
+            _("{key} = {points} is out of range; give 0 (no reward) to "
+              "{MAX_POINTS_PER_ENTRY}").format(
+              key=key, points=points, MAX_POINTS_PER_ENTRY=MAX_POINTS_PER_ENTRY)
         )
     return points
 

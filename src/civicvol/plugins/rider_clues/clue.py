@@ -19,6 +19,7 @@ from eventsourcing.domain import event
 from civicvol.domain import clock
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
+from civicvol.i18n import _
 from civicvol.plugins.rider_clues.errors import (
     ClueAlreadyHandled,
     ClueAlreadyJudged,
@@ -53,12 +54,13 @@ def check_photo(reference: str) -> str:
     text = (reference or "").strip()
     if not text:
         raise InvalidPhotoReference(
-            "a clue needs its photo; give where it is (a chat message id, a file or a link)"
+            _("a clue needs its photo; give where it is (a chat message id, a file or a link)")
         )
     if len(text) > MAX_PHOTO_REFERENCE:
         raise InvalidPhotoReference(
-            f"the photo reference has {len(text)} characters; give a shorter link or id (at "
-            f"most {MAX_PHOTO_REFERENCE})"
+            _("the photo reference has {count} characters; give a shorter link or id (at "
+              "most {MAX_PHOTO_REFERENCE})").format(
+              count=len(text), MAX_PHOTO_REFERENCE=MAX_PHOTO_REFERENCE)
         )
     return text
 
@@ -68,7 +70,7 @@ def check_verdict(value: str) -> Verdict:
         return Verdict(str(value).strip().lower())
     except ValueError:
         raise InvalidVerdict(
-            f"verdict {value!r} is not one of valid, invalid, duplicate"
+            _("verdict {value!r} is not one of valid, invalid, duplicate").format(value=value)
         ) from None
 
 
@@ -96,12 +98,12 @@ class Clue(CivicAggregate):
                seen_at: datetime, by: Actor, description: str = "") -> Clue:
         """A rider's snap report; ``category`` is a slug already resolved by the settings."""
         if seen_at.tzinfo is None:
-            raise InvalidSeenTime(f"the time seen {seen_at} has no time zone; give e.g. "
-                                   "2024-05-01T18:30+08:00")
+            raise InvalidSeenTime(_("the time seen {seen_at} has no time zone; give e.g. "
+                                    "2024-05-01T18:30+08:00").format(seen_at=seen_at))
         if seen_at > clock.now():
             raise ClueSeenInFuture(
-                f"the clue was seen at {seen_at.isoformat()}, which is in the future; give "
-                "the time the rider took the photo"
+                _("the clue was seen at {isoformat}, which is in the future; give the time "
+                  "the rider took the photo").format(isoformat=seen_at.isoformat())
             )
         return cls(rider_id=rider_id, team_id=team_id, category=category,
                    photo=check_photo(photo), place=check_name(place, "place"),
@@ -111,8 +113,8 @@ class Clue(CivicAggregate):
     def check_judged(self, doing: str) -> None:
         if self.status is ClueStatus.REPORTED:
             raise ClueNotJudged(
-                f"cannot {doing} clue {self.id}: it is not triaged yet; a clue handler must "
-                "judge it valid, invalid or duplicate first"
+                _("cannot {doing} clue {id}: it is not triaged yet; a clue handler must "
+                  "judge it valid, invalid or duplicate first").format(doing=doing, id=self.id)
             )
 
     # --- 处置: triage and handling ---------------------------------------------------------------
@@ -120,21 +122,22 @@ class Clue(CivicAggregate):
               note: str = "") -> None:
         if self.status is not ClueStatus.REPORTED:
             raise ClueAlreadyJudged(
-                f"clue {self.id} was already judged {self.verdict}; a clue is triaged once"
+                _("clue {id} was already judged {verdict}; a clue is triaged once").format(
+                  id=self.id, verdict=self.verdict)
             )
         if verdict is Verdict.DUPLICATE and duplicate_of is None:
             raise InvalidVerdict(
-                f"clue {self.id} is judged a duplicate but no original is named; give the id "
-                "of the clue it repeats (--duplicate-of)"
+                _("clue {id} is judged a duplicate but no original is named; give the id "
+                  "of the clue it repeats (--duplicate-of)").format(id=self.id)
             )
         if verdict is not Verdict.DUPLICATE and duplicate_of is not None:
             raise InvalidVerdict(
-                f"only a duplicate names an original clue; drop --duplicate-of for a {verdict} "
-                "verdict"
+                _("only a duplicate names an original clue; drop --duplicate-of for a "
+                  "{verdict} verdict").format(verdict=verdict)
             )
         if duplicate_of == self.id:
-            raise InvalidVerdict(f"clue {self.id} cannot be a duplicate of itself; name the "
-                                 "earlier clue it repeats")
+            raise InvalidVerdict(_("clue {id} cannot be a duplicate of itself; name the "
+                                   "earlier clue it repeats").format(id=self.id))
         self._judge(verdict.value, duplicate_of, check_text(note, "triage note"), by)
 
     @event("Judged")
@@ -148,13 +151,13 @@ class Clue(CivicAggregate):
         self.check_judged("handle")
         if self.verdict is not Verdict.VALID:
             raise ClueNotValid(
-                f"clue {self.id} was judged {self.verdict}; only a valid clue is handled "
-                "(give the rider feedback instead)"
+                _("clue {id} was judged {verdict}; only a valid clue is handled (give the "
+                  "rider feedback instead)").format(id=self.id, verdict=self.verdict)
             )
         if self.status is not ClueStatus.JUDGED:
             raise ClueAlreadyHandled(
-                f"clue {self.id} was already handled by {self.handled_by}; a clue is handled "
-                "once"
+                _("clue {id} was already handled by {handled_by}; a clue is handled once").format(
+                  id=self.id, handled_by=self.handled_by)
             )
         self._handle(check_name(handled_by, "handler"),
                      check_text(action, "action taken", required=True), by)
@@ -169,11 +172,12 @@ class Clue(CivicAggregate):
     def give_feedback(self, message: str, by: Actor) -> None:
         self.check_judged("give feedback on")
         if self.status is ClueStatus.FED_BACK:
-            raise FeedbackAlreadyGiven(f"the rider already had feedback on clue {self.id}")
+            raise FeedbackAlreadyGiven(_("the rider already had feedback on clue {id}").format(
+                                         id=self.id))
         if self.verdict is Verdict.VALID and self.status is not ClueStatus.HANDLED:
             raise ClueNotHandled(
-                f"clue {self.id} is valid but not handled yet; record what was done "
-                "(rider-clues handle) before telling the rider"
+                _("clue {id} is valid but not handled yet; record what was done "
+                  "(rider-clues handle) before telling the rider").format(id=self.id)
             )
         self._give_feedback(check_text(message, "feedback", required=True), by)
 

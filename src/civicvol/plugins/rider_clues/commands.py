@@ -14,6 +14,7 @@ from civicvol.app.application import CivicVol
 from civicvol.app.authorization import authorize
 from civicvol.domain import clock
 from civicvol.domain.values import Actor, Source
+from civicvol.i18n import _
 from civicvol.plugins.rider_clues.categories import DEFAULT_STATION, ClueCategories
 from civicvol.plugins.rider_clues.clue import Clue, Verdict, check_verdict
 from civicvol.plugins.rider_clues.errors import ClueNotFound, NotARider, OriginalClueNotFound
@@ -40,7 +41,7 @@ class RiderClues:
 
     def clue(self, clue_id: UUID | str, error: type[ClueNotFound] = ClueNotFound) -> Clue:
         return self.app.load(Clue, clue_id, what="clue", not_found=error,
-                             hint="list the clues with 'civicvol rider-clues list'")
+                             hint=_("list the clues with 'civicvol rider-clues list'"))
 
     # --- 发现 ----------------------------------------------------------------------------------
     def report_clue(self, actor: Actor, team_id: UUID | str, category: str, photo: str,

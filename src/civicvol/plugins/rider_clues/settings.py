@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from civicvol.i18n import _
 from civicvol.plugins.rider_clues.categories import (
     DEFAULT_POINTS,
     DEFAULT_STATION,
@@ -25,12 +26,12 @@ def _check_station(value: str) -> None:
 
 
 SETTINGS: dict[str, Setting] = {
-    "categories": Setting({}, help="extra clue categories: slug = 中文名",
+    "categories": Setting({}, help=_("extra clue categories: slug = 中文名"),
                           check=check_categories_setting),
-    "points": Setting({}, help="points a valid clue of a category earns: slug = points",
+    "points": Setting({}, help=_("points a valid clue of a category earns: slug = points"),
                       check=check_points_setting),
-    "default_points": Setting(DEFAULT_POINTS, help="points for categories not in 'points'",
+    "default_points": Setting(DEFAULT_POINTS, help=_("points for categories not in 'points'"),
                               check=check_default_points_setting),
-    "station": Setting(DEFAULT_STATION, help="the station where riders redeem their points",
+    "station": Setting(DEFAULT_STATION, help=_("the station where riders redeem their points"),
                        check=_check_station),
 }

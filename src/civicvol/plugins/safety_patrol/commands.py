@@ -16,6 +16,7 @@ from civicvol.app.authorization import authorize
 from civicvol.app.report import fold_log
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor
+from civicvol.i18n import _
 from civicvol.plugins.safety_patrol.drill import Drill
 from civicvol.plugins.safety_patrol.errors import (
     HazardNotFound,
@@ -96,12 +97,12 @@ class SafetyPatrol:
     def inspection(self, inspection_id: UUID | str) -> Inspection:
         return self.app.load(Inspection, inspection_id, what="inspection",
                              not_found=InspectionNotFound,
-                             hint="'civicvol safety-patrol hazards --json' names each hazard's "
-                             "inspection")
+                             hint=_("'civicvol safety-patrol hazards --json' names each "
+                                    "hazard's inspection"))
 
     def hazard(self, hazard_id: UUID | str) -> Hazard:
         return self.app.load(Hazard, hazard_id, what="hazard", not_found=HazardNotFound,
-                             hint="list them with 'civicvol safety-patrol hazards'")
+                             hint=_("list them with 'civicvol safety-patrol hazards'"))
 
     def check_inspector(self, actor: Actor, team_id: UUID | str,
                         reads: list[Aggregate]) -> tuple[UUID, Team]:

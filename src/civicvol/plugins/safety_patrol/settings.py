@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from civicvol.i18n import _
 from civicvol.plugins.safety_patrol.permissions import MAX_DEADLINE_DAYS
 from civicvol.plugins.settings import Setting
 
@@ -20,5 +21,5 @@ def _check_days(value: int) -> None:
 SETTINGS: dict[str, Setting] = {
     "default_deadline_days": Setting(
         DEFAULT_DEADLINE_DAYS, check=_check_days,
-        help="days given to rectify a hazard when the inspector names no deadline"),
+        help=_("days given to rectify a hazard when the inspector names no deadline")),
 }
