@@ -30,6 +30,7 @@ from civicvol.domain.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    RateLimited,
     StoreBusy,
     StoreError,
 )
@@ -52,6 +53,8 @@ def status_of(error: CivicVolError) -> int:
         return 403 if isinstance(error, ApiKeyRevoked) else 401
     if isinstance(error, StoreBusy | StoreError):
         return 503
+    if isinstance(error, RateLimited):
+        return 429
     if isinstance(error, ConcurrentChange):
         return 409
     if isinstance(error, NotFound):
@@ -126,6 +129,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (403, "A revoked api_key, or a resident acting on another's request."),
         (404, "Unknown service code, request id, token or format."),
         (409, "A concurrent change; nothing was stored."),
+        (429, "Too many writes from this client's api_key; nothing was stored."),
         (500, "A fault of the server (a bug): reported in Open311's format."),
         (503, "The store is unavailable."))}
 
@@ -163,6 +167,12 @@ def router() -> APIRouter:
     async def create_request(request: Request, fmt: str) -> Response:
         return await answer(request, fmt, place_request)
 
+    @api.post("/requests/{service_request_id}/rating.{fmt}",
+              summary="civicvol's extension: the resident rates their own request (评单)")
+    async def rate_request(request: Request, service_request_id: str, fmt: str) -> Response:
+        return await answer(request, fmt, lambda call: rate_request_of(call,
+                                                                        service_request_id))
+
     @api.get("/requests.{fmt}", summary="Service requests, newest first")
     async def list_requests(request: Request, fmt: str) -> Response:
         return await answer(request, fmt, find_requests)
@@ -197,16 +207,37 @@ def router() -> APIRouter:
     return api
 
 
-def place_request(call: Call) -> Response:
-    form = call.params
+def resident_of(call: Call) -> Actor:
+    """The resident a client acts for (its own id for them, ``account_id``), after the
+    client's write rate: every write through Open311 is a resident's, through one client."""
     client = call.client()
-    code = params.single(form, "service_code")
-    if not code:
-        raise InvalidInput(_("service_code is missing; services.xml lists the codes"))
-    account = params.single(form, "account_id")
+    rate = getattr(call.request.app.state, "write_rate", None)
+    if rate is not None:
+        rate.take(f"open311 client {client}")
+    account = params.single(call.params, "account_id")
     if not account:
         raise InvalidInput(_("account_id is missing: civicvol records which resident asked "
                              "(the client's own id for them)"))
+    return Actor("resident", f"{client}/{account}")
+
+
+def rate_request_of(call: Call, service_request_id: str) -> Response:
+    """Only the resident who placed the request rates it, once, through the same client."""
+    resident = resident_of(call)
+    stars = params.whole(call.params, "stars", 0, 1, 5)
+    if not stars:
+        raise InvalidInput(_("stars is missing: give 1 to 5"))
+    order = parse_id(service_request_id, "service request")
+    call.app.rate_order(resident, order, stars, params.single(call.params, "comment") or "")
+    return render(call.fmt, "service_requests", [one_request(call, str(order), True)])
+
+
+def place_request(call: Call) -> Response:
+    form = call.params
+    resident = resident_of(call)
+    code = params.single(form, "service_code")
+    if not code:
+        raise InvalidInput(_("service_code is missing; services.xml lists the codes"))
     lat = params.coordinate(form, "lat", 90)
     long = params.coordinate(form, "long", 180)
     address = params.single(form, "address_string") or ""
@@ -217,7 +248,7 @@ def place_request(call: Call) -> Response:
                              "a location)"))
     service = call.app.service(code)
     order = call.app.place_order(
-        Actor("resident", f"{client}/{account}"), service.code,
+        resident, service.code,
         description=params.single(form, "description") or "", place=address,
         channel="open311", attributes=params.attributes(form),
         position=(lat, long) if lat is not None and long is not None else None)
