@@ -112,8 +112,9 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     if as_json:
         print_json(data)
         return
-    # The id on a line of its own: a title wraps anywhere in Chinese, an id never.
-    table = Table(title=f"{volunteer.id}\n" + _(
+    # The id on a line of its own, before the table: a title wraps anywhere, an id never.
+    click.echo(_("volunteer {id}").format(id=volunteer.id))
+    table = Table(title=_(
                       "points: balance {balance}, pending {pending}, redeemed {redeemed}, "
                       "expired {expired}").format(balance=data["balance"],
                                                   pending=data["pending"],
