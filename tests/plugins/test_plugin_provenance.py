@@ -77,6 +77,15 @@ def provenance(app: CivicVol) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
+def civicvol_here(store: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``civicvol --store STORE ARGS`` in a fresh process with this civicvol and nothing else
+    on the path (so the test's plug-in is not installed there)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(civicvol.__file__).resolve().parents[1])}
+    return subprocess.run(
+        [sys.executable, "-c", "from civicvol.cli import main; main()", "--store", store, *args],
+        capture_output=True, text=True, env=env, cwd=cwd, check=False, timeout=120)
+
+
 class TestProvenance:
     def test_the_first_write_of_a_plugin_records_its_name_and_version(
         self, site: FakeSite, store_url: str
@@ -198,11 +207,7 @@ class TestMissingPlugin:
             second = app.plugin("notes").write(EDITOR, "第40期简报在编")
         finally:
             app.close()
-        env = {**os.environ, "PYTHONPATH": str(Path(civicvol.__file__).resolve().parents[1])}
-        result = subprocess.run(
-            [sys.executable, "-c", "from civicvol.cli import main; main()", "--store", store,
-             "report", "--json"],
-            capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=120)
+        result = civicvol_here(store, tmp_path, "report", "--json")
         assert result.returncode == 0, result.stderr
         report = json.loads(result.stdout)
         assert report["teams"]["total"] == 1  # the core figures are all there
@@ -210,10 +215,7 @@ class TestMissingPlugin:
             "plugin": "notes", "versions": ["0.3.0"], "events_skipped": 2,
             "records_not_rebuilt": sorted([str(first), str(second)])}]
         assert result.stderr.count("plug-in 'notes' (version 0.3.0) is not installed") == 1
-        replayed = subprocess.run(
-            [sys.executable, "-c", "from civicvol.cli import main; main()", "--store", store,
-             "audit", "replay"],
-            capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=120)
+        replayed = civicvol_here(store, tmp_path, "audit", "replay")
         assert replayed.returncode == 0, replayed.stdout + replayed.stderr
         assert "DISCREPANCY" not in replayed.stdout and "every figure agrees" in replayed.stdout
         assert replayed.stderr.count("plug-in 'notes' (version 0.3.0) is not installed") == 1
@@ -228,14 +230,9 @@ class TestMissingPlugin:
             (position,) = [n.id for n in app.all_events() if n.originator_id == note]
         finally:
             app.close()
-        env = {**os.environ, "PYTHONPATH": str(Path(civicvol.__file__).resolve().parents[1])}
 
         def history(*more: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run(
-                [sys.executable, "-c", "from civicvol.cli import main; main()", "--store",
-                 store, "audit", "history", str(note), *more],
-                capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
-                timeout=120)
+            return civicvol_here(store, tmp_path, "audit", "history", str(note), *more)
 
         shown = history("--json")
         assert shown.returncode == 0, shown.stderr
