@@ -153,8 +153,9 @@ def _record_as_of(app: CivicVol, cls: type[Any], ident: UUID, moment: datetime, 
     app.load(cls, ident, what=what)  # an unknown id is refused as by 'show' itself
     found = aggregate_as_of(app, ident, moment)
     if not isinstance(found, cls):
-        raise NotFound(f"{what} {ident} did not exist yet at the end of {day.isoformat()} "
-                       "(Asia/Shanghai); give a later date, or leave --as-of out for now")
+        raise NotFound(_("{what} {ident} did not exist yet at the end of {day} "
+                         "(Asia/Shanghai); give a later day, or ask for it as it is now").format(
+                             what=_(what), ident=ident, day=day.isoformat()))
     return found
 
 
