@@ -80,16 +80,13 @@ def history(order_id: str, request: Request,
         return aggregate_history(app, order_id, whole=True)
 
 
-def _done(order_id: str, command: str) -> Done:
-    return Done(id=str(parse_id(order_id, "order")), command=command)
-
 
 @router.post("/{order_id}/dispatch", response_model=Done, summary="Dispatch to a team (派单)")
 def dispatch(order_id: str, body: Dispatch, request: Request,
              account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.dispatch_order(account.actor, order_id, body.team_id)
-    return _done(order_id, "order.dispatch")
+    return Done.of("order", order_id, "order.dispatch")
 
 
 @router.post("/{order_id}/accept", response_model=Done, summary="A team member accepts (接单)")
@@ -97,7 +94,7 @@ def accept(order_id: str, request: Request,
            account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.accept_order(account.actor, order_id)
-    return _done(order_id, "order.accept")
+    return Done.of("order", order_id, "order.accept")
 
 
 @router.post("/{order_id}/decline", response_model=Done, summary="Decline an order")
@@ -105,7 +102,7 @@ def decline(order_id: str, body: Reason, request: Request,
             account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.decline_order(account.actor, order_id, body.reason)
-    return _done(order_id, "order.decline")
+    return Done.of("order", order_id, "order.decline")
 
 
 @router.post("/{order_id}/complete", response_model=Done, summary="Complete with the hours")
@@ -113,7 +110,7 @@ def complete(order_id: str, body: Completion, request: Request,
              account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.complete_order(account.actor, order_id, str(body.hours), body.served)
-    return _done(order_id, "order.complete")
+    return Done.of("order", order_id, "order.complete")
 
 
 @router.post("/{order_id}/rate", response_model=Done, summary="The requester rates (评单)")
@@ -121,7 +118,7 @@ def rate(order_id: str, body: Rating, request: Request,
          account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.rate_order(account.actor, order_id, body.stars, body.comment)
-    return _done(order_id, "order.rate")
+    return Done.of("order", order_id, "order.rate")
 
 
 @router.post("/{order_id}/cancel", response_model=Done, summary="Cancel with a reason")
@@ -129,4 +126,4 @@ def cancel(order_id: str, body: Reason, request: Request,
            account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.cancel_order(account.actor, order_id, body.reason)
-    return _done(order_id, "order.cancel")
+    return Done.of("order", order_id, "order.cancel")

@@ -76,16 +76,13 @@ def orders_of(volunteer_id: str, request: Request, limit: Limit = 50, offset: Of
             ident, limit=n, offset=o), limit, offset)
 
 
-def _vdone(volunteer_id: str, command: str) -> Done:
-    return Done(id=str(parse_id(volunteer_id, "volunteer")), command=command)
-
 
 @volunteers.post("/{volunteer_id}/contact", response_model=Done, summary="Update contact")
 def update_contact(volunteer_id: str, body: Contact, request: Request,
                    account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.update_contact(account.actor, volunteer_id, body.name, body.phone)
-    return _vdone(volunteer_id, "volunteer.update_contact")
+    return Done.of("volunteer", volunteer_id, "volunteer.update_contact")
 
 
 @volunteers.post("/{volunteer_id}/suspend", response_model=Done, summary="Suspend")
@@ -93,7 +90,7 @@ def suspend(volunteer_id: str, body: Reason, request: Request,
             account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.suspend_volunteer(account.actor, volunteer_id, body.reason)
-    return _vdone(volunteer_id, "volunteer.suspend")
+    return Done.of("volunteer", volunteer_id, "volunteer.suspend")
 
 
 @volunteers.post("/{volunteer_id}/reactivate", response_model=Done, summary="Reactivate")
@@ -101,7 +98,7 @@ def reactivate(volunteer_id: str, request: Request,
                account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.reactivate_volunteer(account.actor, volunteer_id)
-    return _vdone(volunteer_id, "volunteer.reactivate")
+    return Done.of("volunteer", volunteer_id, "volunteer.reactivate")
 
 
 @volunteers.post("/{volunteer_id}/leave", response_model=Done, summary="Leave the service")
@@ -109,7 +106,7 @@ def leave(volunteer_id: str, body: MaybeReason, request: Request,
           account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.volunteer_leaves(account.actor, volunteer_id, body.reason)
-    return _vdone(volunteer_id, "volunteer.leave")
+    return Done.of("volunteer", volunteer_id, "volunteer.leave")
 
 
 # --- teams -------------------------------------------------------------------------------------
@@ -158,16 +155,13 @@ def members(team_id: str, request: Request, limit: Limit = 50, offset: Offset = 
             ident, include_past=include_past, limit=n, offset=o), limit, offset)
 
 
-def _tdone(team_id: str, command: str) -> Done:
-    return Done(id=str(parse_id(team_id, "team")), command=command)
-
 
 @teams.post("/{team_id}/members", response_model=Done, summary="A volunteer joins the team")
 def join(team_id: str, body: VolunteerRef, request: Request,
          account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.join_team(account.actor, team_id, body.volunteer_id)
-    return _tdone(team_id, "team.join")
+    return Done.of("team", team_id, "team.join")
 
 
 @teams.post("/{team_id}/members/{volunteer_id}/leave", response_model=Done,
@@ -176,7 +170,7 @@ def leave_team(team_id: str, volunteer_id: str, body: MaybeReason, request: Requ
                account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.leave_team(account.actor, team_id, volunteer_id, body.reason)
-    return _tdone(team_id, "team.leave")
+    return Done.of("team", team_id, "team.leave")
 
 
 @teams.post("/{team_id}/leaders", response_model=Done, summary="Appoint a member as leader")
@@ -184,7 +178,7 @@ def appoint(team_id: str, body: VolunteerRef, request: Request,
             account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.appoint_leader(account.actor, team_id, body.volunteer_id)
-    return _tdone(team_id, "team.appoint_leader")
+    return Done.of("team", team_id, "team.appoint_leader")
 
 
 @teams.post("/{team_id}/leaders/{volunteer_id}/stand-down", response_model=Done,
@@ -193,7 +187,7 @@ def stand_down(team_id: str, volunteer_id: str, request: Request,
                account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.stand_down_leader(account.actor, team_id, volunteer_id)
-    return _tdone(team_id, "team.stand_down_leader")
+    return Done.of("team", team_id, "team.stand_down_leader")
 
 
 @teams.post("/{team_id}/dissolve", response_model=Done, summary="Dissolve the team")
@@ -201,4 +195,4 @@ def dissolve(team_id: str, body: Reason, request: Request,
              account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.dissolve_team(account.actor, team_id, body.reason)
-    return _tdone(team_id, "team.dissolve")
+    return Done.of("team", team_id, "team.dissolve")

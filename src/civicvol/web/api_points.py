@@ -40,9 +40,6 @@ def points_of(volunteer_id: str, request: Request,
         return record(request, data)
 
 
-def _done(volunteer_id: str, command: str) -> Done:
-    return Done(id=str(parse_id(volunteer_id, "volunteer")), command=command)
-
 
 @router.post("/volunteers/{volunteer_id}/points/approve", response_model=list[str],
              summary="Approve one pending credit, or all of them")
@@ -58,7 +55,7 @@ def reject(volunteer_id: str, body: EntryReason, request: Request,
            account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.reject_points(account.actor, volunteer_id, body.entry_id, body.reason)
-    return _done(volunteer_id, "points.reject")
+    return Done.of("volunteer", volunteer_id, "points.reject")
 
 
 @router.post("/volunteers/{volunteer_id}/points/reverse", response_model=Done,
@@ -67,7 +64,7 @@ def reverse(volunteer_id: str, body: EntryReason, request: Request,
             account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.reverse_points(account.actor, volunteer_id, body.entry_id, body.reason)
-    return _done(volunteer_id, "points.reverse")
+    return Done.of("volunteer", volunteer_id, "points.reverse")
 
 
 @router.post("/volunteers/{volunteer_id}/points/redeem", status_code=201,

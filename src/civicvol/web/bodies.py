@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from civicvol.app.application import parse_id
+
 Text = Annotated[str, StringConstraints(max_length=2000)]
 Line = Annotated[str, StringConstraints(max_length=200)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -93,3 +95,9 @@ class Created(BaseModel):
 class Done(BaseModel):
     id: str
     command: str
+
+    @classmethod
+    def of(cls, what: str, ident: str, command: str) -> Done:
+        """What a command on the record ``ident`` (a ``what``: order, volunteer, team)
+        answers, with the id as parsed (an unparsable one is refused as InvalidId)."""
+        return cls(id=str(parse_id(ident, what)), command=command)
