@@ -206,3 +206,18 @@ class TestPluginTranslations:
         assert texts.gettext("volunteers") == "志愿者"  # civicvol's own word
         assert texts.ngettext("{n} service", "{n} services", 2) == "志愿服务 {n} 次"
         assert _("issues sent") == "已发送期数"  # a label civicvol's own code shows
+
+
+def test_one_commands_language_is_not_left_to_the_next_caller(tmp_path: Path) -> None:
+    """A command run in-process (a test's CliRunner, an embedding system) with --lang gives
+    the caller's choice back when it ends: an export made afterwards speaks Chinese again."""
+    from click.testing import CliRunner
+
+    from civicvol import i18n
+    from civicvol.cli import cli
+
+    assert i18n.chosen() is None
+    done = CliRunner().invoke(cli, ["--store", f"sqlite:///{tmp_path / 'd.db'}", "--lang", "en",
+                                    "init"])
+    assert done.exit_code == 0, done.output
+    assert i18n.chosen() is None

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -44,6 +46,24 @@ def set_language(lang: str | None) -> None:
     """Choose the language for this process (None: back to the environment's choice)."""
     global _chosen
     _chosen = normalise(lang) if lang else None
+
+
+def chosen() -> str | None:
+    """What :func:`set_language` chose for this process (the CLI's ``--lang``), if anything."""
+    return _chosen
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Texts in ``lang`` inside the block (a page or a certificate in its own language), and
+    the process's own choice again after it."""
+    global _chosen
+    before = _chosen
+    set_language(lang)
+    try:
+        yield
+    finally:
+        _chosen = before
 
 
 def language() -> str:

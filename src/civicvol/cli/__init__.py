@@ -18,7 +18,7 @@ from civicvol import __version__
 from civicvol.cli.guard import run_guarded
 from civicvol.cli.lazy_group import LazyCommand, LazyGroup
 from civicvol.cli.localise import choose_language, localise
-from civicvol.i18n import LANGUAGES, N_, _, normalise
+from civicvol.i18n import LANGUAGES, N_, _, chosen, normalise, set_language
 
 # civicvol.store.STORE_ENV, repeated here because the store module is not cheap to import
 # (a test keeps the two equal).
@@ -113,8 +113,15 @@ class CivicVolGroup(LazyGroup):
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
         if parent is None:  # the language first: click renders --help while it parses
+            before = chosen()
             choose_language(args)
             localise(self)
+            ctx = run_guarded(lambda: super(CivicVolGroup, self).make_context(
+                info_name, args, parent, **extra))
+            # One command's --lang is that command's: a caller in the same process (a test's
+            # CliRunner, an embedding system) gets its own choice back.
+            ctx.call_on_close(lambda: set_language(before))
+            return ctx
         return run_guarded(lambda: super(CivicVolGroup, self).make_context(
             info_name, args, parent, **extra))
 

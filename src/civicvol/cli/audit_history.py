@@ -237,13 +237,9 @@ def certificate(volunteer_id: str, out: Path | None, issuer: str, key_file: Path
 
 
 def write_pdf(cert: dict[str, Any], key: Any, pdf: Path, text: str) -> None:
-    # WeasyPrint and segno come in only here (the office extra).
-    try:
-        from civicvol.office.certificate_pdf import write_certificate_pdf
-    except ImportError as missing:
-        raise InvalidInput(_("the PDF certificate needs the office extra ({module} is "
-                             "missing); install it with: pip install 'civicvol[office]'"
-                             ).format(module=missing.name)) from None
+    # WeasyPrint and segno come in only here (office_module refuses plainly when missing).
+    from civicvol.office.certificate_pdf import write_certificate_pdf
+
     pdf = pdf if pdf.suffix.lower() == ".pdf" else pdf.with_name(pdf.name + ".pdf")
     write_certificate_pdf(cert, key, pdf)
     pdf.with_suffix(".json").write_text(text + "\n", encoding="utf-8")

@@ -35,6 +35,11 @@ class InvalidName(InvalidInput):
     pass
 
 
+class MissingExtra(InvalidInput):
+    """A command needs an optional face of civicvol (an extra such as ``office``) that is not
+    installed here."""
+
+
 class InvalidPhone(InvalidInput):
     pass
 

@@ -11,8 +11,6 @@ same certificate as the JSON beside it, never a second one typed in.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from civicvol import i18n
 from civicvol.audit.certificate_qr import qr_payload
 from civicvol.i18n import N_, _, ngettext
+from civicvol.office.extra import office_module
 
 # Debian's fonts-noto-cjk; fontconfig finds them by name, these files are the fallback.
 SERIF = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
@@ -36,29 +35,19 @@ LABELS = (N_("Certificate No."), N_("Name"), N_("Community"), N_("Volunteer No."
 def write_certificate_pdf(cert: dict[str, Any], key: Ed25519PrivateKey, path: Path, *,
                           lang: str = "zh_CN") -> str:
     """Write the certificate's PDF to ``path``; returns the QR's payload."""
-    from weasyprint import HTML
-
+    HTML = office_module("weasyprint").HTML
+    office_module("segno")  # refused in the caller's language, before the certificate's
     payload = qr_payload(cert, key)
-    with _language(lang):
+    with i18n.speaking(lang):
         page = certificate_html(cert, payload)
     HTML(string=page, base_url=str(path.parent)).write_pdf(str(path))
     return payload
 
 
-@contextmanager
-def _language(lang: str) -> Iterator[None]:
-    before = getattr(i18n, "_chosen", None)
-    i18n.set_language(lang)
-    try:
-        yield
-    finally:
-        i18n.set_language(before)
-
 
 def qr_data_uri(payload: str) -> str:
     """The QR as a PNG data URI: medium error correction, sharp at print size."""
-    import segno
-
+    segno = office_module("segno")
     qr = segno.make(payload, error="m", micro=False)
     return str(qr.png_data_uri(scale=4, border=4))
 

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import attrs
 
+from civicvol.office.extra import office_module
+
 ChartKind = Literal["bar", "barh", "stacked", "funnel", "pie"]
 KINDS = ("bar", "barh", "stacked", "funnel", "pie")
 
@@ -73,11 +75,10 @@ class Chart:
 
 @cache
 def _pyplot() -> Any:
-    import matplotlib
-
+    matplotlib = office_module("matplotlib")
     matplotlib.use("Agg")  # no display: draw to files only
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
+    plt = office_module("matplotlib.pyplot")
+    font_manager = office_module("matplotlib.font_manager")
 
     families = []
     for path in CJK_FONTS:

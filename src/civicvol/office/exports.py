@@ -41,16 +41,13 @@ Rows = list[list[Any]]
 def speaking(lang: str | None) -> Iterator[None]:
     """Headers in ``lang``; else in the language chosen (--lang, CIVICVOL_LANG); else
     Chinese, the office's language."""
-    chosen = getattr(i18n, "_chosen", None)  # what --lang chose for the process, if anything
     if lang is not None and i18n.normalise(lang) is None:
         raise InvalidInput(f"language {lang!r} is not one civicvol speaks; give en or zh_CN")
     if lang is None:
-        lang = chosen or (i18n.language() if os.environ.get(i18n.LANG_ENV) else "zh_CN")
-    i18n.set_language(lang)
-    try:
+        lang = i18n.chosen() or (i18n.language() if os.environ.get(i18n.LANG_ENV)
+                                 else "zh_CN")
+    with i18n.speaking(lang):
         yield
-    finally:
-        i18n.set_language(chosen)
 
 
 @checked

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import CivicVolError, InvalidInput
 from civicvol.i18n import N_, _
 from civicvol.office.charts import Chart, chart_svg, charts_of
+from civicvol.office.extra import office_module
 from civicvol.office.report_figures import FUNNEL, STATUSES, ChartFigures, from_views
 
 CORE = ("teams", "volunteers", "orders", "cycle", "service", "points")
@@ -77,7 +77,8 @@ def report_html(app: CivicVol, *, lang: str = "zh_CN",
         raise InvalidInput(_("language {lang!r} is not one of {languages}").format(
             lang=lang, languages=", ".join(i18n.LANGUAGES)))
     report, extra, sections = report_figures(app, as_of)
-    with _language(lang):
+    office_module("matplotlib")  # refused in the caller's language, before the page's
+    with i18n.speaking(lang):
         return _page(report, extra, sections), report
 
 
@@ -108,15 +109,6 @@ def report_figures(app: CivicVol, as_of: date | None
               "events": seen[0], **figures}
     return report, chart_fold.as_dict(), sections
 
-
-@contextmanager
-def _language(lang: str) -> Iterator[None]:
-    before = getattr(i18n, "_chosen", None)
-    i18n.set_language(lang)
-    try:
-        yield
-    finally:
-        i18n.set_language(before)
 
 
 # --- the page ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 import attrs
 
 from civicvol.office.errors import SheetError
+from civicvol.office.extra import office_module
 
 ENCODINGS = ("utf-8", "gb18030")
 FORMATS = ("xlsx", "csv")
@@ -74,7 +75,8 @@ def read_table(path: Path | str, *, sheet: str | None = None,
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
     """Read through python-calamine (a Rust reader: 30x openpyxl's read-only mode here)."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    calamine = office_module("python_calamine")
+    CalamineError, CalamineWorkbook = calamine.CalamineError, calamine.CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -216,7 +218,7 @@ def _write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
     """Through XlsxWriter, row by row (constant memory). Numbers stay numbers (hours as
     decimals), moments are Excel date-times to the minute, and a text is always a text: a
     name typed as "=..." is never written as a formula or a link."""
-    import xlsxwriter
+    xlsxwriter = office_module("xlsxwriter")
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True,
                                            "strings_to_formulas": False,
