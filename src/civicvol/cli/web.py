@@ -105,7 +105,7 @@ def _minute(moment: str) -> str:
 def serve(host: str, port: int, workers: int, write_rate: float | None) -> None:
     import os
 
-    from civicvol.domain.errors import StoreKeepsNothing
+    from civicvol.domain.errors import MissingExtra, StoreKeepsNothing
     from civicvol.store import default_store_url
 
     s = session()
@@ -119,9 +119,10 @@ def serve(host: str, port: int, workers: int, write_rate: float | None) -> None:
         import uvicorn
 
         from civicvol.web.service import STORE_ENV_FOR_WORKERS, WRITE_RATE_ENV
-    except ImportError:
-        raise click.ClickException(_("the web service needs the web extra: "
-                                     "pip install 'civicvol[web]'")) from None
+    except ImportError as missing:
+        raise MissingExtra(_("the web service needs the web extra ({module} is missing): "
+                             "pip install 'civicvol[web]'").format(
+                                 module=missing.name)) from None
     os.environ[STORE_ENV_FOR_WORKERS] = store
     if write_rate is not None:
         os.environ[WRITE_RATE_ENV] = str(write_rate)

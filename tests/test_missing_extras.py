@@ -1,4 +1,4 @@
-"""Without the office extra, the office's commands refuse in one line naming the extra to
+"""Without an optional extra (office, web), its commands refuse in one line naming the extra to
 install, and write nothing: the libraries are hidden from a fresh process here."""
 
 from __future__ import annotations
@@ -52,3 +52,10 @@ def test_a_missing_library_is_a_plain_refusal(store: str, tmp_path: Path, hidden
     (line,) = done.stderr.strip().splitlines()
     assert f"({hidden} is missing)" in line and "pip install 'civicvol[office]'" in line
     assert not (tmp_path / written).exists()
+
+
+def test_serving_without_the_web_extra_is_a_plain_refusal(store: str) -> None:
+    done = without("uvicorn", store, "serve", "--port", "1")
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert "(uvicorn is missing)" in line and "pip install 'civicvol[web]'" in line
