@@ -163,3 +163,17 @@ class TestHistoryCommand:
         outcome = CliRunner().invoke(cli, ["--store", "memory://", "audit", "history",
                                            "not-an-id"])
         assert outcome.exit_code == 2 and "is not a record id" in outcome.output
+
+
+def test_a_history_table_cuts_long_values_between_items_never_inside_an_id() -> None:
+    from decimal import Decimal
+    from uuid import UUID
+
+    from civicvol.audit.history import short
+
+    ids = [UUID(int=n * 0x1111_1111_1111_1111_1111_1111_1111_1111) for n in range(1, 5)]
+    shown = short({str(i): Decimal("1.5") for i in ids})  # an activity's attendance
+    assert shown.endswith("…") and len(shown) <= 60
+    kept = shown.removesuffix("…").split(", ")
+    assert kept and all(k.split(": ")[0] in {str(i) for i in ids} for k in kept)
+    assert short("x" * 100) == "x" * 59 + "…"  # one long word is cut where it must be

@@ -84,7 +84,12 @@ def short(value: Any, limit: int | None = _MAX) -> str:
         text = str(value.value)
     else:
         text = str(value)
-    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
+    if limit is None or len(text) <= limit:
+        return text
+    # Cut between the items of a list or mapping where one fits: never inside an id.
+    cut = text[:limit - 1]
+    at = cut.rfind(", ")
+    return (cut[:at] if at > 0 else cut) + "…"
 
 
 def shanghai(moment: Any) -> str:
