@@ -95,6 +95,24 @@ class TestStartingTheCommandLine:
             "beartype.", "civicvol.audit.certificate", "civicvol.audit.replay",
             "civicvol.audit.trace", "civicvol.cli.audit"))) == []
 
+    def test_a_json_read_makes_no_plugin_service_and_imports_no_terminal_library(
+            self, tmp_path: Path) -> None:
+        from civicvol import Actor, CivicVol
+
+        store = f"sqlite:///{tmp_path / 'small.db'}"
+        app = CivicVol(store)
+        volunteer = app.register_volunteer(Actor("administrator", "a"), "李师傅",
+                                           "13800138000", "东庄社区")
+        app.close()
+        modules = modules_after("--store", store, "volunteer", "show", str(volunteer),
+                                "--json")
+        assert "civicvol.views.volunteers" in modules  # it did read the volunteer
+        assert "civicvol.plugins.rider_clues.plugin" in modules  # the plug-ins were loaded
+        # ... but no plug-in's service was made (register_service runs on first need), and
+        # rich is for tables, not JSON.
+        assert plugin_domain_in(modules) == []
+        assert [m for m in modules if m == "rich" or m.startswith("rich.")] == []
+
     def test_import_civicvol_imports_neither_the_application_nor_eventsourcing(self) -> None:
         done = subprocess.run(
             [sys.executable, "-c", "import json, sys, civicvol\n"

@@ -452,9 +452,97 @@ class TestFailuresOutsideCommands:
             def register_service(self) -> object:
                 raise ValueError("the calendar is not configured")
 
-        with pytest.raises(PluginHookFailed, match="plug-in 'no-service' failed in "
-                                                   "register_service: ValueError"):
-            open_test_district(Broken(), "no-service")
+        app = open_test_district(Broken(), "no-service")  # made on first need, not at open
+        try:
+            with pytest.raises(PluginHookFailed, match="plug-in 'no-service' failed in "
+                                                       "register_service: ValueError"):
+                app.plugin("no-service")
+        finally:
+            app.close()
+
+    @pytest.mark.hook("register_service")
+    def test_a_service_is_made_on_its_first_need_and_only_once(self, opened: Any) -> None:
+        made: list[CivicVol] = []
+
+        class Counted:
+            @hookimpl
+            def register_service(self, app: CivicVol) -> object:
+                made.append(app)
+                return object()
+
+            @hookimpl
+            def validate_command(self, service: object) -> None:
+                assert service is not None
+
+        app = opened({"counted": Counted()})
+        assert made == []  # opening the store made nothing
+        assert app.event_count() == 0
+        assert made == []  # nor did a read
+        app.create_team(ADMIN, "老街坊", "special")  # validate_command is given the service
+        assert made == [app]
+        assert app.plugin("counted") is app.plugin("counted")
+        assert made == [app]
+
+    @pytest.mark.hook("register_service")
+    def test_two_threads_asking_at_once_get_one_service(self, opened: Any) -> None:
+        import threading
+        import time
+
+        made: list[object] = []
+
+        class Slow:
+            @hookimpl
+            def register_service(self) -> object:
+                time.sleep(0.05)  # widen the window in which a second thread could enter
+                made.append(object())
+                return made[-1]
+
+        app = opened({"slow": Slow()})
+        got: list[object] = []
+        threads = [threading.Thread(target=lambda: got.append(app.plugin("slow")))
+                   for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        assert len(made) == 1 and got == made * 4
+
+    @pytest.mark.hook("check_settings")
+    def test_settings_that_contradict_each_other_are_refused_when_the_store_opens(
+            self) -> None:
+        from civicvol.plugins import PluginSettingError
+
+        seen: list[dict[str, Any]] = []
+
+        class Rota:
+            @hookimpl
+            def register_settings(self) -> dict[str, Setting]:
+                return {"first_hour": Setting(20), "last_hour": Setting(18)}
+
+            @hookimpl
+            def check_settings(self, settings: Mapping[str, Any]) -> None:
+                seen.append(dict(settings))
+                if settings["first_hour"] >= settings["last_hour"]:
+                    raise PluginSettingError("first_hour must come before last_hour", "rota",
+                                             "first_hour")
+
+        with pytest.raises(PluginSettingError, match="first_hour must come before"):
+            open_test_district(Rota(), "rota")
+        assert seen == [{"first_hour": 20, "last_hour": 18}]
+        app = open_test_district(Rota(), "rota", config={"rota": {"first_hour": 8}})
+        app.close()
+        assert seen[-1] == {"first_hour": 8, "last_hour": 18}
+
+    @pytest.mark.hook("check_settings")
+    def test_a_check_that_breaks_names_the_plugin(self) -> None:
+        class Careless:
+            @hookimpl
+            def check_settings(self) -> None:
+                raise KeyError("points")
+
+        with pytest.raises(PluginHookFailed, match="plug-in 'careless' failed in "
+                                                   "check_settings: KeyError"):
+            open_test_district(Careless(), "careless")
 
 
 def test_no_plugins_means_the_core_scheme(opened: Any) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from civicvol.app.authorization import check_role
 from civicvol.cli.guard import run_guarded
@@ -21,13 +20,26 @@ from civicvol.store import default_store_url, store_environment
 from civicvol.store_opening import remove_if_empty, sqlite_file
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from civicvol.app.application import CivicVol
 
 __all__ = ["Session", "console", "created", "json_option", "print_json", "print_record",
            "run_guarded", "session"]
-# No markup: the tables show what users typed (names, places, reasons), and a "[...]" in it,
-# such as an erased name's "[erased]", must print as written, not be read as a style.
-console = Console(markup=False)
+
+
+@cache
+def console() -> Console:
+    """The terminal's console, made on first use: rich costs a read with --json some 20 ms
+    of imports it has no use for (issue 14).
+
+    No markup: the tables show what users typed (names, places, reasons), and a "[...]" in
+    it, such as an erased name's "[erased]", must print as written, not be read as a style.
+    """
+    from rich.console import Console
+
+    return Console(markup=False)
+
 json_option = click.option("--json", "as_json", is_flag=True, help=_("Print JSON."))
 
 
@@ -139,12 +151,14 @@ def print_json(data: Any) -> None:
 
 
 def print_record(title: str, data: dict[str, Any]) -> None:
+    from rich.table import Table
+
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
     for key, value in data.items():
         table.add_row(label(key), cell(value, key))
-    console.print(table)
+    console().print(table)
 
 
 def cell(value: Any, key: str = "") -> str:

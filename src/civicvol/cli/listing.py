@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.table import Table
 
 from civicvol.cli.context import cell, console, print_json, print_record
 from civicvol.display import label
 from civicvol.i18n import _
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +34,8 @@ def print_rows(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
     if not rows:
         click.echo(empty)
         return
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for column in columns:
         # ids are never cut: they are what the next command takes
@@ -45,9 +49,9 @@ def print_rows(title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str
 def print_table(table: Table, title: str, records: Sequence[dict[str, Any]]) -> None:
     """The table, or, when the terminal is too narrow to show every id and code whole side
     by side, one block per row: an id is never cut."""
-    unbounded = console.options.update_width(10_000)
-    if console.measure(table, options=unbounded).minimum > console.width:
+    unbounded = console().options.update_width(10_000)
+    if console().measure(table, options=unbounded).minimum > console().width:
         for record in records:
             print_record(title, record)
         return
-    console.print(table)
+    console().print(table)

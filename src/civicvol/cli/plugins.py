@@ -4,7 +4,6 @@ the plug-ins' own command groups on ``civicvol``."""
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from civicvol.cli.context import console, json_option, print_json
 from civicvol.display import label
@@ -52,6 +51,8 @@ PLUGIN_STATUSES = {"loaded": N_("loaded"), "failed": N_("failed"),
 @json_option
 def plugins(as_json: bool) -> None:
     """The installed plug-ins: name, version, built-in or external, hooks and status."""
+    from rich.table import Table
+
     records = sorted(plugin_host().records.values(), key=lambda r: r.name)
     if as_json:
         print_json([r.as_dict() for r in records])
@@ -67,7 +68,7 @@ def plugins(as_json: bool) -> None:
         status = shown if not reason else f"{shown}: {reason}"
         table.add_row(r.name, r.version or "-", dstatus("built-in" if r.builtin else "external"),
                       status, ", ".join(r.hooks) or "-")
-    console.print(table)
+    console().print(table)
 
 
 COMMANDS = [plugins]

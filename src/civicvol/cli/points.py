@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from civicvol.app.views import points_view
 from civicvol.audit.asof import parse_day, points_as_of
@@ -105,6 +104,8 @@ def pending(community: str | None, team_id: str | None, limit: int, offset: int,
               help=_("The points as they stood at the end of that day (Asia/Shanghai)."))
 def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     """Show a volunteer's balance and every entry."""
+    from rich.table import Table
+
     app = session().app
     volunteer = app.volunteer(volunteer_id)
     data = (points_as_of(app, volunteer.id, parse_day(as_of)) if as_of
@@ -143,7 +144,7 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
             lots.add_row(lot["entry"], str(lot["points"]),
                          _("never expires") if ends is None else _("the day before {day}")
                          .format(day=ends))
-        console.print(lots)
+        console().print(lots)
 
 
 @writes

@@ -81,7 +81,7 @@ def write_html(app: Any, path: Path, lang: str, as_of: date | None) -> None:
 def print_report(data: dict[str, Any]) -> None:
     as_of = (_(", as of the end of {day}").format(day=data["as_of"]) if "as_of" in data
              else "")
-    console.print(Text.assemble((_("District report"), "bold"), "  " + ngettext(
+    console().print(Text.assemble((_("District report"), "bold"), "  " + ngettext(
         "store {store}, {events} event{as_of}", "store {store}, {events} events{as_of}",
         data["events"]).format(store=data["store"], events=data["events"], as_of=as_of)))
     for section, figures in data.items():
@@ -92,7 +92,7 @@ def print_report(data: dict[str, Any]) -> None:
         table.add_column(justify="right")
         for key, value in figures.items():
             table.add_row(label(key), cell(value, key))
-        console.print(table)
+        console().print(table)
 
 
 @writes
@@ -110,7 +110,7 @@ def demo(scale: float, seed: int, into_existing: bool) -> None:
     started = time.perf_counter()
     columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=console(), transient=False) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -122,7 +122,7 @@ def demo(scale: float, seed: int, into_existing: bool) -> None:
                       into_existing=into_existing)
     built = time.perf_counter() - started
     print_report(district_report(app))
-    console.print(f"built in {built:.1f} s, reported in "
+    console().print(f"built in {built:.1f} s, reported in "
                   f"{time.perf_counter() - started - built:.1f} s")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from civicvol.cli.context import console, created, json_option, print_json, session, writes
 from civicvol.i18n import _
@@ -57,6 +56,8 @@ def restock(name: str, gift: str, quantity: int) -> None:
 @click.argument("name")
 @json_option
 def catalogue(name: str, as_json: bool) -> None:
+    from rich.table import Table
+
     gifts = session().app.catalogue(name)
     rows: list[dict[str, str | int]] = [{"gift": g.name, "price": g.price, "stock": g.stock}
                                         for g in gifts]
@@ -72,7 +73,7 @@ def catalogue(name: str, as_json: bool) -> None:
         table.add_column(column)
     for row in rows:
         table.add_row(str(row["gift"]), str(row["price"]), str(row["stock"]))
-    console.print(table)
+    console().print(table)
 
 
 @writes

@@ -147,7 +147,7 @@ def print_tree(teams: list[dict[str, Any]]) -> None:
                  t["id"])
 
     grow(root, None)
-    console.print(root)
+    console().print(root)
 
 
 @team.command("members")

@@ -34,7 +34,7 @@ def rebuild(names: tuple[str, ...]) -> None:
 
     app = session().app
     chosen = [v.name for v in app.views.named(names)]
-    with Progress(console=console, transient=True) as bar:
+    with Progress(console=console(), transient=True) as bar:
         task = bar.add_task("rebuilding", total=None)
         read = app.views.rebuild(chosen, progress=lambda done, head: bar.update(
             task, completed=done, total=head))

@@ -68,7 +68,7 @@ def list_accounts(as_json: bool) -> None:
     for a in found:
         table.add_row(a["id"], a["role"], a["name"], a["actor"], _minute(a["created_at"]),
                       _minute(a["revoked_at"]) if a["revoked_at"] else "-")
-    console.print(table)
+    console().print(table)
 
 
 @writes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,10 @@ class PluginExtensions(Extensions):
             r.name: resolve_settings(r.name, r.settings, (config or {}).get(r.name, {}))
             for r in host.loaded()}
         self.on_failure = on_failure or warn
-        self.services: dict[str, Any] = {}
+        self.services: dict[str, Any] = {}  # the services made so far, by plug-in
+        self._made: set[str] = set()  # the plug-ins whose register_service has run
+        self._making = threading.RLock()  # the web serves requests on threads; a service may
+        # ask for another plug-in's while it is made
         self._app: CivicVol | None = None
         self._writer_of: dict[type, PluginRecord | None] = {}
         self._recorded: set[str] = set()
@@ -58,19 +62,37 @@ class PluginExtensions(Extensions):
 
     # --- services ----------------------------------------------------------------------------
     def start(self, app: CivicVol) -> None:
-        """Make each plug-in's service for ``app`` (done once, on first need)."""
+        """Bind to ``app`` and let each plug-in check its settings as a whole (done once).
+
+        A plug-in's service is made on its first need (:meth:`service`, or a hook that is
+        given it), not here: a read command pays only for the plug-ins it uses, and a bad
+        civicvol.toml is still refused when the store opens, by ``check_settings``.
+        """
         if self._app is not None:
             return
         self._app = app
-        for name, call in self.host.implementations("register_service"):
-            args = {"app": app, "settings": dict(self.settings.get(name, {}))}
-            service = self._attributed(name, "register_service", call, args)
-            if service is not None:
-                self.services[name] = service
+        for name, call in self.host.implementations("check_settings"):
+            self._attributed(name, "check_settings", call,
+                             {"settings": dict(self.settings.get(name, {}))})
+
+    def _service(self, app: CivicVol, name: str) -> Any:
+        """The plug-in's service, made by its ``register_service`` the first time (None when
+        it has none)."""
+        self.start(app)
+        if name not in self._made:
+            with self._making:
+                if name not in self._made:
+                    for plugin, call in self.host.implementations("register_service"):
+                        if plugin == name:
+                            args = {"app": app, "settings": dict(self.settings.get(name, {}))}
+                            service = self._attributed(name, "register_service", call, args)
+                            if service is not None:
+                                self.services[name] = service
+                    self._made.add(name)
+        return self.services.get(name)
 
     def service(self, app: CivicVol, name: str) -> Any:
-        self.start(app)
-        if name not in self.services:
+        if self._service(app, name) is None:
             record = self.host.records.get(name)
             why = (f"it is {record.status}: {record.reason}" if record and record.reason
                    else "it is not installed" if record is None else "it has no service")
@@ -213,9 +235,8 @@ class PluginExtensions(Extensions):
     def own_arguments(self, app: CivicVol, name: str) -> dict[str, Any]:
         """The arguments that are the plug-in's own: its resolved settings and its service
         (so a hook never looks itself up by a name it may not be registered under)."""
-        self.start(app)
         return {"settings": dict(self.settings.get(name, {})),
-                "service": self.services.get(name)}
+                "service": self._service(app, name)}
 
     def _each(self, hook: str, **args: Any) -> Iterator[tuple[str, Any]]:
         for name, call in self.host.implementations(hook):

@@ -77,11 +77,26 @@ def register_transcodings(transcoder: JSONTranscoder) -> None:
 
 
 @hookspec
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Check the plug-in's resolved settings as a whole, when a store opens.
+
+    Each :class:`~civicvol.plugins.settings.Setting`'s own ``check`` sees one value; this hook
+    sees them together (points named for a category nobody added, say). Raise a
+    :class:`~civicvol.domain.errors.CivicVolError` (e.g.
+    :class:`~civicvol.plugins.errors.PluginSettingError`) that says what to fix in
+    civicvol.toml. Keep it light: it runs at every start, before any service is made.
+    """
+
+
+@hookspec
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> object | None:
     """Return the plug-in's application service (its commands and queries) bound to ``app``.
 
     Code gets it back with ``app.plugin("<plugin name>")``. ``settings`` holds the plug-in's
-    resolved settings (defaults overridden by civicvol.toml).
+    resolved settings (defaults overridden by civicvol.toml). Called on the service's first
+    need (``app.plugin``, or a hook given ``service``), not when the store opens, so a command
+    that does not use the plug-in never imports its commands: check settings that depend on
+    each other in :func:`check_settings`, which runs when the store opens.
     """
 
 

@@ -65,6 +65,12 @@ def register_permissions(grant: Callable[..., None]) -> None:
 
 
 @hookimpl
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """The session's start must read as a time of day, the fallback as a known rule."""
+    HaircutSettings.from_mapping(settings)
+
+
+@hookimpl
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> HaircutDays:
     from civicvol.plugins.haircut_days.commands import HaircutDays
 

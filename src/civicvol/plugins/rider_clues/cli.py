@@ -152,7 +152,7 @@ def list_clues(verdict: str | None, as_json: bool) -> None:
     for c in rows:
         table.add_row(c["id"], figures.label(c["category"]), c["place"], moment(c["seen_at"]),
                       status(c["verdict"] or "-"), status(c["status"]))
-    console.print(table)
+    console().print(table)
 
 
 @needs_no_store
@@ -172,4 +172,4 @@ def categories(as_json: bool) -> None:
         table.add_column(_(column))
     for r in rows:
         table.add_row(str(r["category"]), str(r["name"]), str(r["points"]))
-    console.print(table)
+    console().print(table)

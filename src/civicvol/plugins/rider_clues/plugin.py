@@ -34,6 +34,15 @@ def register_permissions(grant: Callable[..., None]) -> None:
 
 
 @hookimpl
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Points may be set only for categories the community added (InvalidClueSettings)."""
+    from civicvol.plugins.rider_clues.categories import ClueCategories
+
+    ClueCategories.from_settings(settings["categories"], settings["points"],
+                                 settings["default_points"])
+
+
+@hookimpl
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> RiderClues:
     from civicvol.plugins.rider_clues.categories import ClueCategories
     from civicvol.plugins.rider_clues.commands import RiderClues

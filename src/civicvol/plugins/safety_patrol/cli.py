@@ -175,4 +175,4 @@ def _hazard_table(title: str, rows: list[dict[str, Any]], extra: tuple[str, ...]
         table.add_column(label(column), no_wrap=column == "id")
     for row in rows:
         table.add_row(*(cell(row.get(c), c) for c in columns))
-    console.print(table)
+    console().print(table)
