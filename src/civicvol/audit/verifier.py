@@ -23,13 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    PublicFormat,
-    load_pem_public_key,
-)
+# cryptography is imported where a signature or a key is read: the store's own hash chain
+# uses this module's constants at every start, and needs none of it.
 
 CHAIN_TAG = b"civicvol/chain/v1"
 HASH_ALGORITHM = "sha256"
@@ -372,6 +367,9 @@ class Checkpoint:
         if trusted and self.public_key not in trusted:
             return (f"checkpoint {self.source} is signed by key {self.public_key.hex()[:16]}..., "
                     "which is not one of the trusted public keys")
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
         try:
             Ed25519PublicKey.from_public_bytes(self.public_key).verify(self.signature,
                                                                        self.message())
@@ -401,6 +399,13 @@ def load_public_key(path: str | Path) -> bytes:
     """The raw 32 bytes of an Ed25519 public key in a PEM file (or a hex line)."""
     data = Path(path).read_bytes()
     if data.lstrip().startswith(b"-----BEGIN"):
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        from cryptography.hazmat.primitives.serialization import (
+            Encoding,
+            PublicFormat,
+            load_pem_public_key,
+        )
+
         key = load_pem_public_key(data)
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError(f"{path} is not an Ed25519 public key")

@@ -15,13 +15,14 @@ from civicvol.domain.team import Team
 from civicvol_newsletter.bulletin import Bulletin, bulletin_id
 from civicvol_newsletter.errors import BulletinAlreadyFounded, BulletinNotFound
 from civicvol_newsletter.issue import BulletinIssue, parse_issue_date
-
-FOUND = "newsletter.found"
-APPOINT_EDITOR = "newsletter.appoint_editor"
-ASSIGN_ROLES = "newsletter.assign_roles"
-STAND_DOWN_EDITOR = "newsletter.stand_down_editor"
-PUBLISH = "newsletter.publish"
-EDITOR_ROLE = "editor"  # a plug-in role: a volunteer acting as an editor of a bulletin
+from civicvol_newsletter.permissions import (
+    APPOINT_EDITOR,
+    ASSIGN_ROLES,
+    EDITOR_ROLE,
+    FOUND,
+    PUBLISH,
+    STAND_DOWN_EDITOR,
+)
 
 
 class Newsletter:

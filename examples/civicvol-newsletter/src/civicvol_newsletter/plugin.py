@@ -11,14 +11,18 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from civicvol.plugins import Setting, hookimpl
-from civicvol_newsletter import commands as c
-from civicvol_newsletter.commands import Newsletter
-from civicvol_newsletter.report import NewsletterFigures
+from civicvol_newsletter import permissions as c
 
 if TYPE_CHECKING:
     import click
 
     from civicvol import CivicVol
+    from civicvol_newsletter.commands import Newsletter
+    from civicvol_newsletter.report import NewsletterFigures
+
+# The records, commands and report are imported inside the hooks that need them: civicvol
+# imports this module at every start, and a command that does not touch the bulletin should
+# not pay for defining its events.
 
 civicvol_requires = ">=0.1,<0.2"
 NAME = "newsletter"
@@ -44,6 +48,8 @@ def register_permissions(grant: Callable[..., None]) -> None:
 
 @hookimpl
 def register_service(app: CivicVol, settings: Mapping[str, Any]) -> Newsletter:
+    from civicvol_newsletter.commands import Newsletter
+
     return Newsletter(app, title=str(settings["title"]))  # resolved: always holds the key
 
 
@@ -56,11 +62,14 @@ def register_commands(cli: click.Group) -> None:
 
 @hookimpl
 def report_sections() -> NewsletterFigures:
+    from civicvol_newsletter.report import NewsletterFigures
+
     return NewsletterFigures()
 
 
 @hookimpl
 def build_demo(app: CivicVol, district: Any, progress: Callable[[str, int, int], None]) -> None:
+    from civicvol_newsletter.commands import Newsletter
     from civicvol_newsletter.demo import build_newsletter_demo
 
     build_newsletter_demo(app, app.plugin(NAME, Newsletter), district, progress)

@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 
-import chinese_calendar
-
 from civicvol.i18n import _
 from civicvol.plugins.haircut_days.errors import CalendarOutOfRange, InvalidCalendarFallback
 
@@ -43,11 +41,15 @@ class CalendarFallback(StrEnum):
 
 def supported_years() -> tuple[int, int]:
     """The first and last year the installed official calendar covers."""
+    import chinese_calendar  # here, not at the top: the settings check needs none of it
+
     years = [d.year for d in chinese_calendar.constants.holidays]
     return min(years), max(years)
 
 
 def is_working_day(day: date, fallback: CalendarFallback = CalendarFallback.ERROR) -> bool:
+    import chinese_calendar
+
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
@@ -103,4 +105,6 @@ def session_days(start: date, months: int,
 
 
 def _version() -> str:
+    import chinese_calendar
+
     return str(getattr(chinese_calendar, "__version__", "installed"))
