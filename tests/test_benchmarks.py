@@ -29,9 +29,10 @@ def test_the_startup_benchmark_reports_every_case_as_ratios() -> None:
                           capture_output=True, text=True, timeout=180, check=False)
     assert done.returncode == 0, done.stderr + done.stdout
     for case in ("civicvol --version", "civicvol --help", "civicvol plugins --json",
-                 "civicvol volunteer show (read)", "import civicvol"):
+                 "civicvol volunteer show (read)", "import civicvol", "import the stack"):
         assert case in done.stdout
     assert "x eventsourcing floor" in done.stdout
+    assert "own work, in a warm process" in done.stdout
 
 
 def test_the_views_benchmark_asks_every_question_both_ways() -> None:
