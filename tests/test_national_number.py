@@ -4,6 +4,7 @@ found only through the directory's blind index, and erased with the rest of them
 
 from __future__ import annotations
 
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -71,6 +72,19 @@ class TestRegisteringWithTheNumber:
     def test_it_is_sealed_like_the_name_and_phone(self, app: CivicVol) -> None:
         register_barber(app)
         assert NUMBER.encode() not in stored_bytes(app)
+
+    def test_it_is_nowhere_in_the_store_file_in_the_clear(self, tmp_path: Path) -> None:
+        db = tmp_path / "civicvol.db"
+        app = CivicVol(f"sqlite:///{db}")
+        try:
+            register_barber(app)
+            assert app.views.volunteers.search(national_number=NUMBER)  # views caught up
+        finally:
+            app.close()
+        files = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+        assert "东庄社区".encode() in files  # the scan sees what is kept in the clear ...
+        for secret in (NUMBER, "13800138000", "李师傅"):  # ... and no personal data
+            assert secret.encode() not in files, secret
 
     def test_a_second_person_with_the_same_number_is_refused_naming_the_first(
             self, app: CivicVol) -> None:
