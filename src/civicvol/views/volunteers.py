@@ -137,7 +137,7 @@ class VolunteersView(View):
                      values: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         wanted = {normal(p): p for p in values}
         by_tag = {tag_of(self.key, p): p for p in wanted.values()}
-        self.views.catch_up()
+        self.views.catch_up(("volunteers", "directory"))  # the two this reads, not every view
         ids: list[str] = []
         tags = list(by_tag)
         for start in range(0, len(tags), 500):
