@@ -4,6 +4,7 @@ found only through the directory's blind index, and erased with the rest of them
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from civicvol.audit.history import aggregate_history
 from civicvol.domain import errors
 from civicvol.domain.values import check_national_number
 from tests.conftest import ADMIN
+from tests.history_fixture import HISTORY_V1, load_history
 from tests.refusal import refused
 
 NUMBER = "53010200000001"
@@ -201,3 +203,24 @@ class TestErasure:
         erase_volunteer(app, ADMIN, barber, "asked to be forgotten")
         refused(app, errors.PersonalDataErased, app.record_national_number, ADMIN, barber,
                 NUMBER)
+
+
+class TestAnOldStore:
+    """Details written before the number existed (and before encryption at rest: the
+    0.1.0 history of tests/fixtures) load without one, and can be given one, sealed."""
+
+    def test_old_volunteers_load_without_a_number_and_can_be_given_one(
+            self, app: CivicVol) -> None:
+        load_history(app)
+        ids = [json.loads(x)["originator_id"] for x in
+               HISTORY_V1.read_text(encoding="utf-8").splitlines()
+               if "Volunteer.Registered" in x]
+        old = [app.volunteer(v) for v in ids]
+        assert [v.contact.national_number for v in old] == ["", ""]
+        assert all(v.contact.subject is None for v in old)  # written in the clear
+        app.record_national_number(ADMIN, ids[0], NUMBER)
+        given = app.volunteer(ids[0]).contact
+        assert given.national_number == NUMBER and given.subject is not None  # now sealed
+        assert NUMBER.encode() not in stored_bytes(app)
+        (found,) = app.views.volunteers.search(national_number=NUMBER)
+        assert found["id"] == ids[0] and found["name"] == given.name
