@@ -70,6 +70,7 @@ class TestRegisteringWithTheNumber:
     def test_without_one_the_volunteer_has_none(self, app: CivicVol) -> None:
         barber = register_barber(app, None)
         assert volunteer_view(app.volunteer(barber))["national_number"] is None
+        assert app.views.volunteers.get(str(barber))["national_number"] is None  # type: ignore[index]
 
     def test_it_is_sealed_like_the_name_and_phone(self, app: CivicVol) -> None:
         register_barber(app)

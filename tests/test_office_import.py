@@ -330,7 +330,7 @@ class TestNationalNumbers:
         assert report.imported == 3 and report.unknown_columns == []
         assert not any("not kept" in note for note in report.notes)
         found = {v["name"]: v["national_number"] for v in registered(app)}
-        assert found == {"李师傅": "53010200000001", "王阿姨": "53010200000002", "张伟": ""}
+        assert found == {"李师傅": "53010200000001", "王阿姨": "53010200000002", "张伟": None}
 
     def test_the_short_header_志愿者编号_names_the_national_number_too(
             self, app: CivicVol, tmp_path: Path) -> None:

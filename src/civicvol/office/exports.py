@@ -131,7 +131,7 @@ def _people(views: Views, f: Filter) -> list[dict[str, Any]]:
 def volunteers_sheets(views: Views, f: Filter) -> list[Sheet]:
     rows: Rows = [[v["id"], v["name"], v["phone"], v["community"], "、".join(v["skills"]),
                    _(WORDS[v["status"]]), _hours(v["service_hours"]), v["orders_completed"],
-                   _moment(v["registered_at"]), v["national_number"]]
+                   _moment(v["registered_at"]), v["national_number"] or ""]
                   for v in _people(views, f)
                   if not f.has_period or f.in_period(v["registered_at"])]
     # The national number last: the columns before it keep their places for older sheets.

@@ -117,7 +117,7 @@ class VolunteersView(View):
         found = [v for v in self._volunteers(clause + " ORDER BY position", params)
                  if (phone is None or normal(v["phone"]) == normal(phone))
                  and (national_number is None
-                      or normal(v["national_number"]) == normal(national_number))
+                      or normal(v["national_number"] or "") == normal(national_number))
                  and (not name or normal(name) in normal(v["name"]))]
         end = None if limit is None else offset + limit
         return found[offset:end]
@@ -150,7 +150,7 @@ class VolunteersView(View):
             some = ids[start:start + 500]
             for v in self._volunteers(f"WHERE id IN ({', '.join('?' * len(some))}) "
                                       "ORDER BY position", some):
-                given = wanted.get(normal(v[field]))  # a tag can collide: keep true matches
+                given = wanted.get(normal(v[field] or ""))  # a tag can collide: keep true ones
                 if given is not None:
                     found.setdefault(given, []).append(v)
         return found
@@ -168,7 +168,7 @@ class VolunteersView(View):
             del v["contact"]
             result.append({
                 "id": v["id"], "name": contact.name, "phone": contact.phone,
-                "national_number": contact.national_number,
+                "national_number": contact.national_number or None,  # as volunteer_view
                 "community": v["community"], "skills": json.loads(v["skills"] or "[]"),
                 "status": v["status"], "service_hours": hours_text(int(v["hours"])),
                 "orders_completed": int(v["orders_completed"]),
