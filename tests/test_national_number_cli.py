@@ -36,6 +36,9 @@ class TestTheNationalNumberOnTheCommandLine:
         assert "53010200000009" in said
         ok(store, "--as", ADMIN, "volunteer", "set-national-number", barber, NUMBER)
         assert shown(store, "volunteer", "show", barber)["national_number"] == NUMBER
+        found = shown(store, "volunteer", "search", "--national-number", NUMBER.lower())
+        assert [v["id"] for v in found] == [barber]
+        assert shown(store, "volunteer", "search", "--national-number", "53010200000009") == []
 
     def test_a_bad_number_is_refused_in_both_languages(self, store: str) -> None:
         barber = register(store)

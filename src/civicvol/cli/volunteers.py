@@ -123,18 +123,21 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
 @click.option("--skill", default=None, help=_("Has this skill, e.g. 理发."))
 @click.option("--status", default=None, type=click.Choice(["active", "suspended", "left"]))
 @click.option("--team", "team_id", default=None, metavar="TEAM_ID", help=_("A member of it."))
+@click.option("--national-number", default=None, metavar="NUMBER",
+              help=_("The national volunteer number (全国志愿者编号), exactly."))
 @paging()
 @json_option
 def search(phone: str | None, name: str | None, community: str | None, skill: str | None,
-           status: str | None, team_id: str | None, limit: int, offset: int,
-           as_json: bool) -> None:
+           status: str | None, team_id: str | None, national_number: str | None, limit: int,
+           offset: int, as_json: bool) -> None:
     """Find volunteers by phone, part of the name, community, skill, status or team."""
     from civicvol.app.application import parse_id
 
     app = session().app
     rows = app.views.volunteers.search(
         phone=phone, name=name, community=community, skill=skill, status=status,
-        team=str(parse_id(team_id, "team")) if team_id else None, limit=limit, offset=offset)
+        team=str(parse_id(team_id, "team")) if team_id else None,
+        national_number=national_number, limit=limit, offset=offset)
     print_rows(_("volunteers"), rows, ("id", "name", "phone", "community", "status",
                                     "service_hours"), as_json,
                empty=_("no volunteer matches; try part of the name, or fewer filters"))
