@@ -19,7 +19,10 @@ from click.testing import CliRunner, Result
 from civicvol import CivicVol
 from civicvol.audit.certificate import certificate_statement
 from civicvol.cli import cli
+from tests.conftest import ADMIN
 from tests.world import build_world
+
+NATIONAL_NUMBER = "53010200000001"
 
 
 def civicvol(*args: str) -> Result:
@@ -37,6 +40,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         world.completed_order("2")
     with app.events_dated(datetime(2023, 9, 28, 2, 0, tzinfo=UTC)):
         world.completed_order("1.5")
+    app.record_national_number(ADMIN, world.barber, NATIONAL_NUMBER)
     app.close()
     key = folder / "issuer"
     assert civicvol("--store", store, "audit", "keygen", "--out", str(key)).exit_code == 0
@@ -46,6 +50,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(pdf)
     yield {"store": store, "barber": str(world.barber), "key": key, "pdf": pdf,
+           "helper": str(world.helper),
            "json": folder / "cert.json", "folder": folder}
 
 
@@ -72,7 +77,7 @@ class TestThePaper:
         cert = json.loads(issued["json"].read_text(encoding="utf-8"))
         text = run("pdftotext", "-layout", str(issued["pdf"]), "-")
         for field in ("志愿服务记录证明", "证明编号", cert["number"], "姓名", "李师傅",
-                      "志愿者编号", issued["barber"], "所属社区", "东庄社区", "注册日期",
+                      "志愿者ID", issued["barber"], "所属社区", "东庄社区", "注册日期",
                       cert["volunteer"]["registered_on"], "累计服务时长：3.5 小时",
                       "出具单位", cert["issuer"], "出具日期", cert["issued_on"], "（盖章）",
                       "民发〔2015〕149号", "参加志愿服务 2 次"):
@@ -86,6 +91,26 @@ class TestThePaper:
             row = rows[service["date"]]
             assert service["service"] in row and service["hours"] in row
             assert service["order_id"][:8] in text
+
+    def test_it_states_the_national_volunteer_number_unmistakably(
+            self, issued: dict[str, Any]) -> None:
+        cert = json.loads(issued["json"].read_text(encoding="utf-8"))
+        assert cert["volunteer"]["national_number"] == NATIONAL_NUMBER  # signed with the rest
+        lines = run("pdftotext", "-layout", str(issued["pdf"]), "-").splitlines()
+        [line] = [line for line in lines if "全国志愿者编号" in line]
+        assert NATIONAL_NUMBER in line
+        [own] = [line for line in lines if "志愿者ID" in line]
+        assert issued["barber"] in own and "全国" not in own
+
+    def test_a_person_without_a_national_number_has_no_such_line(
+            self, issued: dict[str, Any]) -> None:
+        pdf = issued["folder"] / "helper.pdf"
+        result = civicvol("--store", issued["store"], "certificate", issued["helper"],
+                          "--key", str(issued["key"]), "--pdf", str(pdf))
+        assert result.exit_code == 0, result.output
+        text = run("pdftotext", "-layout", str(pdf), "-")
+        assert "志愿者ID" in text and issued["helper"] in text
+        assert "全国志愿者编号" not in text
 
     def test_it_is_a4_with_the_cjk_font_embedded(self, issued: dict[str, Any]) -> None:
         assert "(A4)" in run("pdfinfo", str(issued["pdf"]))

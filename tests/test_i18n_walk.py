@@ -182,6 +182,10 @@ def writings(store: str, lang: str, i: dict[str, str]) -> list[Run]:
         "--station", "蜂享驿站")  # refused
     other = run(RESIDENT, "order", "place", "--service", "助老")
     run(RESIDENT, "order", "cancel", other, "--reason", "不需要了")
+    run(ADMIN, "volunteer", "set-national-number", volunteer, "53010200000088")
+    run(ADMIN, "volunteer", "set-national-number", volunteer, "53-01")  # refused: its shape
+    run(ADMIN, "volunteer", "register", "--name", "测试二", "--phone", "13712345678",
+        "--community", "东庄社区", "--national-number", "53010200000088")  # refused: taken
     run(None, "volunteer", "show", volunteer)
     run(None, "order", "show", order)
     run(ADMIN, "volunteer", "suspend", volunteer, "--reason", "休假")

@@ -40,6 +40,8 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     app.complete_order(world.as_volunteer(world.helper), order, "0.75", served=2)
     app.approve_points(POINTS_AUDITOR, world.barber)
     app.place_order(RESIDENT, "陪诊")  # an order still open
+    app.record_national_number(ADMIN, world.barber, "53010200000001")
+    app.record_national_number(ADMIN, world.outsider, "53010200000003")
     erase_volunteer(app, ADMIN, world.outsider, "本人申请")
     yield world
     app.close()
@@ -68,6 +70,19 @@ class TestVolunteers:
         erased = rows[str(district.outsider)]
         assert erased[1:4] == ["", "", "金实社区"]
         assert "赵骑手" not in out.read_text(encoding="utf-8-sig")
+
+    def test_the_national_volunteer_number_has_its_own_column_and_goes_with_erasure(
+            self, district: World, tmp_path: Path) -> None:
+        [out] = export(district.app, "volunteers", tmp_path / "v.xlsx")
+        [sheet] = rows_of(out).values()
+        assert sheet[0][-1] == "全国志愿者编号" and "志愿者ID" in sheet[0]
+        by_id = {r[0]: r for r in sheet[1:]}
+        assert by_id[str(district.barber)][-1] == "53010200000001"  # text, not a number
+        assert by_id[str(district.helper)][-1] in ("", None)
+        assert by_id[str(district.outsider)][-1] in ("", None)
+        [english] = export(district.app, "volunteers", tmp_path / "v.csv", lang="en")
+        assert read_csv(english)[0][-1] == "National volunteer number"
+        assert "53010200000003" not in english.read_text(encoding="utf-8-sig")
 
     def test_community_and_team_filters(self, district: World, tmp_path: Path) -> None:
         [out] = export(district.app, "volunteers", tmp_path / "v.csv", community="东庄社区")

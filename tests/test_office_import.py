@@ -312,3 +312,74 @@ def test_wrong_arguments_from_python_are_refused_with_invalid_input(
     with pytest.raises(InvalidInput):
         import_volunteers(app, **call)  # type: ignore[arg-type]
     assert registered(app) == []
+
+
+class TestNationalNumbers:
+    """The 全国志愿者编号 column is kept: sealed with the person's details, checked like the
+    phone, and a person is registered once whichever of the two names them."""
+
+    NATIONAL = ("姓名", "手机号", "社区", "全国志愿者编号")
+
+    def test_the_column_is_stored_whether_text_or_a_number_cell(
+            self, app: CivicVol, tmp_path: Path) -> None:
+        roster = write_xlsx(tmp_path / "名单.xlsx", self.NATIONAL, [
+            ["李师傅", "13800138000", "东庄社区", "53010200000001"],
+            ["王阿姨", "13900139000", "东庄社区", 53010200000002],  # typed as a number
+            ["张伟", "13700137000", "金星社区", ""]])
+        report = import_volunteers(app, ADMIN, roster)
+        assert report.imported == 3 and report.unknown_columns == []
+        assert not any("not kept" in note for note in report.notes)
+        found = {v["name"]: v["national_number"] for v in registered(app)}
+        assert found == {"李师傅": "53010200000001", "王阿姨": "53010200000002", "张伟": None}
+
+    def test_the_short_header_志愿者编号_names_the_national_number_too(
+            self, app: CivicVol, tmp_path: Path) -> None:
+        roster = write_csv(tmp_path / "名单.csv", ["姓名", "手机号", "社区", "志愿者编号"],
+                           [["李师傅", "13800138000", "东庄社区", "53010200000001"]])
+        import_volunteers(app, ADMIN, roster)
+        (barber,) = registered(app)
+        assert barber["national_number"] == "53010200000001"
+
+    def test_a_reimport_registers_nobody_twice(self, app: CivicVol, tmp_path: Path) -> None:
+        rows = [["李师傅", "13800138000", "东庄社区", "53010200000001"],
+                ["王阿姨", "13900139000", "东庄社区", "53010200000002"]]
+        roster = write_xlsx(tmp_path / "名单.xlsx", self.NATIONAL, rows)
+        first = import_volunteers(app, ADMIN, roster)
+        again = import_volunteers(app, ADMIN, roster)
+        assert again.counts == {"already registered": 2}
+        assert [r.volunteer_id for r in again.rows] == [r.volunteer_id for r in first.rows]
+        assert len(registered(app)) == 2
+
+    def test_a_known_number_with_a_new_phone_is_the_same_person(
+            self, app: CivicVol, tmp_path: Path) -> None:
+        barber = app.register_volunteer(ADMIN, "李师傅", "13800138000", "东庄社区",
+                                        national_number="53010200000001")
+        roster = write_csv(tmp_path / "名单.csv", self.NATIONAL,
+                           [["李师傅", "13800138999", "东庄社区", "53010200000001"]])
+        report = import_volunteers(app, ADMIN, roster)
+        (row,) = report.rows
+        assert (row.result, row.volunteer_id) == ("already registered", str(barber))
+        assert "53010200000001" in row.reason
+        assert len(registered(app)) == 1
+
+    def test_a_bad_number_is_a_bad_row_naming_its_column(self, app: CivicVol,
+                                                         tmp_path: Path) -> None:
+        roster = write_xlsx(tmp_path / "名单.xlsx", self.NATIONAL, [
+            ["李师傅", "13800138000", "东庄社区", "53010200000001"],
+            ["王阿姨", "13900139000", "东庄社区", "5301-02"]])
+        with pytest.raises(RosterHasBadRows, match="1 of 2 rows are bad") as refused:
+            import_volunteers(app, ADMIN, roster)
+        (bad,) = refused.value.report.bad
+        assert (bad.row, bad.column) == (3, "全国志愿者编号")
+        assert "'5301-02'" in bad.reason and "letters and digits" in bad.reason
+        assert registered(app) == []
+
+    def test_one_number_on_two_rows_is_a_bad_row(self, app: CivicVol, tmp_path: Path) -> None:
+        roster = write_csv(tmp_path / "名单.csv", self.NATIONAL, [
+            ["李师傅", "13800138000", "东庄社区", "53010200000001"],
+            ["王阿姨", "13900139000", "东庄社区", "53010200000001"]])
+        report = import_volunteers(app, ADMIN, roster, skip_bad=True)
+        assert report.counts == {"imported": 1, "bad": 1}
+        (bad,) = report.bad
+        assert (bad.row, bad.column) == (3, "全国志愿者编号")
+        assert "row 2" in bad.reason

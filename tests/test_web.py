@@ -362,3 +362,44 @@ def test_open311_is_mounted_with_its_own_error_format(tmp_path: Any) -> None:
         assert refused_here.headers["content-type"].startswith(PROBLEM)
     finally:
         server.stop()
+
+
+class TestTheNationalVolunteerNumber:
+    """全国志愿者编号 through the API: given at registration, set later, shown, searched."""
+
+    def test_registered_with_it_then_corrected_and_found_by_it(
+            self, district: District) -> None:
+        with district.client("administrator") as admin:
+            reply = admin.post("/api/v1/volunteers", json={
+                "name": "赵师傅", "phone": "13500135123", "community": "东庄社区",
+                "national_number": "53010200000077"})
+            assert reply.status_code == 201, reply.text
+            ident = reply.json()["id"]
+            assert admin.get(f"/api/v1/volunteers/{ident}").json()["national_number"] == \
+                "53010200000077"
+            fixed = admin.post(f"/api/v1/volunteers/{ident}/national-number",
+                               json={"national_number": "53010200000078"})
+            assert fixed.status_code == 200, fixed.text
+            shown = admin.get(f"/api/v1/volunteers/{ident}").json()
+            found = admin.get("/api/v1/volunteers",
+                              params={"national_number": "53010200000078"}).json()
+        assert shown["national_number"] == "53010200000078"
+        assert [v["id"] for v in found["items"]] == [ident]
+
+    def test_a_bad_or_taken_number_is_refused_and_nothing_is_stored(
+            self, district: District) -> None:
+        before = district.server.events()
+        with district.client("administrator") as admin:
+            bad = admin.post("/api/v1/volunteers", json={
+                "name": "钱师傅", "phone": "13500135124", "community": "东庄社区",
+                "national_number": "53-01"})
+            refused(bad, 400, "InvalidNationalNumber")
+            assert "53-01" in bad.json()["detail"]
+            taken = admin.post("/api/v1/volunteers", json={
+                "name": "钱师傅", "phone": "13500135124", "community": "东庄社区",
+                "national_number": "53010200000078"})
+            refused(taken, 409, "AlreadyRegistered")
+            refused(admin.post(f"/api/v1/volunteers/{district.barber}/national-number",
+                               json={"national_number": "53010200000078"}),
+                    409, "AlreadyRegistered")
+        assert district.server.events() == before

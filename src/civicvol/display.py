@@ -160,4 +160,5 @@ LABELS = (
     N_("review rejected"), N_("waiting for review"), N_("handed out"), N_("in stock"),
     N_("by station"), N_("stations"), N_("service code"), N_("attributes"), N_("lat"),
     N_("long"), N_("under review"), N_("expired"), N_("volunteers accepted"),
+    N_("national number"),
 )

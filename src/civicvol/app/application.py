@@ -308,11 +308,14 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
     @checked
     def register_volunteer(
         self, actor: Actor, name: str, phone: str, community: str,
-        skills: Sequence[str] = (),
+        skills: Sequence[str] = (), national_number: str | None = None,
     ) -> UUID:
+        """Register a person; ``national_number`` is their 全国志愿者编号, if they have one."""
         authorize(actor, "volunteer.register")
-        volunteer = Volunteer.register(name, phone, community, by=actor, skills=tuple(skills))
+        volunteer = Volunteer.register(name, phone, community, by=actor, skills=tuple(skills),
+                                       national_number=national_number)
         self.check_phone_is_free(volunteer.contact.phone)
+        self.check_national_number_is_free(volunteer.contact.national_number)
         self.commit("volunteer.register", actor, volunteer)
         return volunteer.id
 
@@ -328,16 +331,64 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
                       phone=phone, id=found['id'], name=found['name'],
                       community=found['community']))
 
+    def check_national_number_is_free(self, national_number: str,
+                                      volunteer_id: UUID | None = None) -> None:
+        """One person, one registration, by the national volunteer number too: a number on
+        another serving volunteer's record is refused, naming who has it."""
+        if not national_number:
+            return
+        for found in self.views.volunteers.search(national_number=national_number, limit=2):
+            if found["status"] != "left" and found["id"] != str(volunteer_id):
+                raise AlreadyRegistered(_national_number_taken(national_number, found))
+
     @checked
     def register_volunteers(
-        self, actor: Actor, people: Iterable[tuple[str, str, str, Sequence[str]]]
+        self, actor: Actor,
+        people: Iterable[tuple[str, str, str, Sequence[str]]
+                         | tuple[str, str, str, Sequence[str], str | None]],
     ) -> list[UUID]:
-        """Register many volunteers in one transaction (imports, the demo): all or none."""
+        """Register many volunteers in one transaction (imports, the demo): all or none.
+
+        Each person is ``(name, phone, community, skills)``, or with a fifth item, their
+        national volunteer number (None or "" for none); a number given twice, or already on
+        a serving volunteer's record, refuses the whole batch (AlreadyRegistered)."""
         authorize(actor, "volunteer.register")
-        volunteers = [Volunteer.register(n, p, c, by=actor, skills=tuple(s))
-                      for n, p, c, s in people]
+        volunteers = [Volunteer.register(*person[:3], by=actor, skills=tuple(person[3]),
+                                         national_number=person[4] if len(person) > 4 else "")
+                      for person in people]
+        self.check_national_numbers_are_free(volunteers)
         self.commit("volunteer.register", actor, *volunteers)
         return [v.id for v in volunteers]
+
+    def check_national_numbers_are_free(self, volunteers: Sequence[Volunteer]) -> None:
+        """:meth:`check_national_number_is_free` for a batch, with one look-up for all."""
+        seen: set[str] = set()
+        for number in (v.contact.national_number for v in volunteers):
+            if number in seen:
+                raise AlreadyRegistered(_("national volunteer number {number} is given for "
+                                          "two people; one person, one registration").format(
+                                          number=number))
+            if number:
+                seen.add(number)
+        if not seen:
+            return
+        for number, found in self.views.volunteers.with_national_numbers(sorted(seen)).items():
+            for v in found:
+                if v["status"] != "left":
+                    raise AlreadyRegistered(_national_number_taken(number, v))
+
+    @checked
+    def record_national_number(self, actor: Actor, volunteer_id: UUID | str,
+                               national_number: str) -> str:
+        """Set or correct a volunteer's national volunteer number (a change of their contact
+        details, allowed to whom may update them). Returns the number as kept."""
+        authorize(actor, "volunteer.update_contact")
+        volunteer = self.volunteer(volunteer_id)
+        check_acts_for_self(actor, volunteer.id)
+        kept = volunteer.record_national_number(national_number, by=actor)
+        self.check_national_number_is_free(kept, volunteer.id)
+        self.commit("volunteer.update_contact", actor, volunteer)
+        return kept
 
     @checked
     def update_contact(self, actor: Actor, volunteer_id: UUID | str, name: str,
@@ -721,6 +772,12 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         decoded as the application reads it (``self.mapper.to_domain_event``)."""
         for notification in self.all_events(page, topics):
             yield notification.id, self.mapper.to_domain_event(notification)
+
+
+def _national_number_taken(number: str, found: dict[str, Any]) -> str:
+    return _("national volunteer number {number} is already on the record of volunteer {id} "
+             "({name}, {community}); update that record instead, or check the number").format(
+             number=number, id=found["id"], name=found["name"], community=found["community"])
 
 
 def parse_id(value: UUID | str, what: str) -> UUID:

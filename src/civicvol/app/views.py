@@ -26,6 +26,7 @@ def volunteer_view(v: Volunteer) -> dict[str, Any]:
         "id": str(v.id),
         "name": v.contact.name,
         "phone": v.contact.phone,
+        "national_number": v.contact.national_number or None,  # 全国志愿者编号, if known
         "community": v.community,
         "skills": list(v.skills),
         "status": v.status.value,

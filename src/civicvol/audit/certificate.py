@@ -108,7 +108,10 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str, key: Ed25519Priva
         "number": number, "issuer": issuer, "issued_on": issued.date().isoformat(),
         "volunteer": {"id": str(volunteer.id), "name": volunteer.contact.name,
                       "community": volunteer.community,
-                      "registered_on": shanghai(volunteer.created_on)[:10]},
+                      "registered_on": shanghai(volunteer.created_on)[:10],
+                      # the identity 民发〔2015〕149号 asks for, when the person has one
+                      **({"national_number": volunteer.contact.national_number}
+                         if volunteer.contact.national_number else {})},
         "hours": str(sum((Decimal(str(s["hours"])) for s in services), Decimal(0))),
         "services": services,
         # Stated apart: hours recorded at the activities above are "hours"; hours an
@@ -266,6 +269,8 @@ def certificate_markdown(cert: dict[str, Any]) -> str:
             name=v["name"], id=v["id"], community=v["community"], day=v["registered_on"],
             hours=hours_text(cert["hours"]), services=ngettext(
                 "{n} service", "{n} services", count).format(n=count)), "",
+        *([_("National volunteer number: {number}").format(number=v["national_number"]), ""]
+          if v.get("national_number") else []),
         "| " + " | ".join(_(h) for h in (N_("date"), N_("service"), N_("place"), N_("order"),
                                           N_("hours"))) + " |", "|---|---|---|---|---|",
         *[f"| {s['date']} | {s['service']} | {s['place'] or '-'} | `{s['order_id']}` | "

@@ -11,7 +11,8 @@ count and total (which never reads contact details) still adds up.
 Stored forms of the ``contact`` value:
 
 - ``{"subject": HEX, "sealed": BASE64}``: nonce (12 bytes) + AES-GCM ciphertext of the JSON
-  ``{"name", "phone"}``, with the subject's bytes as associated data;
+  ``{"name", "phone"}`` (and ``"national_number"`` when the person has one), with the
+  subject's bytes as associated data;
 - ``{"subject": HEX, "erased": true}``: written only if an erased value is saved again;
 - ``{"name", "phone"}``: details written before encryption at rest (civicvol 0.1.0); read as
   they are, and they cannot be crypto-shredded.
@@ -315,8 +316,10 @@ class SealedContactTranscoding(Transcoding):
         key = self.keys.key_for(obj.subject, create=True)
         assert key is not None
         nonce = os.urandom(12)
-        plain = json.dumps({"name": obj.name, "phone": obj.phone},
-                           ensure_ascii=False).encode()
+        details = {"name": obj.name, "phone": obj.phone}
+        if obj.national_number:  # written only when there is one: older details read the same
+            details["national_number"] = obj.national_number
+        plain = json.dumps(details, ensure_ascii=False).encode()
         sealed = nonce + AESGCM(key).encrypt(nonce, plain, obj.subject.bytes)
         return {"subject": obj.subject.hex, "sealed": base64.b64encode(sealed).decode()}
 
@@ -334,7 +337,8 @@ class SealedContactTranscoding(Transcoding):
             raise StoreError(_("the contact details of subject {subject} do not match its "
                                "key: the stored event or the key was altered; run "
                                "'civicvol audit verify'").format(subject=subject)) from None
-        return ContactDetails(name=plain["name"], phone=plain["phone"], subject=subject)
+        return ContactDetails(name=plain["name"], phone=plain["phone"], subject=subject,
+                              national_number=plain.get("national_number", ""))
 
 
 class KeyedEventStore(EventStore[UUID]):

@@ -11,6 +11,8 @@ from civicvol.i18n import N_, _
 
 PHONE_HELP = N_("A mainland mobile (13800138000) or a landline with area code "
                 "(0871-63123456).")
+NATIONAL_NUMBER_HELP = N_("The number the national volunteer system (全国志愿服务信息系统) "
+                          "gave the person: 6 to 32 letters and digits.")
 
 
 @click.group()
@@ -24,10 +26,13 @@ def volunteer() -> None:
 @click.option("--phone", required=True, help=PHONE_HELP)
 @click.option("--community", required=True, help=_("The community (社区) they serve in."))
 @click.option("--skill", "skills", multiple=True, help=_("A skill, e.g. 理发; repeatable."))
-def register(name: str, phone: str, community: str, skills: tuple[str, ...]) -> None:
+@click.option("--national-number", default=None, metavar="NUMBER", help=NATIONAL_NUMBER_HELP)
+def register(name: str, phone: str, community: str, skills: tuple[str, ...],
+             national_number: str | None) -> None:
     """Register a volunteer (administrator)."""
     s = session()
-    created(_("volunteer"), s.app.register_volunteer(s.actor, name, phone, community, skills))
+    created(_("volunteer"), s.app.register_volunteer(s.actor, name, phone, community, skills,
+                                                     national_number=national_number))
 
 
 @writes
@@ -40,6 +45,18 @@ def update_contact(volunteer_id: str, name: str, phone: str) -> None:
     s = session()
     s.app.update_contact(s.actor, volunteer_id, name, phone)
     click.echo(_("contact of {volunteer_id} updated").format(volunteer_id=volunteer_id))
+
+
+@writes
+@volunteer.command("set-national-number")
+@click.argument("volunteer_id")
+@click.argument("national_number", metavar="NUMBER")
+def set_national_number(volunteer_id: str, national_number: str) -> None:
+    """Set or correct a volunteer's national number (administrator, or the volunteer)."""
+    s = session()
+    kept = s.app.record_national_number(s.actor, volunteer_id, national_number)
+    click.echo(_("national volunteer number of {volunteer_id} set to {number}").format(
+        volunteer_id=volunteer_id, number=kept))
 
 
 @writes
@@ -106,18 +123,21 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
 @click.option("--skill", default=None, help=_("Has this skill, e.g. 理发."))
 @click.option("--status", default=None, type=click.Choice(["active", "suspended", "left"]))
 @click.option("--team", "team_id", default=None, metavar="TEAM_ID", help=_("A member of it."))
+@click.option("--national-number", default=None, metavar="NUMBER",
+              help=_("The national volunteer number (全国志愿者编号), exactly."))
 @paging()
 @json_option
 def search(phone: str | None, name: str | None, community: str | None, skill: str | None,
-           status: str | None, team_id: str | None, limit: int, offset: int,
-           as_json: bool) -> None:
+           status: str | None, team_id: str | None, national_number: str | None, limit: int,
+           offset: int, as_json: bool) -> None:
     """Find volunteers by phone, part of the name, community, skill, status or team."""
     from civicvol.app.application import parse_id
 
     app = session().app
     rows = app.views.volunteers.search(
         phone=phone, name=name, community=community, skill=skill, status=status,
-        team=str(parse_id(team_id, "team")) if team_id else None, limit=limit, offset=offset)
+        team=str(parse_id(team_id, "team")) if team_id else None,
+        national_number=national_number, limit=limit, offset=offset)
     print_rows(_("volunteers"), rows, ("id", "name", "phone", "community", "status",
                                     "service_hours"), as_json,
                empty=_("no volunteer matches; try part of the name, or fewer filters"))

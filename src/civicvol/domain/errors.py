@@ -44,6 +44,11 @@ class InvalidPhone(InvalidInput):
     pass
 
 
+class InvalidNationalNumber(InvalidInput):
+    """A national volunteer number (全国志愿者编号) is not letters and digits of a sensible
+    length."""
+
+
 class InvalidHours(InvalidInput):
     pass
 

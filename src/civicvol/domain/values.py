@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from uuid import UUID
@@ -18,6 +19,7 @@ from civicvol.domain.errors import (
     InvalidHours,
     InvalidInput,
     InvalidName,
+    InvalidNationalNumber,
     InvalidPhone,
     InvalidPoints,
     InvalidRating,
@@ -33,6 +35,10 @@ MAX_SERVED_PER_ORDER = 10_000
 MAX_POINTS_PER_ENTRY = 100_000
 # Mainland mobile numbers (11 digits, starting 1) and landlines with an area code.
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+# The number 全国志愿服务信息系统 gives a person: letters and digits; the bounds only catch a
+# cell that holds something else (a phone cut short, a note, a whole paragraph).
+NATIONAL_NUMBER_LENGTH = (6, 32)
+NATIONAL_NUMBER_PATTERN = re.compile(r"^[0-9A-Z]+$")
 
 
 class Role(StrEnum):
@@ -147,11 +153,16 @@ class ContactDetails:
     name: str
     phone: str
     subject: UUID | None = None
+    # 全国志愿者编号, "" when the person has none (or it is not known yet): it identifies the
+    # person, so it is sealed and erased with the name and phone.
+    national_number: str = ""
 
     @classmethod
-    def checked(cls, name: str, phone: str, subject: UUID | None = None) -> ContactDetails:
+    def checked(cls, name: str, phone: str, subject: UUID | None = None,
+                national_number: str | None = "") -> ContactDetails:
         return cls(name=check_name(name, "volunteer's name"), phone=check_phone(phone),
-                   subject=subject or new_subject())
+                   subject=subject or new_subject(),
+                   national_number=check_national_number(national_number))
 
     @classmethod
     def erased(cls, subject: UUID | None) -> ContactDetails:
@@ -244,6 +255,26 @@ def check_phone(value: str) -> str:
               "13800138000) or a landline with area code (e.g. 0871-63123456)").format(
               value=value)
         )
+    return text
+
+
+def check_national_number(value: str | int | None) -> str:
+    """A national volunteer number, spaces dropped and letters in capitals; "" for none.
+
+    Raises InvalidNationalNumber unless it is 6 to 32 letters and digits."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):  # a spreadsheet's number
+        value = str(value)
+    text = clean_text(value, "national volunteer number")
+    # Full-width digits and letters (typed with a Chinese input method) read as ASCII.
+    text = unicodedata.normalize("NFKC", text).replace(" ", "").strip().upper()
+    low, high = NATIONAL_NUMBER_LENGTH
+    if text and not (NATIONAL_NUMBER_PATTERN.match(text) and low <= len(text) <= high):
+        raise InvalidNationalNumber(
+            _("national volunteer number {value!r} is not {low} to {high} letters and digits "
+              "(as the national volunteer system gives it, e.g. 53010200000001); give the "
+              "number without spaces or dashes").format(value=value, low=low, high=high))
     return text
 
 

@@ -6,17 +6,28 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
+import attrs
 from eventsourcing.domain import event
 
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import (
     InvalidInput,
+    InvalidNationalNumber,
     PersonalDataErased,
     VolunteerAlreadyActive,
     VolunteerHasLeft,
     VolunteerNotActive,
 )
-from civicvol.domain.values import Actor, ContactDetails, check_hours, check_name, check_text
+from civicvol.domain.values import (
+    Actor,
+    ContactDetails,
+    check_hours,
+    check_name,
+    check_national_number,
+    check_text,
+    new_subject,
+)
+from civicvol.i18n import _
 
 MAX_SKILLS = 20
 
@@ -57,9 +68,10 @@ class Volunteer(CivicAggregate):
         community: str,
         by: Actor,
         skills: tuple[str, ...] | list[str] = (),
+        national_number: str | None = "",
     ) -> Volunteer:
         return cls(
-            contact=ContactDetails.checked(name, phone),
+            contact=ContactDetails.checked(name, phone, national_number=national_number),
             community=check_name(community, "community"),
             skills=check_skills(skills),
             by=by,
@@ -90,7 +102,23 @@ class Volunteer(CivicAggregate):
     def update_contact(self, name: str, phone: str, by: Actor) -> None:
         self.check_has_not_left()
         self.check_is_not_erased()
-        self._update_contact(ContactDetails.checked(name, phone, self.contact.subject), by)
+        self._update_contact(ContactDetails.checked(
+            name, phone, self.contact.subject, self.contact.national_number), by)
+
+    def record_national_number(self, national_number: str, by: Actor) -> str:
+        """Set or correct the person's national volunteer number (全国志愿者编号). It is part
+        of their contact details, so the change is a ``ContactUpdated`` like any other: sealed
+        under the person's key, and erased with the rest. Returns the number as kept."""
+        self.check_has_not_left()
+        self.check_is_not_erased()
+        checked = check_national_number(national_number)
+        if not checked:
+            raise InvalidNationalNumber(_("the national volunteer number is empty; give the "
+                                          "number the national volunteer system gave the "
+                                          "person"))
+        self._update_contact(attrs.evolve(self.contact, national_number=checked,
+                                          subject=self.contact.subject or new_subject()), by)
+        return checked
 
     @event("ContactUpdated")
     def _update_contact(self, contact: ContactDetails, by: Actor) -> None:

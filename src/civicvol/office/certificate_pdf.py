@@ -25,7 +25,9 @@ from civicvol.office.extra import office_module
 SERIF = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 SANS = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 # The certificate's labels, translated where the page is made.
-LABELS = (N_("Certificate No."), N_("Name"), N_("Community"), N_("Volunteer No."),
+# civicvol's own id is "Volunteer ID" (志愿者ID), never "No.": 全国志愿者编号 is the national one.
+LABELS = (N_("Certificate No."), N_("Name"), N_("Community"), N_("Volunteer ID"),
+          N_("National volunteer No."),
           N_("Registered on"), N_("Total hours"), N_("The services recorded are:"), N_("Date"),
           N_("Service"), N_("Place"), N_("Hours"), N_("Order"),
           N_("Scan to verify, or check it with: civicvol audit check-qr"), N_("Issued by"),
@@ -72,6 +74,8 @@ def certificate_html(cert: dict[str, Any], payload: str) -> str:
     total = _e(_("Total service hours: {hours}").format(hours=cert["hours"]))
     where = _e(_("Hash chain position {position}, head hash {head}").format(
         position=chain["position"], head=chain["head_hash"]))
+    national = (f'<tr><th>{t["National volunteer No."]}</th><td colspan="3">'
+                f'{_e(v["national_number"])}</td></tr>\n' if v.get("national_number") else "")
     basis = _e(_("Issued under the Volunteer Service Record Measures (民发〔2015〕149号); "
                  "every service above is recorded in the district's signed history."))
     return f"""<!DOCTYPE html>
@@ -110,8 +114,8 @@ table.services td:first-child {{ width: 22mm; white-space: nowrap; }}
 <table class="who">
 <tr><th>{t["Name"]}</th><td>{_e(v["name"])}</td>
 <th>{t["Community"]}</th><td>{_e(v["community"] or "-")}</td></tr>
-<tr><th>{t["Volunteer No."]}</th><td colspan="3">{_e(v["id"])}</td></tr>
-<tr><th>{t["Registered on"]}</th><td>{_e(v["registered_on"])}</td>
+<tr><th>{t["Volunteer ID"]}</th><td colspan="3">{_e(v["id"])}</td></tr>
+{national}<tr><th>{t["Registered on"]}</th><td>{_e(v["registered_on"])}</td>
 <th>{t["Total hours"]}</th><td>{_e(cert["hours"])}</td></tr>
 </table>
 <p class="statement">{certifies}

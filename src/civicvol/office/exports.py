@@ -124,19 +124,21 @@ def _people(views: Views, f: Filter) -> list[dict[str, Any]]:
                                                            team=f.team, limit=None)
     for v in people:
         if v["erased"] or v["name"] == ERASED:
-            v["name"] = v["phone"] = ""
+            v["name"] = v["phone"] = v["national_number"] = ""
     return people
 
 
 def volunteers_sheets(views: Views, f: Filter) -> list[Sheet]:
     rows: Rows = [[v["id"], v["name"], v["phone"], v["community"], "、".join(v["skills"]),
                    _(WORDS[v["status"]]), _hours(v["service_hours"]), v["orders_completed"],
-                   _moment(v["registered_at"])]
+                   _moment(v["registered_at"]), v["national_number"] or ""]
                   for v in _people(views, f)
                   if not f.has_period or f.in_period(v["registered_at"])]
+    # The national number last: the columns before it keep their places for older sheets.
     return [Sheet(_("volunteers"), [_("Volunteer ID"), _("Name"), _("Phone"), _("Community"),
                                     _("Skills"), _("Status"), _("Service hours"),
-                                    _("Orders completed"), _("Registered at")], rows)]
+                                    _("Orders completed"), _("Registered at"),
+                                    _("National volunteer number")], rows)]
 
 
 def orders_sheets(views: Views, f: Filter) -> list[Sheet]:

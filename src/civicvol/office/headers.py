@@ -19,7 +19,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "community": ("社区", "所在社区", "community"),
     "skills": ("技能", "特长", "skills", "skill"),
     "team": ("队伍", "所属队伍", "team"),
-    "national_number": ("志愿者编号", "全国志愿者编号", "national volunteer number",
+    # 全国志愿者编号 first: civicvol's own id is "志愿者ID", and a bare "志愿者编号" could be read
+    # as either, so civicvol writes the unambiguous name (and reads both).
+    "national_number": ("全国志愿者编号", "志愿者编号", "national volunteer number",
                         "volunteer number"),
     "volunteer_id": ("志愿者ID", "volunteer id"),
 }

@@ -2,9 +2,10 @@
 
 Each row is checked by the rules of ``volunteer register`` themselves: the row becomes a
 :class:`~civicvol.domain.volunteer.Volunteer` by ``Volunteer.register`` (the domain's checks of
-name, phone, community and skills), and its phone must not be on a serving volunteer's record
-(the directory's blind index, asked for a whole roster at once instead of a phone at a time,
-as :meth:`~civicvol.app.application.CivicVol.check_phone_is_free` does for one). The good rows
+name, phone, community, skills and national volunteer number), and neither its phone nor its
+national volunteer number may be on a serving volunteer's record (the directory's blind index,
+asked for a whole roster at once instead of a row at a time, as
+:meth:`~civicvol.app.application.CivicVol.check_phone_is_free` does for one). The good rows
 are saved in batches, each one transaction through the application's unit of work (the
 extensions' decision hooks included), so a crash leaves whole batches; the people of a stored
 batch are "already registered" when the file is imported again, which completes the import.
@@ -23,7 +24,7 @@ from civicvol.app.boundary import checked
 from civicvol.domain.errors import CivicVolError, InvalidInput
 from civicvol.domain.membership import Membership
 from civicvol.domain.team import Team
-from civicvol.domain.values import Actor, check_name, check_phone
+from civicvol.domain.values import Actor, check_name, check_national_number, check_phone
 from civicvol.domain.volunteer import Volunteer, check_skills
 from civicvol.i18n import _
 from civicvol.office.errors import RosterHasBadRows, SheetError
@@ -69,10 +70,6 @@ def import_volunteers(
             + f"; it has {', '.join(map(str, table.headers))}")
     check_writable(report_path(path))  # the report must be written: refuse now, not after
     report = ImportReport(path, [], unknown, dry_run=dry_run)
-    if "national_number" in fields:
-        report.notes.append(_("{column}: recognised, not kept (civicvol has no field for the "
-                              "national volunteer number)").format(
-            column=table.headers[fields["national_number"]]))
     teams = _Teams(app, actor, team)
     checked = _check_rows(app, actor, table, fields, teams, report)
     bad = report.bad
@@ -112,6 +109,7 @@ def _check_rows(app: CivicVol, actor: Actor, table: Table, fields: dict[str, int
                 teams: _Teams, report: ImportReport) -> Checked:
     checked: Checked = []
     seen: dict[str, int] = {}
+    seen_national: dict[str, int] = {}
     header = {f: table.headers[i] for f, i in fields.items()}
     for number, cells in table.rows:
         cell = {f: cells[i] if i < len(cells) else "" for f, i in fields.items()}
@@ -119,7 +117,8 @@ def _check_rows(app: CivicVol, actor: Actor, table: Table, fields: dict[str, int
         report.rows.append(outcome)
         try:
             volunteer = Volunteer.register(cell["name"], cell["phone"], cell["community"],
-                                           by=actor, skills=split_skills(cell.get("skills", "")))
+                                           by=actor, skills=split_skills(cell.get("skills", "")),
+                                           national_number=cell.get("national_number", ""))
             row_team = teams.of_row(cell.get("team", ""))
         except CivicVolError as error:
             outcome.result, outcome.reason = BAD, str(error)
@@ -130,17 +129,34 @@ def _check_rows(app: CivicVol, actor: Actor, table: Table, fields: dict[str, int
             outcome.result, outcome.column = BAD, header["phone"]
             outcome.reason = f"the same phone as row {seen[phone]}; one person, one row"
             continue
+        national = volunteer.contact.national_number
+        if national and national in seen_national:
+            outcome.result, outcome.column = BAD, header["national_number"]
+            outcome.reason = _("the same national volunteer number as row {row}; one person, "
+                               "one row").format(row=seen_national[national])
+            continue
         seen[phone] = number
+        if national:
+            seen_national[national] = number
         checked.append((outcome, volunteer, row_team))
     registered = app.views.volunteers.with_phones(list(seen))
+    numbered = app.views.volunteers.with_national_numbers(list(seen_national)) \
+        if seen_national else {}
     kept: Checked = []
     for outcome, volunteer, row_team in checked:
         serving = [v for v in registered.get(volunteer.contact.phone, [])
                    if v["status"] != "left"]
+        national = volunteer.contact.national_number
+        same_number = [v for v in numbered.get(national, []) if v["status"] != "left"]
         if serving:  # one person, one registration (as check_phone_is_free says)
             outcome.result, outcome.volunteer_id = ALREADY, serving[0]["id"]
             outcome.reason = f"phone {volunteer.contact.phone} is registered to volunteer " \
                              f"{serving[0]['id']} already; nothing was changed"
+        elif same_number:  # the same person by the national number, with another phone
+            outcome.result, outcome.volunteer_id = ALREADY, same_number[0]["id"]
+            outcome.reason = _("national volunteer number {number} is registered to volunteer "
+                               "{id} already; nothing was changed").format(
+                               number=national, id=same_number[0]["id"])
         else:
             kept.append((outcome, volunteer, row_team))
     return kept
@@ -154,6 +170,7 @@ def _column_at_fault(cell: dict[str, str], teams: _Teams) -> str:
         ("community", lambda: check_name(cell["community"], "community")),
         ("skills", lambda: check_skills(split_skills(cell.get("skills", "")))),
         ("team", lambda: teams.of_row(cell.get("team", ""))),
+        ("national_number", lambda: check_national_number(cell.get("national_number", ""))),
     ]
     for field, check in checks:
         try:

@@ -15,7 +15,7 @@ from civicvol.audit.privacy import SealedContactTranscoding
 from civicvol.domain.values import ContactDetails
 from civicvol.domain.volunteer import Volunteer
 from civicvol.views.database import Cursor
-from civicvol.views.search import index_key, name_tags, phone_tag
+from civicvol.views.search import index_key, name_tags, national_tag, phone_tag
 from civicvol.views.view import Counts, View
 
 
@@ -53,6 +53,8 @@ class DirectoryView(View):
                 [vid, sealed])
         tags = "INSERT INTO {view_directory_tags} (volunteer_id, kind, tag) VALUES (?, ?, ?)"
         c.defer(tags, [vid, "p", phone_tag(self.key, e.contact.phone)])
+        if e.contact.national_number:
+            c.defer(tags, [vid, "g", national_tag(self.key, e.contact.national_number)])
         for tag in sorted(name_tags(self.key, e.contact.name)):
             c.defer(tags, [vid, "n", tag])
 

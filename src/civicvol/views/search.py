@@ -1,12 +1,13 @@
 """Finding people without keeping them readable: truncated blind indexes.
 
-A view never holds a name or phone number in the clear. It keeps the contact details sealed
-under the person's own key (as in their events) and, to find people, short keyed tags: 16 bits
-of a keyed BLAKE2b hash (a MAC) of the phone number and 8 bits for each character of the name,
-under a district index key kept in the store. A search looks up the tags, then opens the few
-candidates' sealed details and keeps those that really match. A tag is shared by a great many
-possible values (one phone tag by some 1.5 million mobile numbers), so a copy of the views
-taken before an erasure cannot be read back into the person's details once their key is gone.
+A view never holds a name, phone or national volunteer number in the clear. It keeps the
+contact details sealed under the person's own key (as in their events) and, to find people,
+short keyed tags: 16 bits of a keyed BLAKE2b hash (a MAC) of the phone number and of the
+national volunteer number, and 8 bits for each character of the name, under a district index
+key kept in the store. A search looks up the tags, then opens the few candidates' sealed
+details and keeps those that really match. A tag is shared by a great many possible values
+(one phone tag by some 1.5 million mobile numbers), so a copy of the views taken before an
+erasure cannot be read back into the person's details once their key is gone.
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ def normal(text: str) -> str:
 
 def phone_tag(key: bytes, phone: str) -> int:
     digest = blake2b(b"phone:" + normal(phone).encode(), key=key, digest_size=2).digest()
+    return int.from_bytes(digest, "big")
+
+
+def national_tag(key: bytes, national_number: str) -> int:
+    """The tag of a national volunteer number (16 bits, as a phone's)."""
+    digest = blake2b(b"national:" + normal(national_number).encode(), key=key,
+                     digest_size=2).digest()
     return int.from_bytes(digest, "big")
 
 

@@ -6,7 +6,7 @@ tags that find people are in the directory view (:mod:`civicvol.views.directory`
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +14,7 @@ from civicvol.audit.privacy import SealedContactTranscoding
 from civicvol.domain.values import ContactDetails
 from civicvol.domain.volunteer import Volunteer
 from civicvol.views.database import Cursor
-from civicvol.views.search import index_key, name_tags, normal, phone_tag
+from civicvol.views.search import index_key, name_tags, national_tag, normal, phone_tag
 from civicvol.views.view import Counts, View, centi, hours_text, moment, page
 
 COLUMNS = ("id", "contact", "community", "skills", "status", "hours", "orders_completed",
@@ -78,14 +78,20 @@ class VolunteersView(View):
     def search(self, *, phone: str | None = None, name: str | None = None,
                community: str | None = None, skill: str | None = None,
                status: str | None = None, team: str | None = None,
+               national_number: str | None = None,
                limit: int | None = 50, offset: int = 0) -> list[dict[str, Any]]:
-        """Volunteers matching every filter: ``phone`` exactly, ``name`` in part."""
+        """Volunteers matching every filter: ``phone`` and ``national_number`` exactly,
+        ``name`` in part."""
         where: list[str] = []
         params: list[Any] = []
         if phone is not None:
             where.append("id IN (SELECT volunteer_id FROM {view_directory_tags} "
                          "WHERE kind = 'p' AND tag = ?)")
             params.append(phone_tag(self.key, phone))
+        if national_number is not None:
+            where.append("id IN (SELECT volunteer_id FROM {view_directory_tags} "
+                         "WHERE kind = 'g' AND tag = ?)")
+            params.append(national_tag(self.key, national_number))
         if name is not None and normal(name):
             tags = sorted(name_tags(self.key, name))
             where.append("id IN (SELECT volunteer_id FROM {view_directory_tags} WHERE kind = "
@@ -104,12 +110,14 @@ class VolunteersView(View):
                          "AND active = 1)")
             params.append(team)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        if phone is None and not (name and normal(name)):
+        if phone is None and national_number is None and not (name and normal(name)):
             return self._volunteers(clause + " ORDER BY position" + page(limit, offset),
                                     params)
         # The tags narrowed the search to a few candidates: open them and keep true matches.
         found = [v for v in self._volunteers(clause + " ORDER BY position", params)
                  if (phone is None or normal(v["phone"]) == normal(phone))
+                 and (national_number is None
+                      or normal(v["national_number"] or "") == normal(national_number))
                  and (not name or normal(name) in normal(v["name"]))]
         end = None if limit is None else offset + limit
         return found[offset:end]
@@ -117,22 +125,32 @@ class VolunteersView(View):
     def with_phones(self, phones: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """The volunteers registered with each of ``phones`` (a roster's, checked at once
         through the blind index rather than one search a phone), by the phone as given."""
-        wanted = {normal(p): p for p in phones}
-        by_tag = {phone_tag(self.key, p): p for p in wanted.values()}
-        self.views.catch_up()
+        return self._with_tagged("p", phone_tag, "phone", phones)
+
+    def with_national_numbers(self, numbers: Sequence[str]
+                              ) -> dict[str, list[dict[str, Any]]]:
+        """The volunteers recorded with each of ``numbers`` (national volunteer numbers), by
+        the number as given: :meth:`with_phones` for the other thing that names a person."""
+        return self._with_tagged("g", national_tag, "national_number", numbers)
+
+    def _with_tagged(self, kind: str, tag_of: Callable[[bytes, str], int], field: str,
+                     values: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        wanted = {normal(p): p for p in values}
+        by_tag = {tag_of(self.key, p): p for p in wanted.values()}
+        self.views.catch_up(("volunteers", "directory"))  # the two this reads, not every view
         ids: list[str] = []
         tags = list(by_tag)
         for start in range(0, len(tags), 500):
             chunk = tags[start:start + 500]
             ids += [str(r[0]) for r in self.rows(
-                "SELECT DISTINCT volunteer_id FROM {view_directory_tags} WHERE kind = 'p' "
-                f"AND tag IN ({', '.join('?' * len(chunk))})", chunk, fresh=False)]
+                "SELECT DISTINCT volunteer_id FROM {view_directory_tags} WHERE kind = ? "
+                f"AND tag IN ({', '.join('?' * len(chunk))})", [kind, *chunk], fresh=False)]
         found: dict[str, list[dict[str, Any]]] = {}
         for start in range(0, len(ids), 500):
             some = ids[start:start + 500]
             for v in self._volunteers(f"WHERE id IN ({', '.join('?' * len(some))}) "
                                       "ORDER BY position", some):
-                given = wanted.get(normal(v["phone"]))  # a tag can collide: keep true matches
+                given = wanted.get(normal(v[field] or ""))  # a tag can collide: keep true ones
                 if given is not None:
                     found.setdefault(given, []).append(v)
         return found
@@ -150,6 +168,7 @@ class VolunteersView(View):
             del v["contact"]
             result.append({
                 "id": v["id"], "name": contact.name, "phone": contact.phone,
+                "national_number": contact.national_number or None,  # as volunteer_view
                 "community": v["community"], "skills": json.loads(v["skills"] or "[]"),
                 "status": v["status"], "service_hours": hours_text(int(v["hours"])),
                 "orders_completed": int(v["orders_completed"]),

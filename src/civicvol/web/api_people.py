@@ -15,6 +15,7 @@ from civicvol.web.bodies import (
     Created,
     Done,
     MaybeReason,
+    NationalNumber,
     NewTeam,
     NewVolunteer,
     Reason,
@@ -33,7 +34,7 @@ def register(body: NewVolunteer, request: Request, response: Response,
              account: Account = Depends(writing_account)) -> Created:
     with civic(request) as app:
         ident = app.register_volunteer(account.actor, body.name, body.phone, body.community,
-                                       body.skills)
+                                       body.skills, national_number=body.national_number)
     response.headers["Location"] = f"{request.url.path}/{ident}"
     return Created(id=str(ident))
 
@@ -43,12 +44,13 @@ def search(request: Request, limit: Limit = 50, offset: Offset = 0,
            phone: Filter | None = None, name: Filter | None = None,
            community: Filter | None = None, skill: Filter | None = None,
            status: Literal["active", "suspended", "left"] | None = None,
-           team: Filter | None = None, _a: Account = Depends(reading_account)) -> Page:
+           team: Filter | None = None, national_number: Filter | None = None,
+           _a: Account = Depends(reading_account)) -> Page:
     team = str(parse_id(team, "team")) if team else None
     with civic(request) as app:
         return paged(request, lambda n, o: app.views.volunteers.search(
             phone=phone, name=name, community=community, skill=skill, status=status,
-            team=team, limit=n, offset=o), limit, offset)
+            team=team, national_number=national_number, limit=n, offset=o), limit, offset)
 
 
 def volunteer_record(app: Any, volunteer_id: str) -> dict[str, Any]:
@@ -82,6 +84,15 @@ def update_contact(volunteer_id: str, body: Contact, request: Request,
                    account: Account = Depends(writing_account)) -> Done:
     with civic(request) as app:
         app.update_contact(account.actor, volunteer_id, body.name, body.phone)
+    return Done.of("volunteer", volunteer_id, "volunteer.update_contact")
+
+
+@volunteers.post("/{volunteer_id}/national-number", response_model=Done,
+                 summary="Set or correct the national volunteer number")
+def record_national_number(volunteer_id: str, body: NationalNumber, request: Request,
+                           account: Account = Depends(writing_account)) -> Done:
+    with civic(request) as app:
+        app.record_national_number(account.actor, volunteer_id, body.national_number)
     return Done.of("volunteer", volunteer_id, "volunteer.update_contact")
 
 

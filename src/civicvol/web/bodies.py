@@ -23,11 +23,16 @@ class NewVolunteer(Body):
     phone: Line
     community: Line
     skills: Annotated[list[Line], Field(max_length=50)] = []
+    national_number: Line | None = None  # 全国志愿者编号, checked by the domain
 
 
 class Contact(Body):
     name: Line
     phone: Line
+
+
+class NationalNumber(Body):
+    national_number: Line
 
 
 class Reason(Body):
