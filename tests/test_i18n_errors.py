@@ -1,0 +1,147 @@
+"""Every refusal speaks the reader's language: by AST over ``src/civicvol``, no CivicVolError
+(nor the ``ValueError`` of a plug-in Setting's ``check``, whose reason the PluginSettingError
+embeds) is made with a plain string literal or f-string as its message; the message is a
+``_()`` / ``ngettext()`` call (optionally ``.format(...)``-ed) or a value made elsewhere."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+from civicvol.domain import errors as domain_errors
+from civicvol.office import errors as office_errors
+from civicvol.plugins import errors as plugin_errors
+
+SRC = Path(__file__).parent.parent / "src" / "civicvol"
+
+# The auditor's stand-alone verifier uses the standard library and cryptography only, by
+# design: it cannot import civicvol.i18n.
+EXEMPT = {"audit/verifier.py"}
+# Another helper is editing these files now; the lead converts them after merging that work.
+LEAD_FIXES_AFTER_MERGE = {
+    "office/sheets.py", "office/exports.py", "office/roster.py", "office/members.py",
+    "office/outcome.py", "domain/volunteer.py", "domain/values.py", "web/api_people.py",
+    "office/certificate_pdf.py",
+}
+TRANSLATORS = {"_", "ngettext"}
+
+
+def sources() -> Iterator[tuple[str, ast.Module]]:
+    for path in sorted(SRC.rglob("*.py")):
+        yield path.relative_to(SRC).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def base_name(node: ast.expr) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def error_classes(trees: list[tuple[str, ast.Module]]) -> set[str]:
+    """The names of CivicVolError and its subclasses, wherever in src they are defined
+    (resolved by name over every class statement, until no new subclass turns up)."""
+    bases = {node.name: {base_name(b) for b in node.bases}
+             for _, tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    found = {"CivicVolError"}
+    while True:
+        more = {name for name, of in bases.items() if of & found} - found
+        if not more:
+            return found
+        found |= more
+
+
+def setting_checks(trees: list[tuple[str, ast.Module]]) -> set[str]:
+    """The names of the functions given as ``check=`` to a plug-in ``Setting(...)``."""
+    return {kw.value.id for _, tree in trees for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and base_name(node.func) == "Setting"
+            for kw in node.keywords if kw.arg == "check" and isinstance(kw.value, ast.Name)}
+
+
+def made_error(node: ast.expr) -> ast.Call | None:
+    """The constructor call in ``X(...)``, ``X(...).hinted(...)``, ``X(...).with_traceback()``."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and isinstance(node.func.value, ast.Call):
+        node = node.func.value
+    return node if isinstance(node, ast.Call) else None
+
+
+def plain_text(node: ast.expr) -> bool:
+    """A message written as text that no catalog translates: a literal, an f-string, a
+    literal's ``.format(...)``, or text joined with ``+`` / ``%``, or chosen by ``if``."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "format":
+        return plain_text(node.func.value)
+    if isinstance(node, ast.BinOp):
+        return plain_text(node.left) or plain_text(node.right)
+    if isinstance(node, ast.IfExp):
+        return plain_text(node.body) or plain_text(node.orelse)
+    return False
+
+
+def message_of(call: ast.Call) -> ast.expr | None:
+    if call.args:
+        return call.args[0]
+    return next((kw.value for kw in call.keywords if kw.arg == "message"), None)
+
+
+def untranslated(trees: list[tuple[str, ast.Module]]) -> list[str]:
+    classes, checks = error_classes(trees), setting_checks(trees)
+    sites = []
+    for where, tree in trees:
+        if where in EXEMPT or where in LEAD_FIXES_AFTER_MERGE:
+            continue
+        for function in ast.walk(tree):
+            in_check = isinstance(function, ast.FunctionDef) and function.name in checks
+            if not (in_check or isinstance(function, ast.Module)):
+                continue
+            for node in ast.walk(function):
+                call = made_error(node.exc) if isinstance(node, ast.Raise) and node.exc else None
+                if call is None:
+                    continue
+                name = base_name(call.func)
+                if name in classes or (in_check and name in ("ValueError", "TypeError")):
+                    message = message_of(call)
+                    if message is not None and plain_text(message):
+                        sites.append(f"src/civicvol/{where}:{node.lineno}")
+    return sorted(set(sites))
+
+
+def test_the_error_classes_are_found_in_every_errors_module() -> None:
+    classes = error_classes(list(sources()))
+    for module in (domain_errors, office_errors, plugin_errors):
+        defined = {name for name, value in vars(module).items()
+                   if isinstance(value, type) and issubclass(value, domain_errors.CivicVolError)
+                   and value.__module__ == module.__name__}
+        assert defined and defined <= classes, module.__name__
+
+
+def test_the_guard_sees_a_plain_message_and_lets_a_marked_one_pass() -> None:
+    code = '''
+class Refused(RuleViolation): ...
+def check_size(value):
+    raise ValueError(f"too big: {value}")
+def check_other(value):
+    raise ValueError("not a setting's check, not counted")
+SETTING = Setting(1, check=check_size)
+def act(order):
+    if order:
+        raise Refused(f"order {order} is closed")
+    raise Refused(_("order {order} is closed").format(order=order)).hinted("--as admin")
+def act2(order, message):
+    raise OrderNotFound(message)
+def act3(n):
+    raise OrderNotFound("no order " + str(n)).hinted(_("look it up"))
+def act4(n):
+    raise OrderNotFound(ngettext("{n} order", "{n} orders", n).format(n=n))
+'''
+    trees = [("domain/errors.py", ast.parse((SRC / "domain/errors.py").read_text())),
+             ("example.py", ast.parse(code))]
+    assert untranslated(trees) == ["src/civicvol/example.py:10", "src/civicvol/example.py:15",
+                                   "src/civicvol/example.py:4"]
+
+
+def test_every_refusal_is_marked_for_translation() -> None:
+    assert untranslated(list(sources())) == []
