@@ -184,7 +184,7 @@ class TestDeliveries:
         drive = lj.knitted(2, 2)
         message = refused(lj.app, UnknownInstitution, lj.drives.deliver, lj.leader_actor,
                           drive, "阿子营敬老院", 1, 3)
-        assert "add-recipient" in message
+        assert "add it as a recipient first" in message
         lj.drives.add_recipient(lj.leader_actor, drive, "阿子营敬老院")
         refused(lj.app, UnknownInstitution, lj.drives.add_recipient, lj.leader_actor, drive,
                 "阿子营敬老院")

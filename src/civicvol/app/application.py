@@ -496,8 +496,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         catalogue = self.service_catalogue()
         definition = self.service_for_order(service, catalogue)
         if definition is None and attributes:
-            raise InvalidInput(f"service {service!r} is free text, not a service of the "
-                               "catalogue, so it takes no attributes")
+            raise InvalidInput(_("service {service!r} is free text, not a service of the "
+                                 "catalogue, so it takes no attributes").format(service=service))
         order = ServiceOrder.place_order(
             requester=actor.id, service=definition.name_zh if definition else service,
             by=actor, description=description, place=place, wanted_time=wanted_time,

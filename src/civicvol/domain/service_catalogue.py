@@ -91,20 +91,26 @@ class ServiceAttribute:
             kind = AttributeType(datatype)
         except ValueError:
             raise InvalidServiceDefinition(
-                f"attribute datatype {datatype!r} is not one of "
-                f"{', '.join(t.value for t in AttributeType)}") from None
+                _("attribute datatype {datatype!r} is not one of {choices}").format(
+                  datatype=datatype, choices=', '.join(t.value for t in AttributeType))) from None
         if not isinstance(required, bool):
-            raise InvalidServiceDefinition(f"attribute {code!r}: required must be true or false")
+            raise InvalidServiceDefinition(_("attribute {code!r}: required must be "
+                                             "true or false").format(
+                                             code=code))
         if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= 1000:
-            raise InvalidServiceDefinition(f"attribute {code!r}: order must be 1 to 1000")
+            raise InvalidServiceDefinition(_("attribute {code!r}: order must be 1 to 1000").format(
+                                             code=code))
         choices = tuple(values)
         is_list = kind in (AttributeType.SINGLEVALUELIST, AttributeType.MULTIVALUELIST)
         if is_list != bool(choices) or len(choices) > MAX_VALUES:
             raise InvalidServiceDefinition(
-                f"attribute {code!r}: a {kind.value} attribute needs "
-                + (f"1 to {MAX_VALUES} values" if is_list else "no values"))
+                _("attribute {code!r}: a {kind} attribute needs 1 to {most} values").format(
+                  code=code, kind=kind.value, most=MAX_VALUES) if is_list else
+                _("attribute {code!r}: a {kind} attribute needs no values").format(
+                  code=code, kind=kind.value))
         if len({v.key for v in choices}) != len(choices):
-            raise InvalidServiceDefinition(f"attribute {code!r} lists a value key twice")
+            raise InvalidServiceDefinition(_("attribute {code!r} lists a value key twice").format(
+                                             code=code))
         return cls(code=check_code(code, "attribute code"), datatype=kind,
                    description=check_text(description, "attribute description", required=True),
                    required=required, order=order, values=choices,
@@ -176,10 +182,14 @@ class ServiceDefinition:
         words = tuple(dict.fromkeys(check_name(k, "keyword") for k in keywords))
         questions = tuple(sorted(attributes, key=lambda a: (a.order, a.code)))
         if len(words) > MAX_KEYWORDS or len(questions) > MAX_ATTRIBUTES:
-            raise InvalidServiceDefinition(f"a service has at most {MAX_KEYWORDS} keywords "
-                                           f"and {MAX_ATTRIBUTES} attributes")
+            raise InvalidServiceDefinition(_("a service has at most {max_keywords} keywords and "
+                                             "{max_attributes} attributes").format(
+                                             max_keywords=MAX_KEYWORDS,
+                                             max_attributes=MAX_ATTRIBUTES))
         if len({a.code for a in questions}) != len(questions):
-            raise InvalidServiceDefinition(f"service {code!r} names an attribute code twice")
+            raise InvalidServiceDefinition(_("service {code!r} names an attribute "
+                                             "code twice").format(
+                                             code=code))
         return cls(code=check_code(code), name_zh=check_name(name_zh, "Chinese name"),
                    name_en=check_name(name_en, "English name"),
                    group=check_text(group, "service group", multiline=False),
@@ -265,8 +275,8 @@ class ServiceCatalogue(CivicAggregate):
     def change(self, service: ServiceDefinition, by: Actor) -> None:
         self.service(service.code)
         if self.services[service.code] == service:
-            raise InvalidServiceDefinition(f"service {service.code!r} already reads like "
-                                           "that; give what changes")
+            raise InvalidServiceDefinition(_("service {code!r} already reads like that; give what"
+                                             " changes").format(code=service.code))
         self._change(service, by)
 
     @event("ServiceChanged")

@@ -195,8 +195,8 @@ class PluginExtensions(Extensions):
                     continue
                 if not isinstance(router, APIRouter):
                     raise PluginHookFailed(
-                        f"plug-in {name!r} failed in register_routes: {router!r} is not a "
-                        "fastapi.APIRouter", name)
+                        _("plug-in {name!r} failed in register_routes: {router!r} is not a "
+                          "fastapi.APIRouter").format(name=name, router=router), name)
                 found.append((name, router))
         return found
 
@@ -208,14 +208,15 @@ class PluginExtensions(Extensions):
             try:
                 offered = list(services_from_plugin(name, result))
             except CivicVolError as error:
-                raise PluginHookFailed(f"plug-in {name!r} failed in register_services: "
-                                       f"{error}", name, error) from error
+                raise PluginHookFailed(_("plug-in {name!r} failed in register_services: "
+                                         "{error}").format(name=name, error=error),
+                                       name, error) from error
             for service in offered:
                 if service.code in found:
                     raise PluginHookFailed(
-                        f"plug-in {name!r} failed in register_services: service code "
-                        f"{service.code!r} is taken by plug-in {found[service.code].plugin!r}; "
-                        "choose a code of your own", name)
+                        _("plug-in {name!r} failed in register_services: service code {code!r} is"
+                          " taken by plug-in {plugin!r}; choose a code of your own").format(
+                          name=name, code=service.code, plugin=found[service.code].plugin), name)
                 found[service.code] = service
         return list(found.values())
     def fire_deadlines(self, app: CivicVol, now: datetime) -> list[tuple[str, str]]:
