@@ -6,12 +6,27 @@ embeds) is made with a plain string literal or f-string as its message; the mess
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from uuid import UUID
 
+import pytest
+from click.testing import CliRunner, Result
+
+from civicvol import CivicVol
+from civicvol.cli import cli
+from civicvol.cli.localise import localise
 from civicvol.domain import errors as domain_errors
+from civicvol.domain.district_settings import check_setting
+from civicvol.domain.errors import ActivityFull, InvalidServiceDefinition, InvalidSetting
+from civicvol.domain.service_catalogue import ServiceAttribute
+from civicvol.i18n import set_language, speaking
 from civicvol.office import errors as office_errors
 from civicvol.plugins import errors as plugin_errors
+from tests.conftest import ADMIN
+from tests.cycle_world import CycleWorld, build_cycle_world
 
 SRC = Path(__file__).parent.parent / "src" / "civicvol"
 
@@ -145,3 +160,87 @@ def act4(n):
 
 def test_every_refusal_is_marked_for_translation() -> None:
     assert untranslated(list(sources())) == []
+
+
+# --- the refusals read in Chinese, from Python and from the command line -----------------------
+FLOOR = {"code": "floor", "datatype": "number", "description": "楼层"}
+
+
+@pytest.fixture
+def english_after() -> Iterator[None]:
+    yield
+    set_language("en")
+    localise(cli)  # the commands' help back in English for the tests that follow
+    set_language(None)
+
+
+@pytest.fixture
+def full_activity(tmp_path: Path) -> tuple[str, CycleWorld, UUID]:
+    """A store holding an activity for 2 volunteers that 2 have accepted."""
+    store = f"sqlite:///{tmp_path / 'zh.db'}"
+    with closing(CivicVol(store)) as app:
+        world = build_cycle_world(app)
+        order = world.activity(2)
+        for n in (1, 2):
+            app.accept_order(world.volunteer(n), order)
+    return store, world, order
+
+
+def zh_cli(store: str, actor: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--lang", "zh_CN", "--store", store, "--as", actor, *args])
+
+
+def one_chinese_line(result: Result) -> str:
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误：")
+    return lines[0]
+
+
+@pytest.mark.usefixtures("english_after")
+class TestRefusalsInChinese:
+    def test_a_full_activity(self, full_activity: tuple[str, CycleWorld, UUID]) -> None:
+        store, world, order = full_activity
+        told = f"活动 {order} 已满员：需要 2 名志愿者，均已接单；请另选订单"
+        with closing(CivicVol(store)) as app, speaking("zh_CN"), \
+                pytest.raises(ActivityFull) as full:
+            app.accept_order(world.volunteer(3), order)
+        assert str(full.value) == told
+        line = one_chinese_line(zh_cli(store, f"volunteer:{world.members[3]}", "order",
+                                       "accept", str(order)))
+        assert told in line
+        with closing(CivicVol(store)) as app:
+            assert len(app.order(order).volunteers) == 2  # nothing stored
+
+    def test_a_bad_district_setting(self, tmp_path: Path) -> None:
+        store = f"sqlite:///{tmp_path / 'zh.db'}"
+        with closing(CivicVol(store)) as app, speaking("zh_CN"), \
+                pytest.raises(InvalidSetting) as bad:
+            app.change_district_setting(ADMIN, "review_orders", "maybe")
+        assert str(bad.value) == "区级设置 'review_orders' 应为 true 或 false，而不是 'maybe'"
+        line = one_chinese_line(zh_cli(store, "administrator:admin-1", "district", "set",
+                                       "review_orders", "maybe"))
+        assert "区级设置 'review_orders' 应为 true 或 false" in line
+        line = one_chinese_line(zh_cli(store, "administrator:admin-1", "district", "set",
+                                       "no_such_setting", "1"))
+        assert "没有区级设置 'no_such_setting'；可用的设置有 review_orders" in line
+
+    def test_a_service_definition_refused(self, tmp_path: Path) -> None:
+        store = f"sqlite:///{tmp_path / 'zh.db'}"
+        floor = ServiceAttribute.checked(**FLOOR)
+        with closing(CivicVol(store)) as app, speaking("zh_CN"), \
+                pytest.raises(InvalidServiceDefinition) as refused:
+            app.add_service(ADMIN, "haircut", "理发", "Haircut", attributes=[floor, floor])
+        assert str(refused.value) == "服务 'haircut' 中有重复的属性代码"
+        line = one_chinese_line(zh_cli(
+            store, "administrator:admin-1", "service", "add", "--code", "haircut",
+            "--name-zh", "理发", "--name-en", "Haircut",
+            "--attribute", json.dumps({**FLOOR, "datatype": "colour"})))
+        assert "属性类型 'colour' 不在 " in line
+        with closing(CivicVol(store)) as app:
+            assert app.service_catalogue() is None  # nothing stored
+
+    def test_the_same_refusal_reads_in_english_in_english(self) -> None:
+        with speaking("en"), pytest.raises(InvalidSetting) as bad:
+            check_setting("review_orders", "maybe")
+        assert str(bad.value) == "district setting 'review_orders' is true or false, not 'maybe'"
