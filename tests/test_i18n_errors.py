@@ -22,7 +22,8 @@ from civicvol.domain import errors as domain_errors
 from civicvol.domain.district_settings import check_setting
 from civicvol.domain.errors import ActivityFull, InvalidServiceDefinition, InvalidSetting
 from civicvol.domain.service_catalogue import ServiceAttribute
-from civicvol.i18n import set_language, speaking
+from civicvol.domain.text import clean_text
+from civicvol.i18n import N_, set_language, speaking
 from civicvol.office import errors as office_errors
 from civicvol.plugins import errors as plugin_errors
 from tests.conftest import ADMIN
@@ -244,3 +245,8 @@ class TestRefusalsInChinese:
         with speaking("en"), pytest.raises(InvalidSetting) as bad:
             check_setting("review_orders", "maybe")
         assert str(bad.value) == "district setting 'review_orders' is true or false, not 'maybe'"
+
+    def test_the_word_for_what_was_wrong_is_translated_too(self) -> None:
+        with speaking("zh_CN"), pytest.raises(domain_errors.InvalidInput) as bad:
+            clean_text("关爱\x07老人志愿队", N_("team name"))
+        assert str(bad.value) == ("队伍名称中有控制字符 '\\x07'（只有描述中允许换行）；请删除它")

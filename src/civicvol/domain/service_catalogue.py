@@ -29,7 +29,7 @@ from civicvol.domain.errors import (
 )
 from civicvol.domain.text import clean_text
 from civicvol.domain.values import Actor, check_name, check_text
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 
 CATALOGUE_ID = uuid5(NAMESPACE_URL, "civicvol:service-catalogue")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -68,7 +68,7 @@ class AttributeValue:
     @classmethod
     def checked(cls, key: str, name: str) -> AttributeValue:
         return cls(key=check_code(key, "attribute value key"),
-                   name=check_name(name, "attribute value name"))
+                   name=check_name(name, N_("attribute value name")))
 
 
 @attrs.frozen
@@ -179,7 +179,7 @@ class ServiceDefinition:
                 plugin: str = "") -> ServiceDefinition:
         if isinstance(keywords, str):
             keywords = [k for k in re.split(r"[,，]", keywords) if k.strip()]
-        words = tuple(dict.fromkeys(check_name(k, "keyword") for k in keywords))
+        words = tuple(dict.fromkeys(check_name(k, N_("keyword")) for k in keywords))
         questions = tuple(sorted(attributes, key=lambda a: (a.order, a.code)))
         if len(words) > MAX_KEYWORDS or len(questions) > MAX_ATTRIBUTES:
             raise InvalidServiceDefinition(_("a service has at most {max_keywords} keywords and "
@@ -190,8 +190,8 @@ class ServiceDefinition:
             raise InvalidServiceDefinition(_("service {code!r} names an attribute "
                                              "code twice").format(
                                              code=code))
-        return cls(code=check_code(code), name_zh=check_name(name_zh, "Chinese name"),
-                   name_en=check_name(name_en, "English name"),
+        return cls(code=check_code(code), name_zh=check_name(name_zh, N_("Chinese name")),
+                   name_en=check_name(name_en, N_("English name")),
                    group=check_text(group, "service group", multiline=False),
                    keywords=words, description=check_text(description, "service description"),
                    attributes=questions, plugin=plugin)

@@ -170,14 +170,14 @@ class ServiceOrder(CivicAggregate):
     ) -> ServiceOrder:
         """``service_code`` names the catalogue's service (checked by the application against
         the catalogue; its ``attributes`` too); '' keeps a free-text ``service``."""
-        groups = tuple(dict.fromkeys(check_name(b, "beneficiary group") for b in beneficiaries))
+        groups = tuple(dict.fromkeys(check_name(b, N_("beneficiary group")) for b in beneficiaries))
         if len(groups) > MAX_BENEFICIARIES:
             raise InvalidInput(_("{count} beneficiary groups given; list at most "
                                  "{MAX_BENEFICIARIES} (elderly, left-behind children ...)").format(
                                  count=len(groups), MAX_BENEFICIARIES=MAX_BENEFICIARIES))
         return cls(
             requester=requester,
-            service=check_name(service, "service category"),
+            service=check_name(service, N_("service category")),
             description=check_text(description, "description"),
             place=check_text(place, "place"),
             wanted_time=check_text(wanted_time, "wanted time"),

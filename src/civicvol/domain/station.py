@@ -16,7 +16,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import GiftExists, GiftNotFound, InvalidInput, OutOfStock
 from civicvol.domain.values import Actor, check_name, check_points
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 
 MAX_STOCK = 100_000
 
@@ -36,7 +36,7 @@ class Station(CivicAggregate):
     @classmethod
     def open(cls, name: str, community: str, by: Actor) -> Station:
         return cls(name=check_name(name, "station"),
-                   community=check_name(community, "station's community"), by=by)
+                   community=check_name(community, N_("station's community")), by=by)
 
     @event("Opened")
     def __init__(self, name: str, community: str, by: Actor) -> None:

@@ -24,7 +24,7 @@ def clean_text(value: object, what: str, *, multiline: bool = False) -> str:
                                  what=_(what), char=char))
         if unicodedata.category(char) == "Cc" and not (multiline
                                                        and char in _ALLOWED_IN_MULTILINE):
-            where = "" if multiline else " (a line break is allowed only in a description)"
+            where = "" if multiline else _(" (a line break is allowed only in a description)")
             raise InvalidInput(_("the {what} holds the control character {char!r}{where}; remove "
                                  "it").format(what=_(what), char=char, where=where))
     return unicodedata.normalize("NFC", value)

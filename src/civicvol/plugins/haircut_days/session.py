@@ -72,7 +72,7 @@ class HaircutSession(CivicAggregate):
             team_id=team_id,
             day=day.isoformat(),
             kind=kind.value,
-            title=check_name(title or default_title, "session title"),
+            title=check_name(title or default_title, N_("session title")),
             place=check_text(place, "place"),
             partner=check_text(partner, "partner"),
             by=by,

@@ -57,7 +57,7 @@ class KnittingDrive(CivicAggregate):
                   "{target_sets!r}").format(
                   max_target_sets=MAX_TARGET_SETS, target_sets=target_sets)
             )
-        return cls(team_id=team_id, title=check_name(title, "drive title"),
+        return cls(team_id=team_id, title=check_name(title, N_("drive title")),
                    target_sets=target_sets, recipients=check_recipients(recipients), by=by)
 
     # --- figures -----------------------------------------------------------------------------
@@ -82,7 +82,7 @@ class KnittingDrive(CivicAggregate):
             )
 
     def check_is_recipient(self, institution: str) -> str:
-        name = check_name(institution, "institution")
+        name = check_name(institution, N_("institution"))
         if name not in self.recipients:
             raise UnknownInstitution(
                 _("{name!r} is not a recipient of the drive {title!r} (recipients: {choices}); "
@@ -121,7 +121,7 @@ class KnittingDrive(CivicAggregate):
 
     def add_recipient(self, institution: str, by: Actor) -> None:
         self.check_is_open()
-        name = check_name(institution, "institution")
+        name = check_name(institution, N_("institution"))
         if name in self.recipients:
             raise UnknownInstitution(_("{name!r} already receives from the drive "
                                        "{title!r}").format(name=name, title=self.title))
@@ -174,7 +174,7 @@ class KnittingDrive(CivicAggregate):
 
 
 def check_recipients(recipients: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(check_name(r, "institution") for r in recipients))
+    names = tuple(dict.fromkeys(check_name(r, N_("institution")) for r in recipients))
     if not names:
         raise UnknownInstitution(
             _("name at least one institution the drive knits for (e.g. 鹤湾敬老院)")

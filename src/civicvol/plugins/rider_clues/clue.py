@@ -19,7 +19,7 @@ from eventsourcing.domain import event
 from civicvol.domain import clock
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 from civicvol.plugins.rider_clues.errors import (
     ClueAlreadyHandled,
     ClueAlreadyJudged,
@@ -159,7 +159,7 @@ class Clue(CivicAggregate):
                 _("clue {id} was already handled by {handled_by}; a clue is handled once").format(
                   id=self.id, handled_by=self.handled_by)
             )
-        self._handle(check_name(handled_by, "handler"),
+        self._handle(check_name(handled_by, N_("handler")),
                      check_text(action, "action taken", required=True), by)
 
     @event("Handled")

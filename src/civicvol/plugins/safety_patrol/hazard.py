@@ -19,7 +19,7 @@ from civicvol.domain import clock
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.clock import district_day as district_day  # named here too
 from civicvol.domain.values import Actor, check_name, check_text
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 from civicvol.plugins.safety_patrol.errors import (
     HazardAlreadyClosed,
     InvalidDeadline,
@@ -62,7 +62,7 @@ class Hazard(CivicAggregate):
         if deadline is not None:
             check_deadline(deadline, found_on)
         return cls(inspection_id=inspection_id, number=number, team_id=team_id, place=place,
-                   description=check_name(description, "hazard description"),
+                   description=check_name(description, N_("hazard description")),
                    fixed_on_spot=deadline is None,
                    deadline=deadline.isoformat() if deadline else None, by=by)
 

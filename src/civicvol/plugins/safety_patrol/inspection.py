@@ -16,7 +16,7 @@ from eventsourcing.domain import event
 
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 from civicvol.plugins.safety_patrol.errors import InvalidCount
 from civicvol.plugins.safety_patrol.hazard import Hazard, district_day, hazard_id, today
 
@@ -53,7 +53,7 @@ class Inspection(CivicAggregate):
                   "(split the courtyard into several inspections)").format(
                   n=len(findings), most=MAX_HAZARDS_PER_INSPECTION)
             )
-        courtyard = check_name(place, "courtyard")
+        courtyard = check_name(place, N_("courtyard"))
         inspection = cls(team_id=team_id, place=courtyard, inspector_id=inspector_id,
                          hazards=len(findings), note=check_text(note, "note"), by=by)
         hazards = [

@@ -25,7 +25,7 @@ class Lecture(CivicAggregate):
 
     @classmethod
     def hold(cls, team_id: UUID, topic: str, place: str, audience: int, by: Actor) -> Lecture:
-        return cls(team_id=team_id, topic=check_name(topic, "lecture topic"),
+        return cls(team_id=team_id, topic=check_name(topic, N_("lecture topic")),
                    place=check_name(place, "place"),
                    audience=check_count(audience, N_("audience"), MAX_AUDIENCE), by=by)
 
