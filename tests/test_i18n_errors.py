@@ -1,7 +1,8 @@
 """Every refusal speaks the reader's language: by AST over ``src/civicvol``, no CivicVolError
-(nor the ``ValueError`` of a plug-in Setting's ``check``, whose reason the PluginSettingError
-embeds) is made with a plain string literal or f-string as its message; the message is a
-``_()`` / ``ngettext()`` call (optionally ``.format(...)``-ed) or a value made elsewhere."""
+is made (raised, or returned by a factory) and no ``ValueError`` of a plug-in Setting's
+``check`` is raised (the PluginSettingError embeds its reason) with a plain string literal or
+f-string as its message; the message is a ``_()`` / ``ngettext()`` call (optionally
+``.format(...)``-ed) or a value made elsewhere."""
 
 from __future__ import annotations
 
@@ -114,14 +115,20 @@ def untranslated(trees: list[tuple[str, ast.Module]]) -> list[str]:
             if not (in_check or isinstance(function, ast.Module)):
                 continue
             for node in ast.walk(function):
-                call = made_error(node.exc) if isinstance(node, ast.Raise) and node.exc else None
-                if call is None:
+                # an error made anywhere (raised, or returned by a factory) in the module; a
+                # check's ValueError where it is raised
+                if isinstance(node, ast.Call) and base_name(node.func) in classes:
+                    call: ast.Call | None = node
+                elif in_check and isinstance(node, ast.Raise) and node.exc is not None:
+                    call = made_error(node.exc)
+                    if call is not None and base_name(call.func) not in ("ValueError",
+                                                                         "TypeError"):
+                        continue
+                else:
                     continue
-                name = base_name(call.func)
-                if name in classes or (in_check and name in ("ValueError", "TypeError")):
-                    message = message_of(call)
-                    if message is not None and plain_text(message):
-                        sites.append(f"src/civicvol/{where}:{node.lineno}")
+                message = message_of(call) if call is not None else None
+                if message is not None and plain_text(message):
+                    sites.append(f"src/civicvol/{where}:{node.lineno}")
     return sorted(set(sites))
 
 
@@ -152,11 +159,13 @@ def act3(n):
     raise OrderNotFound("no order " + str(n)).hinted(_("look it up"))
 def act4(n):
     raise OrderNotFound(ngettext("{n} order", "{n} orders", n).format(n=n))
+def refusal(n):
+    return OrderNotFound(f"no order {n}")
 '''
     trees = [("domain/errors.py", ast.parse((SRC / "domain/errors.py").read_text())),
              ("example.py", ast.parse(code))]
     assert untranslated(trees) == ["src/civicvol/example.py:10", "src/civicvol/example.py:15",
-                                   "src/civicvol/example.py:4"]
+                                   "src/civicvol/example.py:19", "src/civicvol/example.py:4"]
 
 
 def test_every_refusal_is_marked_for_translation() -> None:

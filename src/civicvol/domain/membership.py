@@ -69,9 +69,10 @@ def membership_id(team_id: UUID, volunteer_id: UUID) -> UUID:
 
 def not_a_member(team_id: UUID, volunteer_id: UUID) -> NotAMember:
     return NotAMember(
-        f"volunteer {volunteer_id} is not a member of team {team_id}; an administrator or "
-        "the team's leader must add them first (civicvol team join)"
-    )
+        _("volunteer {volunteer_id} is not a member of team {team_id}; an administrator or "
+          "the team's leader must add them to the team first").format(
+          volunteer_id=volunteer_id, team_id=team_id)
+    ).hinted(_("the leader adds them with 'civicvol team join'"))
 
 
 def check_is_member(membership: Membership | None, team_id: UUID,
