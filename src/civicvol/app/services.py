@@ -88,8 +88,9 @@ class ServiceCatalogueCommands:
             return catalogue.service(code)
         offered = self.offered_by_plugins().get(code)
         if offered is None:
-            raise UnknownService(_("no service with code {code!r} in the catalogue; "
-                                   "'civicvol service list' lists the codes").format(code=code))
+            raise UnknownService(_("no service with code {code!r} in the catalogue; check "
+                                   "the code in the catalogue's list").format(code=code)).hinted(
+                                       _("'civicvol service list' lists the codes"))
         return offered
 
     def service_for_order(self, name: str, catalogue: ServiceCatalogue | None = None
@@ -109,7 +110,8 @@ class ServiceCatalogueCommands:
         if catalogue is not None and catalogue.services:
             raise UnknownService(_(
                 "service {name!r} is not in the district's catalogue; name a service by its "
-                "code or name ('civicvol service list')").format(name=name))
+                "code or name").format(name=name)).hinted(
+                    _("'civicvol service list' lists the codes"))
         return None
 
     # --- commands ----------------------------------------------------------------------------

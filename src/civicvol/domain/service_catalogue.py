@@ -243,8 +243,9 @@ class ServiceCatalogue(CivicAggregate):
         """The active service with this code, or UnknownService / ServiceRetired."""
         found = self.services.get(code)
         if found is None:
-            raise UnknownService(_("no service with code {code!r} in the catalogue; "
-                                   "'civicvol service list' lists the codes").format(code=code))
+            raise UnknownService(_("no service with code {code!r} in the catalogue; check "
+                                   "the code in the catalogue's list").format(code=code)).hinted(
+                                       _("'civicvol service list' lists the codes"))
         if code in self.retired:
             raise ServiceRetired(_("service {code!r} ({name}) was retired: {reason}; choose "
                                    "another service").format(code=code, name=found.name_zh,

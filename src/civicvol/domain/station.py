@@ -50,11 +50,12 @@ class Station(CivicAggregate):
         try:
             return self.gifts[gift.strip() if isinstance(gift, str) else gift]
         except (KeyError, TypeError):
-            known = ", ".join(self.gifts) or "none yet"
+            known = ", ".join(self.gifts) or _("none yet")
             raise GiftNotFound(
                 _("station {station} has no gift {gift!r} in its catalogue (gifts: {known}); "
-                  "see 'civicvol station catalogue'").format(
-                    station=self.name, gift=gift, known=known)) from None
+                  "choose one of them").format(
+                    station=self.name, gift=gift, known=known)).hinted(
+                    _("'civicvol station catalogue' shows them")) from None
 
     def check_in_stock(self, gift: str) -> Gift:
         found = self.check_gift(gift)
@@ -69,8 +70,9 @@ class Station(CivicAggregate):
         name = check_name(gift, "gift")
         if name in self.gifts:
             raise GiftExists(_("station {station} has {gift} in its catalogue already; "
-                               "restock it with 'civicvol station restock'").format(
-                station=self.name, gift=name))
+                               "restock it instead").format(
+                station=self.name, gift=name)).hinted(
+                    _("'civicvol station restock' restocks it"))
         self._add_gift(name, check_points(price, "a gift's price in points"),
                        check_stock(stock, allow_zero=True), by)
 
