@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -259,3 +260,56 @@ class TestRefusalsInChinese:
         with speaking("zh_CN"), pytest.raises(domain_errors.InvalidInput) as bad:
             clean_text("关爱\x07老人志愿队", N_("team name"))
         assert str(bad.value) == ("队伍名称中有控制字符 '\\x07'（只有描述中允许换行）；请删除它")
+
+
+# --- what to type is the CLI's hint, not the Python API's message ------------------------------
+NAMES_THE_CLI = re.compile(r"'civicvol |\(civicvol |(?<![\w-])--[a-z]")
+# Refusals that still name a command or a flag in their message, for the lead to move into
+# hints: the audit files' messages speak to an auditor at the command line, and the web's to
+# the operator of the service (who reads no CLI hint).
+STILL_NAME_THE_CLI = {
+    "audit/bundle.py", "audit/certificate.py", "audit/chain.py", "audit/privacy.py",
+    "audit/proofs.py", "audit/recorders.py",
+    "web/accounts.py", "web/open311/clients.py", "web/security.py",
+}
+
+
+def naming_the_cli(trees: list[tuple[str, ast.Module]]) -> dict[str, list[int]]:
+    """Where, outside the CLI's own modules, an error's message (its ``_()`` text) names a
+    command or an option; its ``.hinted(...)`` may."""
+    classes, found = error_classes(trees), {}
+    for where, tree in trees:
+        if where.startswith("cli/") or where.endswith("/cli.py") or where in EXEMPT \
+                or where in LEAD_FIXES_AFTER_MERGE:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and base_name(node.func) in classes:
+                message = message_of(node)
+                texts = [] if message is None else [
+                    c.args[0].value for c in ast.walk(message)
+                    if isinstance(c, ast.Call) and base_name(c.func) in TRANSLATORS
+                    and c.args and isinstance(c.args[0], ast.Constant)]
+                if any(NAMES_THE_CLI.search(str(text)) for text in texts):
+                    found.setdefault(where, []).append(node.lineno)
+    return found
+
+
+def test_the_guard_sees_a_command_in_a_message_but_not_in_a_hint() -> None:
+    code = '''
+def refuse(order):
+    raise OrderNotFound(_("no order {order}; 'civicvol order list' lists them").format(
+        order=order))
+def act(order):
+    raise OrderNotFound(_("no order {order}").format(order=order)).hinted(
+        _("'civicvol order list' lists them"))
+def flag():
+    raise InvalidInput(_("give --team ID"))
+'''
+    trees = [("domain/errors.py", ast.parse((SRC / "domain/errors.py").read_text())),
+             ("app/example.py", ast.parse(code)), ("cli/example.py", ast.parse(code))]
+    assert naming_the_cli(trees) == {"app/example.py": [3, 9]}
+
+
+def test_messages_of_the_python_api_name_no_command_or_flag() -> None:
+    found = naming_the_cli(list(sources()))
+    assert set(found) <= STILL_NAME_THE_CLI, {w: found[w] for w in set(found) - STILL_NAME_THE_CLI}

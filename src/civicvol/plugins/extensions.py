@@ -17,7 +17,7 @@ from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.provenance import PluginProvenance, is_within, plugin_provenance_id
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 from civicvol.plugins.errors import CommandRefusedByPlugin, PluginHookFailed, PluginNotLoaded
 from civicvol.plugins.manager import HookCall, HookFailure, PluginHost, PluginRecord
 from civicvol.plugins.settings import resolve_settings
@@ -94,10 +94,17 @@ class PluginExtensions(Extensions):
     def service(self, app: CivicVol, name: str) -> Any:
         if self._service(app, name) is None:
             record = self.host.records.get(name)
-            why = (f"it is {record.status}: {record.reason}" if record and record.reason
-                   else "it is not installed" if record is None else "it has no service")
-            raise PluginNotLoaded(_("plug-in {name!r} is not available here ({why}); see "
-                                    "'civicvol plugins'").format(name=name, why=why), name)
+            # whole phrases: a plug-in's "disabled" is not the beneficiary group's word
+            states = {"disabled": N_("it is disabled: {reason}"),
+                      "failed": N_("it failed to load: {reason}"),
+                      "incompatible": N_("it is incompatible: {reason}")}
+            why = (_(states.get(record.status, N_("it is {status}: {reason}"))).format(
+                       status=record.status, reason=record.reason)
+                   if record and record.reason
+                   else _("it is not installed") if record is None else _("it has no service"))
+            raise PluginNotLoaded(_("plug-in {name!r} is not available here ({why})").format(
+                                    name=name, why=why), name).hinted(
+                                        _("'civicvol plugins' lists the plug-ins"))
         return self.services[name]
 
     # --- the application's fixed points ------------------------------------------------------

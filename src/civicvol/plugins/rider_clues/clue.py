@@ -128,13 +128,13 @@ class Clue(CivicAggregate):
         if verdict is Verdict.DUPLICATE and duplicate_of is None:
             raise InvalidVerdict(
                 _("clue {id} is judged a duplicate but no original is named; give the id "
-                  "of the clue it repeats (--duplicate-of)").format(id=self.id)
-            )
+                  "of the clue it repeats").format(id=self.id)
+            ).hinted(_("give it with --duplicate-of ID"))
         if verdict is not Verdict.DUPLICATE and duplicate_of is not None:
             raise InvalidVerdict(
-                _("only a duplicate names an original clue; drop --duplicate-of for a "
-                  "{verdict} verdict").format(verdict=verdict)
-            )
+                _("only a duplicate names an original clue; name none for a {verdict} "
+                  "verdict").format(verdict=_(verdict))
+            ).hinted(_("leave out --duplicate-of"))
         if duplicate_of == self.id:
             raise InvalidVerdict(_("clue {id} cannot be a duplicate of itself; name the "
                                    "earlier clue it repeats").format(id=self.id))
