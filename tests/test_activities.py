@@ -76,8 +76,13 @@ class TestAcceptingUntilFull:
     def test_an_activity_is_closed_by_its_leader_not_completed_by_one_volunteer(
             self, world: CycleWorld) -> None:
         order = filled(world, 2)
-        assert "order close" in refused(world.app, IllegalTransition, world.app.complete_order,
-                                        world.volunteer(1), order, "2")
+        message = refused(world.app, IllegalTransition, world.app.complete_order,
+                          world.volunteer(1), order, "2")
+        assert "closed by its leader with the attendance" in message
+        assert "order close" not in message  # the command is the CLI's hint, not the API's
+        with pytest.raises(IllegalTransition) as caught:
+            world.app.complete_order(world.volunteer(1), order, "2")
+        assert "order close" in caught.value.cli_hint
 
 
 class TestWithdrawing:

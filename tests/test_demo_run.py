@@ -39,8 +39,8 @@ class TestTheDemoBuildsOneDistrict:
         assert outcome.exit_code == 7
         assert outcome.stderr.splitlines() == [
             f"error: store {built} already holds a district: {before} events; build the demo "
-            "into a new store (e.g. --store sqlite:///demo.db), or add --into-existing to "
-            "build a second district into it"]
+            "into a new store, or ask for a second district to be built into it; give --store "
+            "sqlite:///demo.db, or add --into-existing"]
         assert count(built) == before
 
     def test_a_finished_demo_is_not_flagged(self, built: str) -> None:

@@ -161,7 +161,7 @@ class TestOrdersNameAService:
             self, app: CivicVol) -> None:
         add_company(app)
         message = refused(app, UnknownService, app.place_order, RESIDENT, "修电脑")
-        assert "civicvol service list" in message
+        assert "name a service by its code or name" in message
 
     def test_a_district_without_a_catalogue_keeps_free_text_services(
             self, memory_app: CivicVol) -> None:

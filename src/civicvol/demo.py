@@ -26,6 +26,7 @@ from civicvol.app.report import event_topic
 from civicvol.domain.demo_run import DemoRun
 from civicvol.domain.errors import InvalidInput, StoreNotEmpty
 from civicvol.domain.values import Actor
+from civicvol.i18n import _
 from civicvol.store import store_name
 
 FULL_TEAMS = (1, 8, 360)
@@ -114,13 +115,16 @@ def build_panlong(app: CivicVol, scale: float = 1.0, seed: int = 2024,
     end are recorded (:class:`DemoRun`), so an interrupted demo is named as such.
     """
     if not 0 < scale <= 1:
-        raise InvalidInput(f"scale {scale} is out of range; give a number above 0 and at most 1")
+        raise InvalidInput(_("scale {scale} is out of range; give a number above 0 and at "
+                             "most 1").format(scale=scale))
     if app.event_count() and not into_existing:
-        interrupted = " (an interrupted demo)" if interrupted_demos(app) else ""
+        interrupted = _(" (an interrupted demo)") if interrupted_demos(app) else ""
         raise StoreNotEmpty(
-            f"store {store_name(app.store_url)} already holds a district{interrupted}: "
-            f"{app.event_count()} events; build the demo into a new store (e.g. --store "
-            "sqlite:///demo.db), or add --into-existing to build a second district into it")
+            _("store {store} already holds a district{interrupted}: {events} events; build the "
+              "demo into a new store, or ask for a second district to be built into it").format(
+              store=store_name(app.store_url), interrupted=interrupted,
+              events=app.event_count())).hinted(
+              _("give --store sqlite:///demo.db, or add --into-existing"))
     report = _keeping_views_current(app, progress or (lambda stage, done, total: None))
     district = District(scale=scale, rng=random.Random(seed))
     run = DemoRun(scale=scale, seed=seed, by=ADMIN)
@@ -310,7 +314,7 @@ def _run_orders(app: CivicVol, d: District, report: Progress) -> None:
 def _rejected_requests(app: CivicVol, d: District, cycle: random.Random, count: int) -> None:
     """Requests the centre's review turns down, each with the reason the resident sees."""
     span = (d.end - d.start).total_seconds()
-    for _ in range(count):
+    for _turn in range(count):
         when = d.start + timedelta(seconds=cycle.random() * span)
         with app.events_dated(when):
             service, asked, reason = cycle.choice(REJECTED_REQUESTS)

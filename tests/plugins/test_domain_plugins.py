@@ -89,7 +89,7 @@ class TestKnittingDrive:
     def test_only_the_drives_recipients_receive(self) -> None:
         drive = self.drive()
         drive.log_knitting(uuid4(), 2, 2, LEADER)
-        with pytest.raises(knitting_errors.UnknownInstitution, match="add-recipient"):
+        with pytest.raises(knitting_errors.UnknownInstitution, match="add it as a recipient first"):
             drive.deliver("阿子营敬老院", 1, 3, LEADER)
         drive.add_recipient("阿子营敬老院", LEADER)
         drive.deliver("阿子营敬老院", 1, 3, LEADER)

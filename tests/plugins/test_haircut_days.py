@@ -222,7 +222,7 @@ class TestTheSessionDay:
         session = dz.scheduled()
         message = refused(dz.app, NotAMember, dz.haircuts.hold_session, dz.leader_actor,
                           session, [dz.barber, dz.outsider], 12)
-        assert "civicvol team join" in message
+        assert "leader must add them to the team first" in message
         assert dz.app.point_account(dz.barber) is None
 
     def test_a_suspended_barber_cannot_serve(self, dz: Dongzhuang) -> None:

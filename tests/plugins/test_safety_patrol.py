@@ -188,7 +188,7 @@ class TestRefusals:
     def test_only_a_member_of_the_patrol_team_inspects(self, patrol: Patrol) -> None:
         message = refused(patrol.app, NotAnInspector, patrol.patrol.inspect, patrol.outsider,
                           patrol.team, "3 号院", [STACKED])
-        assert "civicvol team join" in message
+        assert "must add them to the team before they inspect" in message
         refused(patrol.app, NotAnInspector, patrol.patrol.hold_lecture, patrol.outsider,
                 patrol.team, "消防安全", "活动室")
 

@@ -29,6 +29,7 @@ from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, OrderStatus, Role, Source
 from civicvol.domain.volunteer import Volunteer
+from civicvol.i18n import N_, _
 
 if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
@@ -91,11 +92,14 @@ class CycleCommands:
             found = app.views.teams.list(community=community, include_dissolved=False)
             teams += [app.team(row["id"]) for row in found]
             if not found:
-                raise InvalidInput(f"no serving team belongs to community {community!r}; "
-                                   "'civicvol team list' lists the teams")
+                raise InvalidInput(_("no serving team belongs to community {community!r}; "
+                                     "offer the order to teams by their ids").format(
+                                     community=community)).hinted(
+                                         _("'civicvol team list' lists the teams"))
         if not teams:
-            raise InvalidInput("offer the order to some teams (--team ID, repeatable) or to "
-                               "a community's teams (--community NAME)")
+            raise InvalidInput(_("offer the order to some teams, or to the teams of a "
+                                 "community")).hinted(
+                                     _("give --team ID (repeatable) or --community NAME"))
         for team in teams:
             team.check_is_not_dissolved()
         order.offer(tuple(t.id for t in teams), by=actor)
@@ -117,8 +121,9 @@ class CycleCommands:
         if order.pool and order.team_id is not None and order.status is not OrderStatus.OFFERED:
             winner = app.find(Team, order.team_id)
             name = f"{winner.name!r} ({winner.id})" if winner else str(order.team_id)
-            raise OrderAlreadyTaken(f"order {order.id} was already taken by team {name}; "
-                                    "choose another order from the pool")
+            raise OrderAlreadyTaken(_("order {id} was already taken by team {name}; choose "
+                                      "another order from the pool").format(
+                                      id=order.id, name=name))
         order.claim(team.id, by=actor)
         app.commit("order.claim", actor, order, reads=[team, membership, volunteer])
 
@@ -138,8 +143,8 @@ class CycleCommands:
         """The centre (a dispatcher) or a leader of the order's team runs the activity."""
         app = as_app(self)
         if order.team_id is None:
-            raise PermissionDenied(f"order {order.id} is not dispatched to a team; nobody "
-                                   f"can {doing} it yet")
+            raise PermissionDenied(_("order {id} is not dispatched to a team; nobody can {doing} "
+                                     "it yet").format(id=order.id, doing=_(doing)))
         team = app.team(order.team_id)
         if actor.role != Role.DISPATCHER.value:
             app.check_leads(actor, team, f"{doing} its activities")
@@ -152,7 +157,7 @@ class CycleCommands:
         app = as_app(self)
         authorize(actor, "order.start")
         order = app.order(order_id)
-        team = app._check_runs(actor, order, "start")
+        team = app._check_runs(actor, order, N_("start"))
         code = secrets.token_hex(CODE_BYTES)
         order.start(code, by=actor)
         app.commit("order.start", actor, order, reads=[team])
@@ -188,7 +193,7 @@ class CycleCommands:
         app = as_app(self)
         authorize(actor, "order.close")
         order = app.order(order_id)
-        team = app._check_runs(actor, order, "close")
+        team = app._check_runs(actor, order, N_("close"))
         given = (dict(attendance) if isinstance(attendance, Mapping)
                  else dict.fromkeys(check_sequence(attendance, "attendance")))
         came: dict[UUID, Decimal | None] = {}

@@ -326,10 +326,11 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
             if found["status"] != "left":
                 raise AlreadyRegistered(
                     _("phone {phone} is already registered to volunteer {id} ({name}, "
-                      "{community}); update that record instead ('civicvol volunteer show "
-                      "{id}'), or register with another phone").format(
+                      "{community}); update that record instead, or register with another "
+                      "phone").format(
                       phone=phone, id=found['id'], name=found['name'],
-                      community=found['community']))
+                      community=found['community'])).hinted(
+                      _("'civicvol volunteer show {id}' shows it").format(id=found['id']))
 
     def check_national_number_is_free(self, national_number: str,
                                       volunteer_id: UUID | None = None) -> None:
@@ -480,9 +481,10 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
             volunteer.check_is_active()
             if self.membership(team.id, volunteer.id) is not None:
                 raise AlreadyMember(
-                    _("volunteer {id} is or was already a member of team {name!r}; add "
-                      "them with 'civicvol team join' instead").format(
-                      id=volunteer.id, name=team.name))
+                    _("volunteer {id} is or was already a member of team {name!r}; join them "
+                      "one at a time instead, which lets a former member rejoin").format(
+                      id=volunteer.id, name=team.name)).hinted(
+                      _("the leader adds them with 'civicvol team join'"))
         members = [Membership(team_id=team.id, volunteer_id=v.id, by=actor) for v in volunteers]
         self.commit("team.join", actor, *members, reads=[team, *volunteers])
 
@@ -547,8 +549,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         catalogue = self.service_catalogue()
         definition = self.service_for_order(service, catalogue)
         if definition is None and attributes:
-            raise InvalidInput(f"service {service!r} is free text, not a service of the "
-                               "catalogue, so it takes no attributes")
+            raise InvalidInput(_("service {service!r} is free text, not a service of the "
+                                 "catalogue, so it takes no attributes").format(service=service))
         order = ServiceOrder.place_order(
             requester=actor.id, service=definition.name_zh if definition else service,
             by=actor, description=description, place=place, wanted_time=wanted_time,

@@ -67,13 +67,14 @@ def grant(command: str, *roles: str, credits: Iterable[str] = ()) -> None:
     (a plug-in doing so fails to load). Nobody may be granted the ``system`` role.
     """
     if Role.SYSTEM.value in roles:
-        raise ValueError(f"{command}: the system role acts only inside civicvol's own "
-                         "commands; grant a role such as 'leader'")
+        raise ValueError(_("{command}: the system role acts only inside civicvol's own commands; "
+                           "grant a role such as 'leader'").format(command=command))
     for kind in credits:
         owner = CREDITING.setdefault(kind, command)
         if owner != command:
-            raise ValueError(f"{command} cannot credit points for {kind!r} sources: they "
-                             f"belong to {owner}; choose a source kind of your own")
+            raise ValueError(_("{command} cannot credit points for {kind!r} sources: they belong "
+                               "to {owner}; choose a source kind of your own").format(
+                               command=command, kind=kind, owner=owner))
     PERMISSIONS[command] = PERMISSIONS.get(command, frozenset()) | frozenset(roles)
     _known_roles.clear()
 

@@ -14,6 +14,7 @@ from civicvol.app.application import CivicVol
 from civicvol.app.authorization import authorize, grant
 from civicvol.domain.errors import PersonalDataErased, RuleViolation
 from civicvol.domain.values import Actor, Role
+from civicvol.i18n import _
 
 grant("volunteer.erase", Role.ADMINISTRATOR.value)
 
@@ -30,13 +31,14 @@ def erase_volunteer(app: CivicVol, actor: Actor, volunteer_id: UUID | str,
     subject = volunteer.contact.subject
     if subject is None:
         raise PersonalDataNotSealed(
-            f"volunteer {volunteer.id}'s contact details were stored before encryption at rest "
-            "and cannot be crypto-shredded; export and rebuild the store to erase them"
+            _("volunteer {id}'s contact details were stored before encryption at rest and cannot "
+              "be crypto-shredded; export and rebuild the store to erase them").format(
+              id=volunteer.id)
         )
     if volunteer.personal_data_erased:  # again: finish an interrupted or busy erasure
         if not app.personal_keys.destroy(subject):
-            raise PersonalDataErased(f"volunteer {volunteer.id}'s personal data is already "
-                                     "erased; there is nothing left to erase")
+            raise PersonalDataErased(_("volunteer {id}'s personal data is already erased; there "
+                                       "is nothing left to erase").format(id=volunteer.id))
         return subject
     volunteer.erase_personal_data(reason, by=actor)
     app.commit("volunteer.erase", actor, volunteer)

@@ -16,6 +16,7 @@ from eventsourcing.persistence import JSONTranscoder, Recording
 from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
+from civicvol.i18n import _
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -74,6 +75,6 @@ class Extensions:
         """The application service of the plug-in ``name``; none without plug-ins."""
         from civicvol.plugins.errors import PluginNotLoaded
 
-        raise PluginNotLoaded(f"plug-in {name!r} is not loaded: this application was opened "
-                              "without plug-ins; open it with civicvol.open_district(store)",
-                              name)
+        raise PluginNotLoaded(_("plug-in {name!r} is not loaded: this application was opened "
+                                "without plug-ins; open it with "
+                                "civicvol.open_district(store)").format(name=name), name)

@@ -79,7 +79,8 @@ class ServiceCatalogueCommands:
     def service(self, code: str) -> ServiceDefinition:
         """The active service with this code: UnknownService or ServiceRetired otherwise."""
         if not isinstance(code, str):
-            raise UnknownService(f"a service code is text, not {type(code).__name__}")
+            raise UnknownService(_("a service code is text, not {kind}").format(
+                                   kind=type(code).__name__))
         return self._service_in(self.service_catalogue(), code)
 
     def _service_in(self, catalogue: ServiceCatalogue | None, code: str) -> ServiceDefinition:
@@ -87,8 +88,9 @@ class ServiceCatalogueCommands:
             return catalogue.service(code)
         offered = self.offered_by_plugins().get(code)
         if offered is None:
-            raise UnknownService(_("no service with code {code!r} in the catalogue; "
-                                   "'civicvol service list' lists the codes").format(code=code))
+            raise UnknownService(_("no service with code {code!r} in the catalogue; check "
+                                   "the code in the catalogue's list").format(code=code)).hinted(
+                                       _("'civicvol service list' lists the codes"))
         return offered
 
     def service_for_order(self, name: str, catalogue: ServiceCatalogue | None = None
@@ -108,7 +110,8 @@ class ServiceCatalogueCommands:
         if catalogue is not None and catalogue.services:
             raise UnknownService(_(
                 "service {name!r} is not in the district's catalogue; name a service by its "
-                "code or name ('civicvol service list')").format(name=name))
+                "code or name").format(name=name)).hinted(
+                    _("'civicvol service list' lists the codes"))
         return None
 
     # --- commands ----------------------------------------------------------------------------
@@ -122,9 +125,11 @@ class ServiceCatalogueCommands:
                                                description, attributes)
         if definition.code in self.offered_by_plugins():
             raise InvalidServiceDefinition(
-                f"service code {definition.code!r} belongs to the plug-in "
-                f"{self.offered_by_plugins()[definition.code].plugin!r}; change it with "
-                "'civicvol service change', or choose another code")
+                _("service code {code!r} belongs to the plug-in {plugin!r}; change it with "
+                  "the catalogue's own change of a service, or choose another code").format(
+                  code=definition.code,
+                  plugin=self.offered_by_plugins()[definition.code].plugin)).hinted(
+                  _("'civicvol service change' changes it"))
         catalogue = self.service_catalogue() or ServiceCatalogue(by=actor)
         catalogue.add(definition, by=actor)
         self.commit("service.add", actor, catalogue)
@@ -139,8 +144,9 @@ class ServiceCatalogueCommands:
         allowed = {"name_zh", "name_en", "group", "keywords", "description", "attributes"}
         if set(changes) - allowed or not changes:
             raise InvalidServiceDefinition(
-                f"give what changes among {', '.join(sorted(allowed))}, not "
-                f"{', '.join(sorted(set(changes) - allowed)) or 'nothing'}")
+                _("give what changes among {choices}, not {value}").format(
+                  choices=', '.join(sorted(allowed)),
+                  value=', '.join(sorted(set(changes) - allowed)) or _('nothing')))
         fields = {"name_zh": current.name_zh, "name_en": current.name_en,
                   "group": current.group, "keywords": current.keywords,
                   "description": current.description, "attributes": current.attributes,
@@ -170,19 +176,23 @@ def attribute_from_dict(data: Mapping[str, Any]) -> ServiceAttribute:
     Open311 (``code``, ``datatype``, ``description``, ``required``, ``order``, ``values``
     as a list of ``{"key", "name"}``, ``datatype_description``)."""
     if not isinstance(data, Mapping):
-        raise InvalidServiceDefinition(f"an attribute is an object, not {data!r:.60}")
+        raise InvalidServiceDefinition(_("an attribute is an object, not {data!r:.60}").format(
+                                         data=data))
     unknown = set(data) - {"code", "datatype", "description", "required", "order", "values",
                            "datatype_description", "variable"}
     if unknown or "code" not in data or "datatype" not in data:
-        raise InvalidServiceDefinition(
-            f"attribute {dict(data)!r:.80} needs code and datatype, and takes only "
-            "description, required, order, values and datatype_description"
-            + (f" (not {', '.join(sorted(unknown))})" if unknown else ""))
+        needs = _("attribute {data!r:.80} needs code and datatype, and takes only "
+                  "description, required, order, values and datatype_description").format(
+                  data=dict(data))
+        if unknown:
+            needs = _("{needs} (not {unknown})").format(
+                needs=needs, unknown=", ".join(sorted(unknown)))
+        raise InvalidServiceDefinition(needs)
     values = data.get("values") or []
     if not isinstance(values, list) or not all(isinstance(v, Mapping) and "key" in v
                                                for v in values):
-        raise InvalidServiceDefinition(f"attribute {data['code']!r}: values is a list of "
-                                       '{"key": ..., "name": ...}')
+        raise InvalidServiceDefinition(_('attribute {value!r}: values is a list of {{"key": ..., '
+                                         '"name": ...}}').format(value=data['code']))
     return ServiceAttribute.checked(
         code=data["code"], datatype=data["datatype"],
         description=data.get("description", ""), required=data.get("required", False),
@@ -218,7 +228,8 @@ def services_from_plugin(plugin: str, result: Any) -> Iterable[ServiceDefinition
         if item is None:
             continue
         if not isinstance(item, ServiceDefinition):
-            raise InvalidServiceDefinition(f"{item!r:.60} is not a ServiceDefinition")
+            raise InvalidServiceDefinition(_("{item!r:.60} is not a ServiceDefinition").format(
+                                             item=item))
         yield ServiceDefinition.checked(item.code, item.name_zh, item.name_en, item.group,
                                         item.keywords, item.description, item.attributes,
                                         plugin=plugin)

@@ -96,8 +96,8 @@ class StationCommands:
         day = as_of or today
         if day > today:
             raise InvalidInput(_("cannot expire points as of {day}, a day still to come; give "
-                                 "--as-of {today} or an earlier day").format(
-                day=day, today=today))
+                                 "{today} or an earlier day").format(day=day, today=today)).hinted(
+                                     _("give --as-of {today} or earlier").format(today=today))
         validity_for = self.cv.validity_for()
         expired: dict[UUID, list[str]] = {}
         for volunteer_id in self.cv.views.points.volunteer_ids():
@@ -122,8 +122,8 @@ class StationCommands:
         found = self.cv.find(Station, station_id(name))
         if found is None:
             raise StationNotFound(_("no station named {name!r} in this store; an administrator "
-                                    "opens it with 'civicvol station open'").format(
-                name=name.strip()))
+                                    "opens it first").format(name=name.strip())).hinted(
+                                        _("'civicvol station open' opens it"))
         return found
 
     def find_station(self, name: str) -> Station | None:
@@ -134,8 +134,9 @@ class StationCommands:
         authorize(actor, "station.open")
         station = Station.open(name, community, by=actor)
         if self.cv.find(Station, station.id) is not None:
-            raise StationExists(_("station {station} is open already; add gifts to it with "
-                                  "'civicvol station add-gift'").format(station=station.name))
+            raise StationExists(_("station {station} is open already; add gifts to its "
+                                  "catalogue instead").format(station=station.name)).hinted(
+                                      _("'civicvol station add-gift' adds one"))
         self.cv.commit("station.open", actor, station)
         return station.id
 
@@ -188,7 +189,8 @@ class StationCommands:
         if issued is None:
             raise RedemptionCodeNotFound(
                 _("no redemption code {code!r} was issued; check it with the volunteer, who "
-                  "takes one with 'civicvol points code'").format(code=code.strip()))
+                  "can take a new one").format(code=code.strip())).hinted(
+                  _("the volunteer takes one with 'civicvol points code'"))
         issued.check_usable(found.id, clock.now())
         account = self.cv._existing_account(issued.volunteer_id)
         if actor.id == str(account.volunteer_id):
@@ -214,6 +216,6 @@ class StationCommands:
         if isinstance(station, str) and self.cv.find_station(station) is not None:
             raise StationRedeemsByCode(
                 _("station {station} keeps a catalogue: its gifts are redeemed with the "
-                  "volunteer's code ('civicvol points code', then 'civicvol station redeem')"
-                  ).format(station=station.strip()))
+                  "volunteer's redemption code").format(station=station.strip())).hinted(
+                  _("'civicvol points code', then 'civicvol station redeem'"))
         self.cv.expire_due_lots(account)

@@ -70,7 +70,7 @@ def issue_certificate(app: CivicVol, volunteer_id: UUID | str, key: Ed25519Priva
                       issuer: str = DEFAULT_ISSUER) -> dict[str, Any]:
     """The certificate of every service recorded up to the chain's head at this moment,
     signed by the issuer's ``key`` (see :func:`sign_certificate`)."""
-    issuer = check_name(issuer, "certificate's issuer")
+    issuer = check_name(issuer, N_("certificate's issuer"))
     chain = as_chained(app.recorder)
     position, head = chain.chain_head()
     volunteer = app.volunteer(volunteer_id)

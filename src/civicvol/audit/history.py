@@ -15,6 +15,7 @@ from civicvol.audit.recorders import as_chained
 from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import NotFound
 from civicvol.domain.values import ContactDetails
+from civicvol.i18n import _
 from civicvol.plugins.errors import PluginMissing
 
 _NOT_CHANGES = frozenset(("originator_id", "originator_version", "timestamp",
@@ -53,9 +54,11 @@ def aggregate_history(app: CivicVol, aggregate_id: UUID | str, whole: bool = Fal
             "changes": changes_of(event, whole),
         })
     if not rows:
-        raise NotFound(f"no record with id {ident} in this store; check the id (it is printed "
-                       "when the record is created; 'civicvol volunteer search', 'team list', "
-                       "'order list' and 'points pending' list them)")
+        raise NotFound(_("no record with id {ident} in this store; check the id (it is given "
+                         "when the record is created, and the lists of volunteers, teams, orders "
+                         "and pending points show it)").format(ident=ident)).hinted(
+                         _("'civicvol volunteer search', 'team list', 'order list' and 'points "
+                           "pending' list them"))
     return rows
 
 

@@ -32,6 +32,7 @@ from civicvol.audit.verifier import SUBJECT_FORMAT, Checkpoint, subject_problems
 from civicvol.domain.membership import membership_id
 from civicvol.domain.point_account import point_account_id
 from civicvol.domain.volunteer import Volunteer
+from civicvol.i18n import _
 from civicvol.store import store_name
 
 SUBJECT_FORMAT_VERSION = 1
@@ -64,11 +65,14 @@ def export_subject(app: CivicVol, volunteer_id: UUID | str, out: Path,
     recorder = as_chained(app.recorder)
     store = store_name(app.store_url)
     if checkpoint.store != store:
-        raise AuditFileError(f"checkpoint {checkpoint_file} is of store {checkpoint.store!r}, "
-                             f"not of {store!r}; give a checkpoint taken of this store")
+        raise AuditFileError(_("checkpoint {checkpoint_file} is of store {store!r}, not of "
+                               "{store2!r}; give a checkpoint taken of this store").format(
+                               checkpoint_file=checkpoint_file, store=checkpoint.store,
+                               store2=store))
     size = tree_size_for(recorder, checkpoint)  # the store must still agree with it
     if out.exists():
-        raise AuditFileError(f"{out} exists already; give a new folder for the export")
+        raise AuditFileError(_("{out} exists already; give a new folder for the export").format(
+                               out=out))
     records = []
     proofs: dict[int, dict[str, Any]] = {}
     for why, record in subject_records(app, ident):
@@ -108,8 +112,10 @@ def check_subject_export(folder: Path, checkpoint: Checkpoint) -> list[str]:
     try:
         return subject_problems(folder, checkpoint)
     except (OSError, ValueError) as error:
-        raise AuditFileError(f"cannot read the export in {folder}: {error}; give a folder "
-                             "written by 'civicvol audit export-subject'") from None
+        raise AuditFileError(_("cannot read the export in {folder}: {error}; give a folder "
+                               "written by a subject export").format(
+                               folder=folder, error=error)).hinted(
+                               _("'civicvol audit export-subject' writes one")) from None
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -64,10 +64,11 @@ def check_proof(proof_file: Path, checkpoint_files: tuple[Path, ...],
         problem = check_proof_files(str(proof_file), [str(c) for c in checkpoint_files],
                                     trusted, trust_embedded)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise AuditFileError(f"cannot check proof {proof_file}: {error}; give a file written "
-                             "by 'civicvol audit prove' or 'prove-consistency' and its "
-                             "checkpoint(s): one for an inclusion proof, old and new for a "
-                             "consistency proof") from None
+        raise AuditFileError(_("cannot check proof {proof_file}: {error}; give a file written by "
+                               "'civicvol audit prove' or 'prove-consistency' and its "
+                               "checkpoint(s): one for an inclusion proof, old and new for a "
+                               "consistency proof").format(
+                               proof_file=proof_file, error=error)) from None
     if problem:
         click.echo(_("proof does NOT hold: {problem}").format(problem=problem))
         sys.exit(1)
@@ -121,8 +122,9 @@ def check_subject(folder: Path, public_key_files: tuple[Path, ...],
     try:
         problems = [str(untrusted)] if untrusted else check_subject_export(folder, checkpoint)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise AuditFileError(f"cannot read the export in {folder}: {error}; give a folder "
-                             "written by 'civicvol audit export-subject'") from None
+        raise AuditFileError(_("cannot read the export in {folder}: {error}; give a folder "
+                               "written by 'civicvol audit export-subject'").format(
+                               folder=folder, error=error)) from None
     for problem in problems:
         click.echo(f"export does NOT hold: {problem}")
     if problems:

@@ -71,7 +71,8 @@ def _hinted() -> Iterator[None]:
     try:
         yield
     except RosterHasBadRows as error:
-        raise RosterHasBadRows(f"{error} (--skip-bad)", error.report) from None
+        raise RosterHasBadRows(_("{error} (--skip-bad)").format(error=error),
+                               error.report) from None
 
 
 @writes

@@ -48,8 +48,8 @@ def place(service: str, description: str, place: str, wanted_time: str,
     for text in attributes:
         code, sep, value = text.partition("=")
         if not sep:
-            raise InvalidAttributeValue(f"--attribute {text!r} is not CODE=VALUE, e.g. "
-                                        "floor=3")
+            raise InvalidAttributeValue(_("--attribute {text!r} is not CODE=VALUE, e.g. "
+                                          "floor=3").format(text=text))
         values.setdefault(code.strip(), []).append(value)
     s = session()
     created(_("order"), s.app.place_order(

@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from civicvol.domain import clock
 from civicvol.domain.errors import DatedBeforeItsRecord
+from civicvol.i18n import _
 
 
 class CivicAggregate(Aggregate):
@@ -32,8 +33,10 @@ class CivicAggregate(Aggregate):
             kwargs["timestamp"] = event_class.create_timestamp()
         if kwargs["timestamp"] < self.modified_on and not clock.is_frozen():
             raise DatedBeforeItsRecord(
-                f"{type(self).__name__} {self.id} cannot record {event_class.__name__} at "
-                f"{kwargs['timestamp'].isoformat()}: its last event is dated "
-                f"{self.modified_on.isoformat()}, later than this machine's clock; check the "
-                "clock of the machine making the change (every writer must keep true time)")
+                _("{kind} {id} cannot record {kind2} at {value}: its last event is dated "
+                  "{modified_on}, later than this machine's clock; check the clock of the machine"
+                  " making the change (every writer must keep true time)").format(
+                  kind=type(self).__name__, id=self.id, kind2=event_class.__name__,
+                  value=kwargs['timestamp'].isoformat(),
+                  modified_on=self.modified_on.isoformat()))
         super().trigger_event(event_class, **kwargs)

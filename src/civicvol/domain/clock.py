@@ -13,6 +13,8 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from civicvol.i18n import _
+
 # The district's own clock: days ("as of", years in reports, deadlines) end at its midnight.
 DISTRICT_TIME = ZoneInfo("Asia/Shanghai")
 
@@ -45,7 +47,7 @@ def district_today() -> date:
 def frozen_at(moment: datetime) -> Iterator[None]:
     """Stamp the events made inside the block with ``moment`` (timezone-aware)."""
     if moment.tzinfo is None:
-        raise ValueError("the clock needs a timezone-aware datetime")
+        raise ValueError(_("the clock needs a timezone-aware datetime"))
     token = _fixed.set(moment.astimezone(UTC))
     try:
         yield

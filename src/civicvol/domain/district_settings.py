@@ -17,6 +17,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import InvalidSetting
 from civicvol.domain.values import Actor
+from civicvol.i18n import _
 
 DISTRICT_SETTINGS_ID = uuid5(NAMESPACE_URL, "civicvol:district-settings")
 MAX_LIMIT = 10_000
@@ -39,17 +40,22 @@ class CycleSetting:
                 return True
             if text in ("false", "no", "off", "0"):
                 return False
-            raise InvalidSetting(f"district setting {key!r} is true or false, not {value!r}")
+            raise InvalidSetting(_("district setting {key!r} is true or false, not "
+                                   "{value!r}").format(
+                                   key=key, value=value))
         if isinstance(value, bool):
-            raise InvalidSetting(f"district setting {key!r} is a whole number, not {value!r}")
+            raise InvalidSetting(_("district setting {key!r} is a whole number, not "
+                                   "{value!r}").format(
+                                   key=key, value=value))
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise InvalidSetting(f"district setting {key!r} is a whole number (0 for no "
-                                 f"limit), not {value!r}") from None
+            raise InvalidSetting(_("district setting {key!r} is a whole number (0 for no limit), "
+                                   "not {value!r}").format(key=key, value=value)) from None
         if not 0 <= number <= MAX_LIMIT:
-            raise InvalidSetting(f"district setting {key!r} must be 0 to {MAX_LIMIT}, "
-                                 f"not {number}")
+            raise InvalidSetting(_("district setting {key!r} must be 0 to {max_limit}, not "
+                                   "{number}").format(
+                                   key=key, max_limit=MAX_LIMIT, number=number))
         return number
 
 
@@ -71,8 +77,8 @@ def check_setting(key: object, value: object) -> tuple[str, bool | int]:
     name = str(key).strip().replace("-", "_")
     setting = SETTINGS.get(name)
     if setting is None:
-        raise InvalidSetting(f"there is no district setting {key!r}; the settings are "
-                             f"{', '.join(SETTINGS)}")
+        raise InvalidSetting(_("there is no district setting {key!r}; the settings are "
+                               "{choices}").format(key=key, choices=', '.join(SETTINGS)))
     return name, setting.parse(name, value)
 
 

@@ -14,6 +14,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import AlreadyMember, NotAMember
 from civicvol.domain.values import Actor, check_text
+from civicvol.i18n import _
 
 
 class Membership(CivicAggregate):
@@ -35,7 +36,8 @@ class Membership(CivicAggregate):
     def rejoin(self, by: Actor) -> None:
         if self.active:
             raise AlreadyMember(
-                f"volunteer {self.volunteer_id} is already a member of team {self.team_id}"
+                _("volunteer {volunteer_id} is already a member of team {team_id}").format(
+                  volunteer_id=self.volunteer_id, team_id=self.team_id)
             )
         self._rejoin(by)
 
@@ -67,9 +69,10 @@ def membership_id(team_id: UUID, volunteer_id: UUID) -> UUID:
 
 def not_a_member(team_id: UUID, volunteer_id: UUID) -> NotAMember:
     return NotAMember(
-        f"volunteer {volunteer_id} is not a member of team {team_id}; an administrator or "
-        "the team's leader must add them first (civicvol team join)"
-    )
+        _("volunteer {volunteer_id} is not a member of team {team_id}; an administrator or "
+          "the team's leader must add them to the team first").format(
+          volunteer_id=volunteer_id, team_id=team_id)
+    ).hinted(_("the leader adds them with 'civicvol team join'"))
 
 
 def check_is_member(membership: Membership | None, team_id: UUID,

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from civicvol.domain.errors import InvalidPoints
+from civicvol.i18n import _
 
 
 @attrs.frozen
@@ -19,7 +20,9 @@ class PointsScheme:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.points_per_hour, int) or self.points_per_hour < 0:
             raise InvalidPoints(
-                f"points per hour must be a whole number 0 or more, not {self.points_per_hour!r}"
+                _("points per hour must be a whole number 0 or more, not "
+                  "{points_per_hour!r}").format(
+                  points_per_hour=self.points_per_hour)
             )
 
     def points_for_service(self, hours: Decimal) -> int:

@@ -69,12 +69,13 @@ class RedemptionCode(CivicAggregate):
     def check_usable(self, station_id: UUID, now: datetime) -> None:
         if self.used:
             raise CodeNotUsable(_("this redemption code was used already; the volunteer "
-                                  "asks for a new one with 'civicvol points code'"))
+                                  "asks for a new one")).hinted(
+                                      _("the volunteer takes one with 'civicvol points code'"))
         if now >= self.expires_at:
             raise CodeNotUsable(_("this redemption code has expired (codes last {minutes} "
-                                  "minutes); the volunteer asks for a new one with "
-                                  "'civicvol points code'").format(
-                minutes=int(CODE_LIFETIME.total_seconds() // 60)))
+                                  "minutes); the volunteer asks for a new one").format(
+                minutes=int(CODE_LIFETIME.total_seconds() // 60))).hinted(
+                    _("the volunteer takes one with 'civicvol points code'"))
         if station_id != self.station_id:
             raise CodeNotUsable(_("this redemption code is for station {station}; redeem "
                                   "it there, or the volunteer asks for a code for this "

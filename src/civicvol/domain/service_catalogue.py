@@ -29,7 +29,7 @@ from civicvol.domain.errors import (
 )
 from civicvol.domain.text import clean_text
 from civicvol.domain.values import Actor, check_name, check_text
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 
 CATALOGUE_ID = uuid5(NAMESPACE_URL, "civicvol:service-catalogue")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -68,7 +68,7 @@ class AttributeValue:
     @classmethod
     def checked(cls, key: str, name: str) -> AttributeValue:
         return cls(key=check_code(key, "attribute value key"),
-                   name=check_name(name, "attribute value name"))
+                   name=check_name(name, N_("attribute value name")))
 
 
 @attrs.frozen
@@ -91,20 +91,26 @@ class ServiceAttribute:
             kind = AttributeType(datatype)
         except ValueError:
             raise InvalidServiceDefinition(
-                f"attribute datatype {datatype!r} is not one of "
-                f"{', '.join(t.value for t in AttributeType)}") from None
+                _("attribute datatype {datatype!r} is not one of {choices}").format(
+                  datatype=datatype, choices=', '.join(t.value for t in AttributeType))) from None
         if not isinstance(required, bool):
-            raise InvalidServiceDefinition(f"attribute {code!r}: required must be true or false")
+            raise InvalidServiceDefinition(_("attribute {code!r}: required must be "
+                                             "true or false").format(
+                                             code=code))
         if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= 1000:
-            raise InvalidServiceDefinition(f"attribute {code!r}: order must be 1 to 1000")
+            raise InvalidServiceDefinition(_("attribute {code!r}: order must be 1 to 1000").format(
+                                             code=code))
         choices = tuple(values)
         is_list = kind in (AttributeType.SINGLEVALUELIST, AttributeType.MULTIVALUELIST)
         if is_list != bool(choices) or len(choices) > MAX_VALUES:
             raise InvalidServiceDefinition(
-                f"attribute {code!r}: a {kind.value} attribute needs "
-                + (f"1 to {MAX_VALUES} values" if is_list else "no values"))
+                _("attribute {code!r}: a {kind} attribute needs 1 to {most} values").format(
+                  code=code, kind=kind.value, most=MAX_VALUES) if is_list else
+                _("attribute {code!r}: a {kind} attribute needs no values").format(
+                  code=code, kind=kind.value))
         if len({v.key for v in choices}) != len(choices):
-            raise InvalidServiceDefinition(f"attribute {code!r} lists a value key twice")
+            raise InvalidServiceDefinition(_("attribute {code!r} lists a value key twice").format(
+                                             code=code))
         return cls(code=check_code(code, "attribute code"), datatype=kind,
                    description=check_text(description, "attribute description", required=True),
                    required=required, order=order, values=choices,
@@ -173,15 +179,19 @@ class ServiceDefinition:
                 plugin: str = "") -> ServiceDefinition:
         if isinstance(keywords, str):
             keywords = [k for k in re.split(r"[,，]", keywords) if k.strip()]
-        words = tuple(dict.fromkeys(check_name(k, "keyword") for k in keywords))
+        words = tuple(dict.fromkeys(check_name(k, N_("keyword")) for k in keywords))
         questions = tuple(sorted(attributes, key=lambda a: (a.order, a.code)))
         if len(words) > MAX_KEYWORDS or len(questions) > MAX_ATTRIBUTES:
-            raise InvalidServiceDefinition(f"a service has at most {MAX_KEYWORDS} keywords "
-                                           f"and {MAX_ATTRIBUTES} attributes")
+            raise InvalidServiceDefinition(_("a service has at most {max_keywords} keywords and "
+                                             "{max_attributes} attributes").format(
+                                             max_keywords=MAX_KEYWORDS,
+                                             max_attributes=MAX_ATTRIBUTES))
         if len({a.code for a in questions}) != len(questions):
-            raise InvalidServiceDefinition(f"service {code!r} names an attribute code twice")
-        return cls(code=check_code(code), name_zh=check_name(name_zh, "Chinese name"),
-                   name_en=check_name(name_en, "English name"),
+            raise InvalidServiceDefinition(_("service {code!r} names an attribute "
+                                             "code twice").format(
+                                             code=code))
+        return cls(code=check_code(code), name_zh=check_name(name_zh, N_("Chinese name")),
+                   name_en=check_name(name_en, N_("English name")),
                    group=check_text(group, "service group", multiline=False),
                    keywords=words, description=check_text(description, "service description"),
                    attributes=questions, plugin=plugin)
@@ -233,8 +243,9 @@ class ServiceCatalogue(CivicAggregate):
         """The active service with this code, or UnknownService / ServiceRetired."""
         found = self.services.get(code)
         if found is None:
-            raise UnknownService(_("no service with code {code!r} in the catalogue; "
-                                   "'civicvol service list' lists the codes").format(code=code))
+            raise UnknownService(_("no service with code {code!r} in the catalogue; check "
+                                   "the code in the catalogue's list").format(code=code)).hinted(
+                                       _("'civicvol service list' lists the codes"))
         if code in self.retired:
             raise ServiceRetired(_("service {code!r} ({name}) was retired: {reason}; choose "
                                    "another service").format(code=code, name=found.name_zh,
@@ -265,8 +276,8 @@ class ServiceCatalogue(CivicAggregate):
     def change(self, service: ServiceDefinition, by: Actor) -> None:
         self.service(service.code)
         if self.services[service.code] == service:
-            raise InvalidServiceDefinition(f"service {service.code!r} already reads like "
-                                           "that; give what changes")
+            raise InvalidServiceDefinition(_("service {code!r} already reads like that; give what"
+                                             " changes").format(code=service.code))
         self._change(service, by)
 
     @event("ServiceChanged")

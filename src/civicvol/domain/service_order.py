@@ -47,7 +47,7 @@ from civicvol.domain.values import (
     check_stars,
     check_text,
 )
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 
 MAX_BENEFICIARIES = 20
 MAX_VOLUNTEERS = 200
@@ -170,14 +170,14 @@ class ServiceOrder(CivicAggregate):
     ) -> ServiceOrder:
         """``service_code`` names the catalogue's service (checked by the application against
         the catalogue; its ``attributes`` too); '' keeps a free-text ``service``."""
-        groups = tuple(dict.fromkeys(check_name(b, "beneficiary group") for b in beneficiaries))
+        groups = tuple(dict.fromkeys(check_name(b, N_("beneficiary group")) for b in beneficiaries))
         if len(groups) > MAX_BENEFICIARIES:
             raise InvalidInput(_("{count} beneficiary groups given; list at most "
                                  "{MAX_BENEFICIARIES} (elderly, left-behind children ...)").format(
                                  count=len(groups), MAX_BENEFICIARIES=MAX_BENEFICIARIES))
         return cls(
             requester=requester,
-            service=check_name(service, "service category"),
+            service=check_name(service, N_("service category")),
             description=check_text(description, "description"),
             place=check_text(place, "place"),
             wanted_time=check_text(wanted_time, "wanted time"),
@@ -202,12 +202,14 @@ class ServiceOrder(CivicAggregate):
         if self.status in allowed:
             return
         if doing in ("accept", "claim") and self.status is OrderStatus.REVIEWING:
-            raise IllegalTransition(f"order {self.id} waits for the centre's review; it can "
-                                    f"be {_past(doing)} once the review accepts it")
+            raise IllegalTransition(_("order {id} waits for the centre's review; it can be "
+                                      "{value} once the review accepts it").format(
+                                      id=self.id, value=_(_past(doing))))
         if doing == "accept" and self.status is OrderStatus.ACCEPTED and self.is_activity:
             raise ActivityFull(
-                f"activity {self.id} is full: it asked for {self.volunteers_wanted} volunteers "
-                "and all have accepted; choose another order")
+                _("activity {id} is full: it asked for {volunteers_wanted} volunteers and all "
+                  "have accepted; choose another order").format(
+                  id=self.id, volunteers_wanted=self.volunteers_wanted))
         if doing == "accept" and self.status is OrderStatus.ACCEPTED:
             raise OrderAlreadyAccepted(
                 _("order {id} was already accepted by volunteer {volunteer_id}; choose "
@@ -256,8 +258,9 @@ class ServiceOrder(CivicAggregate):
 
     def accept(self, volunteer_id: UUID, by: Actor) -> None:
         if volunteer_id in self.volunteers:
-            raise IllegalTransition(f"volunteer {volunteer_id} has already accepted order "
-                                    f"{self.id}")
+            raise IllegalTransition(_("volunteer {volunteer_id} has already accepted "
+                                      "order {id}").format(
+                                      volunteer_id=volunteer_id, id=self.id))
         self.check_status(OrderStatus.DISPATCHED, doing="accept")
         self._accept(volunteer_id, by, len(self.volunteers) + 1 >= self.volunteers_wanted)
 
@@ -273,8 +276,8 @@ class ServiceOrder(CivicAggregate):
         self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="withdraw from")
         self.check_is_accepting_volunteer(volunteer_id)
         if self.started:
-            raise IllegalTransition(f"activity {self.id} has started; a volunteer can "
-                                    "withdraw only before the leader starts it")
+            raise IllegalTransition(_("activity {id} has started; a volunteer can withdraw only "
+                                      "before the leader starts it").format(id=self.id))
         self._withdraw(volunteer_id, check_text(reason, "reason for withdrawing",
                                                 required=True), by)
 
@@ -306,8 +309,8 @@ class ServiceOrder(CivicAggregate):
         self.check_status(OrderStatus.PLACED, doing="offer")
         pool = tuple(dict.fromkeys(team_ids))
         if not pool or len(pool) > MAX_POOL:
-            raise InvalidInput(f"offer order {self.id} to 1 to {MAX_POOL} teams, not "
-                               f"{len(pool)}")
+            raise InvalidInput(_("offer order {id} to 1 to {max_pool} teams, not {n}").format(
+                                 id=self.id, max_pool=MAX_POOL, n=len(pool)))
         self._offer(pool, by)
 
     @event("Offered")
@@ -318,11 +321,13 @@ class ServiceOrder(CivicAggregate):
     def claim(self, team_id: UUID, by: Actor) -> None:
         """The first team of the pool to claim the order is dispatched it."""
         if self.pool and self.team_id is not None and self.status is not OrderStatus.OFFERED:
-            raise OrderAlreadyTaken(f"order {self.id} was already taken by team {self.team_id}")
+            raise OrderAlreadyTaken(_("order {id} was already taken by team {team_id}").format(
+                                      id=self.id, team_id=self.team_id))
         self.check_status(OrderStatus.OFFERED, doing="claim")
         if team_id not in self.pool:
-            raise IllegalTransition(f"order {self.id} was not offered to team {team_id}; only "
-                                    "the teams it was offered to may claim it")
+            raise IllegalTransition(_("order {id} was not offered to team {team_id}; only the "
+                                      "teams it was offered to may claim it").format(
+                                      id=self.id, team_id=team_id))
         self._claim(team_id, by)
 
     @event("Claimed")
@@ -336,11 +341,12 @@ class ServiceOrder(CivicAggregate):
         """The leader starts the activity and shows its one-time code."""
         self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="start")
         if not self.volunteers:
-            raise IllegalTransition(f"order {self.id} has no volunteer yet; it can start "
-                                    "once a volunteer has accepted it")
+            raise IllegalTransition(_("order {id} has no volunteer yet; it can start once a "
+                                      "volunteer has accepted it").format(id=self.id))
         if self.started:
-            raise IllegalTransition(f"activity {self.id} has started already; its code is "
-                                    "shown by 'civicvol order show'")
+            raise IllegalTransition(_("activity {id} has started already; its code is shown in "
+                                      "the order's record").format(id=self.id)).hinted(
+                                          _("'civicvol order show' shows it"))
         self._start(code, by)
 
     @event("Started")
@@ -352,17 +358,19 @@ class ServiceOrder(CivicAggregate):
         self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="sign in to")
         self.check_is_accepting_volunteer(volunteer_id)
         if not self.started:
-            raise IllegalTransition(f"activity {self.id} has not started; sign in with the "
-                                    "code its leader shows once it starts")
+            raise IllegalTransition(_("activity {id} has not started; sign in with the code its "
+                                      "leader shows once it starts").format(id=self.id))
         if str(code).strip() != self.code:
-            raise WrongActivityCode(f"{str(code)[:20]!r} is not activity {self.id}'s code; "
-                                    "use the code its leader shows now")
+            raise WrongActivityCode(_("{value!r} is not activity {id}'s code; use the code its "
+                                      "leader shows now").format(
+                                      value=str(code)[:20], id=self.id))
 
     def sign_in(self, volunteer_id: UUID, code: str, at: datetime, by: Actor) -> None:
         self.check_code(volunteer_id, code)
         if str(volunteer_id) in self.signed_in or str(volunteer_id) in self.recorded:
-            raise IllegalTransition(f"volunteer {volunteer_id} has signed in to activity "
-                                    f"{self.id} already; the code is used once to sign in")
+            raise IllegalTransition(_("volunteer {volunteer_id} has signed in to activity {id} "
+                                      "already; the code is used once to sign in").format(
+                                      volunteer_id=volunteer_id, id=self.id))
         self._sign_in(volunteer_id, at, by)
 
     @event("SignedIn")
@@ -374,14 +382,16 @@ class ServiceOrder(CivicAggregate):
         self.check_code(volunteer_id, code)
         since = self.signed_in.get(str(volunteer_id))
         if since is None:
-            raise IllegalTransition(f"volunteer {volunteer_id} has not signed in to activity "
-                                    f"{self.id} (or has signed out already)")
+            raise IllegalTransition(_("volunteer {volunteer_id} has not signed in to activity "
+                                      "{id} (or has signed out already)").format(
+                                      volunteer_id=volunteer_id, id=self.id))
         seconds = Decimal(str((at - since).total_seconds()))
         hours = max(Decimal("0.01"), (seconds / 3600).quantize(Decimal("0.01"),
                                                                rounding=ROUND_UP))
         if hours > MAX_HOURS_PER_ORDER:
-            raise InvalidHours(f"volunteer {volunteer_id} signed in {hours} hours ago, more "
-                               "than a day; the leader closes the activity with their hours")
+            raise InvalidHours(_("volunteer {volunteer_id} signed in {hours} hours ago, more than"
+                                 " a day; the leader closes the activity with their hours").format(
+                                 volunteer_id=volunteer_id, hours=hours))
         self._sign_out(volunteer_id, at, hours, by)
         return hours
 
@@ -395,11 +405,12 @@ class ServiceOrder(CivicAggregate):
         hours are those they recorded by signing out, unless the leader gives them."""
         self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="close")
         if not self.started:
-            raise IllegalTransition(f"activity {self.id} has not started; its leader starts "
-                                    "it ('civicvol order start') before closing it")
+            raise IllegalTransition(_("activity {id} has not started; its leader starts it "
+                                      "before closing it").format(id=self.id)).hinted(
+                                          _("the leader starts it with 'civicvol order start'"))
         if not attendance:
-            raise InvalidInput(f"closing activity {self.id} needs its attendance: name at "
-                               "least one volunteer who came")
+            raise InvalidInput(_("closing activity {id} needs its attendance: name at least one "
+                                 "volunteer who came").format(id=self.id))
         hours: dict[str, Decimal] = {}
         for volunteer_id, given in attendance.items():
             self.check_is_accepting_volunteer(volunteer_id)
@@ -407,8 +418,10 @@ class ServiceOrder(CivicAggregate):
                         else check_hours(given))
             if recorded is None:
                 raise InvalidHours(
-                    f"volunteer {volunteer_id} did not sign out of activity {self.id}; give "
-                    "their hours (--attended ID=HOURS) or let them sign out first")
+                    _("volunteer {volunteer_id} did not sign out of activity {id}; give their "
+                      "hours, or let them sign out first").format(
+                      volunteer_id=volunteer_id, id=self.id)).hinted(
+                      _("give their hours with --attended ID=HOURS"))
             hours[str(volunteer_id)] = recorded
         self._close(hours, sum(hours.values(), Decimal(0)), check_served(served), by)
 
@@ -453,8 +466,9 @@ class ServiceOrder(CivicAggregate):
         self.check_status(OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, doing="decline")
         if self.is_activity and self.volunteers:
             raise IllegalTransition(
-                f"activity {self.id} has volunteers already; a volunteer withdraws "
-                "('civicvol order withdraw'), the team declines only before anyone accepts")
+                _("activity {id} has volunteers already; a volunteer withdraws, the team declines "
+                  "only before anyone accepts").format(id=self.id)).hinted(
+                  _("a volunteer withdraws with 'civicvol order withdraw'"))
         if self.status is OrderStatus.ACCEPTED:
             self.check_is_accepting_volunteer(volunteer_id)
         self._decline(volunteer_id, check_text(reason, "reason for declining", required=True), by)
@@ -471,9 +485,10 @@ class ServiceOrder(CivicAggregate):
                  by: Actor) -> None:
         self.check_status(OrderStatus.ACCEPTED, doing="complete")
         if self.is_activity:
-            raise IllegalTransition(f"activity {self.id} is closed by its leader with the "
-                                    "attendance ('civicvol order close'), not completed by "
-                                    "one volunteer")
+            raise IllegalTransition(_("activity {id} is closed by its leader with the attendance, "
+                                      "not completed by one volunteer").format(
+                                      id=self.id)).hinted(
+                                          _("the leader closes it with 'civicvol order close'"))
         self.check_is_accepting_volunteer(volunteer_id)
         self._complete(check_hours(hours), check_served(served), by)
 
@@ -506,8 +521,9 @@ class ServiceOrder(CivicAggregate):
 def check_volunteers_wanted(volunteers: object) -> int:
     if isinstance(volunteers, bool) or not isinstance(volunteers, int) \
             or not 1 <= volunteers <= MAX_VOLUNTEERS:
-        raise InvalidInput(f"an order asks for 1 to {MAX_VOLUNTEERS} volunteers, not "
-                           f"{volunteers!r}")
+        raise InvalidInput(_("an order asks for 1 to {max_volunteers} volunteers, not "
+                             "{volunteers!r}").format(
+                             max_volunteers=MAX_VOLUNTEERS, volunteers=volunteers))
     return volunteers
 
 
@@ -528,14 +544,17 @@ def check_position(position: tuple[float, float] | None) -> tuple[float | None, 
     lat, long = position
     if not (isinstance(lat, float) and isinstance(long, float)
             and -90 <= lat <= 90 and -180 <= long <= 180):
-        raise InvalidInput(f"position {position!r} is not a latitude (-90..90) and a "
-                           "longitude (-180..180) in degrees, e.g. (25.04, 102.71)")
+        raise InvalidInput(_("position {position!r} is not a latitude (-90..90) and a longitude "
+                             "(-180..180) in degrees, e.g. (25.04, 102.71)").format(
+                             position=position))
     return lat, long
 
 
 def _past(doing: str) -> str:
-    return {"accept": "accepted", "decline": "declined", "rate": "rated", "cancel": "cancelled",
-            "complete": "completed", "dispatch": "dispatched", "review": "reviewed",
-            "offer": "offered", "claim": "claimed", "start": "started", "close": "closed",
-            "withdraw from": "withdrawn from", "sign in to": "signed in to",
+    # marked, so that the message showing it can translate it
+    return {"accept": N_("accepted"), "decline": N_("declined"), "rate": N_("rated"),
+            "cancel": N_("cancelled"), "complete": N_("completed"),
+            "dispatch": N_("dispatched"), "review": N_("reviewed"), "offer": N_("offered"),
+            "claim": N_("claimed"), "start": N_("started"), "close": N_("closed"),
+            "withdraw from": N_("withdrawn from"), "sign in to": N_("signed in to"),
             }.get(doing, doing + "ed")

@@ -16,7 +16,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import GiftExists, GiftNotFound, InvalidInput, OutOfStock
 from civicvol.domain.values import Actor, check_name, check_points
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 
 MAX_STOCK = 100_000
 
@@ -36,7 +36,7 @@ class Station(CivicAggregate):
     @classmethod
     def open(cls, name: str, community: str, by: Actor) -> Station:
         return cls(name=check_name(name, "station"),
-                   community=check_name(community, "station's community"), by=by)
+                   community=check_name(community, N_("station's community")), by=by)
 
     @event("Opened")
     def __init__(self, name: str, community: str, by: Actor) -> None:
@@ -50,11 +50,12 @@ class Station(CivicAggregate):
         try:
             return self.gifts[gift.strip() if isinstance(gift, str) else gift]
         except (KeyError, TypeError):
-            known = ", ".join(self.gifts) or "none yet"
+            known = ", ".join(self.gifts) or _("none yet")
             raise GiftNotFound(
                 _("station {station} has no gift {gift!r} in its catalogue (gifts: {known}); "
-                  "see 'civicvol station catalogue'").format(
-                    station=self.name, gift=gift, known=known)) from None
+                  "choose one of them").format(
+                    station=self.name, gift=gift, known=known)).hinted(
+                    _("'civicvol station catalogue' shows them")) from None
 
     def check_in_stock(self, gift: str) -> Gift:
         found = self.check_gift(gift)
@@ -69,8 +70,9 @@ class Station(CivicAggregate):
         name = check_name(gift, "gift")
         if name in self.gifts:
             raise GiftExists(_("station {station} has {gift} in its catalogue already; "
-                               "restock it with 'civicvol station restock'").format(
-                station=self.name, gift=name))
+                               "restock it instead").format(
+                station=self.name, gift=name)).hinted(
+                    _("'civicvol station restock' restocks it"))
         self._add_gift(name, check_points(price, "a gift's price in points"),
                        check_stock(stock, allow_zero=True), by)
 

@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.errors import InvalidTeamStructure, RuleViolation, TeamDissolved
 from civicvol.domain.values import Actor, TeamKind, check_name, check_text
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 
 
 class Team(CivicAggregate):
@@ -58,7 +58,7 @@ class Team(CivicAggregate):
                     _("the district corps is the top team and has no parent")
                 ).hinted(_("leave --parent out"))
         return cls(
-            name=check_name(name, "team name"),
+            name=check_name(name, N_("team name")),
             kind=team_kind,
             parent_id=parent.id if parent else None,
             community=check_text(community, "community") if community else "",

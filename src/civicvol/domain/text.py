@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from civicvol.domain.errors import InvalidInput
+from civicvol.i18n import _
 
 _ALLOWED_IN_MULTILINE = frozenset("\n\t")
 
@@ -14,16 +15,18 @@ _ALLOWED_IN_MULTILINE = frozenset("\n\t")
 def clean_text(value: object, what: str, *, multiline: bool = False) -> str:
     """``value`` as stored text, or :class:`InvalidInput` naming ``what``."""
     if not isinstance(value, str):
-        raise InvalidInput(f"the {what} must be text, not {type(value).__name__} {value!r:.60}")
+        raise InvalidInput(_("the {what} must be text, not {kind} {value!r:.60}").format(
+                             what=_(what), kind=type(value).__name__, value=value))
     for char in value:
         if "\ud800" <= char <= "\udfff":
-            raise InvalidInput(f"the {what} holds a byte that is not UTF-8 text "
-                               f"({char!r}); retype it, or check the terminal's encoding")
+            raise InvalidInput(_("the {what} holds a byte that is not UTF-8 text ({char!r}); "
+                                 "retype it, or check the terminal's encoding").format(
+                                 what=_(what), char=char))
         if unicodedata.category(char) == "Cc" and not (multiline
                                                        and char in _ALLOWED_IN_MULTILINE):
-            where = "" if multiline else " (a line break is allowed only in a description)"
-            raise InvalidInput(f"the {what} holds the control character {char!r}{where}; "
-                               "remove it")
+            where = "" if multiline else _(" (a line break is allowed only in a description)")
+            raise InvalidInput(_("the {what} holds the control character {char!r}{where}; remove "
+                                 "it").format(what=_(what), char=char, where=where))
     return unicodedata.normalize("NFC", value)
 
 
@@ -31,8 +34,9 @@ def clean_texts(values: object, what: str) -> tuple[str, ...]:
     """A list of short texts (skills, beneficiaries): refuses a bare string, which would
     otherwise be read letter by letter."""
     if isinstance(values, str | bytes) or not isinstance(values, Sequence | set | frozenset):
-        raise InvalidInput(f"the {what} must be a list of texts, not {type(values).__name__} "
-                           f"{values!r:.60}; give e.g. ['理发']")
+        raise InvalidInput(_("the {what} must be a list of texts, not {kind} {values!r:.60}; give"
+                             " e.g. ['理发']").format(
+                             what=_(what), kind=type(values).__name__, values=values))
     return tuple(clean_text(v, what) for v in values)
 
 

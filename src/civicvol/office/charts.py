@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import attrs
 
+from civicvol.i18n import _
 from civicvol.office.extra import office_module
 
 ChartKind = Literal["bar", "barh", "stacked", "funnel", "pie"]
@@ -55,11 +56,14 @@ class Chart:
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"chart kind {self.kind!r} is not one of {', '.join(KINDS)}")
+            raise ValueError(_("chart kind {kind!r} is not one of {choices}").format(
+                               kind=self.kind, choices=', '.join(KINDS)))
         for name, values in self.series:
             if len(values) != len(self.labels):
-                raise ValueError(f"chart {self.title!r}: series {name!r} has {len(values)} "
-                                 f"values for {len(self.labels)} labels")
+                raise ValueError(_("chart {title!r}: series {name!r} has {values} values for "
+                                   "{labels} labels").format(
+                                   title=self.title, name=name, values=len(values),
+                                   labels=len(self.labels)))
 
     @classmethod
     def of(cls, title: str, counts: Mapping[Any, Any], kind: ChartKind = "bar",
@@ -173,7 +177,8 @@ def charts_of(section: Any, figures: Mapping[str, Any]) -> Sequence[Chart]:
     charts = list(make(figures) or [])
     for chart in charts:
         if not isinstance(chart, Chart):
-            raise TypeError(f"report section {getattr(section, 'name', section)!r} returned "
-                            f"{type(chart).__name__} from charts(); return "
-                            "civicvol.office.charts.Chart objects")
+            raise TypeError(_("report section {section!r} returned {kind} from charts(); "
+                              "return civicvol.office.charts.Chart objects").format(
+                              section=getattr(section, 'name', section),
+                              kind=type(chart).__name__))
     return charts

@@ -230,8 +230,10 @@ def _section_charts(section: Any, figures: Mapping[str, Any]) -> Sequence[Chart]
     except Exception as error:
         from civicvol.plugins.errors import PluginHookFailed
 
-        raise PluginHookFailed(f"report section {section.name!r} failed to make its charts: "
-                               f"{type(error).__name__}: {error}", str(section.name),
+        raise PluginHookFailed(_("report section {name!r} failed to make its charts: {kind}: "
+                                 "{error}").format(
+                                 name=section.name, kind=type(error).__name__, error=error),
+                               str(section.name),
                                error) from error
 
 

@@ -17,7 +17,7 @@ from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.provenance import PluginProvenance, is_within, plugin_provenance_id
 from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 from civicvol.plugins.errors import CommandRefusedByPlugin, PluginHookFailed, PluginNotLoaded
 from civicvol.plugins.manager import HookCall, HookFailure, PluginHost, PluginRecord
 from civicvol.plugins.settings import resolve_settings
@@ -94,10 +94,17 @@ class PluginExtensions(Extensions):
     def service(self, app: CivicVol, name: str) -> Any:
         if self._service(app, name) is None:
             record = self.host.records.get(name)
-            why = (f"it is {record.status}: {record.reason}" if record and record.reason
-                   else "it is not installed" if record is None else "it has no service")
-            raise PluginNotLoaded(_("plug-in {name!r} is not available here ({why}); see "
-                                    "'civicvol plugins'").format(name=name, why=why), name)
+            # whole phrases: a plug-in's "disabled" is not the beneficiary group's word
+            states = {"disabled": N_("it is disabled: {reason}"),
+                      "failed": N_("it failed to load: {reason}"),
+                      "incompatible": N_("it is incompatible: {reason}")}
+            why = (_(states.get(record.status, N_("it is {status}: {reason}"))).format(
+                       status=record.status, reason=record.reason)
+                   if record and record.reason
+                   else _("it is not installed") if record is None else _("it has no service"))
+            raise PluginNotLoaded(_("plug-in {name!r} is not available here ({why})").format(
+                                    name=name, why=why), name).hinted(
+                                        _("'civicvol plugins' lists the plug-ins"))
         return self.services[name]
 
     # --- the application's fixed points ------------------------------------------------------
@@ -195,8 +202,8 @@ class PluginExtensions(Extensions):
                     continue
                 if not isinstance(router, APIRouter):
                     raise PluginHookFailed(
-                        f"plug-in {name!r} failed in register_routes: {router!r} is not a "
-                        "fastapi.APIRouter", name)
+                        _("plug-in {name!r} failed in register_routes: {router!r} is not a "
+                          "fastapi.APIRouter").format(name=name, router=router), name)
                 found.append((name, router))
         return found
 
@@ -208,14 +215,15 @@ class PluginExtensions(Extensions):
             try:
                 offered = list(services_from_plugin(name, result))
             except CivicVolError as error:
-                raise PluginHookFailed(f"plug-in {name!r} failed in register_services: "
-                                       f"{error}", name, error) from error
+                raise PluginHookFailed(_("plug-in {name!r} failed in register_services: "
+                                         "{error}").format(name=name, error=error),
+                                       name, error) from error
             for service in offered:
                 if service.code in found:
                     raise PluginHookFailed(
-                        f"plug-in {name!r} failed in register_services: service code "
-                        f"{service.code!r} is taken by plug-in {found[service.code].plugin!r}; "
-                        "choose a code of your own", name)
+                        _("plug-in {name!r} failed in register_services: service code {code!r} is"
+                          " taken by plug-in {plugin!r}; choose a code of your own").format(
+                          name=name, code=service.code, plugin=found[service.code].plugin), name)
                 found[service.code] = service
         return list(found.values())
     def fire_deadlines(self, app: CivicVol, now: datetime) -> list[tuple[str, str]]:

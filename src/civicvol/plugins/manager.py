@@ -150,7 +150,8 @@ class PluginHost:
             record.settings = dict(self.call_one(record, "register_settings") or {})
             bad = [k for k, s in record.settings.items() if not isinstance(s, Setting)]
             if bad:
-                raise TypeError(f"settings {bad} are not civicvol.plugins.Setting objects")
+                raise TypeError(_("settings {bad} are not civicvol.plugins.Setting objects").format(
+                                  bad=bad))
             self.call_one(record, "register_permissions", grant=self._granter(record))
         except Exception as error:  # a plug-in's bug: unload it, keep the others
             self.pm.unregister(plugin)

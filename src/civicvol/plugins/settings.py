@@ -87,8 +87,9 @@ def read_config(path: Path | None) -> dict[str, Any]:
         with path.open("rb") as file:
             data = tomllib.load(file)
     except FileNotFoundError:
-        raise ConfigFileError(_("config file {path} does not exist; create it or give "
-                                "another with --config PATH").format(path=path)) from None
+        raise ConfigFileError(_("config file {path} does not exist; create it or name "
+                                "another").format(path=path)).hinted(
+                                    _("give another with --config PATH")) from None
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ConfigFileError(_("config file {path} cannot be read: {error}; fix its TOML").format(
                                 path=path, error=error)) \

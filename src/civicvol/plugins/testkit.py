@@ -35,6 +35,7 @@ from civicvol.domain.point_account import PointAccount
 from civicvol.domain.points_scheme import PointsScheme
 from civicvol.domain.provenance import is_within
 from civicvol.domain.values import Actor
+from civicvol.i18n import _
 from civicvol.plugins import hookspecs
 from civicvol.plugins.errors import CommandRefusedByPlugin
 from civicvol.plugins.extensions import PluginExtensions
@@ -157,7 +158,8 @@ class PluginConformance:
 
     def exercise(self, app: CivicVol) -> None:
         """Use the plug-in's commands; must write at least one of its events."""
-        raise AssertionError(f"{type(self).__name__} must define exercise(app)")
+        raise AssertionError(_("{kind} must define exercise(app)").format(
+                               kind=type(self).__name__))
 
     def state(self, app: CivicVol) -> Any:
         """What the plug-in knows, as seen through its service (default: the state of every

@@ -236,8 +236,9 @@ class Views:
                 return
             if time.monotonic() > deadline:
                 raise ViewsBehind(_("the views did not reach position {position} within "
-                                    "{timeout:g} s; is 'civicvol views run' running?").format(
-                                    position=position, timeout=timeout))
+                                    "{timeout:g} s; is the views' runner running?").format(
+                                    position=position, timeout=timeout)).hinted(
+                                        _("'civicvol views run' runs it"))
             time.sleep(0.05)
 
     def follow(self, names: Sequence[str] = (), *, stop_after: float | None = None) -> None:

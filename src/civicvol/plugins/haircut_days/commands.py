@@ -68,8 +68,9 @@ class HaircutDays:
         expected = self.session_day(day.year, day.month)
         if day != expected:
             raise InvalidSessionDate(
-                f"{day} is not the last working day of {day:%Y-%m}; the regular session is on "
-                f"{expected} (schedule {day} as a special session instead)"
+                _("{day} is not the last working day of {day:%Y-%m}; the regular session is on "
+                  "{expected} (schedule {day} as a special session instead)").format(
+                  day=day, expected=expected)
             )
         return self._schedule(actor, team, day, SessionKind.REGULAR, place=place)
 
@@ -86,8 +87,9 @@ class HaircutDays:
         ident = haircut_session_id(team.id, day, kind)
         if self.app.find(HaircutSession, ident) is not None:
             raise SessionAlreadyScheduled(
-                f"team {team.name!r} already has a {kind.value} haircut session on {day} "
-                f"({ident}); hold or cancel that one"
+                _("team {name!r} already has a {value} haircut session on {day} ({ident}); hold "
+                  "or cancel that one").format(
+                  name=team.name, value=_(kind.value), day=day, ident=ident)
             )
         details["place"] = details.get("place") or self.settings.place
         session = HaircutSession.schedule(team.id, day, kind, actor, **details)

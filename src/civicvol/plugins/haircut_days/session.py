@@ -18,6 +18,7 @@ from eventsourcing.domain import event
 
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
+from civicvol.i18n import N_, _
 from civicvol.plugins.haircut_days.errors import (
     InvalidServedCount,
     NoBarbers,
@@ -71,7 +72,7 @@ class HaircutSession(CivicAggregate):
             team_id=team_id,
             day=day.isoformat(),
             kind=kind.value,
-            title=check_name(title or default_title, "session title"),
+            title=check_name(title or default_title, N_("session title")),
             place=check_text(place, "place"),
             partner=check_text(partner, "partner"),
             by=by,
@@ -81,29 +82,32 @@ class HaircutSession(CivicAggregate):
     def check_is_scheduled(self, doing: str) -> None:
         if self.status is not SessionStatus.SCHEDULED:
             raise SessionNotScheduled(
-                f"cannot {doing} the haircut session of {self.day}: it is already "
-                f"{self.status.value}; schedule a new session instead"
+                _("cannot {doing} the haircut session of {day}: it is already {value}; schedule a"
+                  " new session instead").format(
+                  doing=_(doing), day=self.day, value=_(self.status.value))
             )
 
     def check_is_held(self) -> None:
         if self.status is not SessionStatus.HELD:
             raise SessionNotHeld(
-                f"the haircut session of {self.day} is {self.status.value}; record the residents "
-                "served once the session has been held (civicvol haircut-days hold)"
-            )
+                _("the haircut session of {day} is {value}; record the residents served once the "
+                  "session has been held").format(day=self.day, value=_(self.status.value))
+            ).hinted(_("'civicvol haircut-days hold' records that it was held"))
 
     # --- commands ----------------------------------------------------------------------------
     def hold(self, barbers: tuple[UUID, ...], served: int, by: Actor) -> None:
         """The session took place with these barbers, who served ``served`` residents."""
-        self.check_is_scheduled("hold")
+        self.check_is_scheduled(N_("hold"))
         present = tuple(dict.fromkeys(barbers))
         if not present:
             raise NoBarbers(
-                f"name the barbers who cut hair at the session of {self.day} (at least one)"
+                _("name the barbers who cut hair at the session of {day} (at least one)").format(
+                  day=self.day)
             )
         if len(present) > MAX_BARBERS_PER_SESSION:
-            raise NoBarbers(f"{len(present)} barbers at one session is implausible; give at "
-                            f"most {MAX_BARBERS_PER_SESSION}")
+            raise NoBarbers(_("{n} barbers at one session is implausible; give at most "
+                              "{max_barbers_per_session}").format(
+                              n=len(present), max_barbers_per_session=MAX_BARBERS_PER_SESSION))
         self._hold(present, check_served_count(served, self.served), by)
 
     @event("Held")
@@ -116,7 +120,7 @@ class HaircutSession(CivicAggregate):
         """Count more residents served (a late tally, the afternoon's queue)."""
         self.check_is_held()
         if check_served_count(residents, self.served) == 0:
-            raise InvalidServedCount("record at least 1 resident served, not 0")
+            raise InvalidServedCount(_("record at least 1 resident served, not 0"))
         self._record_served(residents, by)
 
     @event("ServedRecorded")
@@ -124,7 +128,7 @@ class HaircutSession(CivicAggregate):
         self.served += residents
 
     def cancel(self, reason: str, by: Actor) -> None:
-        self.check_is_scheduled("cancel")
+        self.check_is_scheduled(N_("cancel"))
         self._cancel(check_text(reason, "reason for cancelling", required=True), by)
 
     @event("Cancelled")
@@ -135,12 +139,14 @@ class HaircutSession(CivicAggregate):
 def check_served_count(value: int, already: int = 0) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise InvalidServedCount(
-            f"residents served must be a whole number 0 or more, not {value!r}"
+            _("residents served must be a whole number 0 or more, not {value!r}").format(
+              value=value)
         )
     if already + value > MAX_SERVED_PER_SESSION:
         raise InvalidServedCount(
-            f"{already + value} residents served at one session is implausible; at most "
-            f"{MAX_SERVED_PER_SESSION} (check the tally)"
+            _("{value} residents served at one session is implausible; at most "
+              "{max_served_per_session} (check the tally)").format(
+              value=already + value, max_served_per_session=MAX_SERVED_PER_SESSION)
         )
     return value
 

@@ -15,6 +15,7 @@ from eventsourcing.domain import event
 
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
+from civicvol.i18n import N_, _, ngettext
 from civicvol.plugins.knitting_drives.errors import (
     DriveClosed,
     InvalidDelivery,
@@ -52,10 +53,11 @@ class KnittingDrive(CivicAggregate):
                tuple[str, ...], by: Actor) -> KnittingDrive:
         if not is_whole(target_sets, 1, MAX_TARGET_SETS):
             raise InvalidTarget(
-                f"a drive's target is a whole number of sets from 1 to {MAX_TARGET_SETS}, "
-                f"not {target_sets!r}"
+                _("a drive's target is a whole number of sets from 1 to {max_target_sets}, not "
+                  "{target_sets!r}").format(
+                  max_target_sets=MAX_TARGET_SETS, target_sets=target_sets)
             )
-        return cls(team_id=team_id, title=check_name(title, "drive title"),
+        return cls(team_id=team_id, title=check_name(title, N_("drive title")),
                    target_sets=target_sets, recipients=check_recipients(recipients), by=by)
 
     # --- figures -----------------------------------------------------------------------------
@@ -75,32 +77,34 @@ class KnittingDrive(CivicAggregate):
     def check_is_open(self) -> None:
         if self.closed:
             raise DriveClosed(
-                f"the knitting drive {self.title!r} is closed; launch a new drive for new work"
+                _("the knitting drive {title!r} is closed; launch a new drive for new work").format(
+                  title=self.title)
             )
 
     def check_is_recipient(self, institution: str) -> str:
-        name = check_name(institution, "institution")
+        name = check_name(institution, N_("institution"))
         if name not in self.recipients:
             raise UnknownInstitution(
-                f"{name!r} is not a recipient of the drive {self.title!r} (recipients: "
-                f"{', '.join(self.recipients)}); add it first (civicvol knitting-drives "
-                "add-recipient)"
-            )
+                _("{name!r} is not a recipient of the drive {title!r} (recipients: {choices}); "
+                  "add it as a recipient first").format(
+                  name=name, title=self.title, choices=', '.join(self.recipients))
+            ).hinted(_("'civicvol knitting-drives add-recipient' adds it"))
         return name
 
     # --- commands ----------------------------------------------------------------------------
     def log_knitting(self, volunteer_id: UUID, hats: int, scarves: int, by: Actor) -> str:
         """A knitter finished ``hats`` hats and ``scarves`` scarves; returns the log's id."""
         self.check_is_open()
-        for count, what in ((hats, "hats"), (scarves, "scarves")):
+        for count, what in ((hats, N_("hats")), (scarves, N_("scarves"))):
             if not is_whole(count, 0):
-                raise InvalidPieces(f"{what} must be a whole number 0 or more, not {count!r}")
+                raise InvalidPieces(_("{what} must be a whole number 0 or more, not "
+                                      "{count!r}").format(what=_(what), count=count))
         if hats + scarves == 0:
-            raise InvalidPieces("log at least one hat or scarf; nothing was finished")
+            raise InvalidPieces(_("log at least one hat or scarf; nothing was finished"))
         if hats + scarves > MAX_PIECES_PER_LOG:
             raise InvalidPieces(
-                f"{hats + scarves} pieces in one log is implausible; log at most "
-                f"{MAX_PIECES_PER_LOG} at a time"
+                _("{value} pieces in one log is implausible; log at most {max_pieces_per_log} at "
+                  "a time").format(value=hats + scarves, max_pieces_per_log=MAX_PIECES_PER_LOG)
             )
         log_id = f"K{self.logs + 1}"
         self._log_knitting(log_id, volunteer_id, hats, scarves, by)
@@ -117,9 +121,10 @@ class KnittingDrive(CivicAggregate):
 
     def add_recipient(self, institution: str, by: Actor) -> None:
         self.check_is_open()
-        name = check_name(institution, "institution")
+        name = check_name(institution, N_("institution"))
         if name in self.recipients:
-            raise UnknownInstitution(f"{name!r} already receives from the drive {self.title!r}")
+            raise UnknownInstitution(_("{name!r} already receives from the drive "
+                                       "{title!r}").format(name=name, title=self.title))
         check_recipients((*self.recipients, name))
         self._add_recipient(name, by)
 
@@ -132,17 +137,21 @@ class KnittingDrive(CivicAggregate):
         self.check_is_open()
         name = self.check_is_recipient(institution)
         if not is_whole(sets, 1):
-            raise InvalidDelivery(f"deliver at least 1 set, not {sets!r}")
+            raise InvalidDelivery(_("deliver at least 1 set, not {sets!r}").format(sets=sets))
         if sets > self.sets_in_hand:
             raise NotEnoughSets(
-                f"cannot deliver {sets} sets: the drive {self.title!r} has {self.sets_in_hand} "
-                f"finished sets in hand ({self.hats} hats, {self.scarves} scarves knitted, "
-                f"{self.sets_delivered} sets delivered); log the knitting first"
+                _("cannot deliver {sets} sets: the drive {title!r} has {sets_in_hand} finished "
+                  "sets in hand ({hats} hats, {scarves} scarves knitted, {sets_delivered} sets "
+                  "delivered); log the knitting first").format(
+                  sets=sets, title=self.title, sets_in_hand=self.sets_in_hand, hats=self.hats,
+                  scarves=self.scarves, sets_delivered=self.sets_delivered)
             )
         if not is_whole(beneficiaries, 1, MAX_BENEFICIARIES_PER_DELIVERY):
             raise InvalidDelivery(
-                f"people who benefit must be a whole number from 1 to "
-                f"{MAX_BENEFICIARIES_PER_DELIVERY}, not {beneficiaries!r}"
+                _("people who benefit must be a whole number from 1 to "
+                  "{max_beneficiaries_per_delivery}, not {beneficiaries!r}").format(
+                  max_beneficiaries_per_delivery=MAX_BENEFICIARIES_PER_DELIVERY,
+                  beneficiaries=beneficiaries)
             )
         delivery_id = f"D{self.deliveries + 1}"
         self._deliver(delivery_id, name, sets, beneficiaries, by)
@@ -165,14 +174,15 @@ class KnittingDrive(CivicAggregate):
 
 
 def check_recipients(recipients: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(check_name(r, "institution") for r in recipients))
+    names = tuple(dict.fromkeys(check_name(r, N_("institution")) for r in recipients))
     if not names:
         raise UnknownInstitution(
-            "name at least one institution the drive knits for (e.g. 鹤湾敬老院)"
+            _("name at least one institution the drive knits for (e.g. 鹤湾敬老院)")
         )
     if len(names) > MAX_RECIPIENTS:
-        raise UnknownInstitution(f"{len(names)} institutions given; name at most "
-                                 f"{MAX_RECIPIENTS}")
+        raise UnknownInstitution(ngettext("{n} institution given; name at most {most}",
+                                          "{n} institutions given; name at most {most}",
+                                          len(names)).format(n=len(names), most=MAX_RECIPIENTS))
     return names
 
 

@@ -19,7 +19,7 @@ from eventsourcing.domain import event
 from civicvol.domain import clock
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 from civicvol.plugins.rider_clues.errors import (
     ClueAlreadyHandled,
     ClueAlreadyJudged,
@@ -128,13 +128,13 @@ class Clue(CivicAggregate):
         if verdict is Verdict.DUPLICATE and duplicate_of is None:
             raise InvalidVerdict(
                 _("clue {id} is judged a duplicate but no original is named; give the id "
-                  "of the clue it repeats (--duplicate-of)").format(id=self.id)
-            )
+                  "of the clue it repeats").format(id=self.id)
+            ).hinted(_("give it with --duplicate-of ID"))
         if verdict is not Verdict.DUPLICATE and duplicate_of is not None:
             raise InvalidVerdict(
-                _("only a duplicate names an original clue; drop --duplicate-of for a "
-                  "{verdict} verdict").format(verdict=verdict)
-            )
+                _("only a duplicate names an original clue; name none for a {verdict} "
+                  "verdict").format(verdict=_(verdict))
+            ).hinted(_("leave out --duplicate-of"))
         if duplicate_of == self.id:
             raise InvalidVerdict(_("clue {id} cannot be a duplicate of itself; name the "
                                    "earlier clue it repeats").format(id=self.id))
@@ -159,7 +159,7 @@ class Clue(CivicAggregate):
                 _("clue {id} was already handled by {handled_by}; a clue is handled once").format(
                   id=self.id, handled_by=self.handled_by)
             )
-        self._handle(check_name(handled_by, "handler"),
+        self._handle(check_name(handled_by, N_("handler")),
                      check_text(action, "action taken", required=True), by)
 
     @event("Handled")

@@ -55,9 +55,10 @@ class RiderClues:
         membership = self.app.membership(team.id, rider.id)
         if membership is None or not membership.active:
             raise NotARider(
-                f"volunteer {rider.id} is not a member of the rider team {team.name!r}; the "
-                "team's leader must add them (civicvol team join) before they report clues"
-            )
+                _("volunteer {id} is not a member of the rider team {name!r}; the team's leader "
+                  "must add them to the team before they report clues").format(
+                  id=rider.id, name=team.name)
+            ).hinted(_("the leader adds them with 'civicvol team join'"))
         clue = Clue.report(rider.id, team.id, self.categories.resolve(category), photo, place,
                            seen_at or clock.now(), by=actor, description=description)
         # The decision read the rider, the team and the membership: a concurrent change

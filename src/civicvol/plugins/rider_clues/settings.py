@@ -22,7 +22,7 @@ from civicvol.plugins.settings import Setting
 
 def _check_station(value: str) -> None:
     if not value.strip():
-        raise ValueError("the station needs a name, e.g. 蜂享驿站")
+        raise ValueError(_("the station needs a name, e.g. 蜂享驿站"))
 
 
 SETTINGS: dict[str, Setting] = {

@@ -120,9 +120,10 @@ class SafetyPatrol:
         membership = self.app.membership(team.id, volunteer.id)
         if membership is None or not membership.active:
             raise NotAnInspector(
-                f"volunteer {volunteer.id} is not a member of the patrol team {team.name!r}; "
-                "the team's leader must add them (civicvol team join) before they inspect"
-            )
+                _("volunteer {id} is not a member of the patrol team {name!r}; the team's leader "
+                  "must add them to the team before they inspect").format(
+                  id=volunteer.id, name=team.name)
+            ).hinted(_("the leader adds them with 'civicvol team join'"))
         reads += [volunteer, membership]
         return volunteer.id
 
@@ -168,8 +169,8 @@ class SafetyPatrol:
         for when in [r.when for r in inspections] + [r.when for r in reinspections]:
             if when.tzinfo is None:
                 raise InvalidRecordTime(
-                    f"the record of {when} has no time zone; give e.g. "
-                    "datetime(2019, 5, 1, 9, 30, tzinfo=ZoneInfo('Asia/Shanghai'))"
+                    _("the record of {when} has no time zone; give e.g. datetime(2019, 5, 1, 9, "
+                      "30, tzinfo=ZoneInfo('Asia/Shanghai'))").format(when=when)
                 )
         recorded: list[Inspection] = []
         hazards: dict[UUID, Hazard] = {}
@@ -185,7 +186,8 @@ class SafetyPatrol:
             hazard = hazards.get(again.hazard) or self.hazard(again.hazard)
             if hazard.team_id != team.id:
                 raise HazardOfAnotherTeam(
-                    f"hazard {hazard.id} was found by another team; import it with that team"
+                    _("hazard {id} was found by another team; import it with that team").format(
+                      id=hazard.id)
                 )
             with self.app.events_dated(again.when):
                 hazard.reinspect(member(again.inspector), again.fixed, again.note, by=actor)

@@ -9,6 +9,7 @@ from eventsourcing.domain import event
 
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
+from civicvol.i18n import N_, _
 from civicvol.plugins.safety_patrol.errors import InvalidDrillKind
 from civicvol.plugins.safety_patrol.lecture import check_count
 
@@ -37,7 +38,8 @@ def check_drill_kind(value: str) -> DrillKind:
         if text in (kind.value, label):
             return kind
     choices = ", ".join(f"{k.value} ({label})" for k, label in DRILL_LABELS.items())
-    raise InvalidDrillKind(f"drill kind {value!r} is not one of {choices}")
+    raise InvalidDrillKind(_("drill kind {value!r} is not one of {choices}").format(
+                             value=value, choices=choices))
 
 
 class Drill(CivicAggregate):
@@ -55,5 +57,5 @@ class Drill(CivicAggregate):
              participants: int = 0) -> Drill:
         return cls(team_id=team_id, kind=check_drill_kind(kind).value,
                    place=check_name(place, "place"), partner=check_text(partner, "partner"),
-                   participants=check_count(participants, "number of participants",
+                   participants=check_count(participants, N_("number of participants"),
                                             MAX_PARTICIPANTS), by=by)

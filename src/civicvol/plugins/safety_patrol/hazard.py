@@ -19,6 +19,7 @@ from civicvol.domain import clock
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.clock import district_day as district_day  # named here too
 from civicvol.domain.values import Actor, check_name, check_text
+from civicvol.i18n import N_, _
 from civicvol.plugins.safety_patrol.errors import (
     HazardAlreadyClosed,
     InvalidDeadline,
@@ -61,7 +62,7 @@ class Hazard(CivicAggregate):
         if deadline is not None:
             check_deadline(deadline, found_on)
         return cls(inspection_id=inspection_id, number=number, team_id=team_id, place=place,
-                   description=check_name(description, "hazard description"),
+                   description=check_name(description, N_("hazard description")),
                    fixed_on_spot=deadline is None,
                    deadline=deadline.isoformat() if deadline else None, by=by)
 
@@ -73,16 +74,17 @@ class Hazard(CivicAggregate):
     def reinspect(self, inspector_id: UUID, fixed: bool, note: str, by: Actor) -> None:
         """``inspector_id`` looked at the hazard again today (the clock's day)."""
         if self.closed:
-            how = "fixed on the spot" if self.fixed_on_spot else f"closed on {self.closed_on}"
+            how = (_("fixed on the spot") if self.fixed_on_spot
+                   else _("closed on {day}").format(day=self.closed_on))
             raise HazardAlreadyClosed(
-                f"hazard {self.id} was {how}; only an open hazard with a deadline is "
-                "re-inspected"
+                _("hazard {id} was {how}; only an open hazard with a deadline is "
+                  "re-inspected").format(id=self.id, how=how)
             )
         day = today()
         if day < self.found_on:
             raise InvalidReinspectionDay(
-                f"a re-inspection on {day} comes before hazard {self.id} was found on "
-                f"{self.found_on}; check the date"
+                _("a re-inspection on {day} comes before hazard {id} was found on {found_on}; "
+                  "check the date").format(day=day, id=self.id, found_on=self.found_on)
             )
         note = check_text(note, "re-inspection note")
         if fixed:
@@ -121,13 +123,15 @@ class Hazard(CivicAggregate):
 def check_deadline(deadline: date, found_on: date) -> date:
     if deadline <= found_on:
         raise InvalidDeadline(
-            f"the rectification deadline {deadline} is not after the inspection day "
-            f"{found_on}; give a later date, or record the hazard as fixed on the spot"
+            _("the rectification deadline {deadline} is not after the inspection day {found_on}; "
+              "give a later date, or record the hazard as fixed on the spot").format(
+              deadline=deadline, found_on=found_on)
         )
     if (deadline - found_on).days > MAX_DEADLINE_DAYS:
         raise InvalidDeadline(
-            f"the rectification deadline {deadline} is more than {MAX_DEADLINE_DAYS} days "
-            f"after {found_on}; give a nearer date"
+            _("the rectification deadline {deadline} is more than {max_deadline_days} days after "
+              "{found_on}; give a nearer date").format(
+              deadline=deadline, max_deadline_days=MAX_DEADLINE_DAYS, found_on=found_on)
         )
     return deadline
 

@@ -16,6 +16,7 @@ from eventsourcing.domain import event
 
 from civicvol.domain.base import CivicAggregate
 from civicvol.domain.values import Actor, check_name, check_text
+from civicvol.i18n import N_, _
 from civicvol.plugins.safety_patrol.errors import InvalidCount
 from civicvol.plugins.safety_patrol.hazard import Hazard, district_day, hazard_id, today
 
@@ -48,10 +49,11 @@ class Inspection(CivicAggregate):
         """The inspection and the hazards it found, to be saved together."""
         if len(findings) > MAX_HAZARDS_PER_INSPECTION:
             raise InvalidCount(
-                f"{len(findings)} hazards on one inspection is implausible; record at most "
-                f"{MAX_HAZARDS_PER_INSPECTION} (split the courtyard into several inspections)"
+                _("{n} hazards on one inspection is implausible; record at most {most} "
+                  "(split the courtyard into several inspections)").format(
+                  n=len(findings), most=MAX_HAZARDS_PER_INSPECTION)
             )
-        courtyard = check_name(place, "courtyard")
+        courtyard = check_name(place, N_("courtyard"))
         inspection = cls(team_id=team_id, place=courtyard, inspector_id=inspector_id,
                          hazards=len(findings), note=check_text(note, "note"), by=by)
         hazards = [

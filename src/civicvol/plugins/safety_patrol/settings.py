@@ -15,7 +15,8 @@ DEFAULT_DEADLINE_DAYS = 15
 
 def _check_days(value: int) -> None:
     if not 1 <= value <= MAX_DEADLINE_DAYS:
-        raise ValueError(f"give a number of days from 1 to {MAX_DEADLINE_DAYS}")
+        raise ValueError(_("give a number of days from 1 to {most}").format(
+                           most=MAX_DEADLINE_DAYS))
 
 
 SETTINGS: dict[str, Setting] = {

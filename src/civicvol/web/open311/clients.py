@@ -23,7 +23,7 @@ from civicvol.domain.errors import (
     UnknownClient,
 )
 from civicvol.domain.text import clean_text
-from civicvol.i18n import _
+from civicvol.i18n import N_, _
 from civicvol.views.database import ViewDatabase
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def key_hash(api_key: str) -> str:
 
 
 def check_client_name(name: object) -> str:
-    text = clean_text(name, "client name").strip()
+    text = clean_text(name, N_("client name")).strip()
     if not NAME_PATTERN.match(text):
         raise InvalidInput(_("client name {name!r} must be 1 to 40 lower-case letters, "
                              "digits or '-', e.g. wechat-mini or hotline-12345").format(
@@ -72,7 +72,7 @@ class Clients:
 
     def revoke(self, name: str, reason: str) -> None:
         client = check_client_name(name)
-        why = clean_text(reason, "reason for revoking").strip()
+        why = clean_text(reason, N_("reason for revoking")).strip()
         if not why:
             raise InvalidInput(_("the reason for revoking is empty; say why in a few words"))
         with self.db.writing(TABLE) as c:
