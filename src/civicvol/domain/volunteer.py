@@ -41,7 +41,8 @@ class VolunteerStatus(StrEnum):
 def check_skills(skills: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     cleaned = tuple(dict.fromkeys(check_name(s, "skill") for s in skills))
     if len(cleaned) > MAX_SKILLS:
-        raise InvalidInput(f"{len(cleaned)} skills given; list at most {MAX_SKILLS}")
+        raise InvalidInput(_("{count} skills given; list at most {most}").format(
+            count=len(cleaned), most=MAX_SKILLS))
     return cleaned
 
 
@@ -81,22 +82,21 @@ class Volunteer(CivicAggregate):
     def check_is_active(self) -> None:
         if self.status is VolunteerStatus.SUSPENDED:
             raise VolunteerNotActive(
-                f"volunteer {self.id} is suspended; an administrator must reactivate them first"
-            )
+                _("volunteer {id} is suspended; an administrator must reactivate them "
+                  "first").format(id=self.id))
         self.check_has_not_left()
 
     def check_is_not_erased(self) -> None:
         if self.personal_data_erased:
             raise PersonalDataErased(
-                f"volunteer {self.id}'s personal data was erased; register the person again "
-                "if they come back"
-            )
+                _("volunteer {id}'s personal data was erased; register the person again if "
+                  "they come back").format(id=self.id))
 
     def check_has_not_left(self) -> None:
         if self.status is VolunteerStatus.LEFT:
             raise VolunteerHasLeft(
-                f"volunteer {self.id} has left the service; register them again to come back"
-            )
+                _("volunteer {id} has left the service; register them again to come "
+                  "back").format(id=self.id))
 
     # --- commands ----------------------------------------------------------------------------
     def update_contact(self, name: str, phone: str, by: Actor) -> None:
@@ -135,8 +135,9 @@ class Volunteer(CivicAggregate):
     def reactivate(self, by: Actor) -> None:
         self.check_has_not_left()
         if self.status is VolunteerStatus.ACTIVE:
-            raise VolunteerAlreadyActive(f"volunteer {self.id} is already active; only a "
-                                         "suspended volunteer can be reactivated")
+            raise VolunteerAlreadyActive(_("volunteer {id} is already active; only a "
+                                           "suspended volunteer can be reactivated").format(
+                                           id=self.id))
         self._reactivate(by)
 
     @event("Reactivated")

@@ -20,6 +20,7 @@ from civicvol.domain.errors import CivicVolError, VolunteerNotFound
 from civicvol.domain.membership import Membership
 from civicvol.domain.values import Actor, check_phone
 from civicvol.domain.volunteer import Volunteer
+from civicvol.i18n import _
 from civicvol.office.errors import RosterHasBadRows, SheetError
 from civicvol.office.headers import HEADERS, map_headers
 from civicvol.office.outcome import (
@@ -58,9 +59,11 @@ def import_memberships(
     fields, unknown = map_headers(table.headers)
     if "phone" not in fields and "volunteer_id" not in fields:
         raise SheetError(
-            f"{path.name} has neither a {HEADERS['phone'][0]} ({HEADERS['phone'][-1]}) nor a "
-            f"{HEADERS['volunteer_id'][0]} ({HEADERS['volunteer_id'][-1]}) column; its first "
-            f"row must name one; it has {', '.join(map(str, table.headers))}")
+            _("{file} has neither a {phone_zh} ({phone_en}) nor a {id_zh} ({id_en}) column; "
+              "its first row must name one; it has {headers}").format(
+              file=path.name, phone_zh=HEADERS["phone"][0], phone_en=HEADERS["phone"][-1],
+              id_zh=HEADERS["volunteer_id"][0], id_en=HEADERS["volunteer_id"][-1],
+              headers=", ".join(map(str, table.headers))))
     check_writable(report_path(path))  # the report must be written: refuse now, not after
     report = ImportReport(path, [], unknown, dry_run=dry_run)
     header = {f: table.headers[i] for f, i in fields.items()}
@@ -131,6 +134,6 @@ def _volunteer(app: CivicVol, cell: dict[str, str],
     phone = check_phone(cell.get("phone", ""))
     found = [v for v in by_phone.get(phone, []) if v["status"] != "left"]
     if not found:
-        raise VolunteerNotFound(f"no serving volunteer has phone {phone}; register them "
-                                "first (a roster import does it)")
+        raise VolunteerNotFound(_("no serving volunteer has phone {phone}; register them "
+                                  "first (a roster import does it)").format(phone=phone))
     return app.volunteer(str(found[0]["id"]))
