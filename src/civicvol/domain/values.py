@@ -224,11 +224,11 @@ def check_name(value: str, what: str) -> str:
     text = clean_text("" if value is None else value, what).strip()
     if not text:
         raise InvalidName(_("the {what} is empty; give a name of 1 to {MAX_NAME_LENGTH} "
-                            "characters").format(what=what, MAX_NAME_LENGTH=MAX_NAME_LENGTH))
+                            "characters").format(what=_(what), MAX_NAME_LENGTH=MAX_NAME_LENGTH))
     if len(text) > MAX_NAME_LENGTH:
         raise InvalidName(
             _("the {what} has {count} characters; shorten it to at most {MAX_NAME_LENGTH}").format(
-              what=what, count=len(text), MAX_NAME_LENGTH=MAX_NAME_LENGTH)
+              what=_(what), count=len(text), MAX_NAME_LENGTH=MAX_NAME_LENGTH)
         )
     return text
 
@@ -238,11 +238,11 @@ def check_text(value: str, what: str, *, required: bool = False,
     text = clean_text("" if value is None else value, what, multiline=multiline).strip()
     if required and not text:
         raise InvalidInput(_("the {what} is empty; describe it in a few words").format(
-                             what=what))
+                             what=_(what)))
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidInput(
             _("the {what} has {count} characters; shorten it to at most {MAX_TEXT_LENGTH}").format(
-              what=what, count=len(text), MAX_TEXT_LENGTH=MAX_TEXT_LENGTH)
+              what=_(what), count=len(text), MAX_TEXT_LENGTH=MAX_TEXT_LENGTH)
         )
     return text
 
