@@ -104,7 +104,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             raise SheetError(f"{path.name} cannot be read ({error}); open it in Excel and "
                              "save it again as .xlsx") from None
         # A text cell as it is (trimmed): most of a roster, so no call for it.
-        return _table(path, (tuple(v.strip() if type(v) is str else _text(v) for v in row)
+        return _table(path, (tuple([v.strip() if type(v) is str else _text(v) for v in row])
                              for row in rows), "xlsx")
     finally:
         book.close()
@@ -118,7 +118,7 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
     text, used = _decode(path, data, encoding.lower() if encoding else None)
     try:
         rows = csv.reader(io.StringIO(text, newline=""))
-        return _table(path, (tuple(_unquoted(c.strip()) for c in row) for row in rows),
+        return _table(path, (tuple([_unquoted(c.strip()) for c in row]) for row in rows),
                       "csv", used)
     except csv.Error as error:
         raise SheetError(f"{path.name} is not a readable CSV file ({error}); save it from "
