@@ -4,9 +4,10 @@ For N people (default 153,523, the district's registered volunteers), in one run
 
 - yardstick: ``app.register_volunteers`` in batches of 1,000 (one transaction each) inside
   ``app.bulk_import()``, the way a script that already has checked rows would do it;
-- ``import_volunteers`` from an .xlsx file (openpyxl, read-only mode) and from a UTF-8 .csv
-  file of the same people, with the same batch size: reading the file, mapping the headers,
-  checking every row, looking every phone up in the directory, writing the report beside it.
+- ``import_volunteers`` from an .xlsx file (read through python-calamine, its report written
+  through XlsxWriter) and from a UTF-8 .csv file of the same people, with the same batch
+  size: reading the file, mapping the headers, checking every row, looking every phone up in
+  the directory, writing the report beside it.
 
 Each side gets a fresh SQLite store in a temporary folder; sides alternate order across
 repetitions and the median is reported. Ratio = import throughput / yardstick throughput

@@ -2,6 +2,10 @@
 XlsxWriter (row by row, in constant memory), .csv through the standard library in UTF-8
 (with or without BOM) or GB18030, the encoding Chinese Excel writes. Both libraries are
 imported only here, when a file is read or written.
+
+Every writer makes a text that a spreadsheet could take for a formula inert (OWASP's "CSV
+injection": a name typed as ``=HYPERLINK(...)`` must not run in the office's Excel): see
+:func:`formula_like`.
 """
 
 from __future__ import annotations
@@ -9,9 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 
 import attrs
@@ -22,6 +28,10 @@ from civicvol.office.extra import office_module
 ENCODINGS = ("utf-8", "gb18030")
 FORMATS = ("xlsx", "csv")
 Cell = str | int | float | Decimal | datetime | date | None
+# What a spreadsheet takes for the start of a formula (OWASP: = + - @, tab, carriage return);
+# the apostrophes before it make reading a .csv undo writing it exactly (see formula_like).
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_FIRST_CHARACTERS = frozenset("=+-@\t\r'")
 
 
 @attrs.frozen
@@ -30,7 +40,7 @@ class Table:
     as the office sees it in Excel (the header is row 1)."""
 
     headers: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: list[tuple[int, tuple[str, ...]]]  # tuples of texts: the collector skips them
     format: str  # "xlsx" or "csv"
     encoding: str = ""  # of a csv file
 
@@ -93,7 +103,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
         except (CalamineError, IndexError, ValueError) as error:
             raise SheetError(f"{path.name} cannot be read ({error}); open it in Excel and "
                              "save it again as .xlsx") from None
-        return _table(path, ([_text(v) for v in row] for row in rows), "xlsx")
+        # A text cell as it is (trimmed): most of a roster, so no call for it.
+        return _table(path, (tuple([v.strip() if type(v) is str else _text(v) for v in row])
+                             for row in rows), "xlsx")
     finally:
         book.close()
 
@@ -106,7 +118,8 @@ def _read_csv(path: Path, encoding: str | None) -> Table:
     text, used = _decode(path, data, encoding.lower() if encoding else None)
     try:
         rows = csv.reader(io.StringIO(text, newline=""))
-        return _table(path, ([c.strip() for c in row] for row in rows), "csv", used)
+        return _table(path, (tuple([_unquoted(c.strip()) for c in row]) for row in rows),
+                      "csv", used)
     except csv.Error as error:
         raise SheetError(f"{path.name} is not a readable CSV file ({error}); save it from "
                          "Excel as CSV") from None
@@ -128,14 +141,15 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
                                            if encoding else "save it as CSV UTF-8 from Excel"))
 
 
-def _table(path: Path, rows: Iterator[list[str]], kind: str, encoding: str = "") -> Table:
+def _table(path: Path, rows: Iterator[tuple[str, ...]], kind: str,
+           encoding: str = "") -> Table:
     header: list[str] | None = None
-    body: list[tuple[int, list[str]]] = []
+    body: list[tuple[int, tuple[str, ...]]] = []
     for number, row in enumerate(rows, start=1):
         if not any(row):
             continue  # blank lines between blocks, as offices leave them
         if header is None:
-            header = row
+            header = list(row)
         else:
             body.append((number, row))
     if header is None:
@@ -155,6 +169,21 @@ def _text(value: object) -> str:
 
 
 # --- writing -----------------------------------------------------------------------------------
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could take ``text`` for a formula: it begins with = + - @, a tab
+    or a carriage return (or with apostrophes before one of them). Every writer makes such a
+    text inert: a .csv cell gets a leading apostrophe, which reading a .csv takes off again;
+    an .xlsx cell is written as a string with Excel's quote prefix (what Excel does itself
+    when one types ``'=...``), so it stays text even when someone edits it, and reads back
+    as it was."""
+    return text[:1] in _FIRST_CHARACTERS and _FORMULA_START.match(text) is not None
+
+
+def _unquoted(cell: str) -> str:
+    """A .csv cell as it was before :func:`formula_like` made it inert."""
+    return cell[1:] if cell[:1] == "'" and formula_like(cell[1:]) else cell
+
+
 @attrs.frozen
 class Sheet:
     """One section of a file to write: a sheet of an .xlsx file, or the one table of a .csv."""
@@ -198,26 +227,31 @@ def _write(path: Path, sheets: Sequence[Sheet], kind: str, encoding: str) -> lis
         with target.open("w", newline="", encoding="utf-8-sig" if encoding == "utf-8"
                          else encoding) as out:
             writer = csv.writer(out)
-            writer.writerow(sheet.headers)
+            writer.writerow([_csv_cell(c) for c in sheet.headers])
             writer.writerows([_csv_cell(c) for c in row] for row in sheet.rows)
         written.append(target)
     return written
 
 
 def _csv_cell(value: Cell) -> str:
+    if type(value) is str:  # the most of a sheet
+        return "'" + value if formula_like(value) else value
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int | float | Decimal):
+        return str(value)  # a number stays a number: -1.5, not '-1.5
+    text = str(value)
+    return "'" + text if formula_like(text) else text
 
 
 def _write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
     """Through XlsxWriter, row by row (constant memory). Numbers stay numbers (hours as
     decimals), moments are Excel date-times to the minute, and a text is always a text: a
-    name typed as "=..." is never written as a formula or a link."""
+    name typed as "=..." is a string with Excel's quote prefix, never a formula or a link."""
     xlsxwriter = office_module("xlsxwriter")
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True,
@@ -226,15 +260,21 @@ def _write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
     formats = {Decimal: book.add_format({"num_format": "0.00"}),
                datetime: book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
                date: book.add_format({"num_format": "yyyy-mm-dd"})}
+    quoted = book.add_format({"quote_prefix": True})
     for sheet in sheets or [Sheet("-", [], [])]:
         ws = book.add_worksheet(_sheet_title(sheet.title))
-        ws.write_row(0, 0, list(sheet.headers))
-        for number, row in enumerate(sheet.rows, start=1):
+        string = ws.write_string
+        for number, row in enumerate(chain([sheet.headers], sheet.rows)):
             for column, value in enumerate(row):
-                if value is None or value == "":
-                    continue  # a blank cell is no cell
-                if isinstance(value, str):  # the most of a report: straight to the string
-                    ws.write_string(number, column, value)
+                if type(value) is str:  # the most of a report: straight to the string
+                    if not value:
+                        continue  # a blank cell is no cell
+                    if formula_like(value):
+                        string(number, column, value, quoted)
+                    else:
+                        string(number, column, value)
+                elif value is None:
+                    continue
                 elif isinstance(value, Decimal):
                     ws.write_number(number, column, float(value), formats[Decimal])
                 elif isinstance(value, datetime):
@@ -242,8 +282,11 @@ def _write_xlsx(path: Path, sheets: Sequence[Sheet]) -> None:
                         tzinfo=None, second=0, microsecond=0), formats[datetime])
                 elif isinstance(value, date):
                     ws.write_datetime(number, column, value, formats[date])
-                elif value is not None:
-                    ws.write(number, column, value)
+                elif isinstance(value, int | float):
+                    ws.write_number(number, column, value)
+                else:
+                    text = str(value)
+                    string(number, column, text, quoted if formula_like(text) else None)
     book.close()
 
 
