@@ -62,13 +62,11 @@ def report_path(source: Path) -> Path:
     return source.with_name(f"{source.stem}.report{source.suffix}")
 
 
-def write_report(report: ImportReport, table: Table, *,
-                 results: dict[str, str] = RESULTS, ids_are_ours: bool = True) -> Path:
+def report_sheet(report: ImportReport, table: Table, *, results: dict[str, str] = RESULTS,
+                 ids_are_ours: bool = True) -> Sheet:
     """The input's own columns and cells, then each row's result, the column at fault and the
     reason: the office fixes the bad rows in it and imports it again (its extra columns are
     known, so they are not reported as unknown)."""
-    source = report.source
-    target = report_path(source)
     own = {normal(h) for names in REPORT_FIELDS.values() for h in names}
     if ids_are_ours:  # a roster's report adds the new ids; a membership list has its own
         own |= {normal(h) for h in HEADERS["volunteer_id"]}
@@ -84,7 +82,15 @@ def write_report(report: ImportReport, table: Table, *,
             continue
         rows.append([cells[i] if i < len(cells) else "" for i in keep] + [
             said[outcome.result], outcome.column, outcome.reason, outcome.volunteer_id])
-    write_sheets(target, [Sheet(_("import report"), headers, rows)],
+    return Sheet(_("import report"), headers, rows)
+
+
+def write_report(report: ImportReport, table: Table, *,
+                 results: dict[str, str] = RESULTS, ids_are_ours: bool = True) -> Path:
+    """Write the report (:func:`report_sheet`) beside the input."""
+    target = report_path(report.source)
+    write_sheets(target, [report_sheet(report, table, results=results,
+                                       ids_are_ours=ids_are_ours)],
                  encoding=table.encoding or "utf-8")
     report.report_path = target
     return target

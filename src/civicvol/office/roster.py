@@ -42,6 +42,7 @@ from civicvol.office.outcome import (
     report_path,
     write_report,
 )
+from civicvol.office.report_aside import ReportAside
 from civicvol.office.sheets import Table, as_path, check_writable, read_table
 
 BATCH = 1000
@@ -91,11 +92,21 @@ def _store(app: CivicVol, actor: Actor, table: Table, report: ImportReport,
                 outcome.result = NOT_IMPORTED
         write_report(report, table)
         raise RosterHasBadRows(refusal(report, len(table.rows)), report)
-    if not dry_run:
+    if dry_run:
+        write_report(report, table)
+        return report
+    before = [(outcome, outcome.result) for outcome, _v, _t in checked]
+    for outcome, volunteer, _team in checked:  # what the report says once the saves succeed
+        outcome.result, outcome.volunteer_id = IMPORTED, str(volunteer.id)
+    aside = ReportAside(report, table)  # a large .xlsx report is written while they save
+    try:
         _save(app, actor, checked, teams, batch_size, progress)
-        for outcome, volunteer, _team in checked:
-            outcome.result, outcome.volunteer_id = IMPORTED, str(volunteer.id)
-    write_report(report, table)
+    except BaseException:
+        aside.abandon()
+        for outcome, result in before:
+            outcome.result, outcome.volunteer_id = result, ""
+        raise
+    aside.finish()
     return report
 
 
