@@ -110,6 +110,6 @@ def export_bundle(recorder: ChainedRecorder, store: str, out: Path,
 
 def _refuse(finding: Finding | None) -> None:
     if finding is not None:
-        raise TamperedStore(_("the store does not verify at {finding}; run 'civicvol audit "
-                              "verify' and investigate before exporting").format(
-                              finding=finding))
+        raise TamperedStore(_("the store does not verify at {finding}; verify it and "
+                              "investigate before exporting").format(
+                              finding=finding)).hinted(_("'civicvol audit verify' shows where"))

@@ -299,14 +299,14 @@ def load_certificate(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise CertificateError(_("cannot read certificate {path}: {error}; give "
-                                 "the FILE.json written by 'civicvol certificate ID --out "
-                                 "FILE'").format(
-                                 path=path, error=error)) from None
+        raise CertificateError(_("cannot read certificate {path}: {error}; give the JSON "
+                                 "file of a certificate civicvol wrote").format(
+                                 path=path, error=error)).hinted(
+                                 _("'civicvol certificate ID --out FILE' writes one")) from None
     if not isinstance(data, dict) or data.get("format") != CERTIFICATE_FORMAT:
-        raise CertificateError(_("{path} is not a civicvol service certificate (JSON); "
-                                 "write one with 'civicvol certificate ID --json'").format(
-                                 path=path))
+        raise CertificateError(_("{path} is not a civicvol service certificate (JSON)").format(
+                                 path=path)).hinted(
+                                 _("'civicvol certificate ID --json' writes one"))
     return data
 
 
@@ -324,8 +324,9 @@ def check_certificate(cert: dict[str, Any], bundle: str | Path,
                                trust_embedded=trust_embedded)
     except (OSError, ValueError) as error:
         raise CertificateError(_("cannot read audit bundle {folder}: {error}; give the "
-                                 "folder written by 'civicvol audit export'").format(
-                                 folder=folder, error=error)) from None
+                                 "folder of an audit export").format(
+                                 folder=folder, error=error)).hinted(
+                                 _("'civicvol audit export' writes one")) from None
     problems = signature_problems(cert, issuer_keys, trust_embedded)
     if problems:  # the printed fields are not the issuer's: nothing else is worth checking
         return problems

@@ -90,8 +90,8 @@ def unchained_store_error(events_table: str, chained_before: bool = False) -> Un
             _("the store's {events_table} table was chained by civicvol, but its events "
               "now have no hash chain (the chain columns or their values were removed): "
               "the store was tampered with; restore it from a backup and verify it against "
-              "your checkpoints with 'civicvol audit verify --checkpoint FILE --public-key "
-              "KEY'").format(events_table=events_table))
+              "your checkpoints").format(events_table=events_table)).hinted(
+              _("'civicvol audit verify --checkpoint FILE --public-key KEY' checks it"))
     return UnchainedStore(
         _("the store's {events_table} table has events but no hash chain (it was written "
           "by plain eventsourcing, or its chain was stripped together with civicvol's "

@@ -335,8 +335,9 @@ class SealedContactTranscoding(Transcoding):
             plain = json.loads(AESGCM(key).decrypt(sealed[:12], sealed[12:], subject.bytes))
         except InvalidTag:
             raise StoreError(_("the contact details of subject {subject} do not match its "
-                               "key: the stored event or the key was altered; run "
-                               "'civicvol audit verify'").format(subject=subject)) from None
+                               "key: the stored event or the key was altered; verify the "
+                               "store").format(subject=subject)).hinted(
+                               _("'civicvol audit verify' shows where")) from None
         return ContactDetails(name=plain["name"], phone=plain["phone"], subject=subject,
                               national_number=plain.get("national_number", ""))
 

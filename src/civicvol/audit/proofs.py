@@ -40,9 +40,9 @@ def tree_size_for(recorder: ChainedRecorder, checkpoint: Checkpoint | None) -> i
     if checkpoint is None:
         return size
     if checkpoint.tree_root is None:
-        raise ProofRefused(_("checkpoint {source} has no tree head (v1); take a new one "
-                             "with 'civicvol audit checkpoint'").format(
-                             source=checkpoint.source))
+        raise ProofRefused(_("checkpoint {source} has no tree head (v1); take a new "
+                             "checkpoint").format(source=checkpoint.source)).hinted(
+                             _("'civicvol audit checkpoint' takes one"))
     if checkpoint.event_count > size or root_of(checkpoint.event_count,
                                                 recorder.tree_node) != checkpoint.tree_root:
         raise ProofRefused(_("this store's tree of {event_count} events is not the one "
@@ -65,8 +65,9 @@ def inclusion_proof(recorder: ChainedRecorder, store: str, position: int,
     before = recorder.event_at(position - 1) if position > 1 else None
     if found is None or found[1] is None or (position > 1 and (before is None or
                                                               before[1] is None)):
-        raise ProofRefused(_("the store has no intact event at position {position}; run "
-                             "'civicvol audit verify'").format(position=position))
+        raise ProofRefused(_("the store has no intact event at position {position}; verify "
+                             "the store").format(position=position)).hinted(
+                             _("'civicvol audit verify' shows where"))
     event, link = found
     assert link is not None
     prev = before[1].hash if before and before[1] else GENESIS

@@ -113,8 +113,9 @@ class MissingTreeNode(StoreError):
 def missing_tree_node(table: str, level: int, index: int) -> MissingTreeNode:
     return MissingTreeNode(
         _("the Merkle tree table {table} has no node at level {level}, index {index}, "
-          "which the chain's length requires: the table was altered; run 'civicvol audit "
-          "verify'").format(table=table, level=level, index=index))
+          "which the chain's length requires: the table was altered; verify the "
+          "store").format(table=table, level=level, index=index)).hinted(
+          _("'civicvol audit verify' shows where"))
 
 
 def chain_link(notification_id: int, originator_id: Any, version: int, position: Any,

@@ -78,13 +78,15 @@ class Accounts:
         if role in AS_VOLUNTEER:
             name = ""
             if not volunteer_id:
-                raise InvalidInput(_("a {role} account acts as a volunteer of the store: give "
-                                     "--volunteer ID (from 'civicvol volunteer search')"
-                                     ).format(role=role))
+                raise InvalidInput(_("a {role} account acts as a volunteer of the store: name "
+                                     "the volunteer").format(role=role)).hinted(
+                                     _("give --volunteer ID (from 'civicvol volunteer "
+                                       "search')"))
             volunteer_id = str(self.app.volunteer(volunteer_id).id)
         elif volunteer_id:
             raise InvalidInput(_("only volunteer and leader accounts name a volunteer, not a "
-                                 "{role} account; leave out --volunteer").format(role=role))
+                                 "{role} account").format(role=role)).hinted(
+                                 _("leave out --volunteer"))
         else:
             name = _check_name(name or "")
         account = Account(id=f"acct-{secrets.token_hex(4)}", role=role, name=name,
@@ -118,8 +120,9 @@ class Accounts:
             row = c.execute(f"SELECT {_COLUMNS} FROM {{{TABLE}}} WHERE id = ?",
                             [str(account_id).strip()]).one()
         if row is None:
-            raise AccountNotFound(_("no account with id {id!r}; 'civicvol account list' "
-                                    "lists the accounts").format(id=account_id))
+            raise AccountNotFound(_("no account with id {id!r}").format(
+                                  id=account_id)).hinted(
+                                  _("'civicvol account list' lists the accounts"))
         return Account(*row)
 
     def revoke(self, account_id: str) -> Account:
@@ -152,7 +155,7 @@ class Accounts:
         # The lookup is by hash; the comparison is constant-time all the same.
         if row is None or not hmac.compare_digest(str(row[-1]), digest):
             raise NotAuthenticated(_("the token is not an account's token; ask an "
-                                     "administrator for one ('civicvol account create')"))
+                                     "administrator for one"))
         account = Account(*row[:-1])
         if account.revoked_at is not None:
             raise NotAuthenticated(_("the token of account {id} was revoked; ask an "
@@ -172,5 +175,6 @@ def _check_name(name: str) -> str:
     text = str(name).strip()
     if not text or len(text) > 100 or printable(text) != text:
         raise InvalidInput(_("account name {name!r:.60} must be 1 to 100 printable "
-                             "characters on one line, e.g. --name 王调度").format(name=name))
+                             "characters on one line, e.g. 王调度").format(name=name)).hinted(
+                             _("give it with --name, e.g. --name 王调度"))
     return text

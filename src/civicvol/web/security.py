@@ -36,7 +36,8 @@ def signed_in(request: Request,
               credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Account:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated(_("this request needs an account's token: send "
-                                 "'Authorization: Bearer <token>' (civicvol account create)"))
+                                 "'Authorization: Bearer <token>'; an administrator gives "
+                                 "one"))
     with civic(request):
         account: Account = request.app.state.accounts.authenticate(credentials.credentials)
         return account

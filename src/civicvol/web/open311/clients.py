@@ -79,8 +79,9 @@ class Clients:
             row = c.execute(f"SELECT revoked_at FROM {{{TABLE}}} WHERE name = ?",
                             [client]).one()
             if row is None:
-                raise UnknownClient(_("no Open311 client named {client!r}; 'civicvol "
-                                      "client list' lists them").format(client=client))
+                raise UnknownClient(_("no Open311 client named {client!r}").format(
+                                    client=client)).hinted(
+                                    _("'civicvol client list' lists them"))
             if row[0] is not None:
                 raise RuleViolation(_("client {client!r} was revoked already, at {at}")
                                     .format(client=client, at=row[0]))
@@ -104,8 +105,7 @@ class Clients:
             row = c.execute(f"SELECT name, revoked_at FROM {{{TABLE}}} WHERE key_hash = ?",
                             [key_hash(api_key)]).one()
         if row is None:
-            raise ApiKeyRefused(_("api_key is not known here; ask the district for a key "
-                                  "('civicvol client create NAME')"))
+            raise ApiKeyRefused(_("api_key is not known here; ask the district for a key"))
         if row[1] is not None:
             raise ApiKeyRevoked(_("the api_key of client {client!r} was revoked; ask the "
                                   "district for a new one").format(client=row[0]))
