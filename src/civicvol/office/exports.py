@@ -25,7 +25,14 @@ from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
 from civicvol.domain.values import ERASED
 from civicvol.i18n import N_, _
-from civicvol.office.sheets import FORMATS, Sheet, as_path, file_format, write_sheets
+from civicvol.office.sheets import (
+    FORMATS,
+    Sheet,
+    as_path,
+    check_writable,
+    file_format,
+    write_sheets,
+)
 from civicvol.views.runner import Views
 
 KINDS = ("volunteers", "orders", "points", "hours")
@@ -84,6 +91,8 @@ def export(app: CivicVol, what: str, path: Path | str, *, format: str | None = N
     team_id = str(parse_id(team, "team")) if team else None
     if team_id is not None:
         app.team(team_id)  # a team that does not exist is named, not exported as empty
+    # Refused before the work, and in the reader's language, not the headers' (Chinese).
+    check_writable(path)
     with speaking(lang):
         if as_of is None:
             sheets = SECTIONS[what](app.views, Filter(community, team_id, since, until))
