@@ -30,6 +30,7 @@ from civicvol.office import errors as office_errors
 from civicvol.plugins import errors as plugin_errors
 from tests.conftest import ADMIN
 from tests.cycle_world import CycleWorld, build_cycle_world
+from tests.office_files import HEADER, people, write_csv
 
 SRC = Path(__file__).parent.parent / "src" / "civicvol"
 
@@ -246,6 +247,23 @@ class TestRefusalsInChinese:
         assert "属性类型 'colour' 不在 " in line
         with closing(CivicVol(store)) as app:
             assert app.service_catalogue() is None  # nothing stored
+
+    def test_a_roster_with_bad_rows(self, tmp_path: Path) -> None:
+        """All or nothing: the refusal, its rows' reasons and the CLI's hint in Chinese."""
+        store = f"sqlite:///{tmp_path / 'zh.db'}"
+        roster = write_csv(tmp_path / "名单.csv", HEADER, [
+            *people(1), ["赵六", "12345", "东庄社区", "", ""], people(1)[0]])
+        line = one_chinese_line(zh_cli(store, "administrator:admin-1", "volunteer", "import",
+                                       str(roster)))
+        assert "3 行中有 2 行有误，因此什么也没有导入：第 3 行，手机号：" in line
+        assert "第 4 行，手机号：与第 2 行的手机号相同；一人只占一行" in line
+        assert "请在报告中改正后再导入它，或只导入正确的行（--skip-bad）" in line
+        report = str(tmp_path / "名单.report.csv")
+        assert f"报告 {report} 列出了全部有误的行" in line
+        words = line.replace(report, "").replace("--skip-bad", "")
+        assert not re.search(r"[A-Za-z]{3,}", words), line  # no English left
+        with closing(CivicVol(store)) as app:
+            assert app.views.volunteers.search(limit=None) == []  # nothing stored
 
     def test_the_same_refusal_reads_in_english_in_english(self) -> None:
         with speaking("en"), pytest.raises(InvalidSetting) as bad:

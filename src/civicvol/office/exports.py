@@ -25,7 +25,14 @@ from civicvol.domain.clock import DISTRICT_TIME
 from civicvol.domain.errors import InvalidInput
 from civicvol.domain.values import ERASED
 from civicvol.i18n import N_, _
-from civicvol.office.sheets import FORMATS, Sheet, as_path, file_format, write_sheets
+from civicvol.office.sheets import (
+    FORMATS,
+    Sheet,
+    as_path,
+    check_writable,
+    file_format,
+    write_sheets,
+)
 from civicvol.views.runner import Views
 
 KINDS = ("volunteers", "orders", "points", "hours")
@@ -42,7 +49,8 @@ def speaking(lang: str | None) -> Iterator[None]:
     """Headers in ``lang``; else in the language chosen (--lang, CIVICVOL_LANG); else
     Chinese, the office's language."""
     if lang is not None and i18n.normalise(lang) is None:
-        raise InvalidInput(f"language {lang!r} is not one civicvol speaks; give en or zh_CN")
+        raise InvalidInput(_("language {lang!r} is not one civicvol speaks; give en or "
+                             "zh_CN").format(lang=lang))
     if lang is None:
         lang = i18n.chosen() or (i18n.language() if os.environ.get(i18n.LANG_ENV)
                                  else "zh_CN")
@@ -58,25 +66,33 @@ def export(app: CivicVol, what: str, path: Path | str, *, format: str | None = N
     """Write the export ``what`` (one of :data:`KINDS`) to ``path``; returns the files
     written (a .csv export of several sections writes one file per section)."""
     if what not in KINDS:
-        raise InvalidInput(f"there is no export {what!r}; choose one of {', '.join(KINDS)}")
+        raise InvalidInput(_("there is no export {what!r}; choose one of {kinds}").format(
+            what=what, kinds=", ".join(KINDS)))
     path = as_path(path)
-    for day, name in ((since, "since"), (until, "until"), (as_of, "as of")):
+    for day, name in ((since, N_("since")), (until, N_("until")), (as_of, N_("as of"))):
         if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
-            raise InvalidInput(f"the {name} day {day!r} is not a date; give a datetime.date")
-    for text, name in ((community, "community"), (team, "team"), (format, "format")):
+            raise InvalidInput(_("the {name} day {day!r} is not a date; give a "
+                                 "datetime.date").format(name=_(name), day=day))
+    for text, name in ((community, N_("community")), (team, N_("team")),
+                       (format, N_("format"))):
         if text is not None and not isinstance(text, str):
-            raise InvalidInput(f"the {name} must be a text, not {type(text).__name__}")
+            raise InvalidInput(_("the {what} must be a text, not {type}").format(
+                what=_(name), type=type(text).__name__))
     kind = format or file_format(path)
     if kind not in FORMATS:
-        raise InvalidInput(f"format {kind!r} is not one civicvol writes; give xlsx or csv")
+        raise InvalidInput(_("format {kind!r} is not one civicvol writes; give xlsx or "
+                             "csv").format(kind=kind))
     if path.suffix.lower() != f".{kind}":
-        raise InvalidInput(f"{path.name} does not end in .{kind}; name the file for its format")
+        raise InvalidInput(_("{file} does not end in .{kind}; name the file for its "
+                             "format").format(file=path.name, kind=kind))
     if since and until and since > until:
-        raise InvalidInput(f"the period starts {since} after it ends {until}; give the "
-                           "earlier date first")
+        raise InvalidInput(_("the period starts {since} after it ends {until}; give the "
+                             "earlier date first").format(since=since, until=until))
     team_id = str(parse_id(team, "team")) if team else None
     if team_id is not None:
         app.team(team_id)  # a team that does not exist is named, not exported as empty
+    # Refused before the work, and in the reader's language, not the headers' (Chinese).
+    check_writable(path)
     with speaking(lang):
         if as_of is None:
             sheets = SECTIONS[what](app.views, Filter(community, team_id, since, until))

@@ -28,7 +28,7 @@ from civicvol.domain.membership import Membership
 from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, check_name, check_national_number, check_phone
 from civicvol.domain.volunteer import Volunteer, check_skills
-from civicvol.i18n import _
+from civicvol.i18n import N_, _, ngettext
 from civicvol.office.errors import RosterHasBadRows, SheetError
 from civicvol.office.headers import HEADERS, map_headers, split_skills
 from civicvol.office.outcome import (
@@ -68,9 +68,11 @@ def import_volunteers(
     missing = [f for f in REQUIRED if f not in fields]
     if missing:
         raise SheetError(
-            f"{path.name} has no column for {', '.join(missing)}; its first row must name "
-            "them, e.g. " + ", ".join(f"{HEADERS[f][0]} ({HEADERS[f][-1]})" for f in missing)
-            + f"; it has {', '.join(map(str, table.headers))}")
+            _("{file} has no column for {fields}; its first row must name them, e.g. "
+              "{examples}; it has {headers}").format(
+              file=path.name, fields=", ".join(missing),
+              examples=", ".join(f"{HEADERS[f][0]} ({HEADERS[f][-1]})" for f in missing),
+              headers=", ".join(map(str, table.headers))))
     check_writable(report_path(path))  # the report must be written: refuse now, not after
     report = ImportReport(path, [], unknown, dry_run=dry_run)
     teams = _Teams(app, actor, team)
@@ -112,17 +114,28 @@ def _store(app: CivicVol, actor: Actor, table: Table, report: ImportReport,
 
 def check_batch_size(batch_size: object) -> None:
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise InvalidInput(f"batch size {batch_size!r} is not a whole number of rows of at "
-                           "least 1")
+        raise InvalidInput(_("batch size {batch_size!r} is not a whole number of rows of at "
+                             "least 1").format(batch_size=batch_size))
 
 
 def refusal(report: ImportReport, total: int) -> str:
-    first = "; ".join(f"row {r.row}" + (f", {r.column}" if r.column else "") + f": {r.reason}"
-                      for r in report.bad[:3])
-    more = f" (and {len(report.bad) - 3} more)" if len(report.bad) > 3 else ""
-    return (f"{len(report.bad)} of {total} rows are bad, so nothing was imported: {first}"
-            f"{more}; the report {report.report_path} lists them all: fix them there and "
-            "import it again, or import only the good rows")
+    """The message of a roster refused for its bad rows: how many, the first three, where the
+    report is."""
+    first = _("; ").join(
+        (_("row {row}, {column}: {reason}") if r.column else _("row {row}: {reason}")).format(
+            row=r.row, column=r.column, reason=r.reason) for r in report.bad[:3])
+    left = len(report.bad) - 3
+    more = ngettext(" (and {n} more)", " (and {n} more)", left).format(n=left) if left > 0 \
+        else ""
+    # counted by the rows of the file: "1 of 1 row is bad", "1 of 2 rows are bad"
+    return ngettext(
+        "{bad} of {total} row is bad, so nothing was imported: {first}{more}; the report "
+        "{report} lists them all: fix them there and import it again, or import only the "
+        "good rows",
+        "{bad} of {total} rows are bad, so nothing was imported: {first}{more}; the report "
+        "{report} lists them all: fix them there and import it again, or import only the "
+        "good rows", total).format(bad=len(report.bad), total=total, first=first, more=more,
+                                   report=report.report_path)
 
 
 Checked = list[tuple[RowOutcome, Volunteer, Team | None]]
@@ -150,7 +163,8 @@ def _check_rows(app: CivicVol, actor: Actor, table: Table, fields: dict[str, int
         phone = volunteer.contact.phone
         if phone in seen:
             outcome.result, outcome.column = BAD, header["phone"]
-            outcome.reason = f"the same phone as row {seen[phone]}; one person, one row"
+            outcome.reason = _("the same phone as row {row}; one person, one row").format(
+                row=seen[phone])
             continue
         national = volunteer.contact.national_number
         if national and national in seen_national:
@@ -173,8 +187,9 @@ def _check_rows(app: CivicVol, actor: Actor, table: Table, fields: dict[str, int
         same_number = [v for v in numbered.get(national, []) if v["status"] != "left"]
         if serving:  # one person, one registration (as check_phone_is_free says)
             outcome.result, outcome.volunteer_id = ALREADY, serving[0]["id"]
-            outcome.reason = f"phone {volunteer.contact.phone} is registered to volunteer " \
-                             f"{serving[0]['id']} already; nothing was changed"
+            outcome.reason = _("phone {phone} is registered to volunteer {id} already; "
+                               "nothing was changed").format(phone=volunteer.contact.phone,
+                                                             id=serving[0]["id"])
         elif same_number:  # the same person by the national number, with another phone
             outcome.result, outcome.volunteer_id = ALREADY, same_number[0]["id"]
             outcome.reason = _("national volunteer number {number} is registered to volunteer "
@@ -188,9 +203,9 @@ def _check_rows(app: CivicVol, actor: Actor, table: Table, fields: dict[str, int
 def _column_at_fault(cell: dict[str, str], teams: _Teams) -> str:
     """Which field a refused row is refused for: the domain's own checks, one at a time."""
     checks: list[tuple[str, Callable[[], Any]]] = [
-        ("name", lambda: check_name(cell["name"], "volunteer's name")),
+        ("name", lambda: check_name(cell["name"], N_("volunteer's name"))),
         ("phone", lambda: check_phone(cell["phone"])),
-        ("community", lambda: check_name(cell["community"], "community")),
+        ("community", lambda: check_name(cell["community"], N_("community"))),
         ("skills", lambda: check_skills(split_skills(cell.get("skills", "")))),
         ("team", lambda: teams.of_row(cell.get("team", ""))),
         ("national_number", lambda: check_national_number(cell.get("national_number", ""))),
@@ -228,11 +243,13 @@ class _Teams:
                 self._by_name.setdefault(t["name"], []).append(t["id"])
         ids = self._by_name.get(text, [])
         if len(ids) > 1:
-            raise SheetError(f"{len(ids)} teams are named {text!r}; give the team's id instead")
+            raise SheetError(ngettext("{n} team is named {name!r}; give the team's id instead",
+                                      "{n} teams are named {name!r}; give the team's id "
+                                      "instead", len(ids)).format(n=len(ids), name=text))
         ident = ids[0] if ids else str(parse_id(text, "team")) if _looks_like_id(text) else ""
         if not ident:
-            raise SheetError(f"no team is named {text!r}; give the name or the id of a team "
-                             "that is not dissolved")
+            raise SheetError(_("no team is named {name!r}; give the name or the id of a team "
+                               "that is not dissolved").format(name=text))
         if ident not in self._loaded:
             self._loaded[ident] = self._usable(self.app.team(ident))
         return self._loaded[ident]

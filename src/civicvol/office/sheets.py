@@ -22,6 +22,7 @@ from pathlib import Path
 
 import attrs
 
+from civicvol.i18n import N_, _
 from civicvol.office.errors import SheetError
 from civicvol.office.extra import office_module
 
@@ -51,14 +52,15 @@ def as_path(path: object) -> Path:
         return path
     if isinstance(path, str) and path.strip():
         return Path(path)
-    raise SheetError(f"{path!r} is not a file name; give the path of an .xlsx or .csv file")
+    raise SheetError(_("{path!r} is not a file name; give the path of an .xlsx or .csv "
+                       "file").format(path=path))
 
 
 def file_format(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise SheetError(f"{path.name} is neither an .xlsx nor a .csv file; give a file "
-                         "ending in .xlsx or .csv (Excel saves both)")
+        raise SheetError(_("{file} is neither an .xlsx nor a .csv file; give a file ending "
+                           "in .xlsx or .csv (Excel saves both)").format(file=path.name))
     return suffix
 
 
@@ -66,20 +68,21 @@ def read_table(path: Path | str, *, sheet: str | None = None,
                encoding: str | None = None) -> Table:
     """The first (or the named) sheet of an .xlsx file, or a .csv file, as text cells."""
     path = as_path(path)
-    for given, what in ((sheet, "sheet name"), (encoding, "encoding")):
+    for given, what in ((sheet, N_("sheet name")), (encoding, N_("encoding"))):
         if given is not None and not isinstance(given, str):
-            raise SheetError(f"the {what} must be a text, not {type(given).__name__}")
+            raise SheetError(_("the {what} must be a text, not {type}").format(
+                what=_(what), type=type(given).__name__))
     kind = file_format(path)
     if not path.is_file():
-        raise SheetError(f"there is no file {path}; check the path")
+        raise SheetError(_("there is no file {path}; check the path").format(path=path))
     if kind == "xlsx":
         if encoding:
-            raise SheetError("an encoding applies to .csv files only; an .xlsx file says its "
-                             "own")
+            raise SheetError(_("an encoding applies to .csv files only; an .xlsx file says "
+                               "its own"))
         return _read_xlsx(path, sheet)
     if sheet:
-        raise SheetError(f"{path.name} is a .csv file, which has one sheet; a sheet name "
-                         "applies to .xlsx files only")
+        raise SheetError(_("{file} is a .csv file, which has one sheet; a sheet name applies "
+                           "to .xlsx files only").format(file=path.name))
     return _read_csv(path, encoding)
 
 
@@ -91,18 +94,19 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as error:
-        raise SheetError(f"{path.name} cannot be read as an Excel workbook ({error}); open it "
-                         "in Excel and save it again as .xlsx") from None
+        raise SheetError(_("{file} cannot be read as an Excel workbook ({error}); open it in "
+                           "Excel and save it again as .xlsx").format(
+                           file=path.name, error=error)) from None
     try:
         if sheet is not None and sheet not in book.sheet_names:
-            raise SheetError(f"{path.name} has no sheet {sheet!r}; its sheets are "
-                             f"{', '.join(book.sheet_names)}")
+            raise SheetError(_("{file} has no sheet {sheet!r}; its sheets are {sheets}").format(
+                file=path.name, sheet=sheet, sheets=", ".join(book.sheet_names)))
         try:
             found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
             rows = found.to_python()
         except (CalamineError, IndexError, ValueError) as error:
-            raise SheetError(f"{path.name} cannot be read ({error}); open it in Excel and "
-                             "save it again as .xlsx") from None
+            raise SheetError(_("{file} cannot be read ({error}); open it in Excel and save it "
+                               "again as .xlsx").format(file=path.name, error=error)) from None
         # A text cell as it is (trimmed): most of a roster, so no call for it.
         return _table(path, (tuple([v.strip() if type(v) is str else _text(v) for v in row])
                              for row in rows), "xlsx")
@@ -113,16 +117,16 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
 def _read_csv(path: Path, encoding: str | None) -> Table:
     data = path.read_bytes()
     if encoding is not None and encoding.lower() not in ENCODINGS:
-        raise SheetError(f"encoding {encoding!r} is not one civicvol reads; give utf-8 or "
-                         "gb18030")
+        raise SheetError(_("encoding {encoding!r} is not one civicvol reads; give utf-8 or "
+                           "gb18030").format(encoding=encoding))
     text, used = _decode(path, data, encoding.lower() if encoding else None)
     try:
         rows = csv.reader(io.StringIO(text, newline=""))
         return _table(path, (tuple([_unquoted(c.strip()) for c in row]) for row in rows),
                       "csv", used)
     except csv.Error as error:
-        raise SheetError(f"{path.name} is not a readable CSV file ({error}); save it from "
-                         "Excel as CSV") from None
+        raise SheetError(_("{file} is not a readable CSV file ({error}); save it from Excel "
+                           "as CSV").format(file=path.name, error=error)) from None
 
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
@@ -134,11 +138,16 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
             return data.decode(candidate), candidate
         except UnicodeDecodeError as error:
             failure = error
-    others = [e for e in ENCODINGS if e != encoding]
-    raise SheetError(
-        f"{path.name} is not {encoding or ' or '.join(ENCODINGS)} text (byte "
-        f"{failure.start + 1} is not); " + (f"give its encoding, e.g. {others[0]}"
-                                           if encoding else "save it as CSV UTF-8 from Excel"))
+    byte = failure.start + 1
+    if encoding:
+        others = [e for e in ENCODINGS if e != encoding]
+        raise SheetError(_("{file} is not {encoding} text (byte {byte} is not); give its "
+                           "encoding, e.g. {other}").format(
+                           file=path.name, encoding=encoding, byte=byte, other=others[0]))
+    first, second = ENCODINGS
+    raise SheetError(_("{file} is not {first} or {second} text (byte {byte} is not); save it "
+                       "as CSV UTF-8 from Excel").format(
+                       file=path.name, first=first, second=second, byte=byte))
 
 
 def _table(path: Path, rows: Iterator[tuple[str, ...]], kind: str,
@@ -153,7 +162,8 @@ def _table(path: Path, rows: Iterator[tuple[str, ...]], kind: str,
         else:
             body.append((number, row))
     if header is None:
-        raise SheetError(f"{path.name} is empty; its first row must name the columns")
+        raise SheetError(_("{file} is empty; its first row must name the columns").format(
+            file=path.name))
     return Table(header, body, kind, encoding)
 
 
@@ -203,17 +213,20 @@ def write_sheets(path: Path | str, sheets: Sequence[Sheet], *, kind: str | None 
     try:
         return _write(path, sheets, kind, encoding)
     except OSError as error:
-        raise SheetError(f"{path.name} cannot be written ({error.strerror or error}); "
-                         "close it in Excel if it is open, or give another file") from None
+        raise SheetError(_("{file} cannot be written ({error}); close it in Excel if it is "
+                           "open, or give another file").format(
+                           file=path.name, error=error.strerror or error)) from None
 
 
 def check_writable(path: Path) -> None:
     """Refuse, before anything is done, a file that could not be written."""
     if not path.parent.is_dir():
-        raise SheetError(f"there is no folder {path.parent} to write {path.name} in")
+        raise SheetError(_("there is no folder {folder} to write {file} in").format(
+            folder=path.parent, file=path.name))
     if path.is_dir() or not os.access(path.parent, os.W_OK) or (
             path.exists() and not os.access(path, os.W_OK)):
-        raise SheetError(f"{path} cannot be written; give a file in a folder you may write to")
+        raise SheetError(_("{path} cannot be written; give a file in a folder you may write "
+                           "to").format(path=path))
 
 
 def _write(path: Path, sheets: Sequence[Sheet], kind: str, encoding: str) -> list[Path]:
