@@ -64,7 +64,12 @@ class ReportAside:
 def _worth_forking(target: Path, rows: int) -> bool:
     return (rows >= MIN_ROWS and file_format(target) == "xlsx"
             and "fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1)
+            and _other_threads() == 0)
+
+
+def _other_threads() -> int:
+    """Threads besides this one: forking while they hold a lock could hang the child."""
+    return threading.active_count() - 1
 
 
 def _child(part: Path, sheet: Sheet) -> None:
