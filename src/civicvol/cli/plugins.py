@@ -58,7 +58,9 @@ def plugins(as_json: bool) -> None:
         print_json([r.as_dict() for r in records])
         return
     table = Table(title=_("plug-ins"), title_justify="left")
-    for column in ("name", "version", "kind", "status", "hooks"):
+    # "name" alone is a person's name (姓名) in the district's tables: a plug-in's is its own
+    table.add_column(_("plug-in"))
+    for column in ("version", "kind", "status", "hooks"):
         table.add_column(label(column))
     for r in records:
         shown = _(PLUGIN_STATUSES.get(r.status, r.status))
