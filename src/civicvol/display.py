@@ -43,7 +43,7 @@ STATUSES = {
     "true": N_("yes"), "false": N_("no"), "yes": N_("yes"), "no": N_("no"),
     "credit": N_("credit"), "redemption": N_("redemption"), "reversal": N_("reversal"),
     "ok": N_("ok"), "failed": N_("failed"), "built-in": N_("built-in"),
-    "external": N_("external"), "loaded": N_("loaded"), "disabled plug-in": N_("disabled"),
+    "external": N_("external"), "loaded": N_("loaded"),
     # the cycle as districts run it, and points that expire
     "reviewing": N_("under review"), "offered": N_("offered to teams"),
     "closed-unrated": N_("closed unrated"), "expired": N_("expired"), "expiry": N_("expiry"),
