@@ -49,6 +49,19 @@ def plugin_domain_in(modules: set[str]) -> list[str]:
                   and m.rsplit(".", 1)[1] in PLUGIN_DOMAIN)
 
 
+@pytest.fixture
+def one_volunteer(tmp_path: Path) -> tuple[str, str]:
+    """A SQLite store holding one volunteer: its URL and the volunteer's id."""
+    from civicvol import Actor, CivicVol
+
+    store = f"sqlite:///{tmp_path / 'small.db'}"
+    app = CivicVol(store)
+    volunteer = app.register_volunteer(Actor("administrator", "a"), "李师傅", "13800138000",
+                                       "东庄社区")
+    app.close()
+    return store, str(volunteer)
+
+
 @pytest.fixture(scope="module")
 def version_modules() -> set[str]:
     return modules_after("--version")
@@ -79,15 +92,9 @@ class TestStartingTheCommandLine:
         assert [m for m in modules if m.startswith("eventsourcing")] == []
 
     def test_a_read_command_imports_no_audit_tool_and_builds_no_type_checks(
-            self, tmp_path: Path) -> None:
-        from civicvol import Actor, CivicVol
-
-        store = f"sqlite:///{tmp_path / 'small.db'}"
-        app = CivicVol(store)
-        volunteer = app.register_volunteer(Actor("administrator", "a"), "李师傅",
-                                           "13800138000", "东庄社区")
-        app.close()
-        modules = modules_after("--store", store, "volunteer", "show", str(volunteer))
+            self, one_volunteer: tuple[str, str]) -> None:
+        store, volunteer = one_volunteer
+        modules = modules_after("--store", store, "volunteer", "show", volunteer)
         assert "civicvol.views.volunteers" in modules  # it did read the volunteer
         # beartype builds a command's check on its first call; the auditor's tools load
         # with their own commands, not with the volunteer group.
@@ -96,16 +103,9 @@ class TestStartingTheCommandLine:
             "civicvol.audit.trace", "civicvol.cli.audit"))) == []
 
     def test_a_json_read_makes_no_plugin_service_and_imports_no_terminal_library(
-            self, tmp_path: Path) -> None:
-        from civicvol import Actor, CivicVol
-
-        store = f"sqlite:///{tmp_path / 'small.db'}"
-        app = CivicVol(store)
-        volunteer = app.register_volunteer(Actor("administrator", "a"), "李师傅",
-                                           "13800138000", "东庄社区")
-        app.close()
-        modules = modules_after("--store", store, "volunteer", "show", str(volunteer),
-                                "--json")
+            self, one_volunteer: tuple[str, str]) -> None:
+        store, volunteer = one_volunteer
+        modules = modules_after("--store", store, "volunteer", "show", volunteer, "--json")
         assert "civicvol.views.volunteers" in modules  # it did read the volunteer
         assert "civicvol.plugins.rider_clues.plugin" in modules  # the plug-ins were loaded
         # ... but no plug-in's service was made (register_service runs on first need), and
