@@ -104,8 +104,6 @@ def pending(community: str | None, team_id: str | None, limit: int, offset: int,
               help=_("The points as they stood at the end of that day (Asia/Shanghai)."))
 def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     """Show a volunteer's balance and every entry."""
-    from rich.table import Table
-
     app = session().app
     volunteer = app.volunteer(volunteer_id)
     data = (points_as_of(app, volunteer.id, parse_day(as_of)) if as_of
@@ -113,6 +111,8 @@ def show(volunteer_id: str, as_json: bool, as_of: str | None) -> None:
     if as_json:
         print_json(data)
         return
+    from rich.table import Table  # for the terminal only: a --json read needs none of it
+
     # The id on a line of its own, before the table: a title wraps anywhere, an id never.
     click.echo(_("volunteer {id}").format(id=volunteer.id))
     table = Table(title=_(

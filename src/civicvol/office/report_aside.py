@@ -35,9 +35,10 @@ class ReportAside:
         self.part = self.target.with_name(f".{self.target.name}.writing")
         self._child: multiprocessing.process.BaseProcess | None = None
         if _worth_forking(self.target, len(table.rows)):
-            sheet = report_sheet(report, table)
+            # The child builds the sheet too: a fork shares the report and the table, so
+            # neither is copied, and this process goes straight to saving.
             context = multiprocessing.get_context("fork")
-            self._child = context.Process(target=_child, args=(self.part, sheet),
+            self._child = context.Process(target=_child, args=(self.part, report, table),
                                           daemon=True, name="civicvol-import-report")
             self._child.start()
 
@@ -72,9 +73,9 @@ def _other_threads() -> int:
     return threading.active_count() - 1
 
 
-def _child(part: Path, sheet: Sheet) -> None:
+def _child(part: Path, report: ImportReport, table: Table) -> None:
     try:
-        _write_part(part, sheet)
+        _write_part(part, report_sheet(report, table))
     except BaseException:  # quietly: the parent writes the report itself, and says why
         sys.exit(1)
 
