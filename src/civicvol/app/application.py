@@ -315,7 +315,7 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         volunteer = Volunteer.register(name, phone, community, by=actor, skills=tuple(skills),
                                        national_number=national_number)
         self.check_phone_is_free(volunteer.contact.phone)
-        self.check_national_number_is_free(volunteer.contact.national_number)
+        self.check_national_numbers_are_free([volunteer.contact.national_number])
         self.commit("volunteer.register", actor, volunteer)
         return volunteer.id
 
@@ -332,15 +332,25 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
                       community=found['community'])).hinted(
                       _("'civicvol volunteer show {id}' shows it").format(id=found['id']))
 
-    def check_national_number_is_free(self, national_number: str,
-                                      volunteer_id: UUID | None = None) -> None:
-        """One person, one registration, by the national volunteer number too: a number on
-        another serving volunteer's record is refused, naming who has it."""
-        if not national_number:
+    def check_national_numbers_are_free(self, numbers: Iterable[str],
+                                        volunteer_id: UUID | None = None) -> None:
+        """One person, one registration, by the national volunteer number too: a number
+        given twice, or on the record of a serving volunteer other than ``volunteer_id``, is
+        refused, naming who has it (one look-up for them all)."""
+        seen: set[str] = set()
+        for number in numbers:
+            if number in seen:
+                raise AlreadyRegistered(_("national volunteer number {number} is given for "
+                                          "two people; one person, one registration").format(
+                                          number=number))
+            if number:
+                seen.add(number)
+        if not seen:
             return
-        for found in self.views.volunteers.search(national_number=national_number, limit=2):
-            if found["status"] != "left" and found["id"] != str(volunteer_id):
-                raise AlreadyRegistered(_national_number_taken(national_number, found))
+        for number, found in self.views.volunteers.with_national_numbers(sorted(seen)).items():
+            for v in found:
+                if v["status"] != "left" and v["id"] != str(volunteer_id):
+                    raise AlreadyRegistered(_national_number_taken(number, v))
 
     @checked
     def register_volunteers(
@@ -357,26 +367,9 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         volunteers = [Volunteer.register(*person[:3], by=actor, skills=tuple(person[3]),
                                          national_number=person[4] if len(person) > 4 else "")
                       for person in people]
-        self.check_national_numbers_are_free(volunteers)
+        self.check_national_numbers_are_free(v.contact.national_number for v in volunteers)
         self.commit("volunteer.register", actor, *volunteers)
         return [v.id for v in volunteers]
-
-    def check_national_numbers_are_free(self, volunteers: Sequence[Volunteer]) -> None:
-        """:meth:`check_national_number_is_free` for a batch, with one look-up for all."""
-        seen: set[str] = set()
-        for number in (v.contact.national_number for v in volunteers):
-            if number in seen:
-                raise AlreadyRegistered(_("national volunteer number {number} is given for "
-                                          "two people; one person, one registration").format(
-                                          number=number))
-            if number:
-                seen.add(number)
-        if not seen:
-            return
-        for number, found in self.views.volunteers.with_national_numbers(sorted(seen)).items():
-            for v in found:
-                if v["status"] != "left":
-                    raise AlreadyRegistered(_national_number_taken(number, v))
 
     @checked
     def record_national_number(self, actor: Actor, volunteer_id: UUID | str,
@@ -387,7 +380,7 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         volunteer = self.volunteer(volunteer_id)
         check_acts_for_self(actor, volunteer.id)
         kept = volunteer.record_national_number(national_number, by=actor)
-        self.check_national_number_is_free(kept, volunteer.id)
+        self.check_national_numbers_are_free([kept], volunteer.id)
         self.commit("volunteer.update_contact", actor, volunteer)
         return kept
 
