@@ -25,6 +25,10 @@ HEAVY = ("eventsourcing", "rich", "cryptography", "psycopg", "chinese_calendar",
          "matplotlib", "weasyprint", "segno", "civicvol.office",
          "civicvol.app", "civicvol.audit", "civicvol.plugins.manager")
 PLUGIN_DOMAIN = ("commands", "report", "cli", "demo")
+# The core's modules that define aggregates (and so event classes).
+AGGREGATE_MODULES = {f"civicvol.domain.{name}" for name in (
+    "district_settings", "membership", "point_account", "points_validity", "provenance",
+    "redemption_code", "service_catalogue", "service_order", "station", "team", "volunteer")}
 
 
 def modules_after(*args: str, env: dict[str, str] | None = None) -> set[str]:
@@ -113,6 +117,17 @@ class TestStartingTheCommandLine:
         assert plugin_domain_in(modules) == []
         assert [m for m in modules if m == "rich" or m.startswith("rich.")] == []
 
+    def test_a_read_imports_only_the_records_it_reads(
+            self, one_volunteer: tuple[str, str]) -> None:
+        # eventsourcing makes a dataclass of each of the core's 86 event classes as their
+        # module loads: the views and the application name records by topic, so showing a
+        # volunteer loads the volunteer's module and no other aggregate's.
+        store, volunteer = one_volunteer
+        modules = modules_after("--store", store, "volunteer", "show", volunteer, "--json")
+        assert "civicvol.domain.volunteer" in modules  # it did read the record
+        assert sorted(m for m in modules if m in AGGREGATE_MODULES) == [
+            "civicvol.domain.volunteer"]
+
     def test_import_civicvol_imports_neither_the_application_nor_eventsourcing(self) -> None:
         done = subprocess.run(
             [sys.executable, "-c", "import json, sys, civicvol\n"
@@ -142,3 +157,52 @@ class TestTheCommandTable:
         assert civicvol.CivicVol.__name__ == "CivicVol"
         with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
             _ = civicvol.Nothing  # type: ignore[attr-defined]
+
+
+class TestRecordsNamedByTopic:
+    """What names a record by topic (so that naming it imports nothing) names a real one."""
+
+    def test_every_view_folds_events_that_exist(self, tmp_path: Path) -> None:
+        from eventsourcing.domain import DomainEvent
+        from eventsourcing.utils import resolve_topic
+
+        from civicvol import CivicVol
+
+        app = CivicVol(f"sqlite:///{tmp_path / 'topics.db'}")
+        try:
+            handled = {topic for view in app.views for topic in view.handlers}
+        finally:
+            app.close()
+        assert len(handled) > 40  # every core view's events, not an empty set
+        wrong = sorted(t for t in handled if not issubclass(resolve_topic(t), DomainEvent))
+        assert wrong == []
+
+    def test_the_provenance_topics_are_the_provenance_records_events(self) -> None:
+        from eventsourcing.utils import get_topic
+
+        from civicvol.app.provenance import PROVENANCE_TOPICS
+        from civicvol.domain.provenance import PluginProvenance
+
+        assert PROVENANCE_TOPICS == [get_topic(PluginProvenance.Recorded),
+                                     get_topic(PluginProvenance.VersionRecorded)]
+
+    def test_every_aggregate_named_for_its_errors_exists(self) -> None:
+        from eventsourcing.domain import Aggregate
+        from eventsourcing.utils import resolve_topic
+
+        from civicvol.app import application
+
+        for table in (application._WHAT, application._NOT_FOUND, application._LISTED_BY):
+            assert all(issubclass(resolve_topic(t), Aggregate) for t in table), table
+
+    def test_the_aggregate_topics_of_the_views_name_the_aggregates(self) -> None:
+        from eventsourcing.domain import Aggregate
+        from eventsourcing.utils import get_topic, resolve_topic
+
+        from civicvol.views import aggregates
+
+        topics = {v for k, v in vars(aggregates).items() if k.isupper()}
+        assert len(topics) == 6
+        for topic in topics:
+            assert issubclass(resolve_topic(topic), Aggregate)
+            assert get_topic(resolve_topic(topic)) == topic

@@ -16,7 +16,6 @@ from uuid import UUID
 from civicvol.app.authorization import authorize
 from civicvol.app.boundary import check_sequence, checked
 from civicvol.domain import clock
-from civicvol.domain.district_settings import DISTRICT_SETTINGS_ID, DistrictSettings, defaults
 from civicvol.domain.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -24,15 +23,15 @@ from civicvol.domain.errors import (
     PermissionDenied,
     StoreBusy,
 )
-from civicvol.domain.point_account import PointAccount
-from civicvol.domain.service_order import ServiceOrder
-from civicvol.domain.team import Team
 from civicvol.domain.values import Actor, OrderStatus, Role, Source
-from civicvol.domain.volunteer import Volunteer
 from civicvol.i18n import N_, _
 
 if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
+    from civicvol.domain.point_account import PointAccount
+    from civicvol.domain.service_order import ServiceOrder
+    from civicvol.domain.team import Team
+    from civicvol.domain.volunteer import Volunteer
 
 # A contended activity is decided again on the new state this many times before giving up.
 ACCEPT_TRIES = 50
@@ -50,6 +49,12 @@ class CycleCommands:
     # --- district settings -------------------------------------------------------------------
     def district_settings(self) -> dict[str, Any]:
         """Every district setting of the cycle, with its current value."""
+        from civicvol.domain.district_settings import (
+            DISTRICT_SETTINGS_ID,
+            DistrictSettings,
+            defaults,
+        )
+
         app = as_app(self)
         settings = app.find(DistrictSettings, DISTRICT_SETTINGS_ID)
         return dict(settings.values) if settings is not None else defaults()
@@ -58,6 +63,8 @@ class CycleCommands:
     def change_district_setting(self, actor: Actor, key: str,
                                 value: str | bool | int) -> bool:
         """Change a setting (an event: history says when); False if it had that value."""
+        from civicvol.domain.district_settings import DISTRICT_SETTINGS_ID, DistrictSettings
+
         app = as_app(self)
         authorize(actor, "district.set")
         settings = (app.find(DistrictSettings, DISTRICT_SETTINGS_ID)
@@ -119,6 +126,8 @@ class CycleCommands:
             app.check_leads(actor, team, "claim orders")
         membership = app.member(team.id, volunteer.id)
         if order.pool and order.team_id is not None and order.status is not OrderStatus.OFFERED:
+            from civicvol.domain.team import Team
+
             winner = app.find(Team, order.team_id)
             name = f"{winner.name!r} ({winner.id})" if winner else str(order.team_id)
             raise OrderAlreadyTaken(_("order {id} was already taken by team {name}; choose "

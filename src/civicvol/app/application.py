@@ -63,40 +63,44 @@ from civicvol.domain.errors import (
     TeamNotFound,
     VolunteerNotFound,
 )
-from civicvol.domain.membership import Membership, check_is_member, membership_id
-from civicvol.domain.point_account import PointAccount, point_account_id
 from civicvol.domain.points_scheme import PointsScheme
-from civicvol.domain.service_order import ServiceOrder
-from civicvol.domain.station import Station
-from civicvol.domain.team import Team
 from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind, check_points
-from civicvol.domain.volunteer import Volunteer
 from civicvol.i18n import N_, _
 from civicvol.store import default_store_url, preparing_store, store_environment, store_name
 
 if TYPE_CHECKING:
+    from civicvol.domain.membership import Membership
+    from civicvol.domain.point_account import PointAccount
+    from civicvol.domain.service_order import ServiceOrder
+    from civicvol.domain.team import Team
+    from civicvol.domain.volunteer import Volunteer
     from civicvol.views import Views
 
 A = TypeVar("A", bound=Aggregate)
 P = TypeVar("P")
 
-_NOT_FOUND: dict[type[Aggregate], type[NotFound]] = {
-    Volunteer: VolunteerNotFound,
-    Team: TeamNotFound,
-    ServiceOrder: OrderNotFound,
+# By the aggregates' topics, so that opening the application imports none of their modules:
+# a command loads only the aggregates it reads.
+_VOLUNTEER = "civicvol.domain.volunteer:Volunteer"
+_TEAM = "civicvol.domain.team:Team"
+_ORDER = "civicvol.domain.service_order:ServiceOrder"
+_NOT_FOUND: dict[str, type[NotFound]] = {
+    _VOLUNTEER: VolunteerNotFound,
+    _TEAM: TeamNotFound,
+    _ORDER: OrderNotFound,
 }
-_LISTED_BY: dict[type[Aggregate], str] = {
-    Volunteer: N_("'civicvol volunteer search' lists volunteers"),
-    Team: N_("'civicvol team list' lists teams"),
-    ServiceOrder: N_("'civicvol order list' lists orders"),
+_LISTED_BY: dict[str, str] = {
+    _VOLUNTEER: N_("'civicvol volunteer search' lists volunteers"),
+    _TEAM: N_("'civicvol team list' lists teams"),
+    _ORDER: N_("'civicvol order list' lists orders"),
 }
-_WHAT: dict[type[Aggregate], str] = {
-    Volunteer: "volunteer",
-    Team: "team",
-    ServiceOrder: "order",
-    Membership: "membership",
-    PointAccount: "point account",
-    Station: "station",
+_WHAT: dict[str, str] = {
+    _VOLUNTEER: "volunteer",
+    _TEAM: "team",
+    _ORDER: "order",
+    "civicvol.domain.membership:Membership": "membership",
+    "civicvol.domain.point_account:PointAccount": "point account",
+    "civicvol.domain.station:Station": "station",
 }
 
 
@@ -265,11 +269,12 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         Plug-ins name their record (``what="knitting drive"``), their own error class and
         a ``hint`` such as the command that lists them.
         """
-        what = what or _WHAT.get(cls, cls.__name__.lower())
+        topic = f"{cls.__module__}:{cls.__qualname__}"
+        what = what or _WHAT.get(topic, cls.__name__.lower())
         ident = parse_id(aggregate_id, what)
         aggregate = self.find(cls, ident)
         if aggregate is None:
-            error = not_found or _NOT_FOUND.get(cls, NotFound)
+            error = not_found or _NOT_FOUND.get(topic, NotFound)
             if hint:  # a plug-in's own words (it may name its listing command)
                 raise error(_("no {what} with id {ident} in this store; {hint}").format(
                     what=_(what), ident=ident, hint=hint))
@@ -277,30 +282,44 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
                 what=_(what), ident=ident)).hinted(_(
                     "{listed}; and check that --store (or CIVICVOL_STORE) names the store it "
                     "was created in").format(listed=_(_LISTED_BY.get(
-                        cls, N_("the id was printed when it was created")))))
+                        topic, N_("the id was printed when it was created")))))
         return aggregate
 
     def volunteer(self, volunteer_id: UUID | str) -> Volunteer:
+        from civicvol.domain.volunteer import Volunteer
+
         return self.load(Volunteer, volunteer_id)
 
     def team(self, team_id: UUID | str) -> Team:
+        from civicvol.domain.team import Team
+
         return self.load(Team, team_id)
 
     def order(self, order_id: UUID | str) -> ServiceOrder:
+        from civicvol.domain.service_order import ServiceOrder
+
         return self.load(ServiceOrder, order_id)
 
     def membership(self, team_id: UUID, volunteer_id: UUID) -> Membership | None:
+        from civicvol.domain.membership import Membership, membership_id
+
         return self.find(Membership, membership_id(team_id, volunteer_id))
 
     def member(self, team_id: UUID, volunteer_id: UUID) -> Membership:
         """The volunteer's active membership of the team, or :class:`NotAMember`."""
+        from civicvol.domain.membership import check_is_member
+
         return check_is_member(self.membership(team_id, volunteer_id), team_id, volunteer_id)
 
     def point_account(self, volunteer_id: UUID | str) -> PointAccount | None:
+        from civicvol.domain.point_account import PointAccount, point_account_id
+
         return self.find(PointAccount, point_account_id(parse_id(volunteer_id, "volunteer")))
 
     def _open_account(self, volunteer_id: UUID) -> PointAccount:
         """The volunteer's account, opened (by the system) on their first credit."""
+        from civicvol.domain.point_account import PointAccount
+
         return self.point_account(volunteer_id) or PointAccount(volunteer_id=volunteer_id,
                                                                by=SYSTEM)
 
@@ -311,6 +330,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         skills: Sequence[str] = (), national_number: str | None = None,
     ) -> UUID:
         """Register a person; ``national_number`` is their 全国志愿者编号, if they have one."""
+        from civicvol.domain.volunteer import Volunteer
+
         authorize(actor, "volunteer.register")
         volunteer = Volunteer.register(name, phone, community, by=actor, skills=tuple(skills),
                                        national_number=national_number)
@@ -363,6 +384,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         Each person is ``(name, phone, community, skills)``, or with a fifth item, their
         national volunteer number (None or "" for none); a number given twice, or already on
         a serving volunteer's record, refuses the whole batch (AlreadyRegistered)."""
+        from civicvol.domain.volunteer import Volunteer
+
         authorize(actor, "volunteer.register")
         volunteers = [Volunteer.register(*person[:3], by=actor, skills=tuple(person[3]),
                                          national_number=person[4] if len(person) > 4 else "")
@@ -429,6 +452,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         self, actor: Actor, name: str, kind: TeamKind | str,
         parent: UUID | str | None = None, community: str = "",
     ) -> UUID:
+        from civicvol.domain.team import Team
+
         authorize(actor, "team.create")
         parent_team = self.team(parent) if parent else None
         team = Team.create(name, kind, by=actor, parent=parent_team, community=community)
@@ -444,6 +469,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
 
     @checked
     def join_team(self, actor: Actor, team_id: UUID | str, volunteer_id: UUID | str) -> None:
+        from civicvol.domain.membership import Membership
+
         authorize(actor, "team.join")
         team, volunteer = self.team(team_id), self.volunteer(volunteer_id)
         self.check_leads(actor, team)
@@ -464,6 +491,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         The volunteers must exist, be active and not yet be members (else VolunteerNotFound,
         VolunteerNotActive or AlreadyMember, and nobody joins).
         """
+        from civicvol.domain.membership import Membership
+
         authorize(actor, "team.join")
         team = self.team(team_id)
         self.check_leads(actor, team)
@@ -538,6 +567,8 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         checked against the definition); a district without a catalogue takes free text
         (see :mod:`civicvol.app.services`). ``volunteers`` > 1 makes it an activity; where
         the district reviews orders, it waits for the centre's review (``review_order``)."""
+        from civicvol.domain.service_order import ServiceOrder
+
         authorize(actor, "order.place")
         catalogue = self.service_catalogue()
         definition = self.service_for_order(service, catalogue)

@@ -14,7 +14,6 @@ from uuid import UUID
 from eventsourcing.persistence import JSONTranscoder, Recording
 
 from civicvol.domain.points_scheme import PointsScheme
-from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
 from civicvol.i18n import _
 
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from civicvol.app.application import CivicVol
+    from civicvol.domain.service_order import ServiceOrder
 
 
 class Extensions:

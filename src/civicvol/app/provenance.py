@@ -13,13 +13,13 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
-from eventsourcing.utils import TopicError, get_topic
+from eventsourcing.utils import TopicError
 
-from civicvol.domain.provenance import PluginProvenance, is_within
 from civicvol.i18n import _
 from civicvol.plugins.errors import PluginMissing, UnknownEventTopic
 
-PROVENANCE_TOPICS = [get_topic(getattr(PluginProvenance, name))
+# PluginProvenance's events, by topic: the module loads only when a store's provenance is read.
+PROVENANCE_TOPICS = [f"civicvol.domain.provenance:PluginProvenance.{name}"
                      for name in ("Recorded", "VersionRecorded")]
 
 
@@ -36,6 +36,8 @@ class ProvenanceMapper(Mapper[UUID]):
             raise self.missing_writer(stored_event.topic) from None
 
     def missing_writer(self, topic: str) -> Exception:
+        from civicvol.domain.provenance import is_within
+
         module = topic.partition(":")[0]
         # plug-in name, versions and modules, by provenance record
         writers: dict[UUID, tuple[str, list[str], set[str]]] = {}

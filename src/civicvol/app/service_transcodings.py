@@ -9,7 +9,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder
 
 from civicvol.app.transcodings import AttrsTranscoding
-from civicvol.domain.service_catalogue import (
+from civicvol.domain.service_definition import (
     AttributeType,
     AttributeValue,
     ServiceAttribute,

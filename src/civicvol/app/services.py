@@ -19,11 +19,9 @@ from uuid import UUID
 from civicvol.app.authorization import authorize
 from civicvol.app.boundary import checked
 from civicvol.domain.errors import InvalidServiceDefinition, UnknownService
-from civicvol.domain.service_catalogue import (
-    CATALOGUE_ID,
+from civicvol.domain.service_definition import (
     AttributeValue,
     ServiceAttribute,
-    ServiceCatalogue,
     ServiceDefinition,
     check_code,
 )
@@ -35,6 +33,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import Recording
 
     from civicvol.app.extensions import Extensions
+    from civicvol.domain.service_catalogue import ServiceCatalogue
 
 if TYPE_CHECKING:
     A = TypeVar("A", bound=Aggregate)
@@ -54,6 +53,8 @@ class ServiceCatalogueCommands:
     # --- queries -----------------------------------------------------------------------------
     def service_catalogue(self) -> ServiceCatalogue | None:
         """The stored catalogue, or None before the first service is added."""
+        from civicvol.domain.service_catalogue import CATALOGUE_ID, ServiceCatalogue
+
         return self.find(ServiceCatalogue, CATALOGUE_ID)
 
     def offered_by_plugins(self) -> dict[str, ServiceDefinition]:
@@ -120,6 +121,8 @@ class ServiceCatalogueCommands:
                     group: str = "", keywords: Sequence[str] = (), description: str = "",
                     attributes: Sequence[ServiceAttribute] = ()) -> str:
         """Add a service to the catalogue; returns its code."""
+        from civicvol.domain.service_catalogue import ServiceCatalogue
+
         authorize(actor, "service.add")
         definition = ServiceDefinition.checked(code, name_zh, name_en, group, keywords,
                                                description, attributes)
@@ -165,6 +168,8 @@ class ServiceCatalogueCommands:
 
     def _adopting(self, actor: Actor, service: ServiceDefinition) -> ServiceCatalogue:
         """The stored catalogue, holding ``service`` (a plug-in's is added first)."""
+        from civicvol.domain.service_catalogue import ServiceCatalogue
+
         catalogue = self.service_catalogue() or ServiceCatalogue(by=actor)
         if service.code not in catalogue.services:
             catalogue.add(service, by=actor)

@@ -27,20 +27,14 @@ from civicvol.domain.errors import (
     StationNotFound,
     StationRedeemsByCode,
 )
-from civicvol.domain.point_account import PointAccount
-from civicvol.domain.points_validity import (
-    POINTS_VALIDITY_ID,
-    PointsValidity,
-    PointsValiditySetting,
-    validity_of,
-)
-from civicvol.domain.redemption_code import RedemptionCode, code_id
-from civicvol.domain.station import Gift, Station, station_id
 from civicvol.domain.values import SYSTEM, Actor, Role
 from civicvol.i18n import _
 
 if TYPE_CHECKING:
     from civicvol.app.application import CivicVol
+    from civicvol.domain.point_account import PointAccount
+    from civicvol.domain.points_validity import PointsValidity, PointsValiditySetting
+    from civicvol.domain.station import Gift, Station
 
 R = Role
 for _command, _roles in {
@@ -65,10 +59,14 @@ class StationCommands:
 
     # --- the points' validity ----------------------------------------------------------------
     def points_validity_setting(self) -> PointsValiditySetting | None:
+        from civicvol.domain.points_validity import POINTS_VALIDITY_ID, PointsValiditySetting
+
         return self.cv.find(PointsValiditySetting, POINTS_VALIDITY_ID)
 
     def validity_for(self) -> Callable[[datetime], PointsValidity]:
         """The validity in force at a moment (that of the moment a lot was earned)."""
+        from civicvol.domain.points_validity import validity_of
+
         setting = self.cv.points_validity_setting()
         return lambda moment: validity_of(setting, moment)
 
@@ -76,6 +74,8 @@ class StationCommands:
     def set_points_validity(self, actor: Actor, validity: str) -> None:
         """From now on, points earned are valid ``never``, ``Ny`` or until ``year-end``;
         points earned before keep the validity they were earned under."""
+        from civicvol.domain.points_validity import PointsValidity, PointsValiditySetting
+
         authorize(actor, "points.set_validity")
         parsed = PointsValidity.parse(validity)
         setting = self.cv.points_validity_setting() or PointsValiditySetting(by=actor)
@@ -117,6 +117,8 @@ class StationCommands:
 
     # --- stations ----------------------------------------------------------------------------
     def station(self, name: str) -> Station:
+        from civicvol.domain.station import Station, station_id
+
         if not isinstance(name, str) or not name.strip():
             raise InvalidInput(_("name the station, e.g. 蜂享驿站"))
         found = self.cv.find(Station, station_id(name))
@@ -127,10 +129,14 @@ class StationCommands:
         return found
 
     def find_station(self, name: str) -> Station | None:
+        from civicvol.domain.station import Station, station_id
+
         return self.cv.find(Station, station_id(name)) if name.strip() else None
 
     @checked
     def open_station(self, actor: Actor, name: str, community: str) -> UUID:
+        from civicvol.domain.station import Station
+
         authorize(actor, "station.open")
         station = Station.open(name, community, by=actor)
         if self.cv.find(Station, station.id) is not None:
@@ -167,6 +173,8 @@ class StationCommands:
                               gift: str) -> tuple[str, datetime]:
         """The volunteer (acting as themself) takes a one-time code for ``gift`` at
         ``station``; returns the code and when it expires. Nothing is spent yet."""
+        from civicvol.domain.redemption_code import RedemptionCode
+
         authorize(actor, "points.code")
         account = self.cv._existing_account(actor.id)
         found = self.cv.station(station)
@@ -183,6 +191,8 @@ class StationCommands:
     def redeem_code(self, actor: Actor, station: str, code: str) -> str:
         """The station's keeper redeems a volunteer's code: one gift out of the stock, its
         price off the volunteer's oldest points. Returns the redemption's entry."""
+        from civicvol.domain.redemption_code import RedemptionCode, code_id
+
         authorize(actor, "station.redeem")
         found = self.cv.station(station)
         issued = self.cv.find(RedemptionCode, code_id(code))

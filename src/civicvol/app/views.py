@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
-
 from civicvol.app.application import CivicVol
-from civicvol.app.missing import MissingPlugins
-from civicvol.app.report import DistrictFigures, fold_log
-from civicvol.domain.point_account import PointAccount
-from civicvol.domain.points_validity import NEVER, PointsValidity
-from civicvol.domain.service_order import ServiceOrder
-from civicvol.domain.team import Team
-from civicvol.domain.volunteer import Volunteer
+
+if TYPE_CHECKING:  # the records' modules load with the records a command reads
+    from eventsourcing.persistence import Notification
+
+    from civicvol.app.missing import MissingPlugins
+    from civicvol.domain.point_account import PointAccount
+    from civicvol.domain.points_validity import PointsValidity
+    from civicvol.domain.service_order import ServiceOrder
+    from civicvol.domain.team import Team
+    from civicvol.domain.volunteer import Volunteer
 
 DistrictReport = dict[str, Any]
 
@@ -87,6 +88,8 @@ def points_view(volunteer_id: UUID, account: PointAccount | None,
                 ) -> dict[str, Any]:
     """The account as ``points show`` prints it; with ``validity_for`` (the district's
     validity at a moment, ``app.validity_for()``) the lots left say when they expire."""
+    from civicvol.domain.points_validity import NEVER
+
     entries = list(account.entries.values()) if account else []
     lots = account.lot_expiries(validity_for or (lambda _: NEVER)) if account else []
     return {
@@ -117,6 +120,7 @@ def district_report(app: CivicVol) -> DistrictReport:
     """Every figure of the district, from the views (kept from the events); plug-ins add
     their sections, each folded only over the events since it was last folded. Events of a
     plug-in that is not loaded are named once (``missing_plugins``), never silently left out."""
+    from civicvol.app.missing import MissingPlugins
     from civicvol.views.figures import district_figures
     from civicvol.views.sections import SavedSections
 
@@ -174,6 +178,9 @@ def fold_report(app: CivicVol, notifications: Iterable[Notification], *,
                 ) -> DistrictReport:
     """The core figures and the plug-ins' sections (``app``'s unless ``sections`` are given)
     folded over ``notifications``; the folds in ``also`` are fed the same events."""
+    from civicvol.app.missing import MissingPlugins
+    from civicvol.app.report import DistrictFigures, fold_log
+
     figures, missing = DistrictFigures(), MissingPlugins()
     if sections is None:
         sections = app.extensions.report_sections(app)

@@ -11,7 +11,7 @@ from civicvol.app.services import attribute_from_dict, service_as_dict
 from civicvol.cli.context import json_option, print_json, print_record, session, writes
 from civicvol.cli.listing import print_rows
 from civicvol.domain.errors import InvalidServiceDefinition
-from civicvol.domain.service_catalogue import ServiceAttribute
+from civicvol.domain.service_definition import ServiceAttribute
 from civicvol.i18n import _
 
 SERVICE_COLUMNS = ("code", "name_zh", "name_en", "group", "status", "plugin", "attributes")

@@ -14,8 +14,6 @@ from eventsourcing.utils import get_topic
 from civicvol.app.extensions import Extensions
 from civicvol.domain.errors import CivicVolError
 from civicvol.domain.points_scheme import PointsScheme
-from civicvol.domain.provenance import PluginProvenance, is_within, plugin_provenance_id
-from civicvol.domain.service_order import ServiceOrder
 from civicvol.domain.values import Actor, Source
 from civicvol.i18n import N_, _
 from civicvol.plugins.errors import CommandRefusedByPlugin, PluginHookFailed, PluginNotLoaded
@@ -26,6 +24,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from civicvol.app.application import CivicVol
+    from civicvol.domain.service_order import ServiceOrder
 
 CORE_SECTIONS = {"store", "events", "teams", "volunteers", "orders", "cycle", "service",
                  "points", "skipped_events"}
@@ -291,6 +290,10 @@ class PluginExtensions(Extensions):
             writer = self._writer_of[cls]
             if writer is not None and writer.name not in self._recorded:
                 writers[writer.name] = writer
+        if not writers:
+            return
+        from civicvol.domain.provenance import PluginProvenance, plugin_provenance_id
+
         for record in writers.values():
             version = record.version or "unknown"
             provenance = app.find(PluginProvenance, plugin_provenance_id(record.name))
@@ -306,6 +309,8 @@ class PluginExtensions(Extensions):
             self._pending[provenance.id] = record.name
 
     def _writer(self, cls: type) -> PluginRecord | None:
+        from civicvol.domain.provenance import is_within
+
         module = get_topic(cls).partition(":")[0]
         matches = [(len(m), r) for r in self.host.loaded() for m in r.modules
                    if is_within(module, m)]

@@ -13,7 +13,7 @@ from typing import Any
 
 from civicvol.audit.privacy import SealedContactTranscoding
 from civicvol.domain.values import ContactDetails
-from civicvol.domain.volunteer import Volunteer
+from civicvol.views.aggregates import VOLUNTEER
 from civicvol.views.database import Cursor
 from civicvol.views.search import index_key, name_tags, national_tag, phone_tag
 from civicvol.views.view import Counts, View
@@ -36,9 +36,9 @@ class DirectoryView(View):
     def setup(self) -> None:
         self.sealing = SealedContactTranscoding(self.views.app.personal_keys)
         self.key = index_key(self.db)
-        self.on(Volunteer, "Registered", self._contact)
-        self.on(Volunteer, "ContactUpdated", self._contact)
-        self.on(Volunteer, "PersonalDataErased", self._erased)
+        self.on(VOLUNTEER, "Registered", self._contact)
+        self.on(VOLUNTEER, "ContactUpdated", self._contact)
+        self.on(VOLUNTEER, "PersonalDataErased", self._erased)
 
     def _contact(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         vid = str(e.originator_id)

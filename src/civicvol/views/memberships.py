@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from civicvol.domain.membership import Membership
-from civicvol.domain.volunteer import Volunteer
+from civicvol.views.aggregates import MEMBERSHIP, VOLUNTEER
 from civicvol.views.database import COUNTERS, Cursor
 from civicvol.views.view import Counts, View, moment, page
 
@@ -25,11 +24,11 @@ class MembershipsView(View):
     )
 
     def setup(self) -> None:
-        self.on(Membership, "Joined", self._joined)
-        self.on(Membership, "Rejoined", self._rejoined)
-        self.on(Membership, "Left", self._left)
-        self.on(Membership, "OrderTaken", self._order_taken)
-        self.on(Volunteer, "Left", self._volunteer_left)
+        self.on(MEMBERSHIP, "Joined", self._joined)
+        self.on(MEMBERSHIP, "Rejoined", self._rejoined)
+        self.on(MEMBERSHIP, "Left", self._left)
+        self.on(MEMBERSHIP, "OrderTaken", self._order_taken)
+        self.on(VOLUNTEER, "Left", self._volunteer_left)
 
     def begin(self, c: Cursor) -> None:
         # Few volunteers leave the service: their ids are looked up at every join.

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from civicvol.domain.clock import DISTRICT_TIME
-from civicvol.domain.service_order import ServiceOrder
+from civicvol.views.aggregates import SERVICE_ORDER
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View, centi, hours_text, moment, page
 
@@ -56,9 +56,9 @@ class OrdersView(View):
     )
 
     def setup(self) -> None:
-        self.on(ServiceOrder, "Placed", self._placed)
+        self.on(SERVICE_ORDER, "Placed", self._placed)
         for name in STAGES:
-            self.on(ServiceOrder, name, self._stage)
+            self.on(SERVICE_ORDER, name, self._stage)
 
     def _placed(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         placed = e.timestamp.astimezone(DISTRICT_TIME)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from civicvol.domain.point_account import PointAccount
+from civicvol.views.aggregates import POINT_ACCOUNT
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View, moment, page
 
@@ -35,12 +35,12 @@ class PointsView(View):
     )
 
     def setup(self) -> None:
-        self.on(PointAccount, "Opened", self._opened)
-        self.on(PointAccount, "Credited", self._credited)
-        self.on(PointAccount, "Redeemed", self._redeemed)
-        self.on(PointAccount, "Expired", self._expired)
+        self.on(POINT_ACCOUNT, "Opened", self._opened)
+        self.on(POINT_ACCOUNT, "Credited", self._credited)
+        self.on(POINT_ACCOUNT, "Redeemed", self._redeemed)
+        self.on(POINT_ACCOUNT, "Expired", self._expired)
         for name in MOVES:
-            self.on(PointAccount, name, self._moved)
+            self.on(POINT_ACCOUNT, name, self._moved)
 
     def _opened(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         c.defer("INSERT INTO {view_point_accounts} (account_id, volunteer_id, balance, pending, "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from civicvol.domain.service_order import ServiceOrder
+from civicvol.views.aggregates import SERVICE_ORDER
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View, moment, page
 
@@ -48,7 +48,7 @@ class ServiceRequestsView(View):
 
     def setup(self) -> None:
         for name in STAGE:
-            self.on(ServiceOrder, name, self._fold)
+            self.on(SERVICE_ORDER, name, self._fold)
 
     def _fold(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         kind = type(e).__name__

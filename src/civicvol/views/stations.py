@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from civicvol.domain.station import Station
+from civicvol.views.aggregates import STATION
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View
 
@@ -18,10 +18,10 @@ class StationsView(View):
     tables = ("CREATE TABLE IF NOT EXISTS {view_stations} (id TEXT PRIMARY KEY, name TEXT)",)
 
     def setup(self) -> None:
-        self.on(Station, "Opened", self._opened)
-        self.on(Station, "GiftAdded", self._stocked)
-        self.on(Station, "Restocked", self._stocked)
-        self.on(Station, "HandedOut", self._handed_out)
+        self.on(STATION, "Opened", self._opened)
+        self.on(STATION, "GiftAdded", self._stocked)
+        self.on(STATION, "Restocked", self._stocked)
+        self.on(STATION, "HandedOut", self._handed_out)
 
     def _opened(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         c.execute("INSERT INTO {view_stations} (id, name) VALUES (?, ?)",

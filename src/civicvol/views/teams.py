@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from civicvol.domain.team import Team
+from civicvol.views.aggregates import TEAM
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View, moment, page
 
@@ -30,10 +30,10 @@ class TeamsView(View):
     )
 
     def setup(self) -> None:
-        self.on(Team, "Created", self._created)
-        self.on(Team, "LeaderAppointed", self._leaders)
-        self.on(Team, "LeaderStoodDown", self._leaders)
-        self.on(Team, "Dissolved", self._dissolved)
+        self.on(TEAM, "Created", self._created)
+        self.on(TEAM, "LeaderAppointed", self._leaders)
+        self.on(TEAM, "LeaderStoodDown", self._leaders)
+        self.on(TEAM, "Dissolved", self._dissolved)
 
     def _created(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         kind = str(getattr(e.kind, "value", e.kind))

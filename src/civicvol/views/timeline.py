@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from civicvol.domain.service_order import ServiceOrder
+from civicvol.views.aggregates import SERVICE_ORDER
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View, day
 
@@ -24,7 +24,7 @@ class TimelineView(View):
 
     def setup(self) -> None:
         for name in STAGE:
-            self.on(ServiceOrder, name, self._stage)
+            self.on(SERVICE_ORDER, name, self._stage)
 
     def _stage(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         oid = str(e.originator_id)

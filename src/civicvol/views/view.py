@@ -63,8 +63,13 @@ class View(Projection[ViewTracking]):
     def setup(self) -> None:
         """Fill ``handlers`` with :meth:`on`."""
 
-    def on(self, aggregate: type, event_name: str, handler: Handler) -> None:
-        """Fold ``aggregate``'s event ``event_name`` (e.g. ``Team, "Created"``) with ``handler``."""
+    def on(self, aggregate: type | str, event_name: str, handler: Handler) -> None:
+        """Fold ``aggregate``'s event ``event_name`` with ``handler``. The aggregate is its class
+        (``Team, "Created"``) or its topic (``"civicvol.domain.team:Team", "Created"``): by
+        topic, the view does not import the aggregate's module before an event needs it."""
+        if isinstance(aggregate, str):
+            self.handlers[f"{aggregate}.{event_name}"] = handler
+            return
         from eventsourcing.utils import get_topic
 
         self.handlers[get_topic(getattr(aggregate, event_name))] = handler

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from civicvol.audit.privacy import SealedContactTranscoding
 from civicvol.domain.values import ContactDetails
-from civicvol.domain.volunteer import Volunteer
+from civicvol.views.aggregates import VOLUNTEER
 from civicvol.views.database import Cursor
 from civicvol.views.search import index_key, name_tags, national_tag, normal, phone_tag
 from civicvol.views.view import Counts, View, centi, hours_text, moment, page
@@ -37,11 +37,11 @@ class VolunteersView(View):
     def setup(self) -> None:
         self.sealing = SealedContactTranscoding(self.views.app.personal_keys)
         self.key = index_key(self.db)
-        self.on(Volunteer, "Registered", self._registered)
+        self.on(VOLUNTEER, "Registered", self._registered)
         for name in ("Suspended", "Reactivated", "Left"):
-            self.on(Volunteer, name, self._status)
-        self.on(Volunteer, "ServiceRecorded", self._service)
-        self.on(Volunteer, "PersonalDataErased", self._erased)
+            self.on(VOLUNTEER, name, self._status)
+        self.on(VOLUNTEER, "ServiceRecorded", self._service)
+        self.on(VOLUNTEER, "PersonalDataErased", self._erased)
 
     def _registered(self, c: Cursor, e: Any, position: int, counts: Counts) -> None:
         vid = str(e.originator_id)

@@ -12,7 +12,7 @@ from typing import Any
 
 from civicvol.app.services import attribute_as_dict
 from civicvol.domain.clock import DISTRICT_TIME
-from civicvol.domain.service_catalogue import ServiceDefinition
+from civicvol.domain.service_definition import ServiceDefinition
 from civicvol.i18n import _
 
 OPEN_STAGES = ("placed", "dispatched", "accepted")
