@@ -188,7 +188,8 @@ def register_views() -> Any:
 
     A view subclasses :class:`civicvol.views.View`: a ``name`` of its own (after the plug-in),
     its ``tables`` (DDL naming each table as ``{view_table_name}``), and handlers registered in
-    ``setup()`` with ``self.on(EventClass, handler)``. civicvol creates its tables, keeps it
+    ``setup()`` with ``self.on(Aggregate, "EventName", handler)`` (the aggregate by class or
+    by topic, which imports nothing until an event needs it). civicvol creates its tables, keeps it
     caught up with the log exactly once, rebuilds it with ``civicvol views rebuild``, and gives
     it to the plug-in's queries as ``app.views.<name>``.
     """
