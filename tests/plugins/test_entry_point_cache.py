@@ -120,6 +120,22 @@ class TestInvalidation:
         assert entry_point_cache.cache_key([str(tmp_path)]) not in (before, stamp_free)
 
 
+    def test_an_unrelated_file_beside_the_dists_keeps_the_cache(self, tmp_path: Path) -> None:
+        (tmp_path / "x-1.0.dist-info").mkdir()
+        before = entry_point_cache.cache_key([str(tmp_path), ""])
+        (tmp_path / "notes.txt").write_text("a script's output", encoding="utf-8")
+        os.utime(tmp_path, ns=(1, 1))
+        assert entry_point_cache.cache_key([str(tmp_path), ""]) == before
+
+    def test_an_upgraded_version_in_place(self, tmp_path: Path) -> None:
+        info = tmp_path / "x.egg-info"
+        info.mkdir()
+        (info / "PKG-INFO").write_text("Name: x\nVersion: 1.0\n", encoding="utf-8")
+        before = entry_point_cache.cache_key([str(tmp_path)])
+        (info / "PKG-INFO").write_text("Name: x\nVersion: 1.10\n", encoding="utf-8")
+        assert entry_point_cache.cache_key([str(tmp_path)]) != before
+
+
 class TestABadCacheIsIgnored:
     def test_a_corrupt_file_falls_back_to_the_metadata(self, cache: Path,
                                                        reads: list[int]) -> None:

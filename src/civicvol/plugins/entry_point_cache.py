@@ -3,8 +3,9 @@
 start, so the entry points are read from it only when the installed packages may have changed.
 
 The key is made of what importlib.metadata would look at: the interpreter, ``sys.path`` in
-order, and for each directory on it its mtime plus the mtime and size of every
-``*.dist-info/entry_points.txt`` and ``*.egg-info/entry_points.txt`` (or their absence). A
+order, and for each directory on it the names of its ``*.dist-info`` and ``*.egg-info``
+folders with the mtime and size of their ``entry_points.txt`` and METADATA/PKG-INFO (or their
+absence); a file on sys.path (a zip) by its own mtime and size. A
 cache that cannot be read or written is ignored: the cache must never fail a command.
 """
 
@@ -23,6 +24,9 @@ CACHE_FILE = "entry_points.json"
 INFO_SUFFIXES = (".dist-info", ".egg-info")
 # One row per entry point, as discovery.InstalledPlugin: name, value, distribution, version.
 Row = tuple[str, str, str, str]
+
+# Where the version is read from (a develop egg-info's name carries none).
+_VERSION_FILE = ("METADATA", "PKG-INFO")
 
 _memo: dict[str, list[Row]] = {}
 
@@ -57,7 +61,11 @@ def _entry_state(entry: str) -> list[object]:
             infos = sorted(e.name for e in listing if e.name.endswith(INFO_SUFFIXES))
     except OSError:
         return state
-    state.extend([name, _stamp(os.path.join(folder, name, "entry_points.txt"))]
+    # Not the folder's own mtime: '' (the current folder) and a script's folder change with
+    # every file written there. importlib.metadata only sees the info folders, named in order.
+    state[1] = None
+    state.extend([name, _stamp(os.path.join(folder, name, "entry_points.txt")),
+                  _stamp(os.path.join(folder, name, _VERSION_FILE[name.endswith(".egg-info")]))]
                  for name in infos)
     return state
 
