@@ -9,11 +9,16 @@ which turns the skip into a failure.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# The entry-point cache of the whole run (and of the commands it starts) lives in a temporary
+# folder, never in the user's ~/.cache; set before civicvol reads it.
+os.environ.setdefault("CIVICVOL_CACHE_DIR", tempfile.mkdtemp(prefix="civicvol-cache-"))
 
 from civicvol import Actor, CivicVol
 from civicvol.app.authorization import grant

@@ -8,21 +8,19 @@ by commas) restricts which plug-ins load; set to the empty string, none does.
 
 from __future__ import annotations
 
+import importlib
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from importlib import metadata
 from typing import Any
 
 import attrs
 import pluggy
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
 
 from civicvol.app.authorization import grant
 from civicvol.i18n import _
 from civicvol.plugins import hookspecs
-from civicvol.plugins.discovery import ALLOW_ENV, allowed_plugins
-from civicvol.plugins.markers import ENTRY_POINT_GROUP, PROJECT
+from civicvol.plugins.discovery import ALLOW_ENV, allowed_plugins, installed_plugins
+from civicvol.plugins.markers import PROJECT
 from civicvol.plugins.settings import Setting
 
 LOADED, FAILED, DISABLED, INCOMPATIBLE = "loaded", "failed", "disabled", "incompatible"
@@ -83,12 +81,10 @@ class PluginHost:
     # --- discovery ---------------------------------------------------------------------------
     def load_entry_points(self, allow: set[str] | None = None) -> None:
         """Load the plug-ins of the entry-point group ``civicvol`` (only ``allow`` if given)."""
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            dist = ep.dist
-            version = dist.version if dist is not None else ""
-            builtin = dist is not None and dist.metadata["Name"] == PROJECT
+        for ep in installed_plugins():
+            version, builtin = ep.version, ep.distribution == PROJECT
             if ep.name in self.records:
-                self._record(PluginRecord(f"{ep.name} ({ep.value})", version, builtin, FAILED,
+                self._record(PluginRecord(f"{ep.name} ({ep.module})", version, builtin, FAILED,
                                           f"registered twice: plug-in name {ep.name!r} is "
                                           "already taken; uninstall one of them"))
                 continue
@@ -97,10 +93,10 @@ class PluginHost:
                                           _("not in {variable}").format(variable=ALLOW_ENV)))
                 continue
             try:
-                plugin = ep.load()
+                plugin = load_target(ep.module)
             except Exception as error:  # any import failure: report it, load the rest
                 self._record(PluginRecord(ep.name, version, builtin, FAILED,
-                                          f"cannot import {ep.value}: "
+                                          f"cannot import {ep.module}: "
                                           f"{type(error).__name__}: {error}"))
                 continue
             self.register(plugin, ep.name, version=version, builtin=builtin)
@@ -119,7 +115,12 @@ class PluginHost:
             record.name = f"{name} ({describe(plugin)})"
             return self._fail(record, f"registered twice: plug-in name {name!r} is already "
                                       "taken; uninstall or rename one of them")
-        if record.requires:
+        # A built-in ships in civicvol's own distribution: same version by construction (a
+        # test keeps the built-ins' declarations matching), so packaging is not imported.
+        if record.requires and not builtin:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet
+            from packaging.version import InvalidVersion, Version
+
             try:
                 compatible = SpecifierSet(record.requires).contains(
                     Version(civicvol_version), prereleases=True)
@@ -218,6 +219,16 @@ class PluginHost:
             grant(command, *roles, credits=credits)
             record.permissions.setdefault(command, []).extend(roles)
         return plugin_grant
+
+
+def load_target(value: str) -> Any:
+    """The object an entry point's value ``"pkg.mod:attr.sub [extra]"`` names, as
+    ``EntryPoint.load`` finds it, without importing importlib.metadata."""
+    module, _colon, attr = value.split("[", 1)[0].partition(":")
+    target: Any = importlib.import_module(module.strip())
+    for part in filter(None, attr.strip().split(".")):
+        target = getattr(target, part)
+    return target
 
 
 def bound(impl: pluggy.HookImpl) -> HookCall:
