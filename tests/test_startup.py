@@ -183,8 +183,8 @@ class TestRecordsNamedByTopic:
         from civicvol.app.provenance import PROVENANCE_TOPICS
         from civicvol.domain.provenance import PluginProvenance
 
-        assert PROVENANCE_TOPICS == [get_topic(PluginProvenance.Recorded),
-                                     get_topic(PluginProvenance.VersionRecorded)]
+        events = [PluginProvenance.Recorded, PluginProvenance.VersionRecorded]
+        assert [get_topic(e) for e in events] == PROVENANCE_TOPICS
 
     def test_every_aggregate_named_for_its_errors_exists(self) -> None:
         from eventsourcing.domain import Aggregate
