@@ -195,14 +195,14 @@ class TestRecordsNamedByTopic:
         for table in (application._WHAT, application._NOT_FOUND, application._LISTED_BY):
             assert all(issubclass(resolve_topic(t), Aggregate) for t in table), table
 
-    def test_the_aggregate_topics_of_the_views_name_the_aggregates(self) -> None:
+    def test_the_core_topics_name_the_aggregates(self) -> None:
         from eventsourcing.domain import Aggregate
         from eventsourcing.utils import get_topic, resolve_topic
 
-        from civicvol.views import aggregates
+        from civicvol.domain import topics
 
-        topics = {v for k, v in vars(aggregates).items() if k.isupper()}
-        assert len(topics) == 6
-        for topic in topics:
+        named = {v for k, v in vars(topics).items() if k.isupper()}
+        assert len(named) == 6
+        for topic in named:
             assert issubclass(resolve_topic(topic), Aggregate)
             assert get_topic(resolve_topic(topic)) == topic

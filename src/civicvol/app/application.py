@@ -33,6 +33,7 @@ from eventsourcing.persistence import (
     PersistenceError,
     Recording,
 )
+from eventsourcing.utils import get_topic
 
 from civicvol.app.activities import CycleCommands
 from civicvol.app.authorization import authorize, crediting_command
@@ -64,6 +65,14 @@ from civicvol.domain.errors import (
     VolunteerNotFound,
 )
 from civicvol.domain.points_scheme import PointsScheme
+from civicvol.domain.topics import (
+    MEMBERSHIP,
+    POINT_ACCOUNT,
+    SERVICE_ORDER,
+    STATION,
+    TEAM,
+    VOLUNTEER,
+)
 from civicvol.domain.values import SYSTEM, Actor, Role, Source, TeamKind, check_points
 from civicvol.i18n import N_, _
 from civicvol.store import default_store_url, preparing_store, store_environment, store_name
@@ -81,26 +90,23 @@ P = TypeVar("P")
 
 # By the aggregates' topics, so that opening the application imports none of their modules:
 # a command loads only the aggregates it reads.
-_VOLUNTEER = "civicvol.domain.volunteer:Volunteer"
-_TEAM = "civicvol.domain.team:Team"
-_ORDER = "civicvol.domain.service_order:ServiceOrder"
 _NOT_FOUND: dict[str, type[NotFound]] = {
-    _VOLUNTEER: VolunteerNotFound,
-    _TEAM: TeamNotFound,
-    _ORDER: OrderNotFound,
+    VOLUNTEER: VolunteerNotFound,
+    TEAM: TeamNotFound,
+    SERVICE_ORDER: OrderNotFound,
 }
 _LISTED_BY: dict[str, str] = {
-    _VOLUNTEER: N_("'civicvol volunteer search' lists volunteers"),
-    _TEAM: N_("'civicvol team list' lists teams"),
-    _ORDER: N_("'civicvol order list' lists orders"),
+    VOLUNTEER: N_("'civicvol volunteer search' lists volunteers"),
+    TEAM: N_("'civicvol team list' lists teams"),
+    SERVICE_ORDER: N_("'civicvol order list' lists orders"),
 }
 _WHAT: dict[str, str] = {
-    _VOLUNTEER: "volunteer",
-    _TEAM: "team",
-    _ORDER: "order",
-    "civicvol.domain.membership:Membership": "membership",
-    "civicvol.domain.point_account:PointAccount": "point account",
-    "civicvol.domain.station:Station": "station",
+    VOLUNTEER: "volunteer",
+    TEAM: "team",
+    SERVICE_ORDER: "order",
+    MEMBERSHIP: "membership",
+    POINT_ACCOUNT: "point account",
+    STATION: "station",
 }
 
 
@@ -269,7 +275,7 @@ class CivicVol(ServiceCatalogueCommands, CycleCommands, StationCommands, Applica
         Plug-ins name their record (``what="knitting drive"``), their own error class and
         a ``hint`` such as the command that lists them.
         """
-        topic = f"{cls.__module__}:{cls.__qualname__}"
+        topic = get_topic(cls)
         what = what or _WHAT.get(topic, cls.__name__.lower())
         ident = parse_id(aggregate_id, what)
         aggregate = self.find(cls, ident)

@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 from civicvol.audit.privacy import SealedContactTranscoding
+from civicvol.domain.topics import VOLUNTEER
 from civicvol.domain.values import ContactDetails
-from civicvol.views.aggregates import VOLUNTEER
 from civicvol.views.database import Cursor
 from civicvol.views.search import index_key, name_tags, national_tag, phone_tag
 from civicvol.views.view import Counts, View

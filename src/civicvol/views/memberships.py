@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from civicvol.views.aggregates import MEMBERSHIP, VOLUNTEER
+from civicvol.domain.topics import MEMBERSHIP, VOLUNTEER
 from civicvol.views.database import COUNTERS, Cursor
 from civicvol.views.view import Counts, View, moment, page
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from civicvol.domain.clock import DISTRICT_TIME
-from civicvol.views.aggregates import SERVICE_ORDER
+from civicvol.domain.topics import SERVICE_ORDER
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View, centi, hours_text, moment, page
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from civicvol.views.aggregates import POINT_ACCOUNT
+from civicvol.domain.topics import POINT_ACCOUNT
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View, moment, page
 

@@ -21,6 +21,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from civicvol.domain.topics import VOLUNTEER
 from civicvol.i18n import _
 from civicvol.views.database import ViewDatabase
 from civicvol.views.view import Counts, View
@@ -32,8 +33,7 @@ PAGE = 5000
 # The sealed contact details in a stored event's state: a flat JSON object (hex, base64).
 _SEALED = re.compile(rb'"contact":\{"_type_":"contact","_data_":(\{[^{}]*\})\}')
 log = logging.getLogger(__name__)
-_CONTACT_TOPICS = ("civicvol.domain.volunteer:Volunteer.Registered",
-                   "civicvol.domain.volunteer:Volunteer.ContactUpdated")
+_CONTACT_TOPICS = (f"{VOLUNTEER}.Registered", f"{VOLUNTEER}.ContactUpdated")
 
 
 class Unreadable:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from civicvol.views.aggregates import STATION
+from civicvol.domain.topics import STATION
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View
 

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from civicvol.views.aggregates import TEAM
+from civicvol.domain.topics import TEAM
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View, moment, page
 

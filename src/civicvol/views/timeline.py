@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from civicvol.views.aggregates import SERVICE_ORDER
+from civicvol.domain.topics import SERVICE_ORDER
 from civicvol.views.database import Cursor
 from civicvol.views.view import Counts, View, day
 

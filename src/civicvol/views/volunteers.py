@@ -11,8 +11,8 @@ from typing import Any
 from uuid import UUID
 
 from civicvol.audit.privacy import SealedContactTranscoding
+from civicvol.domain.topics import VOLUNTEER
 from civicvol.domain.values import ContactDetails
-from civicvol.views.aggregates import VOLUNTEER
 from civicvol.views.database import Cursor
 from civicvol.views.search import index_key, name_tags, national_tag, normal, phone_tag
 from civicvol.views.view import Counts, View, centi, hours_text, moment, page

@@ -1,4 +1,4 @@
-"""The core aggregates by topic.
+"""The core aggregates by topic (names only: importing this imports no aggregate).
 
 A view names the events it folds by topic (``View.on(TEAM, "Created", ...)``), so opening the
 views imports no aggregate's module: a command loads only the aggregates whose events it
